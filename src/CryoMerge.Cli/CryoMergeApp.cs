@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Reflection;
+using CryoMerge.Cli.Commands;
+using CryoMerge.Core;
+
+namespace CryoMerge.Cli;
+
+/// <summary>Assembles the commands and runs one command line; Program.cs only calls <see cref="Run"/>.</summary>
+public static class CryoMergeApp
+{
+    public static string Version =>
+        typeof(CryoMergeApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? "0.0.0";
+
+    public static RootCommand BuildRoot(CliConsole console)
+    {
+        var root = new RootCommand("""
+            cryomerge: merge cryo-EM data sets collected at different pixel sizes (Wilkinson, Kumar & Casanal 2019).
+            Find the relative pixel size of two maps, rescale images or particles, fix pixel-size-dependent STAR
+            values and join the data sets so that RELION 3.0-5.0 accepts them.
+
+            Example:
+              cryomerge info ../shared/data/real/ngl/betaGal.mrc
+            """)
+        {
+            InfoCommand.Create(console),
+        };
+        foreach (var option in root.Options)
+            if (option is VersionOption version) version.Action = new VersionAction(console);
+        return root;
+    }
+
+    /// <summary>Parses and runs; returns the exit code. Anticipated errors are one line on stderr.</summary>
+    public static int Run(string[] args, CliConsole console)
+    {
+        var root = BuildRoot(console);
+        var parse = root.Parse(args);
+        var config = new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
+        {
+            foreach (var error in parse.Errors) console.Error.WriteLine($"cryomerge: {error.Message}");
+            console.Error.WriteLine("Run 'cryomerge --help' or 'cryomerge COMMAND --help' for usage.");
+            return (int)ExitCode.Usage;
+        }
+        try
+        {
+            return parse.Invoke(config);
+        }
+        catch (CryoMergeInputException e)
+        {
+            console.Error.WriteLine($"cryomerge: {e.Message}");
+            return (int)ExitCode.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            console.Error.WriteLine("cryomerge: cancelled; no partial output was left under an output name");
+            return (int)ExitCode.BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Error.WriteLine($"cryomerge: {e.Message}");
+            return (int)ExitCode.BadInput;
+        }
+        catch (Exception e)
+        {
+            console.Error.WriteLine($"cryomerge: internal error, please report it: {e}");
+            return (int)ExitCode.BadInput;
+        }
+    }
+
+    private sealed class VersionAction(CliConsole console) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            console.Out.WriteLine($"cryomerge {Version}");
+            console.Out.WriteLine($"FFT: {console.Fft.Describe()}");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace CryoMerge.Core.Formats;
+
+/// <summary>
+/// File names as RELION writes them in STAR files: "000012@Extract/job009/Movies/a.mrcs" for image 12 of a
+/// stack, "map.map:mrc" to force the MRC reader, paths relative to the project directory (where RELION runs).
+/// </summary>
+public static class RelionPaths
+{
+    /// <summary>Splits "000012@stack.mrcs" into (12, "stack.mrcs"); a name without '@' has no index (null).</summary>
+    public static (int? Index, string Path) SplitImageName(string name)
+    {
+        name = StripTypeSuffix(name);
+        int at = name.IndexOf('@');
+        if (at <= 0) return (null, name);
+        if (!int.TryParse(name.AsSpan(0, at), out int index) || index < 1)
+            throw new FormatException($"'{name}': the number before '@' must be a positive image index");
+        return (index, name[(at + 1)..]);
+    }
+
+    /// <summary>Removes RELION's ":mrc" / ":mrcs" type suffix.</summary>
+    public static string StripTypeSuffix(string path)
+    {
+        foreach (var suffix in new[] { ":mrcs", ":mrc" })
+            if (path.EndsWith(suffix, StringComparison.Ordinal)) return path[..^suffix.Length];
+        return path;
+    }
+
+    /// <summary>RELION's 6-digit image name, "000012@path".</summary>
+    public static string ImageName(int index, string path) => $"{index:D6}@{path}";
+
+    /// <summary>
+    /// Finds a file named in a STAR file: as RELION does, relative to the current directory (the project);
+    /// failing that, relative to the STAR file's folder and the folders above it, so that a STAR file inside a
+    /// project (Extract/job009/particles.star naming Extract/job009/...) works from anywhere. Null when not found.
+    /// </summary>
+    public static string? Resolve(string pathInStar, string? starFile)
+    {
+        string path = StripTypeSuffix(pathInStar);
+        if (Path.IsPathRooted(path)) return File.Exists(path) ? path : null;
+        if (File.Exists(path)) return path;
+        if (starFile is null) return null;
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(starFile));
+        for (int up = 0; dir is not null && up < 6; up++, dir = Path.GetDirectoryName(dir))
+        {
+            string candidate = Path.Combine(dir, path);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,69 @@
+namespace CryoMerge.Core;
+
+/// <summary>
+/// Outputs appear atomically: each is written under a hidden temporary name in the same folder and renamed
+/// over the final name only when complete, so an interrupted run never leaves a partial file under the name
+/// a user (or RELION) would open. Inputs are never written.
+/// </summary>
+public static class OutputFiles
+{
+    /// <summary>Suffix of temporary files; a crashed run may leave such files, never a partial output.</summary>
+    public const string TemporarySuffix = ".cryomerge-tmp";
+
+    /// <summary>A fresh temporary path next to <paramref name="path"/> (same file system, so the rename is atomic).</summary>
+    public static string TemporaryPathFor(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(full) ?? ".";
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{TemporarySuffix}");
+    }
+
+    /// <summary>Moves a finished temporary file over the final name in one step.</summary>
+    public static void Commit(string temporaryPath, string finalPath) => File.Move(temporaryPath, finalPath, overwrite: true);
+
+    /// <summary>Deletes a temporary file if it is still there; never throws.</summary>
+    public static void Discard(string temporaryPath)
+    {
+        try { File.Delete(temporaryPath); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Refuses an output that is one of the inputs (same path after resolving links).</summary>
+    public static void EnsureNotInput(string output, params IEnumerable<string> inputs)
+    {
+        string o = Canonical(output);
+        foreach (var input in inputs)
+            if (string.Equals(o, Canonical(input), StringComparison.Ordinal))
+                throw new CryoMergeInputException(output, $"output would overwrite the input {input}; choose another output name");
+    }
+
+    /// <summary>Writes a text file atomically.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        string tmp = TemporaryPathFor(path);
+        try
+        {
+            File.WriteAllText(tmp, text);
+            Commit(tmp, path);
+        }
+        catch
+        {
+            Discard(tmp);
+            throw;
+        }
+    }
+
+    private static string Canonical(string path)
+    {
+        string full = Path.GetFullPath(path);
+        try
+        {
+            var target = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true);
+            if (target is not null) return Path.GetFullPath(target.FullName);
+        }
+        catch (IOException) { }
+        return full;
+    }
+}

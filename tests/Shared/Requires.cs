@@ -1,0 +1,101 @@
+using System.Diagnostics;
+
+namespace CryoMerge.Tests;
+
+/// <summary>
+/// Tests that need RELION, python3-mrcfile or ../shared/data/real call these first. Under CI=true a missing
+/// requirement fails the test (CI must install it); elsewhere the test is reported as skipped, with the reason.
+/// </summary>
+public static class Requires
+{
+    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Debian's own python3, which has python3-mrcfile (a python3 earlier on PATH may not).</summary>
+    public const string DebianPython = "/usr/bin/python3";
+
+    public static void SharedData()
+    {
+        if (!Directory.Exists(TestFiles.Real)) Missing($"the real test data folder {TestFiles.Real} (../shared beside the repository)");
+    }
+
+    public static void Relion(string program = "relion_image_handler")
+    {
+        if (FindOnPath(program) is null) Missing($"RELION's {program} (Debian package relion)");
+    }
+
+    public static void Mrcfile()
+    {
+        if (!File.Exists(DebianPython) || Tool.Run(DebianPython, ["-c", "import mrcfile"]).ExitCode != 0)
+            Missing("python3-mrcfile under /usr/bin/python3 (Debian package python3-mrcfile)");
+    }
+
+    public static void Program(string program, string package)
+    {
+        if (FindOnPath(program) is null) Missing($"{program} (Debian package {package})");
+    }
+
+    public static string? FindOnPath(string program)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+        {
+            if (dir.Length == 0) continue;
+            string candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    private static void Missing(string what)
+    {
+        if (InCi) Assert.Fail($"CI=true but {what} is missing: .ci/run must install it");
+        Assert.Skip($"{what} is not available here");
+    }
+}
+
+/// <summary>Runs an external program (RELION, python) and captures its output.</summary>
+public static class Tool
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Run(string program, IReadOnlyList<string> arguments, string? workingDirectory = null, int timeoutSeconds = 600)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
+        };
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeoutSeconds * 1000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} did not finish in {timeoutSeconds} s");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
+
+/// <summary>A temporary folder deleted at the end of a test.</summary>
+public sealed class TempDir : IDisposable
+{
+    public TempDir()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "cryomerge-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}
