@@ -67,6 +67,7 @@ internal sealed class StarParser
     private void Line(ReadOnlySpan<byte> raw)
     {
         _lineNumber++;
+        if (raw.IndexOf((byte)0) >= 0) throw Error("a NUL byte: binary data, not STAR text");
         var line = raw.Trim(" \t\r\f"u8);
         if (_state == State.InLoopBody) { LoopBodyLine(line, raw); return; }
         if (_state == State.InLoopHeader) { LoopHeaderLine(line, raw); return; }

@@ -164,7 +164,7 @@ public sealed class MrcRealFilesTests
             Assert.Equal(expectedLines, lines.Count);
             for (int i = 0; i < lines.Count; i++)
             {
-                var ours = mrc.Kind == MrcKind.ImageStack ? Imaging.ImageStatistics.Of(mrc.ReadSection(i)) : MrcSummary.StatisticsOf(mrc);
+                var ours = mrc.Kind == MrcKind.ImageStack ? CryoMerge.Core.Imaging.ImageStatistics.Of(mrc.ReadSection(i)) : MrcSummary.StatisticsOf(mrc);
                 double D(int g) => double.Parse(lines[i].Groups[g].Value, CultureInfo.InvariantCulture);
                 // relion_image_handler --stats prints the population standard deviation, to 6 significant digits.
                 double scale = Math.Max(ours.StdDev, Math.Abs(ours.Mean));

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+
+namespace CryoMerge.Bench;
+
+/// <summary>Wall time and peak memory of our code (in-process) and of an external program (RELION), measured the same way.</summary>
+internal static class Measure
+{
+    public sealed record Run(double Seconds, double PeakMiB);
+
+    /// <summary>Best of <paramref name="repeats"/> runs of an in-process action; peak = working-set high-water mark during the runs.</summary>
+    public static Run InProcess(Action action, int repeats = 3)
+    {
+        double best = double.MaxValue;
+        long peak = 0;
+        for (int i = 0; i < repeats; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            using var sampler = new PeakSampler(Environment.ProcessId);
+            var watch = Stopwatch.StartNew();
+            action();
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+            peak = Math.Max(peak, sampler.Stop());
+        }
+        return new Run(best, peak / 1048576.0);
+    }
+
+    /// <summary>Best of <paramref name="repeats"/> runs of an external program; peak = its VmHWM.</summary>
+    public static Run External(string program, IReadOnlyList<string> arguments, int repeats = 3, string? workingDirectory = null)
+    {
+        double best = double.MaxValue;
+        long peak = 0;
+        for (int i = 0; i < repeats; i++)
+        {
+            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+            foreach (var a in arguments) start.ArgumentList.Add(a);
+            var watch = Stopwatch.StartNew();
+            using var process = Process.Start(start)!;
+            using var sampler = new PeakSampler(process.Id, highWaterMark: true);
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+            peak = Math.Max(peak, sampler.Stop());
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {stderr.Result}{stdout.Result}");
+        }
+        return new Run(best, peak / 1048576.0);
+    }
+
+    /// <summary>Polls /proc/PID/status every 10 ms for VmRSS (our process) or VmHWM (a child).</summary>
+    private sealed class PeakSampler : IDisposable
+    {
+        private readonly Thread _thread;
+        private volatile bool _stop;
+        private long _peak;
+
+        public PeakSampler(int pid, bool highWaterMark = false)
+        {
+            string key = highWaterMark ? "VmHWM:" : "VmRSS:";
+            _thread = new Thread(() =>
+            {
+                while (!_stop)
+                {
+                    try
+                    {
+                        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                            if (line.StartsWith(key))
+                                _peak = Math.Max(_peak, long.Parse(line[key.Length..].Trim().Split(' ')[0]) * 1024);
+                    }
+                    catch (IOException) { break; }
+                    catch (UnauthorizedAccessException) { break; }
+                    Thread.Sleep(10);
+                }
+            }) { IsBackground = true };
+            _thread.Start();
+        }
+
+        public long Stop()
+        {
+            _stop = true;
+            _thread.Join();
+            return _peak;
+        }
+
+        public void Dispose() => Stop();
+    }
+}
