@@ -42,8 +42,8 @@ internal sealed class JoinColumns
             foreach (var name in table.ColumnNames)
                 if (!labels.Contains(name) && !leaveOut.Contains(name)) labels.Add(name);
 
-        var output = new StarTable();
         int rows = _tables.Sum(t => t.RowCount);
+        var kept = new List<string>();
         foreach (var label in labels)
         {
             var missing = Enumerable.Range(0, _tables.Count).Where(k => !_tables[k].Has(label)).ToList();
@@ -56,23 +56,34 @@ internal sealed class JoinColumns
             }
             if (missing.Count > 0 && !isAlways)
                 Filled.Add($"_{label} = {neutral} ({tableName}; in {string.Join(", ", missing.Select(k => _names[k]))})");
-            rewrites.TryGetValue(label, out var rewrite);
-            var column = new StarColumn(label, rows, rows * 8);
-            byte[]? neutralBytes = neutral is null ? null : Encoding.UTF8.GetBytes(neutral);
-            for (int k = 0; k < _tables.Count; k++)
-            {
-                var source = _tables[k].TryColumn(label);
-                if (source is not null && column.HeaderComment is null) column.HeaderComment = source.HeaderComment;
-                int n = _tables[k].RowCount;
-                for (int r = 0; r < n; r++)
-                {
-                    if (rewrite?.Invoke(k, r) is { } text) column.Append(text);
-                    else if (source is not null) column.Append(source.RawUtf8(r));
-                    else column.Append(neutralBytes ?? throw new InvalidOperationException($"no value for _{label} in input {k + 1}"));
-                }
-            }
-            output.AddParsedColumn(column);
+            kept.Add(label);
         }
+        // Output columns are independent: build them in parallel.
+        var columns = new StarColumn[kept.Count];
+        try { Parallel.For(0, kept.Count, c => columns[c] = BuildColumn(kept[c], rows, rewrites.GetValueOrDefault(kept[c]))); }
+        catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]); }
+        var output = new StarTable();
+        foreach (var column in columns) output.AddParsedColumn(column);
         return output;
+    }
+
+    private StarColumn BuildColumn(string label, int rows, CellRewrite? rewrite)
+    {
+        string? neutral = RelionLabels.NeutralOf(label);
+        byte[]? neutralBytes = neutral is null ? null : Encoding.UTF8.GetBytes(neutral);
+        var column = new StarColumn(label, rows, rows * 8);
+        for (int k = 0; k < _tables.Count; k++)
+        {
+            var source = _tables[k].TryColumn(label);
+            if (source is not null && column.HeaderComment is null) column.HeaderComment = source.HeaderComment;
+            int n = _tables[k].RowCount;
+            for (int r = 0; r < n; r++)
+            {
+                if (rewrite?.Invoke(k, r) is { } text) column.Append(text);
+                else if (source is not null) column.Append(source.RawUtf8(r));
+                else column.Append(neutralBytes ?? throw new InvalidOperationException($"no value for _{label} in input {k + 1}"));
+            }
+        }
+        return column;
     }
 }

@@ -77,21 +77,23 @@ public static class ParticleRescaling
             ? new RelabelReport([], [])
             : PixelRelabelling.RelabelAll(set, change, defocus);
         var changed = report.ChangedColumns.ToList();
+        var work = new List<(StarColumn, Func<int, double?>)>();
         foreach (var column in table.Columns)
         {
             var c = column;
             switch (RelionLabels.DependenceOf(c.Name))
             {
                 case PixelDependence.Pixels:
-                    c.RewriteDoubles(i => set.Number(c, i, set.DataBlock.Name) * factor);
+                    work.Add((c, i => set.Number(c, i, set.DataBlock.Name) * factor));
                     Note(changed, c.Name);
                     break;
                 case PixelDependence.ImagePixels when rowPixel is not null:
-                    c.RewriteDoubles(i => set.Number(c, i, set.DataBlock.Name) * rowPixel[i] * ratio / request.TargetPixel);
+                    work.Add((c, i => set.Number(c, i, set.DataBlock.Name) * rowPixel[i] * ratio / request.TargetPixel));
                     Note(changed, c.Name);
                     break;
             }
         }
+        PixelRelabelling.RewriteInParallel(work);
         if (relion30 && table.TryColumn(RelionLabels.Magnification) is { } mag && table.TryColumn(RelionLabels.DetectorPixelSize) is { } det)
             mag.RewriteDoubles(i => 10000.0 * set.Positive(det, i, set.DataBlock.Name) / request.TargetPixel);
         if (relion30 && table.TryColumn(RelionLabels.LegacyPixelSize) is { } legacy)
@@ -103,7 +105,19 @@ public static class ParticleRescaling
         }
         if (micrographs is not null)
         {
-            micrographs.SetAll(i => StarValues.Quote(rename!.Apply(micrographs.GetString(i))));
+            // Particles come micrograph by micrograph: rename each run of equal names once.
+            byte[] lastRaw = [];
+            string lastNew = "";
+            micrographs.SetAll(i =>
+            {
+                var raw = micrographs.RawUtf8(i);
+                if (!raw.SequenceEqual(lastRaw))
+                {
+                    lastRaw = raw.ToArray();
+                    lastNew = StarValues.Quote(rename!.Apply(micrographs.GetString(i)));
+                }
+                return lastNew;
+            });
             Note(changed, RelionLabels.MicrographName);
         }
         var result = new MetadataChangeReport(set.Path, set.Generation, set.Kind, table.RowCount, report with { ChangedColumns = changed }, warnings);

@@ -71,9 +71,19 @@ public static class StarJoin
                 : Relion30Conversion.ToRelion31(s, warnings, options.ImageHeader is { } h ? name => h(name, s.File.SourcePath ?? s.Path) : null)).ToList();
             summaries = summaries.Select(s => s with { ConvertedFrom30 = s.Generation == StarGeneration.Relion30 }).ToList();
         }
-        RefuseDuplicateNames(sets);
+        // The duplicate check reads what the join reads: run both at once; the check's verdict comes first.
+        var duplicates = Task.Run(() => RefuseDuplicateNames(sets));
         var names = sets.Select(s => Path.GetFileName(s.Path)).ToList();
-        return options.KeepRelion30 ? JoinRelion30(sets, names, summaries, warnings) : JoinRelion31(sets, names, summaries, warnings);
+        (StarFile, JoinReport) joined;
+        try
+        {
+            joined = options.KeepRelion30 ? JoinRelion30(sets, names, summaries, warnings) : JoinRelion31(sets, names, summaries, warnings);
+        }
+        finally
+        {
+            duplicates.GetAwaiter().GetResult();
+        }
+        return joined;
     }
 
     private static (StarFile, JoinReport) JoinRelion31(List<StarDataSet> sets, List<string> names, List<JoinedInput> summaries, List<string> warnings)
@@ -150,19 +160,22 @@ public static class StarJoin
         return (file, new JoinReport(sets[0].Kind, true, data.RowCount, summaries, [], dataJoin.Filled, dataJoin.Dropped, warnings));
     }
 
-    /// <summary>Refuses a file name that appears twice, in one input or in two; the message names both places.</summary>
+    /// <summary>
+    /// Refuses a file name that appears twice, in one input or in two; the message names both places. Names are
+    /// compared by a 64-bit hash of their unquoted bytes (no string per row); a hash seen twice is confirmed on the text.
+    /// </summary>
     private static void RefuseDuplicateNames(IReadOnlyList<StarDataSet> sets)
     {
         string label = sets[0].NameLabel!;
-        var seen = new HashSet<string>(sets.Sum(s => s.Data.RowCount), StringComparer.Ordinal);
+        var seen = new HashSet<ulong>(sets.Sum(s => s.Data.RowCount));
         for (int k = 0; k < sets.Count; k++)
         {
             var column = sets[k].Data.Column(label);
             for (int r = 0; r < column.Count; r++)
             {
+                if (seen.Add(Hash(Unquoted(column.RawUtf8(r))))) continue;
                 string name = column.GetString(r);
-                if (seen.Add(name)) continue;
-                var (firstSet, firstRow) = FirstOccurrence(sets, label, name);
+                if (FirstOccurrence(sets, label, name, k, r) is not var (firstSet, firstRow)) continue;   // a hash collision
                 string first = firstSet == k ? $"row {firstRow + 1}" : $"{sets[firstSet].Path} (row {firstRow + 1})";
                 throw new CryoMergeInputException(sets[k].Path,
                     $"_{label} {name} in row {r + 1} appears already in {first}; joining it twice would count it twice");
@@ -170,13 +183,26 @@ public static class StarJoin
         }
     }
 
-    private static (int Set, int Row) FirstOccurrence(IReadOnlyList<StarDataSet> sets, string label, string name)
+    private static ReadOnlySpan<byte> Unquoted(ReadOnlySpan<byte> raw) =>
+        raw.Length >= 2 && (raw[0] == (byte)'"' || raw[0] == (byte)'\'') && raw[^1] == raw[0] ? raw[1..^1] : raw;
+
+    /// <summary>FNV-1a, 64 bits.</summary>
+    private static ulong Hash(ReadOnlySpan<byte> bytes)
     {
-        for (int k = 0; k < sets.Count; k++)
+        ulong h = 14695981039346656037UL;
+        foreach (byte b in bytes) h = (h ^ b) * 1099511628211UL;
+        return h;
+    }
+
+    /// <summary>Where a name first appears before (set, row), or null when it does not (a hash collision).</summary>
+    private static (int Set, int Row)? FirstOccurrence(IReadOnlyList<StarDataSet> sets, string label, string name, int beforeSet, int beforeRow)
+    {
+        for (int k = 0; k <= beforeSet; k++)
         {
             var column = sets[k].Data.Column(label);
-            for (int r = 0; r < column.Count; r++) if (column.GetString(r) == name) return (k, r);
+            int end = k == beforeSet ? beforeRow : column.Count;
+            for (int r = 0; r < end; r++) if (column.GetString(r) == name) return (k, r);
         }
-        return (0, 0);
+        return null;
     }
 }
