@@ -38,8 +38,8 @@ public sealed class CtfScalingTests
             new ScaleCtfRequest(0.900, 0.880, new DefocusOptions(DefocusCorrection.PaperConstant)));
         var table = StarDataSet.Read(dir.File("new.star")).Data;
         Assert.Equal("19135.591569", table.Column(RelionLabels.DefocusU).Raw(0));
-        Assert.Equal(19500 / 1.045971 + 14.602555, table.GetDouble(0, RelionLabels.DefocusV), 5);
-        Assert.Equal(0.880, 10000 * table.GetDouble(0, RelionLabels.DetectorPixelSize) / table.GetDouble(0, RelionLabels.Magnification), 6);
+        Assert.Equal(19500 / 1.045971 + 14.602555, table.GetDouble(0, RelionLabels.DefocusV), 1e-5);
+        Assert.Equal(0.880, 10000 * table.GetDouble(0, RelionLabels.DetectorPixelSize) / table.GetDouble(0, RelionLabels.Magnification), 1e-6);
         Assert.Equal(["0.131000", "0.120000"], MergingTestFiles.Raw(table, "rlnCtfFigureOfMerit"));
         Assert.Equal(["12.000000", "80.000000"], MergingTestFiles.Raw(table, RelionLabels.DefocusAngle));
         var group = Assert.Single(report.Relabel.Groups);
@@ -60,11 +60,11 @@ public sealed class CtfScalingTests
         Assert.True(expected.Constant > 5);
         for (int r = 0; r < before.Data.RowCount; r++)
         {
-            Assert.Equal(expected.Apply(before.Data.GetDouble(r, RelionLabels.DefocusU)), after.Data.GetDouble(r, RelionLabels.DefocusU), 4);
-            Assert.Equal(expected.Apply(before.Data.GetDouble(r, RelionLabels.DefocusV)), after.Data.GetDouble(r, RelionLabels.DefocusV), 4);
+            Assert.Equal(expected.Apply(before.Data.GetDouble(r, RelionLabels.DefocusU)), after.Data.GetDouble(r, RelionLabels.DefocusU), 1e-4);
+            Assert.Equal(expected.Apply(before.Data.GetDouble(r, RelionLabels.DefocusV)), after.Data.GetDouble(r, RelionLabels.DefocusV), 1e-4);
         }
-        Assert.Equal(0.870, after.Optics!.GetDouble(0, RelionLabels.MicrographPixelSize), 6);
-        Assert.Equal(0.870, after.Optics.GetDouble(0, RelionLabels.MicrographOriginalPixelSize), 6);
+        Assert.Equal(0.870, after.Optics!.GetDouble(0, RelionLabels.MicrographPixelSize), 1e-6);
+        Assert.Equal(0.870, after.Optics.GetDouble(0, RelionLabels.MicrographOriginalPixelSize), 1e-6);
         Assert.Equal("1.400000", after.Optics.Column(RelionLabels.SphericalAberration).Raw(0));
         foreach (var label in new[] { RelionLabels.MicrographName, RelionLabels.DefocusAngle, "rlnCtfImage", "rlnCtfFigureOfMerit" })
             Assert.Equal(MergingTestFiles.Raw(before.Data, label), MergingTestFiles.Raw(after.Data, label));
@@ -80,11 +80,11 @@ public sealed class CtfScalingTests
         var report = CtfScaling.ScaleCtfFile(input, dir.File("out.star"), new ScaleCtfRequest(1.1, 1.08));
         var after = StarDataSet.Read(dir.File("out.star"));
         double r = 1.08 / 1.1;
-        Assert.Equal(1.08, after.Optics!.GetDouble(0, RelionLabels.ImagePixelSize), 6);
-        Assert.Equal(1.08, after.Optics.GetDouble(0, RelionLabels.MicrographOriginalPixelSize), 6);
-        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXAngst) * r, after.Data.GetDouble(0, RelionLabels.OriginXAngst), 5);
-        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXPriorAngst) * r, after.Data.GetDouble(0, RelionLabels.OriginXPriorAngst), 5);
-        Assert.Equal(before.Data.GetDouble(0, RelionLabels.CtfMaxResolution) * r, after.Data.GetDouble(0, RelionLabels.CtfMaxResolution), 5);
+        Assert.Equal(1.08, after.Optics!.GetDouble(0, RelionLabels.ImagePixelSize), 1e-6);
+        Assert.Equal(1.08, after.Optics.GetDouble(0, RelionLabels.MicrographOriginalPixelSize), 1e-6);
+        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXAngst) * r, after.Data.GetDouble(0, RelionLabels.OriginXAngst), 1e-5);
+        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXPriorAngst) * r, after.Data.GetDouble(0, RelionLabels.OriginXPriorAngst), 1e-5);
+        Assert.Equal(before.Data.GetDouble(0, RelionLabels.CtfMaxResolution) * r, after.Data.GetDouble(0, RelionLabels.CtfMaxResolution), 1e-5);
         Assert.Equal(MergingTestFiles.Raw(before.Data, RelionLabels.CoordinateX), MergingTestFiles.Raw(after.Data, RelionLabels.CoordinateX));
         Assert.Equal(before.Optics!.Column(RelionLabels.EvenZernike).Raw(0), after.Optics.Column(RelionLabels.EvenZernike).Raw(0));
         Assert.Empty(report.Warnings);
@@ -99,9 +99,9 @@ public sealed class CtfScalingTests
         var report = CtfScaling.ScaleCtfFile(input, dir.File("out.star"), new ScaleCtfRequest(0.885, 0.870, new DefocusOptions(DefocusCorrection.ScaleCs)));
         var after = StarDataSet.Read(dir.File("out.star"));
         double r = 0.870 / 0.885;
-        Assert.Equal(1.4 * Math.Pow(r, 4), after.Optics!.GetDouble(0, RelionLabels.SphericalAberration), 6);
-        Assert.Equal(3.54 * r, after.Optics.GetDouble(0, RelionLabels.ImagePixelSize), 6);
-        Assert.Equal(0.870, after.Optics.GetDouble(0, RelionLabels.MicrographOriginalPixelSize), 6);
+        Assert.Equal(1.4 * Math.Pow(r, 4), after.Optics!.GetDouble(0, RelionLabels.SphericalAberration), 1e-6);
+        Assert.Equal(3.54 * r, after.Optics.GetDouble(0, RelionLabels.ImagePixelSize), 1e-6);
+        Assert.Equal(0.870, after.Optics.GetDouble(0, RelionLabels.MicrographOriginalPixelSize), 1e-6);
         Assert.Equal(0, report.Relabel.Groups[0].Defocus!.Constant);
         Assert.Equal(2374, after.Data.RowCount);
     }

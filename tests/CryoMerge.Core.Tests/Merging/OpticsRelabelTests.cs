@@ -36,14 +36,14 @@ public sealed class OpticsRelabelTests
                 continue;
             }
             changedRows++;
-            Assert.Equal(change.Apply(before.Data.GetDouble(i, RelionLabels.DefocusU)), after.Data.GetDouble(i, RelionLabels.DefocusU), 4);
+            Assert.Equal(change.Apply(before.Data.GetDouble(i, RelionLabels.DefocusU)), after.Data.GetDouble(i, RelionLabels.DefocusU), 1e-4);
             // The shift in pixels stays: origins in A scale with the pixel size.
-            Assert.Equal(before.Data.GetDouble(i, RelionLabels.OriginXAngst) / 1.24, after.Data.GetDouble(i, RelionLabels.OriginXAngst) / 1.20, 4);
+            Assert.Equal(before.Data.GetDouble(i, RelionLabels.OriginXAngst) / 1.24, after.Data.GetDouble(i, RelionLabels.OriginXAngst) / 1.20, 1e-4);
         }
         Assert.Equal(group.Rows, changedRows);
         Assert.True(changedRows > 0);
-        Assert.Equal(1.20, after.Optics!.GetDouble(1, RelionLabels.ImagePixelSize), 6);
-        Assert.Equal(1.24 * r, after.Optics.GetDouble(1, RelionLabels.MicrographPixelSize), 6);
+        Assert.Equal(1.20, after.Optics!.GetDouble(1, RelionLabels.ImagePixelSize), 1e-6);
+        Assert.Equal(1.24 * r, after.Optics.GetDouble(1, RelionLabels.MicrographPixelSize), 1e-6);
         for (int o = 0; o < 6; o++)
             if (o != 1) Assert.Equal(before.Optics!.Column(RelionLabels.ImagePixelSize).Raw(o), after.Optics.Column(RelionLabels.ImagePixelSize).Raw(o));
     }
@@ -72,12 +72,12 @@ public sealed class OpticsRelabelTests
         var report = OpticsRelabel.RelabelFile(input, dir.File("out.star"), new RelabelRequest(1.30));
         var after = StarDataSet.Read(dir.File("out.star"));
         Assert.Equal(StarGeneration.Relion31, after.Generation);
-        Assert.Equal(1.30, after.Optics!.GetDouble(0, RelionLabels.ImagePixelSize), 6);
+        Assert.Equal(1.30, after.Optics!.GetDouble(0, RelionLabels.ImagePixelSize), 1e-6);
         Assert.Equal(200, after.Optics.GetInt(0, RelionLabels.ImageSize));
         Assert.Contains(report.Warnings, w => w.Contains("converted to 3.1"));
         // 3.0 origins in pixels became A at 1.338 A, then scale with the pixel size: the same number of pixels.
         var original = StarFile.Read(TestFiles.RealFile("aspire/sample_relion_data.star")).Blocks[0].Table!;
-        Assert.Equal(original.GetDouble(0, RelionLabels.OriginX), after.Data.GetDouble(0, RelionLabels.OriginXAngst) / 1.30, 5);
+        Assert.Equal(original.GetDouble(0, RelionLabels.OriginX), after.Data.GetDouble(0, RelionLabels.OriginXAngst) / 1.30, 1e-5);
     }
 
     [Fact]

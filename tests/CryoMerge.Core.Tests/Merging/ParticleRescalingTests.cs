@@ -28,7 +28,7 @@ public sealed class ParticleRescalingTests
             Assert.Equal("MRCS_dataset2/r_mic1_x.mrc", after.GetString(i, RelionLabels.MicrographName));
             // Defocus becomes true defocus: the relabelling 1.36 -> 1.28 with the band constant.
             var change = DefocusRescaling.ForBand(1.36, 1.28, 2.7, 300);
-            Assert.Equal(change.Apply(before.GetDouble(i, RelionLabels.DefocusU)), after.GetDouble(i, RelionLabels.DefocusU), 4);
+            Assert.Equal(change.Apply(before.GetDouble(i, RelionLabels.DefocusU)), after.GetDouble(i, RelionLabels.DefocusU), 1e-4);
             foreach (var label in new[] { RelionLabels.ImageName, "rlnAngleRot", "rlnAnglePsi", RelionLabels.GroupName, RelionLabels.DefocusAngle })
                 Assert.Equal(before.Column(label).Raw(i), after.Column(label).Raw(i));
         }
@@ -47,12 +47,12 @@ public sealed class ParticleRescalingTests
         ParticleRescaling.RescaleFile(input, dir.File("out.star"), new RescaleParticlesRequest(1.1, 1.05, 1.4));
         var after = StarDataSet.Read(dir.File("out.star"));
         double ratio = 1.05 / 1.1;
-        Assert.Equal(before.Data.GetDouble(0, RelionLabels.CoordinateX) * 1.05 / 1.4, after.Data.GetDouble(0, RelionLabels.CoordinateX), 5);
-        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXAngst) * ratio, after.Data.GetDouble(0, RelionLabels.OriginXAngst), 5);
-        Assert.Equal(1.05, after.Optics!.GetDouble(0, RelionLabels.ImagePixelSize), 6);
-        Assert.Equal(1.05, after.Optics.GetDouble(0, RelionLabels.MicrographOriginalPixelSize), 6);
+        Assert.Equal(before.Data.GetDouble(0, RelionLabels.CoordinateX) * 1.05 / 1.4, after.Data.GetDouble(0, RelionLabels.CoordinateX), 1e-5);
+        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXAngst) * ratio, after.Data.GetDouble(0, RelionLabels.OriginXAngst), 1e-5);
+        Assert.Equal(1.05, after.Optics!.GetDouble(0, RelionLabels.ImagePixelSize), 1e-6);
+        Assert.Equal(1.05, after.Optics.GetDouble(0, RelionLabels.MicrographOriginalPixelSize), 1e-6);
         // The images named keep their shift in pixels; re-extraction divides the A shift by the new micrograph pixel.
-        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXAngst) / 1.1, after.Data.GetDouble(0, RelionLabels.OriginXAngst) / 1.05, 4);
+        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXAngst) / 1.1, after.Data.GetDouble(0, RelionLabels.OriginXAngst) / 1.05, 1e-4);
         Assert.Equal(before.Data.Columns.Count, after.Data.Columns.Count);
     }
 
@@ -103,6 +103,6 @@ public sealed class ParticleRescalingTests
         Assert.Equal(0, result.ExitCode);
         var check = StarDataSet.Read(dir.File("check.star"));
         Assert.StartsWith("Rescaled/", check.Data.GetString(0, RelionLabels.MicrographName));
-        Assert.Equal(0.87, check.Optics!.GetDouble(0, RelionLabels.ImagePixelSize), 5);
+        Assert.Equal(0.87, check.Optics!.GetDouble(0, RelionLabels.ImagePixelSize), 1e-5);
     }
 }

@@ -25,7 +25,7 @@ public sealed class Relion30ConversionTests
         Assert.Equal(relion.Optics!.RowCount, ours.Optics!.RowCount);
         foreach (var label in new[] { RelionLabels.OpticsGroup, RelionLabels.AmplitudeContrast, RelionLabels.SphericalAberration,
                      RelionLabels.Voltage, RelionLabels.ImagePixelSize, RelionLabels.ImageSize, RelionLabels.ImageDimensionality })
-            Assert.Equal(relion.Optics.GetDouble(0, label), ours.Optics.GetDouble(0, label), 6);
+            Assert.Equal(relion.Optics.GetDouble(0, label), ours.Optics.GetDouble(0, label), 1e-6);
         Assert.Equal(relion.OpticsName(0), ours.OpticsName(0));
         // relion_star_handler also copies the pixel size into rlnMicrographPixelSize (a side effect of reading the
         // file as "discover"): the one column we do not add.
