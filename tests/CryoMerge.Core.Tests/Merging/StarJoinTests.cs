@@ -120,6 +120,18 @@ public sealed class StarJoinTests
     }
 
     [Fact]
+    public void ARealFileThatNamesAnImageTwiceIsRefused()
+    {
+        // cryoDRGN's RELION 5 test file lists toy images twice: joining it would weigh those particles double.
+        Requires.SharedData();
+        using var dir = new TempDir();
+        string input = TestFiles.RealFile("cryodrgn/relion5.star");
+        var e = Assert.Throws<CryoMergeInputException>(() => StarJoin.JoinFiles([TestFiles.RealFile("isecc/test.star"), input], dir.File("m.star")));
+        Assert.Equal($"{input}: _rlnImageName 1@toy_images_a.mrcs in row 12 appears already in row 1; joining it twice would count it twice", e.Message);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
     public void FilesOfDifferentKindsCannotBeJoined()
     {
         Requires.SharedData();
