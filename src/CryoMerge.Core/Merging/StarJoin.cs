@@ -57,6 +57,9 @@ public static class StarJoin
                 throw new CryoMergeInputException(set.Path, $"holds {StarDataSet.TableName(set.Kind)} but {inputs[0].Path} holds {StarDataSet.TableName(kind)}; join files of one kind");
         }
         var warnings = new List<string>();
+        foreach (var set in inputs)
+            foreach (var block in set.File.Blocks.Where(b => b != set.DataBlock && b != set.OpticsBlock))
+                warnings.Add($"{set.Path}: data_{block.Name} is not carried into the joined file (only data_optics and the {StarDataSet.TableName(kind)} are)");
         var summaries = inputs.Select(s => new JoinedInput(s.Path, s.Generation, s.Data.RowCount, false)).ToList();
         List<StarDataSet> sets;
         if (options.KeepRelion30)
