@@ -102,8 +102,15 @@ public sealed class MergeJobTests
     }
 
     [Fact]
-    public async Task OneMergeGivesOneConnectedTraceWithItemSpansFromSeveralSilos()
+    public async Task OneMergeGivesOneConnectedTraceWithItemSpansFromSeveralSilosAndCountsItsWork()
     {
+        var measurements = new ConcurrentDictionary<string, long>();
+        using var meters = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) => { if (instrument.Meter.Name == CryoMergeTelemetry.Name) l.EnableMeasurementEvents(instrument); },
+        };
+        meters.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.AddOrUpdate(instrument.Name, value, (_, v) => v + value));
+        meters.Start();
         var spans = new ConcurrentBag<Activity>();
         using var listener = new ActivityListener
         {
@@ -134,5 +141,8 @@ public sealed class MergeJobTests
         // Connected: every span's parent is another span of the same trace, up to the root.
         var ids = spans.Where(a => a.TraceId == trace).Select(a => a.SpanId).ToHashSet();
         Assert.All(ours, a => Assert.Contains(a.ParentSpanId, ids.Append(default)));
+        // Metrics: every item counted once, and the bytes of every micrograph read.
+        Assert.Equal(12, measurements.GetValueOrDefault("cryomerge.items.done"));
+        Assert.Equal(12L * 256 * 256 * 4, measurements.GetValueOrDefault("cryomerge.bytes.read"));
     }
 }
