@@ -10,10 +10,12 @@ public static class MergeStages
     public static IReadOnlyList<IMergeStage> For(MergePlan plan) =>
     [
         new RescaleMicrographsStage(),
+        new SummaryStage(),
     ];
 
     public static IEnumerable<IWorkHandler> Handlers() =>
     [
         new RescaleMicrographsStage.Handler(),
+        new SummaryStage.Handler(),
     ];
 }
