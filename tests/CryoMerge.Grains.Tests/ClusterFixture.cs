@@ -25,12 +25,17 @@ internal sealed class ClusterFixture : IAsyncDisposable
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>Prefix of this cluster's silo names, so that telemetry of earlier clusters in the process can be told apart.</summary>
+    public string SiloPrefix { get; private init; } = "";
+
     public static async Task<ClusterFixture> StartAsync(TimeSpan itemDelay, short silos = 3)
     {
         var state = new TempDir();
+        string prefix = "c" + Guid.NewGuid().ToString("N")[..6];
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((options, silo) =>
         {
+            silo.Services.PostConfigure<SiloOptions>(o => o.SiloName = $"{prefix}-{o.SiloName}");
             silo.Services.AddSingleton(new WorkHandlers(WorkHandlers.Default.All.Select(h => (IWorkHandler)new DelayedHandler(h, itemDelay))));
             silo.AddCryoMergeGrains(state.Path, maxConcurrentItems: 1, o => o.CheckpointInterval = TimeSpan.FromMilliseconds(200));
             silo.Configure<ClusterMembershipOptions>(o =>
@@ -50,7 +55,7 @@ internal sealed class ClusterFixture : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new ClusterFixture(cluster, state);
+        return new ClusterFixture(cluster, state) { SiloPrefix = prefix };
     }
 
     public async ValueTask DisposeAsync()

@@ -31,15 +31,17 @@ public abstract class WorkItemGrain(WorkExecutor executor, ILocalSiloDetails sil
         if (result is null)
         {
             activity?.SetStatus(ActivityStatusCode.Error, error);
-            CryoMergeTelemetry.ItemsFailed.Add(1, new KeyValuePair<string, object?>(CryoMergeTelemetry.KindTag, request.Kind));
+            CryoMergeTelemetry.ItemsFailed.Add(1, new KeyValuePair<string, object?>(CryoMergeTelemetry.KindTag, request.Kind),
+                new KeyValuePair<string, object?>(CryoMergeTelemetry.SiloTag, silo.Name));
             return new WorkItemResponse(request.ItemId, request.Kind, "", 0, 0, [], silo.Name, seconds, error, isInputError);
         }
         var outputs = result.OutputFiles.Select(Reference).ToList();
-        var kind = new KeyValuePair<string, object?>(CryoMergeTelemetry.KindTag, request.Kind);
-        CryoMergeTelemetry.ItemsDone.Add(1, kind);
-        CryoMergeTelemetry.ParticlesWritten.Add(result.Particles, kind);
-        CryoMergeTelemetry.BytesRead.Add(result.BytesRead, kind);
-        CryoMergeTelemetry.ItemSeconds.Record(seconds, kind);
+        // Tags: kind and silo (a handful of values each); never job or item ids.
+        var tags = new TagList { { CryoMergeTelemetry.KindTag, request.Kind }, { CryoMergeTelemetry.SiloTag, silo.Name } };
+        CryoMergeTelemetry.ItemsDone.Add(1, tags);
+        CryoMergeTelemetry.ParticlesWritten.Add(result.Particles, tags);
+        CryoMergeTelemetry.BytesRead.Add(result.BytesRead, tags);
+        CryoMergeTelemetry.ItemSeconds.Record(seconds, tags);
         activity?.SetTag("cryomerge.particles", result.Particles);
         return new WorkItemResponse(request.ItemId, request.Kind, result.Result, result.Particles, result.BytesRead, outputs, silo.Name, seconds);
     }
