@@ -25,6 +25,9 @@ public static class CryoMergeApp
             """)
         {
             InfoCommand.Create(console),
+            SimulateCommand.Create(console),
+            ExtractCommand.Create(console),
+            WindowCommand.Create(console),
         };
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new VersionAction(console);

@@ -59,12 +59,15 @@ public static class ExtractionPlanner
             if (stacks.TryGetValue(stack, out var other))
                 throw new CryoMergeInputException(name, $"would be extracted to {stack} like {other}; RELION names stacks after the micrograph name, which must differ");
             stacks[stack] = name;
+            OutputFiles.EnsureNotInput(stack, path, micrographsStar, set.Source);
             var rows = layout.Rows(m, set, stack);
             items.Add(new MicrographExtractionItem(name, path, stack, settings.OutputPixelSize(pixel), positions, rows));
         }
         if (warnings is not null) foreach (var n in notes) warnings.Add(n);
         var optics = mics.OutputOptics(settings, keepMicrographPixelSize: coordinates is CoordinateSource.StarFileSource);
-        return new ExtractionPlan(settings, Path.Combine(outputDirectory, StarName), layout.Columns, optics, items, notes);
+        string starPath = Path.Combine(outputDirectory, StarName);
+        OutputFiles.EnsureNotInput(starPath, [micrographsStar, .. coords.Sets.Where(c => c is not null).Select(c => c!.Source).Distinct()]);
+        return new ExtractionPlan(settings, starPath, layout.Columns, optics, items, notes);
     }
 
     private static (int Width, int Height, double Pixel) Header(string path)

@@ -70,8 +70,9 @@ public sealed class ParticleProcessor
         if (_spectrum is not null) Rescale();
         if (!ReferenceEquals(_output, _scaled)) RealSpaceWindow.Window(_scaled, _output);
         var data = _output.Data.AsSpan();
-        LastWasFlat = _normalisation is not null && !_normalisation.Apply(data);
-        if (_settings.Invert)
+        // Normalisation and inversion in one pass; an image with a flat background is only inverted, as in RELION.
+        LastWasFlat = _normalisation is not null && !_normalisation.Apply(data, _settings.Invert ? -1 : 1);
+        if (_settings.Invert && (_normalisation is null || LastWasFlat))
             for (int i = 0; i < data.Length; i++) data[i] = -data[i];
         return data;
     }

@@ -71,59 +71,71 @@ public sealed class BackgroundNormalisation
     public long BackgroundPixels { get; }
 
     /// <summary>Normalises <paramref name="image"/> (Size x Size, X fastest) in place; false when its background is flat.</summary>
-    public bool Apply(Span<float> image)
+    public bool Apply(Span<float> image) => Apply(image, 1);
+
+    /// <summary>
+    /// Normalises in place and multiplies by <paramref name="factor"/> (-1 inverts the contrast in the same pass);
+    /// false when the background is flat, in which case only the plane is subtracted, as RELION does.
+    /// </summary>
+    public bool Apply(Span<float> image, double factor)
     {
         if (image.Length != _size * _size) throw new ArgumentException($"the image must hold {_size * _size} values");
-        if (_ramp) SubtractRamp(image);
-        double sum = 0, sum2 = 0;
+        // One pass over the background: sum v, sum v^2, sum x v, sum y v (x, y logical). The plane fit and the
+        // background statistics after subtracting it follow from these and the fixed coordinate sums, so the image
+        // is then written once: out = (v - plane - mean) / stddev.
+        double sum = 0, sum2 = 0, sumX = 0, sumY = 0;
         for (int y = 0; y < _size; y++)
         {
             var row = image.Slice(y * _size, _size);
-            Accumulate(row[.._rowStart[y]], ref sum, ref sum2);
-            Accumulate(row[_rowEnd[y]..], ref sum, ref sum2);
+            double rowSum = 0, rowSum2 = 0, rowX = 0;
+            Background(row[.._rowStart[y]], -_half, ref rowSum, ref rowSum2, ref rowX);
+            Background(row[_rowEnd[y]..], _rowEnd[y] - _half, ref rowSum, ref rowSum2, ref rowX);
+            sum += rowSum;
+            sum2 += rowSum2;
+            sumX += rowX;
+            sumY += (y - _half) * rowSum;
         }
+        double a = 0, b = 0, c = 0;
+        if (_ramp)
+        {
+            // fitLeastSquaresPlane with unit weights: J = sum x v, K = sum y v, L = sum v.
+            double d = _d, e = _e, f = _f, g = _g, h = _h, ii = _i, j = sumX, k = sumY, l = sum;
+            double denom = f * f * g - 2 * e * f * h + d * h * h + e * e * ii - d * g * ii;
+            a = (h * h * j - g * ii * j + e * ii * k + f * g * l - h * (f * k + e * l)) / denom;
+            b = (e * ii * j + f * f * k - d * ii * k + d * h * l - f * (h * j + e * l)) / denom;
+            c = (f * g * j - e * h * j - e * f * k + d * h * k + e * e * l - d * g * l) / denom;
+        }
+        // Background sums of r = v - (a x + b y + c).
         double n = BackgroundPixels;
-        double mean = sum / n;
-        double stddev = Math.Sqrt(sum2 / n - mean * mean);
-        if (!(stddev >= 1e-10)) return false;
-        for (int k = 0; k < image.Length; k++) image[k] = (float)((image[k] - mean) / stddev);
-        return true;
-    }
-
-    private void SubtractRamp(Span<float> image)
-    {
-        // fitLeastSquaresPlane with unit weights: only J = sum x z, K = sum y z, L = sum z depend on the image.
-        double jSum = 0, kSum = 0, lSum = 0;
+        double planeSum = a * _f + b * _h + c * n;
+        double planeSq = a * a * _d + b * b * _g + c * c * n + 2 * (a * b * _e + a * c * _f + b * c * _h);
+        double residualSum = sum - planeSum;
+        double residualSq = sum2 - 2 * (a * sumX + b * sumY + c * sum) + planeSq;
+        double mean = residualSum / n;
+        double stddev = Math.Sqrt(Math.Max(0, residualSq / n - mean * mean));
+        bool flat = !(stddev >= 1e-10);
+        double scale = flat ? 1 : factor / stddev;
+        double offset = flat ? 0 : mean;
+        if (flat && !_ramp) return false;
         for (int y = 0; y < _size; y++)
         {
-            int i = y - _half;
             var row = image.Slice(y * _size, _size);
-            double rowSum = 0, rowX = 0;
-            for (int x = 0; x < _rowStart[y]; x++) { rowSum += row[x]; rowX += (double)(x - _half) * row[x]; }
-            for (int x = _rowEnd[y]; x < _size; x++) { rowSum += row[x]; rowX += (double)(x - _half) * row[x]; }
-            jSum += rowX;
-            kSum += i * rowSum;
-            lSum += rowSum;
+            double rowOffset = b * (y - _half) + c + offset;
+            double x0 = -_half * a;
+            for (int x = 0; x < row.Length; x++) row[x] = (float)((row[x] - (a * x + x0 + rowOffset)) * scale);
         }
-        double d = _d, e = _e, f = _f, g = _g, h = _h, ii = _i;
-        double denom = f * f * g - 2 * e * f * h + d * h * h + e * e * ii - d * g * ii;
-        double a = (h * h * jSum - g * ii * jSum + e * ii * kSum + f * g * lSum - h * (f * kSum + e * lSum)) / denom;
-        double b = (e * ii * jSum + f * f * kSum - d * ii * kSum + d * h * lSum - f * (h * jSum + e * lSum)) / denom;
-        double c = (f * g * jSum - e * h * jSum - e * f * kSum + d * h * kSum + e * e * lSum - d * g * lSum) / denom;
-        for (int y = 0; y < _size; y++)
-        {
-            double rowPlane = b * (y - _half) + c;
-            var row = image.Slice(y * _size, _size);
-            for (int x = 0; x < _size; x++) row[x] = (float)(row[x] - (a * (x - _half) + rowPlane));
-        }
+        return !flat;
     }
 
-    private static void Accumulate(ReadOnlySpan<float> values, ref double sum, ref double sum2)
+    private static void Background(ReadOnlySpan<float> values, int firstX, ref double sum, ref double sum2, ref double sumX)
     {
+        int x = firstX;
         foreach (float v in values)
         {
             sum += v;
             sum2 += (double)v * v;
+            sumX += (double)x * v;
+            x++;
         }
     }
 }
