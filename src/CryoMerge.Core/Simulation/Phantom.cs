@@ -7,10 +7,10 @@ public readonly record struct GaussianAtom(double X, double Y, double Z, double 
 
 /// <summary>
 /// The built-in test specimen: a protein-like density made of Gaussian "atoms", the same on every machine. Four
-/// domains of different sizes in an asymmetric arrangement, each a low-resolution body (broad blobs) filled with
-/// rods of fine blobs (like helices, about 4 A thick and 10 A apart), plus a right-handed coiled arm that gives the
-/// map a clear hand. It has features from about 50 A down to 3-4 A, no symmetry, and its mirror image is a
-/// different object, so that scale, rotation and hand searches have something definite to lock onto.
+/// domains of decreasing size on a right-handed staircase, each a low-resolution body (broad blobs) filled with
+/// rods of fine blobs (like helices, about 4 A thick and 10 A apart), plus a right-handed coil up the middle. It has
+/// features from about 50 A down to 3-4 A, no symmetry, and a clear hand (at 9 A no rotation of its mirror image
+/// correlates above 0.87 with it), so that scale, rotation and hand searches have something definite to lock onto.
 /// </summary>
 public sealed class Phantom : IProjectionSource
 {
@@ -40,13 +40,14 @@ public sealed class Phantom : IProjectionSource
         var rng = new SimulationRandom(BuildSeed);
         double r = size / 2;
         var atoms = new List<GaussianAtom>();
-        // Domains: centre and semi-axes in units of the radius; deliberately unequal and not related by symmetry.
+        // Domains: centre and semi-axes in units of the radius. The centres climb a right-handed staircase round Z
+        // (95 degrees and 0.24 r per step) and shrink on the way, so no rotation maps the map onto its mirror image.
         (double X, double Y, double Z, double A, double B, double C)[] domains =
         [
-            (-0.28, -0.12, 0.02, 0.46, 0.34, 0.30),
-            (0.30, -0.24, 0.14, 0.30, 0.24, 0.26),
-            (0.08, 0.34, -0.12, 0.26, 0.20, 0.33),
-            (0.50, 0.30, 0.36, 0.15, 0.15, 0.15),
+            (0.40, 0.00, -0.36, 0.32, 0.24, 0.22),
+            (0.40 * Math.Cos(95 * Math.PI / 180), 0.40 * Math.Sin(95 * Math.PI / 180), -0.12, 0.27, 0.22, 0.25),
+            (0.40 * Math.Cos(190 * Math.PI / 180), 0.40 * Math.Sin(190 * Math.PI / 180), 0.12, 0.24, 0.19, 0.21),
+            (0.40 * Math.Cos(285 * Math.PI / 180), 0.40 * Math.Sin(285 * Math.PI / 180), 0.36, 0.17, 0.15, 0.16),
         ];
         foreach (var d in domains)
         {
@@ -93,17 +94,20 @@ public sealed class Phantom : IProjectionSource
         }
     }
 
-    /// <summary>A right-handed coil (two turns) leaving the largest domain: the hand of the map.</summary>
+    /// <summary>
+    /// A right-handed coil (one and a half turns, wide enough to be seen at 10 A) up the middle of the staircase of
+    /// domains: a second, finer hand.
+    /// </summary>
     private static void AddCoil(List<GaussianAtom> atoms, double r)
     {
         // Axis w from the start point, with u, v completing a right-handed frame (u x v = w).
-        var start = (X: -0.55 * r, Y: 0.10 * r, Z: -0.25 * r);
-        var w = Normalise((0.2, 0.45, 0.87));
+        var start = (X: -0.10 * r, Y: -0.10 * r, Z: -0.40 * r);
+        var w = Normalise((0.15, 0.10, 1.0));
         var u = Normalise(Cross(w, (1, 0, 0)));
         var v = Cross(w, u);
-        double radius = 0.12 * r, rise = 0.26 * r;   // rise per turn
-        int perTurn = Math.Max(12, (int)(2 * Math.PI * radius / 2.0));
-        for (int i = 0; i <= 2 * perTurn; i++)
+        double radius = 0.16 * r, rise = 0.45 * r;   // rise per turn
+        int perTurn = Math.Max(16, (int)(2 * Math.PI * radius / 1.5));
+        for (int i = 0; i <= 3 * perTurn / 2; i++)
         {
             double angle = 2 * Math.PI * i / perTurn;
             double along = rise * i / perTurn;
@@ -111,7 +115,7 @@ public sealed class Phantom : IProjectionSource
             atoms.Add(new GaussianAtom(
                 start.X + cu * u.X + cv * v.X + along * w.X,
                 start.Y + cu * u.Y + cv * v.Y + along * w.Y,
-                start.Z + cu * u.Z + cv * v.Z + along * w.Z, 1.8, 1.3));
+                start.Z + cu * u.Z + cv * v.Z + along * w.Z, 2.0, 1.5));
         }
     }
 

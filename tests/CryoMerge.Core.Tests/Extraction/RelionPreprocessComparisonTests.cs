@@ -58,13 +58,13 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
         var relion = StarFile.Read(Path.Combine(dir, "Relion_re", "particles.star"));
         var ours = StarFile.Read(Path.Combine(dir, "Ours_re", "particles.star"));
         Assert.Equal(relion.Block("optics").RequireTable().ColumnNames, ours.Block("optics").RequireTable().ColumnNames);
-        Assert.Equal(relion.Block("optics").RequireTable().GetDouble(0, RelionLabels.ImagePixelSize), ours.Block("optics").RequireTable().GetDouble(0, RelionLabels.ImagePixelSize), 6);
+        Assert.Equal(relion.Block("optics").RequireTable().GetDouble(0, RelionLabels.ImagePixelSize), ours.Block("optics").RequireTable().GetDouble(0, RelionLabels.ImagePixelSize), 1e-6);
         var rp = relion.Block("particles").RequireTable();
         var op = ours.Block("particles").RequireTable();
         Assert.Equal(rp.ColumnNames, op.ColumnNames);
         Assert.Equal(rp.RowCount, op.RowCount);
         foreach (var c in rp.ColumnNames.Where(c => c is not ("rlnImageName" or "rlnMicrographName")))
-            for (int r = 0; r < rp.RowCount; r++) Assert.Equal(rp.GetDouble(r, c), op.GetDouble(r, c), 5);
+            for (int r = 0; r < rp.RowCount; r++) Assert.Equal(rp.GetDouble(r, c), op.GetDouble(r, c), 1e-5);
         for (int r = 0; r < rp.RowCount; r++)
         {
             var (ri, rs) = RelionPaths.SplitImageName(rp.GetString(r, "rlnImageName"));
@@ -144,7 +144,7 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
         var ourStar = StarFile.Read(Path.Combine(dir, ourDir, "particles.star"));
         var relionOptics = relionStar.Block("optics").RequireTable();
         var ourOptics = ourStar.Block("optics").RequireTable();
-        Assert.Equal(relionOptics.GetDouble(0, RelionLabels.ImagePixelSize), ourOptics.GetDouble(0, RelionLabels.ImagePixelSize), 6);
+        Assert.Equal(relionOptics.GetDouble(0, RelionLabels.ImagePixelSize), ourOptics.GetDouble(0, RelionLabels.ImagePixelSize), 1e-6);
         Assert.Equal(relionOptics.GetInt(0, RelionLabels.ImageSize), ourOptics.GetInt(0, RelionLabels.ImageSize));
         Assert.Equal(relionOptics.ColumnNames, ourOptics.ColumnNames);
 
@@ -158,7 +158,7 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
         int o = settings.OutputSize;
         for (int r = 0; r < ourParticles.RowCount; r++)
         {
-            foreach (var c in numeric) Assert.Equal(relionParticles.GetDouble(r, c), ourParticles.GetDouble(r, c), 5);
+            foreach (var c in numeric) Assert.Equal(relionParticles.GetDouble(r, c), ourParticles.GetDouble(r, c), 1e-5);
             Assert.Equal(relionParticles.GetString(r, "rlnMicrographName"), ourParticles.GetString(r, "rlnMicrographName"));
             var (ri, rp) = RelionPaths.SplitImageName(relionParticles.GetString(r, "rlnImageName"));
             var (oi, op) = RelionPaths.SplitImageName(ourParticles.GetString(r, "rlnImageName"));
@@ -167,7 +167,7 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
             using var relionStack = MrcFile.Open(Path.Combine(dir, relionImages, rp[relionDir.Length..]));
             using var ourStack = MrcFile.Open(Path.Combine(dir, op));
             Assert.Equal(relionStack.Shape, ourStack.Shape);
-            Assert.Equal(settings.OutputPixelSize(2.1), ourStack.PixelSize.X, 4);
+            Assert.Equal(settings.OutputPixelSize(2.1), ourStack.PixelSize.X, 1e-4);
             var theirs = relionStack.ReadSection(ri!.Value - 1);
             var ours = ourStack.ReadSection(oi!.Value - 1);
             double sd = ImageStatistics.Of(theirs).StdDev;
