@@ -35,7 +35,7 @@ public sealed class MapProjectionSource : IProjectionSource
 
     public double MapPixelSize { get; }
 
-    /// <summary>Twice the radius that holds 99 % of the map's positive density, in Angstrom.</summary>
+    /// <summary>Twice the radius that holds 99 % of the map's density above a tenth of its maximum, in Angstrom.</summary>
     public double Diameter { get; }
 
     public void AddProjection(Span<float> image, int width, int height, double centreX, double centreY, Matrix3 rotation, double pixelSize)
@@ -74,14 +74,15 @@ public sealed class MapProjectionSource : IProjectionSource
     private static double EstimateDiameter(Grid map, double pixelSize)
     {
         int n = map.Shape.X, h = n / 2;
-        var mass = new double[n];   // positive density per integer radius
+        var mass = new double[n];   // density above the threshold per integer radius (noise and solvent stay below it)
         double total = 0;
+        float threshold = 0.1f * map.Data.Max();
         for (int z = 0; z < n; z++)
             for (int y = 0; y < n; y++)
                 for (int x = 0; x < n; x++)
                 {
                     float v = map.Data[x + n * (y + (long)n * z)];
-                    if (v <= 0) continue;
+                    if (v <= threshold || v <= 0) continue;
                     int r = (int)Math.Sqrt((x - h) * (x - h) + (y - h) * (y - h) + (z - h) * (z - h));
                     mass[Math.Min(r, n - 1)] += v;
                     total += v;
