@@ -25,6 +25,15 @@ public static class CryoMergeApp
             """)
         {
             InfoCommand.Create(console),
+            BoxscalerCommand.Create(console),
+            RescaleParticlesCommand.Create(console),
+            ScaleCtfCommand.Create(console),
+            RelabelCommand.Create(console),
+            JoinCommand.Create(console),
+            ToleranceCommand.Create(console),
+            MergeCommand.Create(console),
+            StatusCommand.Create(console),
+            ServeCommand.Create(console),
             SimulateCommand.Create(console),
             ExtractCommand.Create(console),
             WindowCommand.Create(console),
@@ -35,7 +44,10 @@ public static class CryoMergeApp
     }
 
     /// <summary>Parses and runs; returns the exit code. Anticipated errors are one line on stderr.</summary>
-    public static int Run(string[] args, CliConsole console)
+    public static int Run(string[] args, CliConsole console) => RunAsync(args, console).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Run"/>
+    public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
         var root = BuildRoot(console);
         var parse = root.Parse(args);
@@ -44,6 +56,8 @@ public static class CryoMergeApp
             Output = console.Out,
             Error = console.Error,
             EnableDefaultExceptionHandler = false,
+            // Ctrl+C cancels the running command, which then stops its job and silo cleanly; do not kill it after 2 s.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
         };
         if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
         {
@@ -53,7 +67,7 @@ public static class CryoMergeApp
         }
         try
         {
-            return parse.Invoke(config);
+            return await parse.InvokeAsync(config);
         }
         catch (CryoMergeInputException e)
         {

@@ -45,6 +45,19 @@ public sealed class NominalPixelCtfFitTests
         Assert.InRange(fitted - r2 * 20000, -25, -10);
     }
 
+    [Theory]
+    [InlineData(0.880, 0.900)]
+    [InlineData(1.000, 1.060)]
+    [InlineData(1.300, 1.250)]
+    public void ScaleCtfFromTheNominalBackToTheTruePixelRecoversTheTrueDefocus(double truePixel, double nominalPixel)
+    {
+        // What the merge does with a simulated data set: DefocusRescaling (scale-ctf) from the nominal pixel at which
+        // the CTF was fitted to the true one, with the band as the fit used it.
+        double fitted = NominalPixelCtfFit.Defocus(17000, truePixel, nominalPixel, 300, 2.7);
+        double back = DefocusRescaling.ForBand(nominalPixel, truePixel, 2.7, 300).Apply(fitted);
+        Assert.Equal(17000, back, 1e-6);
+    }
+
     [Fact]
     public void BothDefociChangeAndTheAngleDoesNot()
     {
