@@ -22,6 +22,8 @@ switch (what)
     case "extract":
         ExtractBench.Run(ExtractBench.Parse(args), work, report);
         break;
+    case "extract-run":   // the measured child process of "extract"
+        return ExtractBench.RunChild(args);
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(FftMicro).Assembly).Run(args[1..]);
         break;
