@@ -12,25 +12,25 @@ internal static class SimulateCommand
 {
     public static Command Create(CliConsole console)
     {
-        var map = new Option<string>("--map") { Description = "Specimen: 'phantom' (built in, nothing else needed) or a cubic MRC map (default: phantom)", DefaultValueFactory = _ => "phantom", HelpName = "MAP|phantom" };
+        var map = new Option<string>("--map") { Description = "Specimen: 'phantom' (built in, nothing else needed) or a cubic MRC map", DefaultValueFactory = _ => "phantom", HelpName = "MAP|phantom" };
         var mapAngpix = new Option<double?>("--map-angpix") { Description = "Pixel size of --map in A (default: its header)" };
-        var phantomSize = new Option<double>("--phantom-size") { Description = "Size of the phantom in A (default: 100)", DefaultValueFactory = _ => 100 };
+        var phantomSize = new Option<double>("--phantom-size") { Description = "Size of the phantom in A", DefaultValueFactory = _ => 100 };
         var angpixTrue = new Option<double>("--angpix-true") { Description = "Pixel size at which the micrographs are really sampled, in A", Required = true };
         var angpixNominal = new Option<double?>("--angpix-nominal") { Description = "Pixel size written in headers and STAR files, in A (default: the true one); a few % off mimics a miscalibrated microscope" };
-        var micrographs = new Option<int>("--micrographs") { Description = "Number of micrographs (default: 10)", DefaultValueFactory = _ => 10 };
-        var particles = new Option<int>("--particles") { Description = "Particles per micrograph (default: 50)", DefaultValueFactory = _ => 50 };
-        var micSize = new Option<(int Width, int Height)>("--mic-size") { Description = "Micrograph size in pixels, W or WxH (default: 4096)", CustomParser = ValueParsers.Size, DefaultValueFactory = _ => (4096, 4096), HelpName = "W[xH]" };
-        var box = new Option<int>("--box") { Description = "Particle box in true pixels; particles stay half a box from the edges (default: 256)", DefaultValueFactory = _ => 256 };
-        var defocus = new Option<(double Min, double Max)>("--defocus") { Description = "Range of true defocus in A, uniform per micrograph (default: 8000-25000)", CustomParser = ValueParsers.Range, DefaultValueFactory = _ => (8000, 25000), HelpName = "MIN-MAX" };
-        var astigmatism = new Option<double>("--astigmatism") { Description = "Largest |DefocusU - DefocusV| in A (default: 200)", DefaultValueFactory = _ => 200 };
-        var voltage = new Option<double>("--voltage") { Description = "Acceleration voltage in kV (default: 300)", DefaultValueFactory = _ => 300 };
-        var cs = new Option<double>("--cs") { Description = "Spherical aberration in mm (default: 2.7)", DefaultValueFactory = _ => 2.7 };
-        var q0 = new Option<double>("--amplitude-contrast") { Description = "Amplitude contrast fraction (default: 0.1)", DefaultValueFactory = _ => 0.1 };
-        var bfactor = new Option<double>("--bfactor") { Description = "Envelope B-factor applied to the signal in A^2 (default: 0)", DefaultValueFactory = _ => 0 };
-        var snr = new Option<double>("--snr") { Description = "Signal-to-noise ratio: variance of the noise-free particle boxes / noise variance (default: 0.05)", DefaultValueFactory = _ => 0.05 };
-        var seed = new Option<long>("--seed") { Description = "Random seed; the same seed gives byte-identical files (default: 1)", DefaultValueFactory = _ => 1 };
+        var micrographs = new Option<int>("--micrographs") { Description = "Number of micrographs", DefaultValueFactory = _ => 10 };
+        var particles = new Option<int>("--particles") { Description = "Particles per micrograph", DefaultValueFactory = _ => 50 };
+        var micSize = new Option<(int Width, int Height)?>("--mic-size") { Description = "Micrograph size in pixels, W or WxH (default: 4096)", CustomParser = r => ValueParsers.Size(r), HelpName = "W[xH]" };
+        var box = new Option<int>("--box") { Description = "Particle box in true pixels; particles stay half a box from the edges", DefaultValueFactory = _ => 256 };
+        var defocus = new Option<(double Min, double Max)?>("--defocus") { Description = "Range of true defocus in A, uniform per micrograph (default: 8000-25000)", CustomParser = r => ValueParsers.Range(r), HelpName = "MIN-MAX" };
+        var astigmatism = new Option<double>("--astigmatism") { Description = "Largest |DefocusU - DefocusV| in A", DefaultValueFactory = _ => 200 };
+        var voltage = new Option<double>("--voltage") { Description = "Acceleration voltage in kV", DefaultValueFactory = _ => 300 };
+        var cs = new Option<double>("--cs") { Description = "Spherical aberration in mm", DefaultValueFactory = _ => 2.7 };
+        var q0 = new Option<double>("--amplitude-contrast") { Description = "Amplitude contrast fraction", DefaultValueFactory = _ => 0.1 };
+        var bfactor = new Option<double>("--bfactor") { Description = "Envelope B-factor applied to the signal in A^2", DefaultValueFactory = _ => 0 };
+        var snr = new Option<double>("--snr") { Description = "Signal-to-noise ratio: variance of the noise-free particle boxes / noise variance", DefaultValueFactory = _ => 0.05 };
+        var seed = new Option<long>("--seed") { Description = "Random seed; the same seed gives byte-identical files", DefaultValueFactory = _ => 1 };
         var minDistance = new Option<double?>("--min-distance") { Description = "Smallest distance between particle centres in true pixels (default: the specimen's diameter)" };
-        var fitBand = new Option<(double Min, double Max)>("--ctf-fit-band") { Description = "Resolution band in A of the emulated CTF fit at the nominal pixel size (default: 5-30)", CustomParser = ValueParsers.Range, DefaultValueFactory = _ => (5, 30), HelpName = "HIGH-LOW" };
+        var fitBand = new Option<(double Min, double Max)?>("--ctf-fit-band") { Description = "Resolution band in A of the emulated CTF fit at the nominal pixel size (default: 5-30)", CustomParser = r => ValueParsers.Range(r), HelpName = "HIGH-LOW" };
         var writeMap = new Option<bool>("--write-map") { Description = "Also write the phantom as map_truth.mrc (box --box, true pixel size)" };
         var threads = CommonOptions.Threads();
         var output = CommonOptions.Output("Output folder; run RELION from it (it holds Micrographs/, micrographs_ctf.star, particles_truth.star, truth.json)");
@@ -53,9 +53,9 @@ internal static class SimulateCommand
         };
         command.SetAction(parse =>
         {
-            var (w, h) = parse.GetValue(micSize);
-            var (dMin, dMax) = parse.GetValue(defocus);
-            var (fitHigh, fitLow) = parse.GetValue(fitBand);
+            var (w, h) = parse.GetValue(micSize) ?? (4096, 4096);
+            var (dMin, dMax) = parse.GetValue(defocus) ?? (8000, 25000);
+            var (fitHigh, fitLow) = parse.GetValue(fitBand) ?? (NominalPixelCtfFit.DefaultHighResolution, NominalPixelCtfFit.DefaultLowResolution);
             double pTrue = parse.GetValue(angpixTrue);
             var settings = new SimulationSettings
             {
