@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using CryoMerge.Bench;
 
 // Side-by-side benchmarks against RELION on the same files in the same run, and BenchmarkDotNet micro-benchmarks.
-// Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [metadata [ROWS]] [fft] [micro ...]
+// Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [metadata [ROWS]] [fft] [extract [MICS SIZE PARTICLES BOX SCALE WINDOW]] [micro ...]
 string work = Path.Combine(Path.GetTempPath(), "cryomerge-bench");
 var report = Console.Out;
 string what = args.Length > 0 ? args[0] : "all";
@@ -19,6 +19,11 @@ switch (what)
     case "fft":
         FftBench.Run(report);
         break;
+    case "extract":
+        ExtractBench.Run(ExtractBench.Parse(args), work, report);
+        break;
+    case "extract-run":   // the measured child process of "extract"
+        return ExtractBench.RunChild(args);
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(FftMicro).Assembly).Run(args[1..]);
         break;
@@ -28,7 +33,7 @@ switch (what)
         MetadataBench.Run(1_000_000, work, report);
         break;
     default:
-        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | metadata [ROWS] | fft | micro [BenchmarkDotNet options] | all]");
+        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | metadata [ROWS] | fft | extract [MICROGRAPHS SIZE PARTICLES BOX SCALE WINDOW] | micro [BenchmarkDotNet options] | all]");
         return 2;
 }
 return 0;

@@ -34,6 +34,9 @@ public static class CryoMergeApp
             MergeCommand.Create(console),
             StatusCommand.Create(console),
             ServeCommand.Create(console),
+            SimulateCommand.Create(console),
+            ExtractCommand.Create(console),
+            WindowCommand.Create(console),
         };
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new VersionAction(console);

@@ -37,6 +37,18 @@ internal static class CommonOptions
         Description = "Say more: the FFT backend, tolerated irregularities, full stack traces of unexpected errors",
     };
 
+    public static Option<int?> Threads() => new("--threads", "-j")
+    {
+        Description = "Threads to use (default: every core); each thread works on one file at a time, so memory grows with it",
+    };
+
+    public static Option<string> Output(string description) => new("--o")
+    {
+        Description = description,
+        Required = true,
+        HelpName = "DIR",
+    };
+
     /// <summary>Refuses a pixel size (or other length) that is not positive: bad input, one line naming the option, exit code 1.</summary>
     public static double Positive(string option, double value, string unit = "pixel size in A")
     {

@@ -25,6 +25,27 @@ public static class RelionPaths
         return path;
     }
 
+    /// <summary>
+    /// RELION's decomposePipelineFileName: "MotionCorr/job002/Movies/a.mrc" is ("MotionCorr/", "job002/",
+    /// "Movies/a.mrc"); a name with no "/jobNNN" folder is all <c>Post</c>. RELION names extracted stacks and finds
+    /// coordinate files by <c>Post</c>.
+    /// </summary>
+    public static (string Pre, string Job, string Post) DecomposePipelineName(string name)
+    {
+        for (int slash = name.IndexOf('/'); slash >= 0; slash = name.IndexOf('/', slash + 1))
+        {
+            int j = slash + 1;
+            if (j + 6 <= name.Length && string.CompareOrdinal(name, j, "job", 0, 3) == 0
+                && char.IsAsciiDigit(name[j + 3]) && char.IsAsciiDigit(name[j + 4]) && char.IsAsciiDigit(name[j + 5]))
+            {
+                int end = name.IndexOf('/', j + 5);
+                if (end < 0) end = name.Length - 1;
+                return (name[..j], name[j..(end + 1)], name[(end + 1)..]);
+            }
+        }
+        return ("", "", name);
+    }
+
     /// <summary>RELION's 6-digit image name, "000012@path".</summary>
     public static string ImageName(int index, string path) => $"{index:D6}@{path}";
 
