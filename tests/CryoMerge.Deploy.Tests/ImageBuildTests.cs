@@ -4,8 +4,8 @@ using CryoMerge.Tests;
 namespace CryoMerge.Deploy.Tests;
 
 /// <summary>
-/// deploy/Dockerfile keeps its build steps in deploy/build.sh; with no Docker engine here the test runs those
-/// same steps on this machine and runs the command they built.
+/// deploy/Dockerfile keeps its build steps in deploy/build.sh; with no Docker engine here the test copies what the
+/// build stage copies, runs those same steps on this machine and runs the command they built.
 /// </summary>
 public sealed class ImageBuildTests
 {
@@ -46,8 +46,13 @@ public sealed class ImageBuildTests
     {
         Requires.Program("dotnet", "dotnet-sdk-10.0");
         using var dir = new TempDir();
+        // Only what the Dockerfile's build stage copies, at the same places, as in 'docker build'.
+        string context = dir.File("src");
+        DockerBuildStage.Stage(TestFiles.RepositoryRoot, Deploy("Dockerfile"), context);
+        Assert.Equal([".editorconfig", "Directory.Build.props", "Directory.Packages.props", "deploy", "global.json", "src"],
+            Directory.EnumerateFileSystemEntries(context).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         string output = dir.File("app");
-        var build = Tool.Run("bash", [Deploy("build.sh"), "publish", output], timeoutSeconds: 600);
+        var build = Tool.Run("bash", [Path.Combine(context, "deploy", "build.sh"), "publish", output], context, timeoutSeconds: 600);
         Assert.True(build.ExitCode == 0, $"build.sh publish failed:\n{build.Stdout}\n{build.Stderr}");
         string cryomerge = Path.Combine(output, "cryomerge");
         Assert.True(File.Exists(cryomerge), "no cryomerge executable in the published folder");
