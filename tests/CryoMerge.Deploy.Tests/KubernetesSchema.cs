@@ -51,7 +51,7 @@ internal static partial class KubernetesSchema
         ["LabelSelectorRequirement"] = "key:!string operator:!enum(In|NotIn|Exists|DoesNotExist) values:[]string",
         ["PodTemplateSpec"] = "metadata:PodMeta spec:!PodSpec",
         ["PodMeta"] = "labels:labels annotations:map",
-        ["PodSpec"] = "containers:![]Container initContainers:[]Container volumes:[]Volume serviceAccountName:dnsSubdomain automountServiceAccountToken:bool terminationGracePeriodSeconds:int securityContext:PodSecurityContext imagePullSecrets:[]LocalObjectReference restartPolicy:enum(Always|OnFailure|Never) nodeSelector:map tolerations:[]Toleration affinity:any topologySpreadConstraints:[]TopologySpreadConstraint priorityClassName:string",
+        ["PodSpec"] = "containers:![]Container initContainers:[]Container volumes:[]Volume serviceAccountName:dnsSubdomain automountServiceAccountToken:bool enableServiceLinks:bool terminationGracePeriodSeconds:int securityContext:PodSecurityContext imagePullSecrets:[]LocalObjectReference restartPolicy:enum(Always|OnFailure|Never) nodeSelector:map tolerations:[]Toleration affinity:any topologySpreadConstraints:[]TopologySpreadConstraint priorityClassName:string",
         ["Container"] = "name:!dnsLabel image:!string imagePullPolicy:enum(Always|IfNotPresent|Never) command:[]string args:[]string workingDir:string ports:[]ContainerPort env:[]EnvVar envFrom:[]EnvFromSource resources:Resources volumeMounts:[]VolumeMount startupProbe:Probe readinessProbe:Probe livenessProbe:Probe securityContext:SecurityContext",
         ["ContainerPort"] = "name:portName containerPort:!port protocol:enum(TCP|UDP|SCTP) hostPort:port",
         ["EnvVar"] = "name:!envName value:string valueFrom:EnvVarSource",

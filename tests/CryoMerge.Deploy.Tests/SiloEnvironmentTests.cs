@@ -44,6 +44,9 @@ public sealed class SiloEnvironmentTests
         var names = chart.EnvironmentOf(chart.SiloContainer).Keys.ToList();
         if (nonDefault) names.AddRange(chart.EnvironmentOf(chart.JobContainer).Keys);
         AssertEachIsRead(names.Distinct());
+        // ... and nothing else: Kubernetes adds no variables of the namespace's Services to these pods.
+        Assert.False((bool)chart.SiloPod["spec"]!["enableServiceLinks"]!);
+        if (nonDefault) Assert.False((bool)chart.JobPod["spec"]!["enableServiceLinks"]!);
     }
 
     [Fact]
