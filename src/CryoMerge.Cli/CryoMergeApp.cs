@@ -25,6 +25,12 @@ public static class CryoMergeApp
             """)
         {
             InfoCommand.Create(console),
+            BoxscalerCommand.Create(console),
+            RescaleParticlesCommand.Create(console),
+            ScaleCtfCommand.Create(console),
+            RelabelCommand.Create(console),
+            JoinCommand.Create(console),
+            ToleranceCommand.Create(console),
             MergeCommand.Create(console),
             StatusCommand.Create(console),
             ServeCommand.Create(console),

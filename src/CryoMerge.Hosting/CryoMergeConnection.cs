@@ -51,6 +51,7 @@ public sealed class CryoMergeConnection : IAsyncDisposable
     /// <summary>Connects as a client to the cluster in <paramref name="settings"/>; a clear error when it cannot be reached.</summary>
     public static async Task<CryoMergeConnection> ConnectAsync(CryoMergeHostSettings settings, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        await PostgreSqlClustering.CheckAsync(settings.Cluster, cancellationToken);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder, settings.Verbose);
         builder.Services.AddCryoMergeTelemetry(settings, "client");

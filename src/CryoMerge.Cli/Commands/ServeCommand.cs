@@ -50,6 +50,7 @@ internal static class ServeCommand
     {
         if (settings.Cluster.Kind == ClusterKind.Localhost)
             throw new Core.CryoMergeInputException("--cluster", "serve joins a cluster: give --cluster redis://HOST:PORT or postgres://... (or set CRYOMERGE_CLUSTER)");
+        await PostgreSqlClustering.CheckAsync(settings.Cluster, cancellationToken);
         using var host = SiloHost.Build(settings);
         try
         {
