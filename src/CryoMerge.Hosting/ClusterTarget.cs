@@ -16,12 +16,13 @@ public enum ClusterKind
 
 /// <summary>
 /// The --cluster value: empty for an embedded silo, redis://HOST:PORT[/DB] or postgres://USER:PASSWORD@HOST:PORT/DB.
+/// A password given apart (CRYOMERGE_CLUSTER_PASSWORD, from a Kubernetes Secret) replaces the one in the address.
 /// </summary>
 public sealed record ClusterTarget(ClusterKind Kind, string? ConnectionString, string Display, string? Host)
 {
     public static readonly ClusterTarget Localhost = new(ClusterKind.Localhost, null, "embedded silo (localhost)", "127.0.0.1");
 
-    public static ClusterTarget Parse(string? value)
+    public static ClusterTarget Parse(string? value, string? password = null)
     {
         if (string.IsNullOrWhiteSpace(value) || value is "local" or "localhost") return Localhost;
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
@@ -33,7 +34,8 @@ public sealed record ClusterTarget(ClusterKind Kind, string? ConnectionString, s
                 string cs = $"{uri.Host}:{port},abortConnect=false,connectTimeout=5000";
                 string db = uri.AbsolutePath.Trim('/');
                 if (db.Length > 0) cs += $",defaultDatabase={int.Parse(db)}";
-                if (!string.IsNullOrEmpty(uri.UserInfo)) cs += $",password={Uri.UnescapeDataString(uri.UserInfo.Split(':').Last())}";
+                string? redisPassword = password ?? (string.IsNullOrEmpty(uri.UserInfo) ? null : Uri.UnescapeDataString(uri.UserInfo.Split(':').Last()));
+                if (redisPassword is not null) cs += $",password={redisPassword}";
                 return new ClusterTarget(ClusterKind.Redis, cs, $"redis://{uri.Host}:{port}", uri.Host);
             case "postgres" or "postgresql":
                 var user = uri.UserInfo.Split(':', 2);
@@ -43,7 +45,7 @@ public sealed record ClusterTarget(ClusterKind Kind, string? ConnectionString, s
                     Port = uri.IsDefaultPort || uri.Port < 0 ? 5432 : uri.Port,
                     Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } d ? d : "orleans",
                     Username = Uri.UnescapeDataString(user[0]),
-                    Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
+                    Password = password ?? (user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null),
                     Timeout = 5,
                 };
                 return new ClusterTarget(ClusterKind.PostgreSql, builder.ConnectionString, $"postgres://{uri.Host}:{builder.Port}/{builder.Database}", uri.Host);

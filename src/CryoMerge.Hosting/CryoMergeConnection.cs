@@ -37,6 +37,7 @@ public sealed class CryoMergeConnection : IAsyncDisposable
             SiloPort = CryoMergeHostSettings.FreePort(),
             GatewayPort = CryoMergeHostSettings.FreePort(),
             SiloName = settings.SiloName ?? $"embedded-{Environment.MachineName}",
+            KubernetesHosting = false,
         };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder, settings.Verbose);

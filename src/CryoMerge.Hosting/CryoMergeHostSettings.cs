@@ -32,6 +32,18 @@ public sealed record CryoMergeHostSettings
     /// <summary>Name of the silo in reports (POD_NAME in Kubernetes).</summary>
     public string? SiloName { get; init; }
 
+    /// <summary>Kubernetes namespace of the pod (POD_NAMESPACE): a telemetry attribute, and the namespace whose pods Kubernetes hosting watches.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>Password of the membership store kept out of the address (CRYOMERGE_CLUSTER_PASSWORD); also applies to a --cluster given later.</summary>
+    public string? ClusterPassword { get; init; }
+
+    /// <summary>
+    /// Microsoft.Orleans.Hosting.Kubernetes on silos (CRYOMERGE_KUBERNETES_HOSTING=true): silos watch their pods and
+    /// declare a silo dead when its pod is gone. Only for one Deployment per cluster; membership still comes from Cluster.
+    /// </summary>
+    public bool KubernetesHosting { get; init; }
+
     public string ServiceId { get; init; } = DefaultServiceId;
 
     public string ClusterId { get; init; } = DefaultClusterId;
@@ -51,8 +63,9 @@ public sealed record CryoMergeHostSettings
     /// <summary>The environment variables read by <see cref="FromEnvironment"/>, for the container image and Helm chart.</summary>
     public static readonly IReadOnlyList<string> EnvironmentVariables =
     [
-        "CRYOMERGE_CLUSTER", "CRYOMERGE_STATE_DIR", "CRYOMERGE_SILO_PORT", "CRYOMERGE_GATEWAY_PORT", "CRYOMERGE_MAX_CONCURRENT_ITEMS",
-        "POD_IP", "POD_NAME", "POD_NAMESPACE", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID", "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "CRYOMERGE_CLUSTER", "CRYOMERGE_CLUSTER_PASSWORD", "CRYOMERGE_STATE_DIR", "CRYOMERGE_SILO_PORT", "CRYOMERGE_GATEWAY_PORT",
+        "CRYOMERGE_MAX_CONCURRENT_ITEMS", "CRYOMERGE_KUBERNETES_HOSTING", "POD_IP", "POD_NAME", "POD_NAMESPACE", "ORLEANS_SERVICE_ID",
+        "ORLEANS_CLUSTER_ID", "OTEL_EXPORTER_OTLP_ENDPOINT",
     ];
 
     /// <summary>Settings from environment variables (pass Environment.GetEnvironmentVariables()).</summary>
@@ -64,16 +77,25 @@ public sealed record CryoMergeHostSettings
             if (Get(name) is not string s) return null;
             return int.TryParse(s, out int v) && v > 0 ? v : throw new CryoMergeInputException(name, $"'{s}' is not a positive whole number");
         }
+        bool Bool(string name) => Get(name) switch
+        {
+            null => false,
+            string s when bool.TryParse(s, out bool b) => b,
+            string s => throw new CryoMergeInputException(name, $"'{s}' is not true or false"),
+        };
         var settings = new CryoMergeHostSettings();
         return settings with
         {
-            Cluster = ClusterTarget.Parse(Get("CRYOMERGE_CLUSTER")),
+            Cluster = ClusterTarget.Parse(Get("CRYOMERGE_CLUSTER"), Get("CRYOMERGE_CLUSTER_PASSWORD")),
+            ClusterPassword = Get("CRYOMERGE_CLUSTER_PASSWORD"),
             StateDirectory = Get("CRYOMERGE_STATE_DIR") ?? settings.StateDirectory,
             SiloPort = Int("CRYOMERGE_SILO_PORT") ?? settings.SiloPort,
             GatewayPort = Int("CRYOMERGE_GATEWAY_PORT") ?? settings.GatewayPort,
             MaxConcurrentItems = Int("CRYOMERGE_MAX_CONCURRENT_ITEMS"),
             AdvertisedAddress = Get("POD_IP"),
             SiloName = Get("POD_NAME"),
+            Namespace = Get("POD_NAMESPACE"),
+            KubernetesHosting = Bool("CRYOMERGE_KUBERNETES_HOSTING"),
             ServiceId = Get("ORLEANS_SERVICE_ID") ?? settings.ServiceId,
             ClusterId = Get("ORLEANS_CLUSTER_ID") ?? settings.ClusterId,
             OtlpEndpoint = Get("OTEL_EXPORTER_OTLP_ENDPOINT"),

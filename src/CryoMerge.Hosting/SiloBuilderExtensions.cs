@@ -1,3 +1,4 @@
+using CryoMerge.Core;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Grains.Jobs;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 
 namespace CryoMerge.Hosting;
@@ -35,6 +37,14 @@ public static class SiloBuilderExtensions
     {
         silo.UseCryoMergeClustering(settings);
         if (settings.SiloName is not null) silo.Configure<SiloOptions>(o => o.SiloName = settings.SiloName);
+        if (settings.KubernetesHosting)
+        {
+            // Orleans reads POD_NAME, POD_NAMESPACE and POD_IP itself, and its validator insists that the silo name
+            // is the pod name: say plainly what is missing rather than fail inside the host's start.
+            if (settings.Namespace is null || settings.SiloName is null)
+                throw new CryoMergeInputException("CRYOMERGE_KUBERNETES_HOSTING", "Kubernetes hosting needs POD_NAMESPACE and POD_NAME from the downward API");
+            silo.UseKubernetesHosting();
+        }
         // A silo that stops gracefully hands its grains over before the host's shutdown timeout ends.
         silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = TimeSpan.FromSeconds(30));
         return silo.AddCryoMergeGrains(settings.StateDirectory, settings.MaxConcurrentItems);

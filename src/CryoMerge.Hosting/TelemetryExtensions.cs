@@ -22,7 +22,7 @@ public static class TelemetryExtensions
         if (settings.OtlpEndpoint is null && !settings.ConsoleTrace) return services;
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("cryomerge", serviceInstanceId: settings.SiloName ?? $"{role}-{Environment.MachineName}-{Environment.ProcessId}")
-                .AddAttributes([new("cryomerge.role", role)]))
+                .AddAttributes(ResourceAttributes(settings, role)))
             .WithTracing(t =>
             {
                 t.AddSource(ActivitySources);
@@ -35,5 +35,14 @@ public static class TelemetryExtensions
                 if (settings.OtlpEndpoint is not null) m.AddOtlpExporter(o => o.Endpoint = new Uri(settings.OtlpEndpoint));
             });
         return services;
+    }
+
+    /// <summary>Our role, and where in Kubernetes the process runs (OpenTelemetry's k8s.* resource conventions).</summary>
+    internal static IEnumerable<KeyValuePair<string, object>> ResourceAttributes(CryoMergeHostSettings settings, string role)
+    {
+        yield return new("cryomerge.role", role);
+        if (settings.Namespace is null) yield break;
+        yield return new("k8s.namespace.name", settings.Namespace);
+        if (settings.SiloName is not null) yield return new("k8s.pod.name", settings.SiloName);
     }
 }

@@ -27,7 +27,7 @@ internal sealed class ClusterOptions
     public CryoMergeHostSettings Settings(ParseResult parse, bool verbose)
     {
         var settings = CryoMergeHostSettings.FromEnvironment(Environment.GetEnvironmentVariables());
-        if (parse.GetValue(Cluster) is { } cluster) settings = settings with { Cluster = ClusterTarget.Parse(cluster) };
+        if (parse.GetValue(Cluster) is { } cluster) settings = settings with { Cluster = ClusterTarget.Parse(cluster, settings.ClusterPassword) };
         if (parse.GetValue(StateDir) is { } dir) settings = settings with { StateDirectory = Path.GetFullPath(dir) };
         return settings with { ConsoleTrace = parse.GetValue(Trace), Verbose = verbose };
     }
