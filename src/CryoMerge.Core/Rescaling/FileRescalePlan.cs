@@ -16,6 +16,7 @@ public sealed record FileRescalePlan(string Input, ImageFileKind Kind, Shape3 Fi
     public static FileRescalePlan Create(string input, RescaleOptions options)
     {
         options.Validate();
+        FileFormats.RequireMrc(input);
         using var mrc = MrcFile.Open(RelionPaths.StripTypeSuffix(input), MrcReadOptions.Permissive);
         return Create(mrc, input, options);
     }

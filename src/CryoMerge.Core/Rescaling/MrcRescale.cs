@@ -21,6 +21,7 @@ public static class MrcRescale
         options.Validate();
         string inputPath = RelionPaths.StripTypeSuffix(input), outputPath = RelionPaths.StripTypeSuffix(output);
         OutputFiles.EnsureNotInput(outputPath, inputPath);
+        FileFormats.RequireMrc(inputPath);
         using var mrc = MrcFile.Open(inputPath, MrcReadOptions.Permissive);
         var plan = FileRescalePlan.Create(mrc, input, options);
         cancellationToken.ThrowIfCancellationRequested();
