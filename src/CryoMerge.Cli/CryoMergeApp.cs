@@ -25,6 +25,7 @@ public static class CryoMergeApp
             """)
         {
             InfoCommand.Create(console),
+            RescaleCommand.Create(console),
         };
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new VersionAction(console);

@@ -81,9 +81,13 @@ public sealed record FileRescalePlan(string Input, ImageFileKind Kind, Shape3 Fi
         };
     }
 
-    /// <summary>Input boxes that would reach the request more closely (Fourier method only).</summary>
+    /// <summary>
+    /// Input boxes that would reach the request more closely (Fourier method only): the three closest among
+    /// those that pad the input or crop at most a tenth of it, since cropping more would cut the specimen.
+    /// </summary>
     internal IReadOnlyList<BetterBox> BetterBoxes() =>
         Image.Relion is { } relion && Image.DiffersFromRequest
-            ? RelionRescale.BetterBoxes(relion).Select(b => new BetterBox(b.OldSize, b.NewSize, b.RealPixelSize)).ToList()
+            ? RelionRescale.BetterBoxes(relion, count: 64).Where(b => b.OldSize >= 0.9 * relion.OldSize).Take(3)
+                .Select(b => new BetterBox(b.OldSize, b.NewSize, b.RealPixelSize)).ToList()
             : [];
 }
