@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using CryoMerge.Bench;
 
 // Side-by-side benchmarks against RELION on the same files in the same run, and BenchmarkDotNet micro-benchmarks.
-// Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [fft] [micro ...]
+// Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [fft] [rescale [--small]] [micro ...]
 string work = Path.Combine(Path.GetTempPath(), "cryomerge-bench");
 var report = Console.Out;
 string what = args.Length > 0 ? args[0] : "all";
@@ -16,6 +16,9 @@ switch (what)
     case "fft":
         FftBench.Run(report);
         break;
+    case "rescale":
+        RescaleBench.Run(small: args.Contains("--small"), work, report);
+        break;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(FftMicro).Assembly).Run(args[1..]);
         break;
@@ -24,7 +27,7 @@ switch (what)
         StarBench.Run(1_000_000, work, report);
         break;
     default:
-        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | fft | micro [BenchmarkDotNet options] | all]");
+        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | fft | rescale [--small] | micro [BenchmarkDotNet options] | all]");
         return 2;
 }
 return 0;
