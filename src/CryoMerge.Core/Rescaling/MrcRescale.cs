@@ -31,8 +31,9 @@ public static class MrcRescale
         // Images in parallel get one FFT thread each; a lone image or map gets them all.
         int perImageThreads = workers > 1 ? 1 : options.Threads;
         var flight = new Flight();
-        using (var writer = MrcWriter.Create(outputPath, plan.OutputFileShape, plan.OutputHeader(mrc)))
+        try
         {
+            using var writer = MrcWriter.Create(outputPath, plan.OutputFileShape, plan.OutputHeader(mrc));
             if (workers == 1) Work(mrc, writer, plan, fft, perImageThreads, flight, cancellationToken, imagesDone);
             else
             {
@@ -41,6 +42,12 @@ public static class MrcRescale
             }
             cancellationToken.ThrowIfCancellationRequested();
             writer.Commit();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Disk full, no permission and the like: the temporary file is gone already; name the output, not the temporary file.
+            string reason = e.Message.Split(" : '")[0].TrimEnd('.', ' ');
+            throw new CryoMergeInputException(output, $"not written: {reason}; nothing was left under this name", e);
         }
         var image = plan.Image;
         return new RescaleResult(input, output, plan.Kind, options.Method, plan.FileShape, plan.OutputFileShape, plan.Images,

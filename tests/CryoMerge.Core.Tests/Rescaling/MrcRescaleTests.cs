@@ -68,10 +68,11 @@ public sealed class MrcRescaleTests
         string movie = MrcRescaleRelionTests.WriteStack(dir.File("m.mrcs"), new Shape3(64, 64, 100), 1.0, 6);
         byte[] before = SHA256.HashData(File.ReadAllBytes(movie));
         int done = 0;
-        var e = Assert.Throws<IOException>(() => MrcRescale.Rescale(movie, dir.File("out.mrcs"),
+        var e = Assert.Throws<CryoMergeInputException>(() => MrcRescale.Rescale(movie, dir.File("out.mrcs"),
             new RescaleOptions { RescalePixelSize = 1.5, MaxImagesInFlight = 3 }, fft.Backend, Token,
-            _ => { if (Interlocked.Increment(ref done) == 30) throw new IOException("No space left on device"); }));
-        Assert.Equal("No space left on device", e.Message);
+            _ => { if (Interlocked.Increment(ref done) == 30) throw new IOException($"No space left on device : '{dir.File(".out.mrcs.tmp")}'"); }));
+        Assert.Equal(dir.File("out.mrcs"), e.File);
+        Assert.Equal("not written: No space left on device; nothing was left under this name", e.Problem);
         AssertOnlyInputLeft(dir, movie, before);
     }
 
