@@ -70,7 +70,8 @@ public sealed class StarRescaleTests
             _rlnVoltage #4
             _rlnSphericalAberration #5
             _rlnAmplitudeContrast #6
-            opticsGroup1 1 1.000000 300.000000 2.700000 0.100000
+            _rlnMicrographPixelSize #7
+            opticsGroup1 1 1.000000 300.000000 2.700000 0.100000 2.000000
 
             # version 30001
 
@@ -96,6 +97,7 @@ public sealed class StarRescaleTests
         Assert.Equal(["out/a.mrcs", "out/b.mrcs", "out/sub/c.mrcs"], Enumerable.Range(0, 3).Select(names.GetString));
         double real = 64 * 1.0 / 48;
         Assert.Equal(real, PixelSizes.OfOpticsGroups(output)[0].MicrographOriginalPixelSize!.Value, 6);
+        Assert.Equal(2 * real, PixelSizes.OfOpticsGroups(output)[0].MicrographPixelSize!.Value, 6);   // binning by 2 kept
         using var movie = MrcFile.Open(project.File("out/sub/c.mrcs"));
         Assert.Equal(new Shape3(48, 48, 5), movie.Shape);
         Assert.Equal(real, movie.PixelSize.X, 5);
