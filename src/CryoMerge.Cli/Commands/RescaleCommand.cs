@@ -21,7 +21,7 @@ internal static class RescaleCommand
     public static Command Create(CliConsole console)
     {
         var input = new Option<string>("--i") { Description = "Input: an MRC map, micrograph, particle stack (.mrcs) or movie, or a STAR file listing micrographs (rlnMicrographName) or movies (rlnMicrographMovieName)", Required = true };
-        var output = new Option<string>("--o") { Description = "Output MRC file (an existing folder: the input's name inside it); for a STAR input, a folder that receives the files and the new STAR file", Required = true };
+        var output = new Option<string>("--o") { Description = "Output MRC file (an existing folder: the input's name inside it); for a STAR input, a folder that receives the files (their paths below the folder common to all inputs) and the new STAR file, named as the input", Required = true };
         var angpix = new Option<double?>("--angpix") { Description = "Pixel size of the input in A (default: the STAR file's value, else the MRC header)" };
         var rescale = new Option<double?>("--rescale-angpix") { Description = "New pixel size in A. Fourier: box ROUND(N x angpix / new), made even; the pixel reached (N x angpix / box) goes into the header" };
         var newBox = new Option<int?>("--new-box") { Description = "Then crop or pad each image (or the map) about its centre to this box in pixels, as RELION's --new_box (default: no re-window)" };

@@ -43,8 +43,7 @@ public sealed class ImageRescaler
             double inputPerOutput = plan.OutputPixelSize / plan.InputPixelSize;
             _spline = new SplineResampler(input, resampled, inputPerOutput);
             if (inputPerOutput > 1) _spectrum = new Complex32[FftLayout.SpectrumLength(input)];
-            _resampled = new float[resampled.Count];
-            windows = resampled != output;
+            _resampled = new float[resampled.Count];   // the new-box window, if any, goes from here into the frame
         }
         else
         {
@@ -64,7 +63,7 @@ public sealed class ImageRescaler
     /// <summary>Bytes held by this rescaler, frame excluded.</summary>
     public long BufferBytes =>
         (_resizer?.BufferBytes ?? 0) + (_spline?.BufferBytes ?? 0) + 8L * (_spectrum?.Length ?? 0)
-        + 4L * ((_square?.Length ?? 0) + (_resampled?.Length ?? 0));
+        + 4L * ((_square?.Length ?? 0) + (_resampled?.Length ?? 0) + (_windowed?.Length ?? 0));
 
     /// <summary>
     /// Rescales the image held in the first <c>InputShape.Count</c> values of <paramref name="frame"/>, which

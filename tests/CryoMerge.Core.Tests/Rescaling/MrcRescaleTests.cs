@@ -140,6 +140,28 @@ public sealed class MrcRescaleTests
         Assert.Equal(1.13, output.PixelSize.Z, 5);
     }
 
+    [Theory]
+    [InlineData(RescaleMethod.Spline, 40)]
+    [InlineData(RescaleMethod.Spline, 70)]
+    [InlineData(RescaleMethod.Fourier, 70)]
+    public void TheNewBoxWindowsTheRescaledImagesAboutTheirCentre(RescaleMethod method, int box)
+    {
+        using var dir = new TempDir();
+        using var fft = RelionRescaleTests.FftwOrManaged();
+        string input = MrcRescaleRelionTests.WriteStack(dir.File("p.mrcs"), new Shape3(64, 60, 3), 1.0, 8);
+        MrcRescale.Rescale(input, dir.File("plain.mrcs"), new RescaleOptions { RescalePixelSize = 1.1, Method = method }, fft.Backend, Token);
+        MrcRescale.Rescale(input, dir.File("boxed.mrcs"), new RescaleOptions { RescalePixelSize = 1.1, Method = method, NewBox = box }, fft.Backend, Token);
+        using var plain = MrcFile.Open(dir.File("plain.mrcs"));
+        using var boxed = MrcFile.Open(dir.File("boxed.mrcs"));
+        Assert.Equal(new Shape3(box, box, 3), boxed.Shape);
+        var imageShape = new Shape3(plain.Shape.X, plain.Shape.Y, 1);
+        for (int z = 0; z < 3; z++)
+        {
+            var expected = RealSpaceWindow.Window(new Grid(imageShape, plain.ReadSection(z)), new Shape3(box, box, 1));
+            Assert.Equal(expected.Data, boxed.ReadSection(z));
+        }
+    }
+
     [Fact]
     public void TheFourierMethodOnANonCubicMapPointsToTheSplineMethod()
     {
