@@ -29,6 +29,16 @@ public sealed class FourierResizer
         if (Enlarging) _padded = new Complex32[FftLayout.SpectrumLength(OutputShape)];
     }
 
+    /// <summary>Bytes a resizer for these sizes allocates.</summary>
+    public static long BufferBytesFor(int size, int newSize, int dimensions)
+    {
+        if (size == newSize) return 0;
+        Shape3 Shape(int n) => dimensions == 3 ? new Shape3(n, n, n) : new Shape3(n, n, 1);
+        long bytes = 8 * FftLayout.SpectrumLength(Shape(size));
+        if (newSize / 2 + 1 > size / 2 + 1) bytes += 8 * FftLayout.SpectrumLength(Shape(newSize));
+        return bytes;
+    }
+
     public Shape3 InputShape { get; }
 
     public Shape3 OutputShape { get; }

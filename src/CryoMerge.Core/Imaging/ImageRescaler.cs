@@ -27,30 +27,72 @@ public sealed class ImageRescaler
         _plan = plan;
         _threads = threads;
         Fft = fft;
-        var (input, resampled, output) = (plan.InputShape, plan.ResampledShape, plan.OutputShape);
-        long frame = Math.Max(input.Count, Math.Max(resampled.Count, output.Count));
-        bool windows = false;
-        if (plan.Rescales && plan.Method == RescaleMethod.Fourier)
+        var layout = Layout.Of(plan);
+        if (layout.Fourier)
         {
             var relion = plan.Relion!;
             _resizer = new FourierResizer(fft, relion.OldSize, relion.NewSize, plan.IsVolume ? 3 : 2, threads);
-            if (!plan.IsVolume && input.X != input.Y) _square = new float[(long)relion.OldSize * relion.OldSize];
-            frame = Math.Max(frame, _resizer.OutputShape.Count);   // resized in place in the frame
-            windows = _resizer.OutputShape != resampled || resampled != output;
         }
         else if (plan.Rescales)
         {
-            double inputPerOutput = plan.OutputPixelSize / plan.InputPixelSize;
-            _spline = new SplineResampler(input, resampled, inputPerOutput);
-            if (inputPerOutput > 1) _spectrum = new Complex32[FftLayout.SpectrumLength(input)];
-            _resampled = new float[resampled.Count];   // the new-box window, if any, goes from here into the frame
+            _spline = new SplineResampler(plan.InputShape, plan.ResampledShape, plan.OutputPixelSize / plan.InputPixelSize);
         }
-        else
+        if (layout.Square > 0) _square = new float[layout.Square];
+        if (layout.Resampled > 0) _resampled = new float[layout.Resampled];
+        if (layout.Windowed > 0) _windowed = new float[layout.Windowed];
+        if (layout.LowPassSpectrum > 0) _spectrum = new Complex32[layout.LowPassSpectrum];
+        FrameLength = checked((int)layout.Frame);
+    }
+
+    /// <summary>
+    /// Bytes one worker needs for <paramref name="plan"/>: <see cref="OwnBytes"/> plus (estimated) the FFT
+    /// library's own copies of the largest transform's input and output. Nothing is allocated.
+    /// </summary>
+    public static long WorkerBytes(ImageRescalePlan plan)
+    {
+        if (!plan.Rescales) return OwnBytes(plan);
+        var transform = plan.Relion is { } relion && plan.Method == RescaleMethod.Fourier
+            ? (plan.IsVolume ? new Shape3(relion.OldSize, relion.OldSize, relion.OldSize) : new Shape3(relion.OldSize, relion.OldSize, 1))
+            : plan.InputShape;
+        return OwnBytes(plan) + 4 * transform.Count + 8 * FftLayout.SpectrumLength(transform);
+    }
+
+    /// <summary>Bytes of a worker's frame and of the buffers a rescaler for <paramref name="plan"/> allocates.</summary>
+    public static long OwnBytes(ImageRescalePlan plan)
+    {
+        var layout = Layout.Of(plan);
+        long bytes = 4 * (layout.Frame + layout.Square + layout.Resampled + layout.Windowed) + 8 * layout.LowPassSpectrum;
+        if (layout.Fourier)
+            bytes += FourierResizer.BufferBytesFor(plan.Relion!.OldSize, plan.Relion.NewSize, plan.IsVolume ? 3 : 2);
+        else if (plan.Rescales)
+            bytes += SplineResampler.BufferBytesFor(plan.InputShape, plan.ResampledShape);
+        return bytes;
+    }
+
+    /// <summary>Buffer lengths (in values) for a plan; the constructor allocates exactly these.</summary>
+    private readonly record struct Layout(bool Fourier, long Frame, long Square, long Resampled, long Windowed, long LowPassSpectrum)
+    {
+        public static Layout Of(ImageRescalePlan plan)
         {
-            windows = input != output;
+            var (input, resampled, output) = (plan.InputShape, plan.ResampledShape, plan.OutputShape);
+            long frame = Math.Max(input.Count, Math.Max(resampled.Count, output.Count));
+            if (plan.Rescales && plan.Method == RescaleMethod.Fourier)
+            {
+                var relion = plan.Relion!;
+                var square = plan.IsVolume ? new Shape3(relion.NewSize, relion.NewSize, relion.NewSize) : new Shape3(relion.NewSize, relion.NewSize, 1);
+                frame = Math.Max(frame, square.Count);   // resized in place in the frame
+                bool windows = square != resampled || resampled != output;
+                long padded = !plan.IsVolume && input.X != input.Y ? (long)relion.OldSize * relion.OldSize : 0;
+                return new Layout(true, frame, padded, 0, windows ? frame : 0, 0);
+            }
+            if (plan.Rescales)
+            {
+                // The new-box window, if any, goes from the resampled buffer into the frame.
+                long lowPass = plan.OutputPixelSize > plan.InputPixelSize ? FftLayout.SpectrumLength(input) : 0;
+                return new Layout(false, frame, 0, resampled.Count, 0, lowPass);
+            }
+            return new Layout(false, frame, 0, 0, input != output ? frame : 0, 0);
         }
-        if (windows) _windowed = new float[frame];
-        FrameLength = checked((int)frame);
     }
 
     public IFftBackend Fft { get; }

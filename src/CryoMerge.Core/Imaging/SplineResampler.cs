@@ -30,6 +30,10 @@ public sealed class SplineResampler
         (_xStart, _yStart, _zStart) = (CausalStartWeights(input.X), CausalStartWeights(input.Y), CausalStartWeights(input.Z));
     }
 
+    /// <summary>Bytes a resampler for these shapes allocates.</summary>
+    public static long BufferBytesFor(Shape3 input, Shape3 output) =>
+        4L * ((long)output.X * input.Y * input.Z + (input.Z > 1 ? (long)output.X * output.Y * input.Z : 0));
+
     public Shape3 InputShape { get; }
 
     public Shape3 OutputShape { get; }

@@ -27,7 +27,9 @@ public static class MrcRescale
         cancellationToken.ThrowIfCancellationRequested();
 
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-        int workers = plan.Kind == ImageFileKind.Map ? 1 : Math.Clamp(options.MaxImagesInFlight ?? threads, 1, plan.Images);
+        long perWorker = ImageRescaler.WorkerBytes(plan.Image);
+        long byMemory = Math.Max(1, (options.MaxBufferBytes ?? RescaleOptions.DefaultMaxBufferBytes) / Math.Max(1, perWorker));
+        int workers = plan.Kind == ImageFileKind.Map ? 1 : (int)Math.Clamp(Math.Min(options.MaxImagesInFlight ?? threads, byMemory), 1, plan.Images);
         // Images in parallel get one FFT thread each; a lone image or map gets them all.
         int perImageThreads = workers > 1 ? 1 : options.Threads;
         var flight = new Flight();

@@ -26,6 +26,17 @@ public sealed record RescaleOptions
     /// <summary>Most images of a stack or movie held in memory at once (one per worker); null = <see cref="Threads"/>.</summary>
     public int? MaxImagesInFlight { get; init; }
 
+    /// <summary>
+    /// Memory for the image buffers of all workers of one file, in bytes (null = <see cref="DefaultMaxBufferBytes"/>).
+    /// Images run in parallel only as far as this allows; a single image that needs more still runs, alone, with
+    /// all its threads. Large movie frames (4096 x 4096) thus go one at a time with multi-threaded FFTs (as fast
+    /// on two cores, half the memory), particles many at a time.
+    /// </summary>
+    public long? MaxBufferBytes { get; init; }
+
+    /// <summary>512 MiB.</summary>
+    public const long DefaultMaxBufferBytes = 512L << 20;
+
     /// <summary>Checks the values a user typed; throws <see cref="CryoMergeInputException"/> naming the option.</summary>
     public void Validate()
     {
@@ -34,6 +45,7 @@ public sealed record RescaleOptions
         if (NewBox is int b && b < 2) throw new CryoMergeInputException("--new-box", $"a box of {b} pixels is too small; at least 2 are needed");
         if (RescalePixelSize is null && NewBox is null) throw new CryoMergeInputException("--rescale-angpix", "nothing to do: give a new pixel size, a new box or both");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "0 (all cores) or more");
+        if (MaxBufferBytes is < 1) throw new ArgumentOutOfRangeException(nameof(MaxBufferBytes), MaxBufferBytes, "at least 1 byte");
         if (MaxImagesInFlight is < 1) throw new ArgumentOutOfRangeException(nameof(MaxImagesInFlight), MaxImagesInFlight, "at least 1");
     }
 }

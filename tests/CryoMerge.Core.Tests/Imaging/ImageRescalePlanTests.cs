@@ -36,4 +36,31 @@ public sealed class ImageRescalePlanTests
         Assert.Contains("box of 0 pixels", ImageRescalePlan.Create(new Shape3(64, 64, 1), 1.0, 100, null, RescaleMethod.Fourier).Problem);
         Assert.Contains("box of 1 pixels", ImageRescalePlan.Create(new Shape3(64, 64, 1), 1.0, 50, null, RescaleMethod.Spline).Problem);
     }
+
+    [Theory]
+    [InlineData(64, 64, 1, 1.3, null, RescaleMethod.Fourier)]
+    [InlineData(80, 60, 1, 1.3, 70, RescaleMethod.Fourier)]
+    [InlineData(64, 64, 1, 0.7, null, RescaleMethod.Fourier)]
+    [InlineData(40, 40, 40, 1.2, 44, RescaleMethod.Fourier)]
+    [InlineData(80, 60, 1, 1.3, 70, RescaleMethod.Spline)]
+    [InlineData(30, 20, 10, 0.8, null, RescaleMethod.Spline)]
+    [InlineData(80, 60, 1, null, 70, RescaleMethod.Fourier)]
+    public void TheMemoryEstimateIsWhatAWorkerAllocates(int x, int y, int z, double? requested, int? box, RescaleMethod method)
+    {
+        using var fft = RelionRescaleTests.FftwOrManaged();
+        var plan = ImageRescalePlan.Create(new Shape3(x, y, z), 1.0, requested, box, method);
+        var rescaler = new ImageRescaler(fft.Backend, plan, threads: 1);
+        Assert.Equal(rescaler.BufferBytes + 4L * rescaler.FrameLength, ImageRescaler.OwnBytes(plan));
+        Assert.True(ImageRescaler.WorkerBytes(plan) >= ImageRescaler.OwnBytes(plan));
+    }
+
+    [Fact]
+    public void WithTheDefaultBudgetLargeMovieFramesGoOneAtATimeAndParticlesInParallel()
+    {
+        long budget = CryoMerge.Core.Rescaling.RescaleOptions.DefaultMaxBufferBytes;
+        var frame = ImageRescalePlan.Create(new Shape3(4096, 4096, 1), 1.0, 1.1, null, RescaleMethod.Fourier);
+        var particle = ImageRescalePlan.Create(new Shape3(256, 256, 1), 1.0, 1.1, null, RescaleMethod.Fourier);
+        Assert.InRange(ImageRescaler.WorkerBytes(frame), budget / 2 + 1, budget);
+        Assert.True(ImageRescaler.WorkerBytes(particle) * 64 < budget);
+    }
 }

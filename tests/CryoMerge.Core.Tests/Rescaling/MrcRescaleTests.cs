@@ -34,6 +34,26 @@ public sealed class MrcRescaleTests
     }
 
     [Fact]
+    public void TheMemoryBudgetDecidesHowManyFramesAreInFlight()
+    {
+        using var dir = new TempDir();
+        using var fft = RelionRescaleTests.FftwOrManaged();
+        string movie = MrcRescaleRelionTests.WriteStack(dir.File("m.mrcs"), new Shape3(128, 128, 20), 1.0, 9);
+        long perWorker = ImageRescaler.WorkerBytes(ImageRescalePlan.Create(new Shape3(128, 128, 1), 1.0, 1.1, null, RescaleMethod.Fourier));
+        RescaleResult Run(string name, long budget) => MrcRescale.Rescale(movie, dir.File(name),
+            new RescaleOptions { RescalePixelSize = 1.1, MaxImagesInFlight = 8, MaxBufferBytes = budget }, fft.Backend, Token);
+        var tight = Run("tight.mrcs", 1);
+        var two = Run("two.mrcs", 2 * perWorker + 1);
+        var roomy = Run("roomy.mrcs", 1L << 30);
+        Assert.Equal((1, 1), (tight.Workers, tight.PeakImagesInFlight));
+        Assert.Equal(2, two.Workers);
+        Assert.InRange(two.PeakImagesInFlight, 1, 2);
+        Assert.Equal(8, roomy.Workers);
+        Assert.InRange(roomy.PeakImagesInFlight, 1, 8);
+        Assert.Equal(File.ReadAllBytes(dir.File("tight.mrcs")), File.ReadAllBytes(dir.File("roomy.mrcs")));
+    }
+
+    [Fact]
     public void FramesRescaledInParallelEqualFramesRescaledOneByOne()
     {
         using var dir = new TempDir();
