@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using CryoMerge.Bench;
 
 // Side-by-side benchmarks against RELION on the same files in the same run, and BenchmarkDotNet micro-benchmarks.
-// Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [fft] [rescale [--small]] [micro ...]
+// Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [metadata [ROWS]] [fft] [rescale [--small]] [micro ...]
 string work = Path.Combine(Path.GetTempPath(), "cryomerge-bench");
 var report = Console.Out;
 string what = args.Length > 0 ? args[0] : "all";
@@ -12,6 +12,9 @@ switch (what)
 {
     case "star":
         StarBench.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, work, report);
+        break;
+    case "metadata":
+        MetadataBench.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, work, report);
         break;
     case "fft":
         FftBench.Run(report);
@@ -25,9 +28,10 @@ switch (what)
     case "all":
         FftBench.Run(report);
         StarBench.Run(1_000_000, work, report);
+        MetadataBench.Run(1_000_000, work, report);
         break;
     default:
-        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | fft | rescale [--small] | micro [BenchmarkDotNet options] | all]");
+        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | metadata [ROWS] | fft | rescale [--small] | micro [BenchmarkDotNet options] | all]");
         return 2;
 }
 return 0;

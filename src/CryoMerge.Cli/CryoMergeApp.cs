@@ -26,6 +26,12 @@ public static class CryoMergeApp
         {
             InfoCommand.Create(console),
             RescaleCommand.Create(console),
+            BoxscalerCommand.Create(console),
+            RescaleParticlesCommand.Create(console),
+            ScaleCtfCommand.Create(console),
+            RelabelCommand.Create(console),
+            JoinCommand.Create(console),
+            ToleranceCommand.Create(console),
             MergeCommand.Create(console),
             StatusCommand.Create(console),
             ServeCommand.Create(console),

@@ -18,6 +18,19 @@ public sealed class DataSetState
     /// <summary>Current particle STAR (after extraction, rescaling or relabelling).</summary>
     public string? Particles { get; set; }
     public long ParticleCount { get; set; }
+    /// <summary>Pixel size of the particle images as processed (A), from the particle STAR file.</summary>
+    public double ImagePixelSize { get; set; }
+    /// <summary>Pixel size of the micrographs as processed (A), from the micrograph STAR file.</summary>
+    public double MicrographPixelSize { get; set; }
+    /// <summary>Pixel size in the header of the data set's map (A).</summary>
+    public double MapPixelSize { get; set; }
+    /// <summary>Box of the particle images, when the particle file names images.</summary>
+    public int ImageBox { get; set; }
+    public bool HasImages { get; set; }
+    public int MicrographCount { get; set; }
+
+    /// <summary>True over nominal pixel size: every pixel size of the data set is multiplied by this.</summary>
+    public double Scale => PixelSize is double p && NominalPixelSize > 0 ? p / NominalPixelSize : 1;
     /// <summary>Free-form numbers stages record (box pair, pixel reached, ...), shown in the summary.</summary>
     public Dictionary<string, double> Values { get; set; } = [];
 }

@@ -26,19 +26,19 @@ public sealed class RescaleMicrographsStage : IMergeStage
     {
         var plan = state.Plan;
         if (plan.Method != MergeMethod.RescaleMicrographs) return [];
-        double target = MicrographList.PixelSize(plan.ReferenceDataSet.Micrographs!);
+        var reference = state.DataSets[plan.Reference];
+        double target = reference.MicrographPixelSize * reference.Scale;
         var items = new List<WorkItem>();
         foreach (var set in plan.Others)
         {
             var ds = state.DataSets[set.Name];
-            double nominal = MicrographList.PixelSize(set.Micrographs!);
-            // The micrographs' true pixel = nominal x (found particle pixel / nominal particle pixel).
-            double ratio = ds.PixelSize is double p && ds.NominalPixelSize > 0 ? p / ds.NominalPixelSize : 1;
+            // The micrographs' true pixel: as processed, times the data set's scale found by the pixel-size stage.
+            double truePixel = ds.MicrographPixelSize * ds.Scale;
             string folder = Path.Combine(state.DataSetFolder(set.Name), "Micrographs");
-            foreach (var m in MicrographList.Read(set.Micrographs!))
+            foreach (var m in MicrographList.Read(ds.Micrographs!))
             {
                 string output = Path.Combine(folder, Path.GetFileName(m.Path));
-                items.Add(WorkItem.Create($"{Name}/{set.Name}/{m.Row:D6}", Kind, new Parameters(m.Path, output, nominal * ratio, target), set.Name));
+                items.Add(WorkItem.Create($"{Name}/{set.Name}/{m.Row:D6}", Kind, new Parameters(m.Path, output, truePixel, target), set.Name));
             }
         }
         return items;
