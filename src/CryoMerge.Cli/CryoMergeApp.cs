@@ -25,6 +25,7 @@ public static class CryoMergeApp
             """)
         {
             InfoCommand.Create(console),
+            RescaleCommand.Create(console),
             BoxscalerCommand.Create(console),
             RescaleParticlesCommand.Create(console),
             ScaleCtfCommand.Create(console),

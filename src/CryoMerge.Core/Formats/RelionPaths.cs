@@ -50,15 +50,17 @@ public static class RelionPaths
     public static string ImageName(int index, string path) => $"{index:D6}@{path}";
 
     /// <summary>
-    /// Finds a file named in a STAR file: as RELION does, relative to the current directory (the project);
-    /// failing that, relative to the STAR file's folder and the folders above it, so that a STAR file inside a
-    /// project (Extract/job009/particles.star naming Extract/job009/...) works from anywhere. Null when not found.
+    /// Finds a file named in a STAR file: as RELION does, relative to the current directory (the project), or
+    /// to <paramref name="projectDirectory"/> when given; failing that, relative to the STAR file's folder and
+    /// the folders above it, so that a STAR file inside a project (Extract/job009/particles.star naming
+    /// Extract/job009/...) works from anywhere. Null when not found.
     /// </summary>
-    public static string? Resolve(string pathInStar, string? starFile)
+    public static string? Resolve(string pathInStar, string? starFile, string? projectDirectory = null)
     {
         string path = StripTypeSuffix(pathInStar);
         if (Path.IsPathRooted(path)) return File.Exists(path) ? path : null;
-        if (File.Exists(path)) return path;
+        string inProject = projectDirectory is null ? path : Path.Combine(projectDirectory, path);
+        if (File.Exists(inProject)) return inProject;
         if (starFile is null) return null;
         string? dir = Path.GetDirectoryName(Path.GetFullPath(starFile));
         for (int up = 0; dir is not null && up < 6; up++, dir = Path.GetDirectoryName(dir))
