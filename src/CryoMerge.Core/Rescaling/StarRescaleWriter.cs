@@ -23,15 +23,32 @@ public static class StarRescaleWriter
     public static StarRescaleSummary Write(StarRescalePlan plan, IReadOnlyList<RescaleResult> results)
     {
         if (results.Count != plan.Items.Count) throw new ArgumentException($"{plan.Items.Count} results are needed, not {results.Count}");
+        return Write(plan, results, results.Select(r => (r.InputPixelSize, r.PixelSize)).ToList());
+    }
+
+    /// <summary>
+    /// Writes the new STAR file from the plan alone: the pixel sizes reached are fixed by each file's header and
+    /// the options, so a step that runs after the files were rescaled elsewhere (another node) needs no results.
+    /// Every output must exist.
+    /// </summary>
+    public static StarRescaleSummary Write(StarRescalePlan plan)
+    {
+        foreach (var item in plan.Items)
+            if (!File.Exists(item.Output)) throw new CryoMergeInputException(item.Output, $"rescaled file of {item.NameInStar} is missing");
+        return Write(plan, [], plan.Items.Select(i => (i.Plan.Image.InputPixelSize, i.Plan.Image.OutputPixelSize)).ToList());
+    }
+
+    private static StarRescaleSummary Write(StarRescalePlan plan, IReadOnlyList<RescaleResult> results, IReadOnlyList<(double In, double Out)> pixels)
+    {
         var table = plan.Block.RequireTable();
         var newNames = plan.Items.Select(i => StarValues.Quote(i.NewNameInStar)).ToArray();
         table.Column(plan.PathColumn).SetAll(row => newNames[plan.ItemOfRow[row]]);
-        var changes = plan.HasOpticsTable ? UpdateOptics(plan, results) : UpdateRelion30Rows(plan, results);
+        var changes = plan.HasOpticsTable ? UpdateOptics(plan, pixels) : UpdateRelion30Rows(plan, pixels);
         plan.Star.Write(plan.OutputStar);
         return new StarRescaleSummary(plan.StarPath, plan.OutputStar, plan.PathColumn, table.RowCount, results, changes, plan.Warnings);
     }
 
-    private static List<PixelSizeChange> UpdateOptics(StarRescalePlan plan, IReadOnlyList<RescaleResult> results)
+    private static List<PixelSizeChange> UpdateOptics(StarRescalePlan plan, IReadOnlyList<(double In, double Out)> pixels)
     {
         var optics = plan.Star.Block("optics").RequireTable();
         var groups = PixelSizes.OfOpticsGroups(plan.Star);
@@ -44,8 +61,8 @@ public static class StarRescaleWriter
         {
             int row = plan.Items[i].OpticsGroup is int g && rowOfGroup.TryGetValue(g, out int r) ? r : -1;
             if (row < 0) throw new CryoMergeInputException(plan.StarPath, $"optics group {plan.Items[i].OpticsGroup} of {plan.Items[i].NameInStar} is not in data_optics");
-            newPixel[row] ??= results[i].PixelSize;
-            oldPixel[row] ??= results[i].InputPixelSize;
+            newPixel[row] ??= pixels[i].Out;
+            oldPixel[row] ??= pixels[i].In;
         }
         string main = plan.IsMovies ? RelionLabels.MicrographOriginalPixelSize : RelionLabels.MicrographPixelSize;
         var column = optics.TryColumn(main) ?? optics.AddColumn(main, row => StarValues.FormatDouble(
@@ -68,10 +85,10 @@ public static class StarRescaleWriter
         return changes;
     }
 
-    private static List<PixelSizeChange> UpdateRelion30Rows(StarRescalePlan plan, IReadOnlyList<RescaleResult> results)
+    private static List<PixelSizeChange> UpdateRelion30Rows(StarRescalePlan plan, IReadOnlyList<(double In, double Out)> pixels)
     {
         var table = plan.Block.RequireTable();
-        double NewPixel(int row) => results[plan.ItemOfRow[row]].PixelSize;
+        double NewPixel(int row) => pixels[plan.ItemOfRow[row]].Out;
         var mag = table.TryColumn(RelionLabels.Magnification);
         var det = table.TryColumn(RelionLabels.DetectorPixelSize);
         var legacy = table.TryColumn(RelionLabels.LegacyPixelSize);
@@ -99,7 +116,7 @@ public static class StarRescaleWriter
             table.AddColumn(RelionLabels.DetectorPixelSize, row => StarValues.FormatDouble(NewPixel(row)));
         }
         if (table.Has(RelionLabels.Magnification)) columns.Add($"{RelionLabels.Magnification} {RelionLabels.DetectorPixelSize}");
-        return results.Select(r => (r.InputPixelSize, r.PixelSize)).Distinct()
-            .Select(p => new PixelSizeChange(null, null, p.InputPixelSize, p.PixelSize, string.Join(" ", columns))).ToList();
+        return pixels.Distinct()
+            .Select(p => new PixelSizeChange(null, null, p.In, p.Out, string.Join(" ", columns))).ToList();
     }
 }
