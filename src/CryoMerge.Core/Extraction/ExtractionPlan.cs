@@ -52,14 +52,26 @@ public sealed class ExtractionPlan
     public StarFile BuildStar(IEnumerable<MicrographExtractionResult> results)
     {
         var byStack = results.ToDictionary(r => r.StackPath, StringComparer.Ordinal);
+        return Build(item => byStack.TryGetValue(item.StackPath, out var result)
+            ? result.Rows
+            : throw new InvalidOperationException($"no result for {item.MicrographName}"));
+    }
+
+    /// <summary>
+    /// The particles STAR file from the plan alone, once every stack is on disk: an item's rows do not depend on
+    /// how its extraction went, so a gather step on another node (after the extractions ran elsewhere) needs
+    /// only the plan.
+    /// </summary>
+    public StarFile BuildStarFromItems() => Build(item => File.Exists(item.StackPath)
+        ? item.Rows
+        : throw new CryoMergeInputException(item.StackPath, $"particle stack of {item.MicrographName} is missing; extract it first"));
+
+    private StarFile Build(Func<MicrographExtractionItem, IReadOnlyList<string[]>> rowsOf)
+    {
         var table = new StarTable();
         foreach (var c in Columns) table.AddColumn(c, "");
         foreach (var item in Items)
-        {
-            if (!byStack.TryGetValue(item.StackPath, out var result))
-                throw new InvalidOperationException($"no result for {item.MicrographName}");
-            foreach (var row in result.Rows) table.AddRow(row);
-        }
+            foreach (var row in rowsOf(item)) table.AddRow(row);
         var file = new StarFile();
         file.AddTableBlock("optics", Optics, 30001);
         file.AddTableBlock("particles", table, 30001);

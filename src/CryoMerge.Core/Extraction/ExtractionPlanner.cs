@@ -13,8 +13,10 @@ public static class ExtractionPlanner
 {
     public const string StarName = "particles.star";
 
+    /// <param name="projectDirectory">Where relative micrograph names resolve first (RELION's project folder), for a
+    /// micrographs STAR file that was rewritten away from its project (the merge's CTF-scaled copy).</param>
     public static ExtractionPlan Plan(string micrographsStar, CoordinateSource coordinates, ExtractionSettings settings, string outputDirectory,
-        ICollection<string>? warnings = null)
+        ICollection<string>? warnings = null, string? projectDirectory = null)
     {
         settings.Validate();
         var notes = new List<string>();
@@ -38,7 +40,7 @@ public static class ExtractionPlanner
             var set = coords.Sets[m];
             if (set is null || set.Rows.Count == 0) continue;
             string name = mics.Name(m);
-            string path = RelionPaths.Resolve(name, micrographsStar)
+            string path = RelionPaths.Resolve(name, micrographsStar, projectDirectory)
                 ?? throw new CryoMergeInputException(name, $"micrograph not found on disk (listed in {micrographsStar}, {set.Rows.Count} particles in {set.Source}); nothing was written");
             int group = mics.OpticsGroup(m);
             double pixel = mics.PixelSize(group);

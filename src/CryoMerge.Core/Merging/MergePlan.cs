@@ -33,7 +33,7 @@ public sealed record DataSetPlan(
 /// <param name="Scale">Box after Fourier rescaling.</param>
 /// <param name="Window">Final box (the reference's).</param>
 /// <param name="BackgroundDiameter">Background circle in pixels before rescaling (RELION GUI convention).</param>
-public sealed record ExtractionPlan(int? Box = null, int? Scale = null, int? Window = null, int? BackgroundDiameter = null,
+public sealed record ExtractionBoxes(int? Box = null, int? Scale = null, int? Window = null, int? BackgroundDiameter = null,
     bool Invert = true, bool Normalize = true, int? MinBox = null, int? MaxBox = null);
 
 /// <summary>
@@ -46,7 +46,7 @@ public sealed record MergePlan(
     MergeMethod Method,
     string Reference,
     IReadOnlyList<DataSetPlan> DataSets,
-    ExtractionPlan? Extraction = null,
+    ExtractionBoxes? Extraction = null,
     string PixelSizeMethod = "fit",
     double? ParticleDiameter = null,
     double? ExpectedResolution = null,

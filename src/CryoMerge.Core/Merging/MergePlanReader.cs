@@ -86,7 +86,7 @@ public static class MergePlanReader
         return new MergePlan(
             string.IsNullOrWhiteSpace(doc.Name) ? Path.GetFileNameWithoutExtension(source) : doc.Name.Trim(),
             output, method, reference, sets,
-            new ExtractionPlan(ex.Box, ex.Scale, ex.Window, ex.BackgroundDiameter, ex.Invert ?? true, ex.Normalize ?? true, ex.MinBox, ex.MaxBox),
+            new ExtractionBoxes(ex.Box, ex.Scale, ex.Window, ex.BackgroundDiameter, ex.Invert ?? true, ex.Normalize ?? true, ex.MinBox, ex.MaxBox),
             doc.PixelSizeMethod ?? "fit", doc.ParticleDiameter, doc.ExpectedResolution, doc.ParticlesPerShard ?? 2000);
     }
 

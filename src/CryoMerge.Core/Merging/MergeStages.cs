@@ -1,3 +1,4 @@
+using CryoMerge.Core.Extraction;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Core.Merging.Stages;
 
@@ -11,7 +12,7 @@ public static class MergeStages
     {
         MergeMethod.Relabel => [new PrepareStage(), new RelabelStage(), new JoinStage(), new SummaryStage()],
         MergeMethod.RescaleMicrographs => [new PrepareStage(), new CtfStage(), new RescaleMicrographsStage(), new SummaryStage()],
-        _ => [new PrepareStage(), new CtfStage(), new SummaryStage()],
+        _ => [new PrepareStage(), new CtfStage(), new ExtractStage(), new GatherParticlesStage(), new JoinStage(), new SummaryStage()],
     };
 
     public static IEnumerable<IWorkHandler> Handlers() =>
@@ -20,6 +21,8 @@ public static class MergeStages
         new CtfStage.Handler(),
         new RelabelStage.Handler(),
         new RescaleMicrographsStage.Handler(),
+        new GatherParticlesStage.Handler(),
+        .. ExtractionWorkHandlers.All(),
         new JoinStage.Handler(),
         new SummaryStage.Handler(),
     ];

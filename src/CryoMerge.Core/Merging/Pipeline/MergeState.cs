@@ -15,6 +15,8 @@ public sealed class DataSetState
     public double? PixelSizeHigh { get; set; }
     /// <summary>Current micrograph STAR (after CTF scaling or rescaling).</summary>
     public string? Micrographs { get; set; }
+    /// <summary>Folder that relative micrograph names of the data set resolve against (its RELION project).</summary>
+    public string? ProjectDirectory { get; set; }
     /// <summary>Current particle STAR (after extraction, rescaling or relabelling).</summary>
     public string? Particles { get; set; }
     public long ParticleCount { get; set; }

@@ -7,7 +7,8 @@ internal static class MicrographList
 {
     public sealed record Entry(int Row, string NameInStar, string Path);
 
-    public static IReadOnlyList<Entry> Read(string starPath)
+    /// <param name="projectDirectory">Where relative names resolve first (see <see cref="ProjectDirectory"/>).</param>
+    public static IReadOnlyList<Entry> Read(string starPath, string? projectDirectory = null)
     {
         var star = StarFile.Read(starPath);
         var block = PixelSizes.DataBlock(star) ?? throw new CryoMergeInputException(starPath, "no micrograph table");
@@ -18,12 +19,28 @@ internal static class MicrographList
         for (int r = 0; r < table.RowCount; r++)
         {
             string name = column.GetString(r);
-            string path = RelionPaths.Resolve(name, starPath) ?? throw new CryoMergeInputException(starPath, $"micrograph {name} (row {r + 1}) not found");
+            string path = RelionPaths.Resolve(name, starPath, projectDirectory) ?? throw new CryoMergeInputException(starPath, $"micrograph {name} (row {r + 1}) not found");
             if (!seen.Add(System.IO.Path.GetFileName(name)))
                 throw new CryoMergeInputException(starPath, $"two micrographs are called {System.IO.Path.GetFileName(name)}; outputs are named after the file name");
             entries.Add(new Entry(r, name, path));
         }
         return entries;
+    }
+
+    /// <summary>
+    /// The folder the STAR file's relative micrograph names are relative to (RELION's project folder), found from
+    /// where its first micrograph resolves; null when names are absolute. A copy of the STAR file written elsewhere
+    /// (the merge's output folder) resolves its names against this folder.
+    /// </summary>
+    public static string? ProjectDirectory(string starPath)
+    {
+        var first = Read(starPath).FirstOrDefault();
+        if (first is null) return null;
+        string name = RelionPaths.StripTypeSuffix(first.NameInStar);
+        if (System.IO.Path.IsPathRooted(name)) return null;
+        string full = System.IO.Path.GetFullPath(first.Path);
+        string suffix = System.IO.Path.DirectorySeparatorChar + System.IO.Path.GetFullPath(name, "/").TrimStart('/');
+        return full.EndsWith(suffix, StringComparison.Ordinal) ? full[..^suffix.Length] : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(starPath));
     }
 
     /// <summary>Pixel size of the micrographs of a data set according to its STAR file (first row).</summary>

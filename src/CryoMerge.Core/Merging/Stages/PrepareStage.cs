@@ -17,7 +17,7 @@ public sealed class PrepareStage : IMergeStage
     public sealed record Parameters(string Particles, string? Micrographs, string? Map);
 
     public sealed record Result(double ImagePixelSize, double MicrographPixelSize, double MapPixelSize, int ImageBox, bool HasImages,
-        int Particles, int Micrographs);
+        int Particles, int Micrographs, string? ProjectDirectory = null);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state) =>
         state.Plan.DataSets.Select(d => WorkItem.Create($"{Name}/{d.Name}", Kind, new Parameters(d.Particles!, d.Micrographs, d.Map), d.Name)).ToList();
@@ -28,8 +28,8 @@ public sealed class PrepareStage : IMergeStage
         {
             var x = r.ResultAs<Result>();
             var d = state.DataSets[r.Id.Split('/')[1]];
-            (d.ImagePixelSize, d.MicrographPixelSize, d.MapPixelSize, d.ImageBox, d.HasImages, d.ParticleCount, d.MicrographCount) =
-                (x.ImagePixelSize, x.MicrographPixelSize, x.MapPixelSize, x.ImageBox, x.HasImages, x.Particles, x.Micrographs);
+            (d.ImagePixelSize, d.MicrographPixelSize, d.MapPixelSize, d.ImageBox, d.HasImages, d.ParticleCount, d.MicrographCount, d.ProjectDirectory) =
+                (x.ImagePixelSize, x.MicrographPixelSize, x.MapPixelSize, x.ImageBox, x.HasImages, x.Particles, x.Micrographs, x.ProjectDirectory);
             if (d.NominalPixelSize <= 0) d.NominalPixelSize = x.MapPixelSize > 0 ? x.MapPixelSize : x.ImagePixelSize;
             if (d.NominalPixelSize <= 0)
                 throw new CryoMergeInputException(state.Plan.DataSets.Single(p => p.Name == d.Name).Particles!,
@@ -53,8 +53,10 @@ public sealed class PrepareStage : IMergeStage
             if (particles.Optics?.TryColumn(RelionLabels.ImageSize) is { } size && size.TryGetDouble(0, out double b)) box = (int)b;
             double micrographPixel = 0;
             int micrographs = 0;
+            string? project = null;
             if (p.Micrographs is not null)
             {
+                project = MicrographList.ProjectDirectory(p.Micrographs);
                 var mics = StarDataSet.Read(p.Micrographs);
                 micrographPixel = PixelSizes.OfRow(mics.File, mics.DataBlock, 0)?.Value ?? 0;
                 micrographs = mics.Data.RowCount;
@@ -66,7 +68,7 @@ public sealed class PrepareStage : IMergeStage
                 mapPixel = map.PixelSize.X;
             }
             var result = new Result(imagePixel, micrographPixel, mapPixel, box, particles.Kind == StarDataKind.Particles,
-                particles.Data.RowCount, micrographs);
+                particles.Data.RowCount, micrographs, project);
             return WorkResult.Create(item, result);
         }
     }

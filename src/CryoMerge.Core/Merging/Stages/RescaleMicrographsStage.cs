@@ -35,7 +35,7 @@ public sealed class RescaleMicrographsStage : IMergeStage
             // The micrographs' true pixel: as processed, times the data set's scale found by the pixel-size stage.
             double truePixel = ds.MicrographPixelSize * ds.Scale;
             string folder = Path.Combine(state.DataSetFolder(set.Name), "Micrographs");
-            foreach (var m in MicrographList.Read(ds.Micrographs!))
+            foreach (var m in MicrographList.Read(ds.Micrographs!, ds.ProjectDirectory))
             {
                 string output = Path.Combine(folder, Path.GetFileName(m.Path));
                 items.Add(WorkItem.Create($"{Name}/{set.Name}/{m.Row:D6}", Kind, new Parameters(m.Path, output, truePixel, target), set.Name));
