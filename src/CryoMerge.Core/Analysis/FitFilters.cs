@@ -43,6 +43,10 @@ public sealed record FitFilters(RadialGain Reference, RadialGain Map, double Res
         // The band's raised-cosine edge reaches 12.5 % past its half point; keep all of it before a steep drop.
         double steep = Math.Min(SteepFrequency(k => reference.Amplitude(k), step, 1 / highPass, kc * 1.2),
             SteepFrequency(k => map.Amplitude(k, mapScale), step, 1 / highPass, kc * 1.2));
+        // Nor past where either map's signal sinks into its noise (a map filtered after noise was added keeps its
+        // noise but loses its signal): there the amplitude ratio cannot be measured.
+        steep = Math.Min(steep, Math.Min(Faint(k => reference.SignalFraction(k), step, 1 / highPass, kc * 1.2),
+            Faint(k => map.SignalFraction(k, mapScale), step, 1 / highPass, kc * 1.2)));
         kc = Math.Min(kc, steep / (1 + EdgeFraction / 2));
         kc = Math.Min(kc, 1 / finest);
         double resolution = 1 / kc;
@@ -87,6 +91,16 @@ public sealed record FitFilters(RadialGain Reference, RadialGain Map, double Res
         var refGain = RadialGain.Tabulate(k => Weight(k) * Math.Exp(-refFit(k / kc)), maxK);
         var mapGain = Environment.GetEnvironmentVariable("CM_NORATIO") == "1" ? refGain : RadialGain.Tabulate(k => Weight(k) * Math.Exp(ratioFit(k / kc) - refFit(k / kc)), maxK);
         return new FitFilters(refGain, mapGain, resolution);
+    }
+
+    /// <summary>Signal fraction below which a shell is noise for this purpose.</summary>
+    private const double FaintSignal = 0.1;
+
+    private static double Faint(Func<double, double> signalFraction, double step, double from, double to)
+    {
+        for (double k = from; k <= to * 1.3; k += step / 2)
+            if (signalFraction(k) < FaintSignal) return Math.Max(from, k - step / 2);
+        return double.PositiveInfinity;
     }
 
     /// <summary>Weighted least-squares polynomial in x^2 of the given degree; returns the fitted function of x.</summary>

@@ -30,10 +30,10 @@ public sealed record ScaleFitOptions
     public double Coverage { get; init; } = 3;
 
     /// <summary>
-    /// Refits with simulated noise added to both maps (noise spectra from their solvent), to remove the bias that noise
-    /// in the maps gives a correlation fit and to check the standard error; 0 turns it off.
+    /// Pairs of refits with simulated noise added to and subtracted from both maps (noise spectra from their solvent),
+    /// to remove the bias that noise in the maps gives a correlation fit and to check the standard error; 0 turns it off.
     /// </summary>
-    public int NoiseReplicates { get; init; } = 4;
+    public int NoiseReplicates { get; init; } = 2;
 
     /// <summary>Candidate pixel sizes in the score profile (the plot).</summary>
     public int ProfilePoints { get; init; } = 15;

@@ -230,38 +230,43 @@ public static class ScaleFitter
         }
 
         /// <summary>
-        /// SIMEX: refits with as much simulated noise again in both maps. The mean shift is the bias the maps' own noise
-        /// has already put into the answer (to first order it grows with the noise variance), so it is subtracted; the
-        /// spread is another estimate of the standard error.
+        /// SIMEX with antithetic pairs: refits with as much simulated noise again in both maps, once added and once
+        /// subtracted. Within a pair the first-order response to the simulated noise cancels, so half the pair's sum
+        /// less the answer is the second-order (bias) effect of that much noise; to first order the bias grows with
+        /// the noise variance, so this is the bias the maps' own noise put into the answer, and it is removed. Half the
+        /// pair's difference is the first-order response: its spread is another estimate of the standard error.
         /// </summary>
         private ScalePose NoiseReplicates(ScaleLevel level, ScalePose pose, ref double sigma)
         {
-            int runs = options.NoiseReplicates;
-            if (runs <= 0 || !spectra.Reference.HasNoiseEstimate || !spectra.Map.HasNoiseEstimate) return pose;
+            int pairs = options.NoiseReplicates;
+            if (pairs <= 0 || !spectra.Reference.HasNoiseEstimate || !spectra.Map.HasNoiseEstimate) return pose;
             var noisier = level with { MapNoiseVariance = 2 * level.MapNoiseVariance };
             var taper1 = TaperWindow(refT.Shape);
             var taper2 = TaperWindow(mapT.Shape);
-            var shifts = new double[runs];
-            for (int i = 0; i < runs; i++)
+            var bias = new double[pairs];
+            var response = new double[pairs];
+            for (int i = 0; i < pairs; i++)
             {
-                var r = AddGrid(refT, NoiseSimulation.Generate(fft, refT.Shape, spectra.Reference, taper1, 7919 * (i + 1)));
-                var m = AddGrid(mapT, NoiseSimulation.Generate(fft, mapT.Shape, spectra.Map, taper2, 104729 * (i + 1)));
-                shifts[i] = noisier.Build(fft, r, mask, m).Refine(pose, 10).Pose.LogScale - pose.LogScale;
+                var n1 = NoiseSimulation.Generate(fft, refT.Shape, spectra.Reference, taper1, 7919 * (i + 1));
+                var n2 = NoiseSimulation.Generate(fft, mapT.Shape, spectra.Map, taper2, 104729 * (i + 1));
+                double plus = noisier.Build(fft, AddGrid(refT, n1, 1), mask, AddGrid(mapT, n2, 1)).Refine(pose, 10).Pose.LogScale - pose.LogScale;
+                double minus = noisier.Build(fft, AddGrid(refT, n1, -1), mask, AddGrid(mapT, n2, -1)).Refine(pose, 10).Pose.LogScale - pose.LogScale;
+                bias[i] = (plus + minus) / 2;
+                response[i] = (plus - minus) / 2;
             }
-            double mean = shifts.Average();
-            double spread = runs > 1 ? Math.Sqrt(shifts.Sum(x => (x - mean) * (x - mean)) / (runs - 1)) : 0;
+            double mean = bias.Average();
+            double spread = Math.Sqrt(response.Sum(x => x * x) / pairs);
             log(string.Create(CultureInfo.InvariantCulture,
-                $"noise replicates: bias {mean * 100:+0.0000;-0.0000} % (removed), spread {spread * 100:0.0000} % against {sigma * 100:0.0000} % from the fit"));
-            // The correction carries the replicates' own scatter; the spread from few runs is itself uncertain, so the
-            // larger of the two estimates is kept.
-            sigma = Math.Max(sigma, spread) * Math.Sqrt(1 + 1.0 / runs);
+                $"noise replicates: bias {mean * 100:+0.0000;-0.0000} % (removed), response {spread * 100:0.0000} % against {sigma * 100:0.0000} % from the fit"));
+            // The spread from a few pairs is itself uncertain: keep the larger of the two estimates.
+            sigma = Math.Max(sigma, spread);
             return pose with { LogScale = pose.LogScale - mean };
         }
 
-        private static MapVolume AddGrid(MapVolume m, Grid noise)
+        private static MapVolume AddGrid(MapVolume m, Grid noise, float sign)
         {
             var g = m.Grid.Clone();
-            for (int i = 0; i < g.Data.Length; i++) g.Data[i] += noise.Data[i];
+            for (int i = 0; i < g.Data.Length; i++) g.Data[i] += sign * noise.Data[i];
             return m with { Grid = g };
         }
 

@@ -93,6 +93,18 @@ public sealed record SignalSpectrum(double BoxLength, double PixelSize, double[]
         return sum / ((double)VoxelCount * TaperSquares);
     }
 
+    /// <summary>Estimated fraction of the power at <paramref name="k"/> that is signal (1 without a noise estimate).</summary>
+    public double SignalFraction(double k, double scale = 1)
+    {
+        if (!HasNoiseEstimate) return 1;
+        double x = k * BoxLength * scale;
+        int i = (int)Math.Floor(x);
+        if (i >= Power.Length - 1) return 0;
+        double t = x - i;
+        double p = Power[i] * (1 - t) + Power[i + 1] * t, n = Noise[i] * (1 - t) + Noise[i + 1] * t;
+        return p > 0 ? Math.Clamp((p - n) / p, 0, 1) : 0;
+    }
+
     /// <summary>Mean |F|^2 per physical shell (ROUND(|k| L)) and the number of components in each.</summary>
     private static (double[] Power, long[] Counts) ShellPower(IFftBackend fft, Grid g, Shape3 s)
     {

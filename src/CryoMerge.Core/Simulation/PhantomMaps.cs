@@ -112,14 +112,17 @@ public static class PhantomMaps
     /// A map as a refinement might give it: the model rendered with a B-factor, white noise of
     /// <paramref name="noiseSigma"/> (relative to the rendered map's standard deviation), low-passed at <paramref name="resolution"/> A.
     /// </summary>
+    /// <param name="noiseAfterFilter">Add the noise after the low-pass (white up to Nyquist) instead of before it.</param>
     public static Grid Simulate(IFftBackend fft, PhantomModel model, Shape3 box, double pixel, Matrix3 rotation, Vector3d shift,
-        double bFactor, double noiseSigma, double resolution, int seed)
+        double bFactor, double noiseSigma, double resolution, int seed, bool noiseAfterFilter = false)
     {
         // Rendered twice as fine and Fourier-cropped, so that detail beyond Nyquist does not fold back (aliasing
         // would make the two maps of a pair differ in a way that depends on their pixel sizes).
         var fine = Render(model, new Shape3(box.X * 2, box.Y * 2, box.Z * 2), pixel / 2, rotation, shift, bFactor);
         var g = SpectralFilter.Resample(fft, fine, Vector3d.All(pixel / 2), box);
         double sd = ImageStatistics.Of(g.Data).StdDev;
+        if (noiseAfterFilter)
+            return AddNoise(SpectralFilter.Apply(fft, g, Vector3d.All(pixel), SpectralFilter.LowPass(resolution, 0.15)), noiseSigma * sd, seed);
         AddNoise(g, noiseSigma * sd, seed);
         return SpectralFilter.Apply(fft, g, Vector3d.All(pixel), SpectralFilter.LowPass(resolution, 0.15));
     }
