@@ -25,8 +25,11 @@ internal static class Measure
         return new Run(best, peak / 1048576.0);
     }
 
-    /// <summary>Best of <paramref name="repeats"/> runs of an external program; peak = its VmHWM.</summary>
-    public static Run External(string program, IReadOnlyList<string> arguments, int repeats = 3, string? workingDirectory = null)
+    /// <summary>
+    /// Best of <paramref name="repeats"/> runs of an external program; peak = its VmHWM, or with
+    /// <paramref name="processTree"/> the largest sum of VmRSS over it and its descendants (for mpirun).
+    /// </summary>
+    public static Run External(string program, IReadOnlyList<string> arguments, int repeats = 3, string? workingDirectory = null, bool processTree = false)
     {
         double best = double.MaxValue;
         long peak = 0;
@@ -37,7 +40,7 @@ internal static class Measure
             foreach (var a in arguments) start.ArgumentList.Add(a);
             var watch = Stopwatch.StartNew();
             using var process = Process.Start(start)!;
-            using var sampler = new PeakSampler(process.Id, highWaterMark: true);
+            using var sampler = new PeakSampler(process.Id, highWaterMark: !processTree, processTree: processTree);
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             process.WaitForExit();
@@ -56,7 +59,7 @@ internal static class Measure
         private volatile bool _stop;
         private long _peak;
 
-        public PeakSampler(int pid, bool highWaterMark = false)
+        public PeakSampler(int pid, bool highWaterMark = false, bool processTree = false)
         {
             string key = highWaterMark ? "VmHWM:" : "VmRSS:";
             _thread = new Thread(() =>
@@ -65,16 +68,48 @@ internal static class Measure
                 {
                     try
                     {
-                        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                            if (line.StartsWith(key))
-                                _peak = Math.Max(_peak, long.Parse(line[key.Length..].Trim().Split(' ')[0]) * 1024);
+                        long total = 0;
+                        foreach (int p in processTree ? Tree(pid) : [pid])
+                            total += Read(p, key);
+                        _peak = Math.Max(_peak, total);
                     }
-                    catch (IOException) { break; }
+                    catch (IOException) { if (!processTree) break; }
                     catch (UnauthorizedAccessException) { break; }
                     Thread.Sleep(10);
                 }
             }) { IsBackground = true };
             _thread.Start();
+        }
+
+        private static long Read(int pid, string key)
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith(key))
+                    return long.Parse(line[key.Length..].Trim().Split(' ')[0]) * 1024;
+            return 0;
+        }
+
+        /// <summary>The process and its descendants, from the parent field of /proc/*/stat.</summary>
+        private static List<int> Tree(int root)
+        {
+            var parents = new Dictionary<int, int>();
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out int p)) continue;
+                try
+                {
+                    string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    parents[p] = int.Parse(rest[1]);
+                }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+            var result = new List<int> { root };
+            for (int i = 0; i < result.Count; i++)
+                foreach (var (child, parent) in parents)
+                    if (parent == result[i]) result.Add(child);
+            return result;
         }
 
         public long Stop()

@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 using CryoMerge.Bench;
 
 // Side-by-side benchmarks against RELION on the same files in the same run, and BenchmarkDotNet micro-benchmarks.
-// Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [fft] [micro ...]
+// Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [metadata [ROWS]] [fft] [rescale [--small]]
+//        [extract [MICS SIZE PARTICLES BOX SCALE WINDOW]] [micro ...]
 string work = Path.Combine(Path.GetTempPath(), "cryomerge-bench");
 var report = Console.Out;
 string what = args.Length > 0 ? args[0] : "all";
@@ -13,8 +14,19 @@ switch (what)
     case "star":
         StarBench.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, work, report);
         break;
+    case "metadata":
+        MetadataBench.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, work, report);
+        break;
     case "fft":
         FftBench.Run(report);
+        break;
+    case "extract":
+        ExtractBench.Run(ExtractBench.Parse(args), work, report);
+        break;
+    case "extract-run":   // the measured child process of "extract"
+        return ExtractBench.RunChild(args);
+    case "rescale":
+        RescaleBench.Run(small: args.Contains("--small"), work, report);
         break;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(FftMicro).Assembly).Run(args[1..]);
@@ -22,9 +34,10 @@ switch (what)
     case "all":
         FftBench.Run(report);
         StarBench.Run(1_000_000, work, report);
+        MetadataBench.Run(1_000_000, work, report);
         break;
     default:
-        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | fft | micro [BenchmarkDotNet options] | all]");
+        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | metadata [ROWS] | fft | rescale [--small] | extract [MICROGRAPHS SIZE PARTICLES BOX SCALE WINDOW] | micro [BenchmarkDotNet options] | all]");
         return 2;
 }
 return 0;

@@ -37,10 +37,13 @@ internal static class StarBench
         if (check.RowCount != rows) throw new InvalidOperationException($"wrote {check.RowCount} rows, expected {rows}");
     }
 
-    /// <summary>A refinement-like particle file: optics table plus 26 particle columns, deterministic values.</summary>
-    public static void Generate(string path, int rows)
+    /// <summary>
+    /// A refinement-like particle file: optics table plus 26 particle columns, deterministic values. Files made with
+    /// different <paramref name="job"/> numbers name different stacks and micrographs, so that they can be joined.
+    /// </summary>
+    public static void Generate(string path, int rows, int job = 12)
     {
-        var rng = new Random(2019);
+        var rng = new Random(2007 + job);   // 2019 for the default job 12, as before
         using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         var c = CultureInfo.InvariantCulture;
         w.Write("""
@@ -78,7 +81,7 @@ internal static class StarBench
         {
             int mic = r / 200 + 1;
             double du = 8000 + rng.NextDouble() * 17000;
-            w.Write(string.Create(c, $"{rng.NextDouble() * 4096,12:F6} {rng.NextDouble() * 4096,12:F6} {rng.NextDouble() * 360 - 180,12:F6} {rng.NextDouble() * 3,12:F6} {r % 200 + 1:D6}@Extract/job012/Movies/mic{mic:D6}.mrcs MotionCorr/job002/Movies/mic{mic:D6}.mrc            1     3.500000     0.120000 {du,12:F6} {du - 300,12:F6} {rng.NextDouble() * 180,12:F6}     0.000000     1.000000     0.000000 {rng.NextDouble() * 360 - 180,12:F6} {rng.NextDouble() * 180,12:F6} {rng.NextDouble() * 4 - 2,12:F6} {rng.NextDouble() * 4 - 2,12:F6}            1     {0.8 + rng.NextDouble() * 0.4:F6}            {r % 2 + 1} {1.6e5 + rng.NextDouble() * 1e3,12:E6} {rng.NextDouble(),12:F6}            {1 + rng.Next(20)}            {mic % 50 + 1}\n"));
+            w.Write(string.Create(c, $"{rng.NextDouble() * 4096,12:F6} {rng.NextDouble() * 4096,12:F6} {rng.NextDouble() * 360 - 180,12:F6} {rng.NextDouble() * 3,12:F6} {r % 200 + 1:D6}@Extract/job{job:D3}/Movies/mic{mic:D6}.mrcs MotionCorr/job{job - 10:D3}/Movies/mic{mic:D6}.mrc            1     3.500000     0.120000 {du,12:F6} {du - 300,12:F6} {rng.NextDouble() * 180,12:F6}     0.000000     1.000000     0.000000 {rng.NextDouble() * 360 - 180,12:F6} {rng.NextDouble() * 180,12:F6} {rng.NextDouble() * 4 - 2,12:F6} {rng.NextDouble() * 4 - 2,12:F6}            1     {0.8 + rng.NextDouble() * 0.4:F6}            {r % 2 + 1} {1.6e5 + rng.NextDouble() * 1e3,12:E6} {rng.NextDouble(),12:F6}            {1 + rng.Next(20)}            {mic % 50 + 1}\n"));
         }
         w.Write('\n');
     }

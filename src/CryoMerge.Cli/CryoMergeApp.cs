@@ -25,6 +25,19 @@ public static class CryoMergeApp
             """)
         {
             InfoCommand.Create(console),
+            RescaleCommand.Create(console),
+            BoxscalerCommand.Create(console),
+            RescaleParticlesCommand.Create(console),
+            ScaleCtfCommand.Create(console),
+            RelabelCommand.Create(console),
+            JoinCommand.Create(console),
+            ToleranceCommand.Create(console),
+            MergeCommand.Create(console),
+            StatusCommand.Create(console),
+            ServeCommand.Create(console),
+            SimulateCommand.Create(console),
+            ExtractCommand.Create(console),
+            WindowCommand.Create(console),
         };
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new VersionAction(console);
@@ -32,7 +45,10 @@ public static class CryoMergeApp
     }
 
     /// <summary>Parses and runs; returns the exit code. Anticipated errors are one line on stderr.</summary>
-    public static int Run(string[] args, CliConsole console)
+    public static int Run(string[] args, CliConsole console) => RunAsync(args, console).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Run"/>
+    public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
         var root = BuildRoot(console);
         var parse = root.Parse(args);
@@ -41,6 +57,8 @@ public static class CryoMergeApp
             Output = console.Out,
             Error = console.Error,
             EnableDefaultExceptionHandler = false,
+            // Ctrl+C cancels the running command, which then stops its job and silo cleanly; do not kill it after 2 s.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
         };
         if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
         {
@@ -50,7 +68,7 @@ public static class CryoMergeApp
         }
         try
         {
-            return parse.Invoke(config);
+            return await parse.InvokeAsync(config);
         }
         catch (CryoMergeInputException e)
         {

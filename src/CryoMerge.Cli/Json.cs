@@ -1,8 +1,10 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace CryoMerge.Cli;
 
 internal static class Json
 {
-    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping keeps quotes and non-ASCII file names readable; the output goes to a terminal or a file, not HTML.
+    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -1,4 +1,4 @@
 using CryoMerge.Cli;
 
 var console = new CliConsole(Console.Out, Console.Error) { ErrorIsTerminal = !Console.IsErrorRedirected };
-return CryoMergeApp.Run(args, console);
+return await CryoMergeApp.RunAsync(args, console);

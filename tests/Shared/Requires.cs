@@ -34,6 +34,12 @@ public static class Requires
         if (FindOnPath(program) is null) Missing($"{program} (Debian package {package})");
     }
 
+    /// <summary>A file or folder that a Debian package installs (e.g. Go sources under /usr/share/gocode).</summary>
+    public static void Installed(string path, string package)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path)) Missing($"{path} (Debian package {package})");
+    }
+
     public static string? FindOnPath(string program)
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))

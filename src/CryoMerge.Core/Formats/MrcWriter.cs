@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using CryoMerge.Core.Imaging;
 using Microsoft.Win32.SafeHandles;
 
@@ -80,6 +81,18 @@ public sealed class MrcWriter : IDisposable
         if (data.Length % perSection != 0) throw new ArgumentException($"data must be whole sections of {perSection} values");
         int count = data.Length / perSection;
         if (z < 0 || z + count > Shape.Z) throw new ArgumentOutOfRangeException(nameof(z), $"sections {z}..{z + count - 1} are outside 0..{Shape.Z - 1}");
+        if (_options.Mode == MrcMode.Float32 && BitConverter.IsLittleEndian)
+        {
+            // Native float32: write straight from the caller's span (no copy, no rented buffer per section).
+            for (int s = 0; s < count; s++)
+            {
+                var section = data.Slice(s * perSection, perSection);
+                _sectionStatistics[z + s] = ImageStatistics.Of(section);
+                RandomAccess.Write(_handle, MemoryMarshal.AsBytes(section), MrcConstants.HeaderSize + (long)(z + s) * perSection * _bytesPerVoxel);
+                _written[z + s] = true;
+            }
+            return;
+        }
         byte[] bytes = ArrayPool<byte>.Shared.Rent(perSection * _bytesPerVoxel);
         float[]? stored = _options.Mode == MrcMode.Float16 ? ArrayPool<float>.Shared.Rent(perSection) : null;
         try

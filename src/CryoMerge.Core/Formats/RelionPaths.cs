@@ -25,19 +25,42 @@ public static class RelionPaths
         return path;
     }
 
+    /// <summary>
+    /// RELION's decomposePipelineFileName: "MotionCorr/job002/Movies/a.mrc" is ("MotionCorr/", "job002/",
+    /// "Movies/a.mrc"); a name with no "/jobNNN" folder is all <c>Post</c>. RELION names extracted stacks and finds
+    /// coordinate files by <c>Post</c>.
+    /// </summary>
+    public static (string Pre, string Job, string Post) DecomposePipelineName(string name)
+    {
+        for (int slash = name.IndexOf('/'); slash >= 0; slash = name.IndexOf('/', slash + 1))
+        {
+            int j = slash + 1;
+            if (j + 6 <= name.Length && string.CompareOrdinal(name, j, "job", 0, 3) == 0
+                && char.IsAsciiDigit(name[j + 3]) && char.IsAsciiDigit(name[j + 4]) && char.IsAsciiDigit(name[j + 5]))
+            {
+                int end = name.IndexOf('/', j + 5);
+                if (end < 0) end = name.Length - 1;
+                return (name[..j], name[j..(end + 1)], name[(end + 1)..]);
+            }
+        }
+        return ("", "", name);
+    }
+
     /// <summary>RELION's 6-digit image name, "000012@path".</summary>
     public static string ImageName(int index, string path) => $"{index:D6}@{path}";
 
     /// <summary>
-    /// Finds a file named in a STAR file: as RELION does, relative to the current directory (the project);
-    /// failing that, relative to the STAR file's folder and the folders above it, so that a STAR file inside a
-    /// project (Extract/job009/particles.star naming Extract/job009/...) works from anywhere. Null when not found.
+    /// Finds a file named in a STAR file: as RELION does, relative to the current directory (the project), or
+    /// to <paramref name="projectDirectory"/> when given; failing that, relative to the STAR file's folder and
+    /// the folders above it, so that a STAR file inside a project (Extract/job009/particles.star naming
+    /// Extract/job009/...) works from anywhere. Null when not found.
     /// </summary>
-    public static string? Resolve(string pathInStar, string? starFile)
+    public static string? Resolve(string pathInStar, string? starFile, string? projectDirectory = null)
     {
         string path = StripTypeSuffix(pathInStar);
         if (Path.IsPathRooted(path)) return File.Exists(path) ? path : null;
-        if (File.Exists(path)) return path;
+        string inProject = projectDirectory is null ? path : Path.Combine(projectDirectory, path);
+        if (File.Exists(inProject)) return inProject;
         if (starFile is null) return null;
         string? dir = Path.GetDirectoryName(Path.GetFullPath(starFile));
         for (int up = 0; dir is not null && up < 6; up++, dir = Path.GetDirectoryName(dir))

@@ -23,8 +23,18 @@ internal sealed unsafe class FftwNative
     public string LibraryName { get; private set; } = "";
     public bool HasThreads => PlanWithNThreads != null;
 
-    /// <summary>Loads FFTW and its threads library; null when the main library is not installed.</summary>
-    public static FftwNative? TryLoad()
+    /// <summary>
+    /// FFTW's planner is process-wide global state: every planner call (fftwf_init_threads, planning, destroying
+    /// plans) must hold this lock, whichever backend instance makes it.
+    /// </summary>
+    public static readonly Lock PlannerLock = new();
+
+    private static readonly Lazy<FftwNative?> Shared = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The process-wide binding of FFTW (loaded and initialised once); null when it is not installed.</summary>
+    public static FftwNative? TryLoad() => Shared.Value;
+
+    private static FftwNative? Load()
     {
         foreach (var name in new[] { "libfftw3f.so.3", "libfftw3f.so", "libfftw3f.3.dylib", "libfftw3f-3.dll" })
         {
@@ -64,7 +74,10 @@ internal sealed unsafe class FftwNative
         if (!NativeLibrary.TryGetExport(lib, "fftwf_init_threads", out var init) ||
             !NativeLibrary.TryGetExport(lib, "fftwf_plan_with_nthreads", out var with))
             return;
-        if (((delegate* unmanaged[Cdecl]<int>)init)() == 0) return;
+        lock (PlannerLock)
+        {
+            if (((delegate* unmanaged[Cdecl]<int>)init)() == 0) return;
+        }
         PlanWithNThreads = (delegate* unmanaged[Cdecl]<int, void>)with;
     }
 }

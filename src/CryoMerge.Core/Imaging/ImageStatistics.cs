@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace CryoMerge.Core.Imaging;
 
 /// <summary>
@@ -15,21 +18,55 @@ public readonly record struct ImageStatistics(long Count, double Mean, double M2
     /// <summary>Sample standard deviation (divides by N - 1).</summary>
     public double SampleStdDev => Count > 1 ? Math.Sqrt(M2 / (Count - 1)) : 0;
 
-    /// <summary>Statistics of one span, two-pass for accuracy (the span is in cache).</summary>
+    /// <summary>
+    /// Statistics of one span, two-pass for accuracy (the span is in cache), SIMD across lanes: sums are
+    /// accumulated in double lanes, minimum and maximum in float lanes, then the lanes are combined.
+    /// </summary>
     public static ImageStatistics Of(ReadOnlySpan<float> values)
     {
         if (values.IsEmpty) return Empty;
-        double sum = 0;
+        var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+        int tail = vectors.Length * Vector<float>.Count;
+        var sumLo = Vector<double>.Zero;
+        var sumHi = Vector<double>.Zero;
+        var vmin = new Vector<float>(float.PositiveInfinity);
+        var vmax = new Vector<float>(float.NegativeInfinity);
+        foreach (var v in vectors)
+        {
+            Vector.Widen(v, out var lo, out var hi);
+            sumLo += lo;
+            sumHi += hi;
+            // As the scalar tail: a NaN never replaces the minimum or maximum.
+            vmin = Vector.ConditionalSelect(Vector.LessThan(v, vmin), v, vmin);
+            vmax = Vector.ConditionalSelect(Vector.GreaterThan(v, vmax), v, vmax);
+        }
+        double sum = Vector.Sum(sumLo) + Vector.Sum(sumHi);
         float min = float.PositiveInfinity, max = float.NegativeInfinity;
-        foreach (float v in values)
+        for (int i = 0; i < Vector<float>.Count; i++)
+        {
+            if (vmin[i] < min) min = vmin[i];
+            if (vmax[i] > max) max = vmax[i];
+        }
+        foreach (float v in values[tail..])
         {
             sum += v;
             if (v < min) min = v;
             if (v > max) max = v;
         }
         double mean = sum / values.Length;
-        double m2 = 0;
-        foreach (float v in values)
+        var vmean = new Vector<double>(mean);
+        var m2Lo = Vector<double>.Zero;
+        var m2Hi = Vector<double>.Zero;
+        foreach (var v in vectors)
+        {
+            Vector.Widen(v, out var lo, out var hi);
+            var dLo = lo - vmean;
+            var dHi = hi - vmean;
+            m2Lo += dLo * dLo;
+            m2Hi += dHi * dHi;
+        }
+        double m2 = Vector.Sum(m2Lo) + Vector.Sum(m2Hi);
+        foreach (float v in values[tail..])
         {
             double d = v - mean;
             m2 += d * d;

@@ -16,14 +16,19 @@ public static class RealSpaceWindow
     }
 
     /// <summary>Windows <paramref name="input"/> into <paramref name="output"/> (whose shape gives the window).</summary>
-    public static void Window(Grid input, Grid output, float fill = 0)
+    public static void Window(Grid input, Grid output, float fill = 0) => Window(input.Data, input.Shape, output.Data, output.Shape, fill);
+
+    /// <summary>
+    /// The same on raw buffers (X fastest), for callers that reuse buffers longer than one image; the spans
+    /// must not overlap.
+    /// </summary>
+    public static void Window(ReadOnlySpan<float> src, Shape3 n, Span<float> dst, Shape3 m, float fill = 0)
     {
-        var (n, m) = (input.Shape, output.Shape);
+        if (src.Length < n.Count) throw new ArgumentException($"the input must hold {n.Count} values");
+        if (dst.Length < m.Count) throw new ArgumentException($"the output must hold {m.Count} values");
         int dx = n.X / 2 - m.X / 2, dy = n.Y / 2 - m.Y / 2, dz = n.Z / 2 - m.Z / 2;
         // The range of output X that reads inside the input, per row.
         int x0 = Math.Max(0, -dx), x1 = Math.Min(m.X, n.X - dx);
-        var src = input.Data;
-        var dst = output.Data;
         for (int z = 0; z < m.Z; z++)
         {
             int iz = z + dz;
@@ -31,7 +36,7 @@ public static class RealSpaceWindow
             {
                 int iy = y + dy;
                 long o = (long)m.X * (y + (long)m.Y * z);
-                var row = dst.AsSpan(checked((int)o), m.X);
+                var row = dst.Slice(checked((int)o), m.X);
                 if (iz < 0 || iz >= n.Z || iy < 0 || iy >= n.Y || x1 <= x0)
                 {
                     row.Fill(fill);
@@ -40,7 +45,7 @@ public static class RealSpaceWindow
                 if (x0 > 0) row[..x0].Fill(fill);
                 if (x1 < m.X) row[x1..].Fill(fill);
                 long i = (long)n.X * (iy + (long)n.Y * iz) + x0 + dx;
-                src.AsSpan(checked((int)i), x1 - x0).CopyTo(row[x0..x1]);
+                src.Slice(checked((int)i), x1 - x0).CopyTo(row[x0..x1]);
             }
         }
     }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The build steps of deploy/Dockerfile, in one script so that they also run (and are tested) without Docker.
+#
+#   deploy/build.sh publish OUT    build the cryomerge command into OUT (the SDK stage; tests run this too)
+#   deploy/build.sh runtime        install what the runtime image needs (the runtime stage; needs root and apt)
+#   deploy/build.sh check-runtime  check that those packages are installed here (what the tests run instead)
+#
+# Only NuGet (dotnet publish) and apt are used; nothing else is downloaded.
+set -euo pipefail
+
+# Debian/Ubuntu packages of the runtime image: FFTW single precision, the FFT library RELION uses.
+RUNTIME_PACKAGES=(libfftw3-single3)
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(dirname "$here")"
+
+publish() {
+  local out="$1"
+  mkdir -p "$out"
+  out="$(cd "$out" && pwd)"
+  # Intermediate files go to a private folder: the build never touches the source tree's bin/ and obj/.
+  work="$(mktemp -d "${TMPDIR:-/tmp}/cryomerge-build.XXXXXX")"
+  trap 'rm -rf "$work"' EXIT
+  # Framework-dependent: the runtime image brings .NET; the apphost is the 'cryomerge' executable.
+  dotnet publish "$repo/src/CryoMerge.Cli/CryoMerge.Cli.csproj" \
+    --configuration Release \
+    --output "$out" \
+    --artifacts-path "$work" \
+    --nologo \
+    -p:UseAppHost=true
+  test -x "$out/cryomerge"
+}
+
+runtime() {
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "${RUNTIME_PACKAGES[@]}"
+  rm -rf /var/lib/apt/lists/*
+}
+
+check_runtime() {
+  local missing=0
+  for p in "${RUNTIME_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+      echo "build.sh: runtime package $p is not installed" >&2
+      missing=1
+    fi
+  done
+  return "$missing"
+}
+
+case "${1:-}" in
+  publish)
+    [ $# -eq 2 ] || { echo "usage: build.sh publish OUT" >&2; exit 2; }
+    publish "$2" ;;
+  runtime) runtime ;;
+  check-runtime) check_runtime ;;
+  *) echo "usage: build.sh publish OUT | runtime | check-runtime" >&2; exit 2 ;;
+esac

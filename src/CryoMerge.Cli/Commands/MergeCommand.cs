@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CryoMerge.Cli.Options;
+using CryoMerge.Core;
+using CryoMerge.Core.Merging;
+using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Grains;
+using CryoMerge.Grains.Diagnostics;
+using CryoMerge.Hosting;
+
+namespace CryoMerge.Cli.Commands;
+
+/// <summary><c>cryomerge merge PLAN.yaml</c>: runs a whole merge on an embedded silo or a cluster and follows it.</summary>
+internal static class MergeCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var plan = new Argument<string>("PLAN") { Description = "Merge plan (.yaml, .yml or .json): data sets, reference, method 1, 2 or 3, boxes, output folder" };
+        var restart = new Option<bool>("--restart") { Description = "Forget earlier progress of this plan and start again (default: resume it)" };
+        var json = CommonOptions.Json();
+        var verbose = CommonOptions.Verbose();
+        var cluster = new ClusterOptions();
+        var command = new Command("merge", """
+            Run a whole merge from a plan: the relative pixel size of each data set against the reference, box
+            pairs, CTF scaling, then rescaling (method 1), re-extraction (method 2) or relabelling (method 3) fanned
+            out per micrograph, the join and a summary in the output folder. Without --cluster it starts a silo in
+            this process; with --cluster it submits to that cluster and follows the job. Running the same plan
+            again resumes it where it stopped.
+
+            Example:
+              cryomerge merge plan.yaml
+              cryomerge merge plan.yaml --cluster redis://127.0.0.1:6379 --json
+            """)
+        {
+            plan, restart, json, verbose,
+        };
+        foreach (var o in cluster.All) command.Options.Add(o);
+        command.SetAction((parse, ct) => RunAsync(console, parse.GetValue(plan)!, parse.GetValue(restart), parse.GetValue(json),
+            cluster.Settings(parse, parse.GetValue(verbose)), ct));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(CliConsole console, string planPath, bool restart, bool json, CryoMergeHostSettings settings, CancellationToken cancellationToken)
+    {
+        var plan = MergePlanReader.Read(planPath);
+        MergePreflight.Check(plan);
+        var status = await RunPlanAsync(console, plan, planPath, restart, settings, cancellationToken);
+        return Report(console, status, json);
+    }
+
+    /// <summary>Connects, starts the job and follows it to the end; shared with demo.</summary>
+    internal static async Task<JobStatus> RunPlanAsync(CliConsole console, MergePlan plan, string planSource, bool restart,
+        CryoMergeHostSettings settings, CancellationToken cancellationToken)
+    {
+        string planJson = JsonSerializer.Serialize(plan, WorkJson.Options);
+        string jobId = JobId(plan, planJson);
+        console.Note($"job {jobId}: {plan.DataSets.Count} data sets, method {(int)plan.Method}, output {plan.Output}");
+        await using var connection = settings.Cluster.Kind == ClusterKind.Localhost
+            ? await CryoMergeConnection.StartEmbeddedAsync(settings, cancellationToken)
+            : await CryoMergeConnection.ConnectAsync(settings, TimeSpan.FromSeconds(20), cancellationToken);
+        console.Note($"running on {connection.Description}");
+        using var root = CryoMergeTelemetry.Source.StartActivity($"merge {plan.Name}", ActivityKind.Client);
+        root?.SetTag(CryoMergeTelemetry.JobIdTag, jobId);
+        var job = connection.Client.GetGrain<IMergeJobGrain>(jobId);
+        var status = await job.StartAsync(new MergeJobRequest(planJson, Path.GetFullPath(planSource), restart));
+        return await FollowAsync(console, job, status, cancellationToken);
+    }
+
+    /// <summary>Polls the job, drawing a progress bar per stage; Ctrl+C cancels the job and waits for it to stop.</summary>
+    private static async Task<JobStatus> FollowAsync(CliConsole console, IMergeJobGrain job, JobStatus status, CancellationToken cancellationToken)
+    {
+        ProgressReporter? bar = null;
+        string? stage = null;
+        try
+        {
+            while (!status.IsFinished)
+            {
+                if (status.Stage != stage && status.ItemsTotal > 0)
+                {
+                    bar?.Dispose();
+                    stage = status.Stage;
+                    bar = new ProgressReporter(console, $"[{status.StageIndex + 1}/{status.StageCount}] {stage}", status.ItemsTotal);
+                }
+                if (bar is not null && status.Stage == stage && status.ItemsDone > bar.Done) bar.Advance(status.ItemsDone - bar.Done);
+                try
+                {
+                    await Task.Delay(250, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    console.Note("\ncancelling the job...");
+                    status = await job.CancelAsync();
+                    break;
+                }
+                status = await job.GetStatusAsync();
+            }
+            // The last stage's items are all done when the job completes (its counters are reset).
+            if (bar is not null && status.State == JobState.Completed) bar.Advance(Math.Max(0, status.ItemsTotal - bar.Done));
+        }
+        finally
+        {
+            bar?.Dispose();
+        }
+        return status;
+    }
+
+    internal static int Report(CliConsole console, JobStatus status, bool json, JsonObject? extra = null)
+    {
+        var summary = status.Summary is null ? null : MergeState.FromJson(status.Summary);
+        if (json)
+        {
+            var o = new JsonObject
+            {
+                ["jobId"] = status.JobId,
+                ["state"] = status.State.ToString(),
+                ["message"] = status.Message,
+                ["workBySilo"] = new JsonObject(status.WorkBySilo.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            };
+            if (summary is not null) o["summary"] = JsonNode.Parse(summary.ToJson());
+            if (extra is not null) foreach (var (k, v) in extra) o[k] = v?.DeepClone();
+            console.Out.WriteLine(o.ToJsonString(Json.Indented));
+        }
+        else
+        {
+            console.Out.WriteLine($"job {status.JobId}: {status.State.ToString().ToLowerInvariant()}{(status.Message is null ? "" : $" ({status.Message})")}");
+            if (summary is not null) foreach (var line in MergeReport.Lines(summary)) console.Out.WriteLine(line);
+            console.Out.WriteLine($"work by silo: {string.Join(", ", status.WorkBySilo.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}");
+        }
+        if (status.State == JobState.Failed) console.Error.WriteLine($"cryomerge: {status.Message}");
+        return status.State == JobState.Completed ? (int)ExitCode.Ok : (int)ExitCode.BadInput;
+    }
+
+    /// <summary>The same plan gives the same job id, so running it again resumes it.</summary>
+    internal static string JobId(MergePlan plan, string planJson)
+    {
+        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(planJson)))[..10];
+        var name = new string(plan.Name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+        return $"{name}-{hash}";
+    }
+}

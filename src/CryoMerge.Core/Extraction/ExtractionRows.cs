@@ -1,0 +1,84 @@
+using CryoMerge.Core.Formats;
+
+namespace CryoMerge.Core.Extraction;
+
+/// <summary>
+/// The columns and rows of the output particles table, as relion_preprocess fills them
+/// (extractParticlesFromOneMicrograph): the coordinate table's own columns (all kept, unchanged), then
+/// rlnImageName, rlnMicrographName, rlnOpticsGroup and, when the micrographs carry a CTF, rlnCtfMaxResolution and
+/// rlnCtfFigureOfMerit (if present), rlnDefocusU/V, rlnDefocusAngle, rlnCtfBfactor, rlnCtfScalefactor,
+/// rlnPhaseShift and the beam tilt (if present). A column the coordinates already have is overwritten in place.
+/// The CTF always comes from the micrographs (what RELION 3.0's --use_ctf_in_mic did), so particles re-extracted
+/// from rescaled micrographs get the rescaled micrographs' CTF.
+/// </summary>
+internal sealed class ExtractionRows
+{
+    private readonly MicrographTable _mics;
+    private readonly List<string> _columns;
+    private readonly int _image, _micrograph, _group;
+    private readonly (int Index, string Label, Func<int, string?> Default)[] _ctf;
+
+    public ExtractionRows(MicrographTable mics, CoordinateSets coords)
+    {
+        _mics = mics;
+        _columns = coords.Columns.ToList();
+        _image = Add(RelionLabels.ImageName);
+        _micrograph = Add(RelionLabels.MicrographName);
+        _group = Add(RelionLabels.OpticsGroup);
+        var ctf = new List<(int, string, Func<int, string?>)>();
+        if (mics.HasCtf)
+        {
+            foreach (var label in new[] { "rlnCtfMaxResolution", "rlnCtfFigureOfMerit" })
+                if (mics.Micrographs.Has(label)) ctf.Add((Add(label), label, _ => null));
+            ctf.Add((Add(RelionLabels.DefocusU), RelionLabels.DefocusU, _ => "0.000000"));
+            ctf.Add((Add(RelionLabels.DefocusV), RelionLabels.DefocusV, m => mics.CtfCell(m, RelionLabels.DefocusU)));
+            ctf.Add((Add(RelionLabels.DefocusAngle), RelionLabels.DefocusAngle, _ => "0.000000"));
+            ctf.Add((Add(RelionLabels.CtfBfactor), RelionLabels.CtfBfactor, _ => "0.000000"));
+            ctf.Add((Add(RelionLabels.CtfScalefactor), RelionLabels.CtfScalefactor, _ => "1.000000"));
+            ctf.Add((Add(RelionLabels.PhaseShift), RelionLabels.PhaseShift, _ => "0.000000"));
+            foreach (var label in new[] { RelionLabels.BeamTiltX, RelionLabels.BeamTiltY })
+                if (mics.Micrographs.Has(label)) ctf.Add((Add(label), label, _ => null));
+        }
+        _ctf = ctf.ToArray();
+    }
+
+    public IReadOnlyList<string> Columns => _columns;
+
+    /// <summary>The rows of micrograph <paramref name="m"/>'s particles, image k named "k@stack".</summary>
+    public string[][] Rows(int m, CoordinateSet set, string stack)
+    {
+        var ctfCells = _ctf.Select(c => (c.Index, Text: _mics.CtfCell(m, c.Label) ?? c.Default(m))).ToArray();
+        string micrograph = _mics.NameRaw(m);
+        string group = _mics.Micrographs.TryColumn(RelionLabels.OpticsGroup)?.Raw(m) ?? "1";
+        var sourceColumns = _columns.Select(c => set.Table.TryColumn(c)).ToArray();
+        var rows = new string[set.Rows.Count][];
+        for (int k = 0; k < rows.Length; k++)
+        {
+            var cells = new string[_columns.Count];
+            int r = set.Rows[k];
+            for (int c = 0; c < cells.Length; c++) cells[c] = sourceColumns[c]?.Raw(r) ?? Neutral(_columns[c]);
+            cells[_image] = StarValues.Quote(RelionPaths.ImageName(k + 1, stack));
+            cells[_micrograph] = micrograph;
+            cells[_group] = group;
+            foreach (var (index, text) in ctfCells) if (text is not null) cells[index] = text;
+            rows[k] = cells;
+        }
+        return rows;
+    }
+
+    private int Add(string label)
+    {
+        int i = _columns.IndexOf(label);
+        if (i >= 0) return i;
+        _columns.Add(label);
+        return _columns.Count - 1;
+    }
+
+    /// <summary>RELION's value for a label a table lacks when tables with different columns are joined (0 or empty).</summary>
+    private static string Neutral(string label) => RelionLabels.Find(label)?.Kind switch
+    {
+        LabelKind.String => "\"\"",
+        LabelKind.Int or LabelKind.Bool => "0",
+        _ => "0.000000",
+    };
+}

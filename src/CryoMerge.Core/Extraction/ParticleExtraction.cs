@@ -1,0 +1,36 @@
+using CryoMerge.Core.Imaging;
+
+namespace CryoMerge.Core.Extraction;
+
+/// <summary>Runs a whole <see cref="ExtractionPlan"/> on this machine and writes its STAR file.</summary>
+public static class ParticleExtraction
+{
+    /// <summary>
+    /// Extracts every micrograph, <paramref name="threads"/> at a time (one micrograph per thread, each with its
+    /// own buffers, so memory stays at a few micrographs), then writes DIR/particles.star atomically. Stacks are
+    /// written atomically one by one; the STAR file appears only when all are complete.
+    /// </summary>
+    public static IReadOnlyList<MicrographExtractionResult> Run(IFftBackend fft, ExtractionPlan plan, int threads = 0,
+        Action<MicrographExtractionResult>? progress = null, CancellationToken cancel = default)
+    {
+        if (threads <= 0) threads = Environment.ProcessorCount;
+        var results = new MicrographExtractionResult[plan.Items.Count];
+        var processors = new ThreadLocal<ParticleProcessor>(() => new ParticleProcessor(fft, plan.Settings));
+        try
+        {
+            foreach (var dir in plan.Items.Select(i => Path.GetDirectoryName(Path.GetFullPath(i.StackPath))).Distinct())
+                if (dir is not null) Directory.CreateDirectory(dir);
+            Parallel.For(0, plan.Items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel }, i =>
+            {
+                results[i] = MicrographExtractor.Extract(fft, plan.Items[i], plan.Settings, processors.Value);
+                progress?.Invoke(results[i]);
+            });
+        }
+        finally
+        {
+            processors.Dispose();
+        }
+        plan.BuildStar(results).Write(plan.StarPath);
+        return results;
+    }
+}

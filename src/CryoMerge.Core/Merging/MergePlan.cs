@@ -1,0 +1,58 @@
+namespace CryoMerge.Core.Merging;
+
+/// <summary>How data set II joins the reference (the paper's methods).</summary>
+public enum MergeMethod
+{
+    /// <summary>Method 1: rescale data set II's micrographs to the reference pixel size, rescale its coordinates, re-extract.</summary>
+    RescaleMicrographs = 1,
+    /// <summary>Method 2: re-extract data set II's particles at one box, Fourier-rescale to another, window to the reference box.</summary>
+    ReExtract = 2,
+    /// <summary>Method 3 (RELION >= 3.1): give data set II's optics groups the relative pixel size; no image is touched.</summary>
+    Relabel = 3,
+}
+
+/// <summary>One data set of a merge plan. Paths are absolute after <see cref="MergePlanReader"/> has resolved them.</summary>
+/// <param name="Name">Short unique name, used for folders, optics-group names and reports.</param>
+/// <param name="Micrographs">Micrograph STAR file with CTF values (micrographs_ctf.star), for methods 1 and 2.</param>
+/// <param name="Particles">Particle or coordinate STAR file.</param>
+/// <param name="Map">A map refined from this data set alone, to find the relative pixel size.</param>
+/// <param name="HalfMap2">Optional second half map, for the uncertainty of the pixel size.</param>
+/// <param name="NominalPixelSize">The pixel size the data set was processed with (A); read from the STAR file when absent.</param>
+/// <param name="PixelSize">The pixel size to trust (A): given for the reference, found by the merge when absent.</param>
+public sealed record DataSetPlan(
+    string Name,
+    string? Micrographs,
+    string? Particles,
+    string? Map,
+    string? HalfMap2 = null,
+    double? NominalPixelSize = null,
+    double? PixelSize = null);
+
+/// <summary>Extraction boxes for method 2 (and the final box for method 1); null values are chosen automatically.</summary>
+/// <param name="Box">Extraction box in micrograph pixels of data set II.</param>
+/// <param name="Scale">Box after Fourier rescaling.</param>
+/// <param name="Window">Final box (the reference's).</param>
+/// <param name="BackgroundDiameter">Background circle in pixels before rescaling (RELION GUI convention).</param>
+public sealed record ExtractionPlan(int? Box = null, int? Scale = null, int? Window = null, int? BackgroundDiameter = null,
+    bool Invert = true, bool Normalize = true, int? MinBox = null, int? MaxBox = null);
+
+/// <summary>
+/// Everything a merge needs: the data sets (one of them the reference), the method, boxes and the output folder.
+/// Read from YAML or JSON by <see cref="MergePlanReader"/>.
+/// </summary>
+public sealed record MergePlan(
+    string Name,
+    string Output,
+    MergeMethod Method,
+    string Reference,
+    IReadOnlyList<DataSetPlan> DataSets,
+    ExtractionPlan? Extraction = null,
+    string PixelSizeMethod = "fit",
+    double? ParticleDiameter = null,
+    double? ExpectedResolution = null,
+    int ParticlesPerShard = 2000)
+{
+    public DataSetPlan ReferenceDataSet => DataSets.Single(d => d.Name == Reference);
+
+    public IEnumerable<DataSetPlan> Others => DataSets.Where(d => d.Name != Reference);
+}

@@ -1,0 +1,26 @@
+using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
+
+namespace CryoMerge.Core.Merging;
+
+/// <summary>The stages of a merge for each method, and the handlers of their work items.</summary>
+public static class MergeStages
+{
+    /// <summary>The stages, in order, that a plan runs through. Stages with nothing to do plan no items.</summary>
+    public static IReadOnlyList<IMergeStage> For(MergePlan plan) => plan.Method switch
+    {
+        MergeMethod.Relabel => [new PrepareStage(), new RelabelStage(), new JoinStage(), new SummaryStage()],
+        MergeMethod.RescaleMicrographs => [new PrepareStage(), new CtfStage(), new RescaleMicrographsStage(), new SummaryStage()],
+        _ => [new PrepareStage(), new CtfStage(), new SummaryStage()],
+    };
+
+    public static IEnumerable<IWorkHandler> Handlers() =>
+    [
+        new PrepareStage.Handler(),
+        new CtfStage.Handler(),
+        new RelabelStage.Handler(),
+        new RescaleMicrographsStage.Handler(),
+        new JoinStage.Handler(),
+        new SummaryStage.Handler(),
+    ];
+}

@@ -1,0 +1,38 @@
+using CryoMerge.Core.Imaging;
+
+namespace CryoMerge.Core.Merging.Pipeline;
+
+/// <summary>What a node offers the work it runs: the FFT backend and how many threads one item may use.</summary>
+public sealed record WorkEnvironment(IFftBackend Fft, int ThreadsPerItem = 1);
+
+/// <summary>Runs one kind of work item. Implementations are stateless and safe to call concurrently.</summary>
+public interface IWorkHandler
+{
+    /// <summary>The <see cref="WorkItem.Kind"/> this handler runs.</summary>
+    string Kind { get; }
+
+    WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken);
+}
+
+/// <summary>The handlers known to this build, found by kind.</summary>
+public sealed class WorkHandlers
+{
+    private readonly Dictionary<string, IWorkHandler> _byKind = new(StringComparer.Ordinal);
+
+    public WorkHandlers(IEnumerable<IWorkHandler> handlers)
+    {
+        foreach (var h in handlers) _byKind.Add(h.Kind, h);
+    }
+
+    /// <summary>Every handler of the merge pipeline.</summary>
+    public static WorkHandlers Default { get; } = new(MergeStages.Handlers());
+
+    /// <summary>Every registered handler.</summary>
+    public IEnumerable<IWorkHandler> All => _byKind.Values;
+
+    public IWorkHandler Find(string kind) =>
+        _byKind.TryGetValue(kind, out var h) ? h : throw new InvalidOperationException($"no handler for work kind '{kind}'");
+
+    public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken) =>
+        Find(item.Kind).Execute(item, environment, cancellationToken);
+}

@@ -1,0 +1,37 @@
+namespace CryoMerge.Core.Merging.Pipeline;
+
+/// <summary>
+/// Runs a merge straight through Core in this process: each stage's items in parallel, results folded in item
+/// order. The distributed coordinator runs exactly the same stages and handlers, so both give the same files;
+/// this runner is the baseline the Orleans overhead is measured against.
+/// </summary>
+public sealed class LocalMergeRunner(WorkEnvironment environment, WorkHandlers? handlers = null, int maxParallelItems = 0)
+{
+    private readonly WorkHandlers _handlers = handlers ?? WorkHandlers.Default;
+
+    /// <summary>Called after each item with (stage, done, total).</summary>
+    public Action<string, int, int>? Progress { get; init; }
+
+    public MergeState Run(MergePlan plan, CancellationToken cancellationToken = default)
+    {
+        var state = MergeState.Start(plan);
+        foreach (var stage in MergeStages.For(plan))
+        {
+            var items = stage.Plan(state);
+            var results = new WorkResult[items.Count];
+            int done = 0;
+            var options = new ParallelOptions
+            {
+                MaxDegreeOfParallelism = maxParallelItems > 0 ? maxParallelItems : Environment.ProcessorCount,
+                CancellationToken = cancellationToken,
+            };
+            Parallel.For(0, items.Count, options, i =>
+            {
+                results[i] = _handlers.Execute(items[i], environment, cancellationToken);
+                Progress?.Invoke(stage.Name, Interlocked.Increment(ref done), items.Count);
+            });
+            stage.Complete(state, results);
+        }
+        return state;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+
+namespace CryoMerge.Core.Merging.Pipeline;
+
+/// <summary>What the merge has learnt about one data set as the stages run.</summary>
+public sealed class DataSetState
+{
+    public string Name { get; set; } = "";
+    /// <summary>Pixel size the data set was processed with (A).</summary>
+    public double NominalPixelSize { get; set; }
+    /// <summary>Pixel size on the reference's scale (A), once known.</summary>
+    public double? PixelSize { get; set; }
+    /// <summary>Honest interval around <see cref="PixelSize"/>.</summary>
+    public double? PixelSizeLow { get; set; }
+    public double? PixelSizeHigh { get; set; }
+    /// <summary>Current micrograph STAR (after CTF scaling or rescaling).</summary>
+    public string? Micrographs { get; set; }
+    /// <summary>Current particle STAR (after extraction, rescaling or relabelling).</summary>
+    public string? Particles { get; set; }
+    public long ParticleCount { get; set; }
+    /// <summary>Pixel size of the particle images as processed (A), from the particle STAR file.</summary>
+    public double ImagePixelSize { get; set; }
+    /// <summary>Pixel size of the micrographs as processed (A), from the micrograph STAR file.</summary>
+    public double MicrographPixelSize { get; set; }
+    /// <summary>Pixel size in the header of the data set's map (A).</summary>
+    public double MapPixelSize { get; set; }
+    /// <summary>Box of the particle images, when the particle file names images.</summary>
+    public int ImageBox { get; set; }
+    public bool HasImages { get; set; }
+    public int MicrographCount { get; set; }
+
+    /// <summary>True over nominal pixel size: every pixel size of the data set is multiplied by this.</summary>
+    public double Scale => PixelSize is double p && NominalPixelSize > 0 ? p / NominalPixelSize : 1;
+    /// <summary>Free-form numbers stages record (box pair, pixel reached, ...), shown in the summary.</summary>
+    public Dictionary<string, double> Values { get; set; } = [];
+}
+
+/// <summary>
+/// The state of a merge between stages: the plan plus what each stage found. It is plain JSON so that a
+/// coordinator can checkpoint it and resume after a failure, and so that a person can read it.
+/// </summary>
+public sealed class MergeState
+{
+    public MergePlan Plan { get; set; } = null!;
+    public Dictionary<string, DataSetState> DataSets { get; set; } = [];
+    /// <summary>The merged particle STAR file, once joined.</summary>
+    public string? MergedParticles { get; set; }
+    public long MergedParticleCount { get; set; }
+    /// <summary>Summary files (text, JSON, plots) once written.</summary>
+    public List<string> SummaryFiles { get; set; } = [];
+    /// <summary>Messages for the user (warnings, the tolerance verdict).</summary>
+    public List<string> Notes { get; set; } = [];
+
+    public static MergeState Start(MergePlan plan) => new()
+    {
+        Plan = plan,
+        DataSets = plan.DataSets.ToDictionary(d => d.Name, d => new DataSetState
+        {
+            Name = d.Name,
+            NominalPixelSize = d.NominalPixelSize ?? 0,
+            PixelSize = d.PixelSize,
+            Micrographs = d.Micrographs,
+            Particles = d.Particles,
+        }),
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, WorkJson.Options);
+
+    public static MergeState FromJson(string json) =>
+        JsonSerializer.Deserialize<MergeState>(json, WorkJson.Options) ?? throw new InvalidOperationException("empty merge state");
+
+    /// <summary>Folder of a data set's outputs inside the plan's output folder.</summary>
+    public string DataSetFolder(string dataSet) => Path.Combine(Plan.Output, dataSet);
+}

@@ -1,0 +1,83 @@
+using CryoMerge.Core.Formats;
+using CryoMerge.Core.Imaging;
+using CryoMerge.Core.Merging.Pipeline;
+
+namespace CryoMerge.Core.Merging.Stages;
+
+/// <summary>
+/// Method 1, step i: every micrograph of each non-reference data set is Fourier-rescaled to the reference's
+/// micrograph pixel size exactly as relion_image_handler --rescale_angpix does (one work item per micrograph).
+/// </summary>
+public sealed class RescaleMicrographsStage : IMergeStage
+{
+    public const string Kind = "rescale-micrograph";
+
+    public string Name => "rescale-micrographs";
+
+    /// <param name="Input">Micrograph file.</param>
+    /// <param name="Output">Rescaled micrograph (deterministic name).</param>
+    /// <param name="PixelSize">True pixel size of the input on the reference's scale (A).</param>
+    /// <param name="TargetPixelSize">Reference micrograph pixel size (A).</param>
+    public sealed record Parameters(string Input, string Output, double PixelSize, double TargetPixelSize);
+
+    public sealed record Result(string Output, int Width, int Height, double RealPixelSize, string Sha256);
+
+    public IReadOnlyList<WorkItem> Plan(MergeState state)
+    {
+        var plan = state.Plan;
+        if (plan.Method != MergeMethod.RescaleMicrographs) return [];
+        var reference = state.DataSets[plan.Reference];
+        double target = reference.MicrographPixelSize * reference.Scale;
+        var items = new List<WorkItem>();
+        foreach (var set in plan.Others)
+        {
+            var ds = state.DataSets[set.Name];
+            // The micrographs' true pixel: as processed, times the data set's scale found by the pixel-size stage.
+            double truePixel = ds.MicrographPixelSize * ds.Scale;
+            string folder = Path.Combine(state.DataSetFolder(set.Name), "Micrographs");
+            foreach (var m in MicrographList.Read(ds.Micrographs!))
+            {
+                string output = Path.Combine(folder, Path.GetFileName(m.Path));
+                items.Add(WorkItem.Create($"{Name}/{set.Name}/{m.Row:D6}", Kind, new Parameters(m.Path, output, truePixel, target), set.Name));
+            }
+        }
+        return items;
+    }
+
+    public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
+    {
+        foreach (var group in results.GroupBy(r => r.Id.Split('/')[1]))
+        {
+            var reached = group.Select(r => r.ResultAs<Result>().RealPixelSize).Distinct().ToList();
+            state.DataSets[group.Key].Values["micrographPixelReached"] = reached[0];
+            state.DataSets[group.Key].Values["micrographsRescaled"] = group.Count();
+        }
+    }
+
+    /// <summary>Rescales one micrograph; the output is written atomically under its final name.</summary>
+    public sealed class Handler : IWorkHandler
+    {
+        public string Kind => RescaleMicrographsStage.Kind;
+
+        public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
+        {
+            var p = item.ParametersAs<Parameters>();
+            cancellationToken.ThrowIfCancellationRequested();
+            OutputFiles.EnsureNotInput(p.Output, p.Input);
+            Grid image;
+            Shape3 shape;
+            using (var mrc = MrcFile.Open(p.Input))
+            {
+                shape = mrc.Shape;
+                if (shape.Z != 1) throw new CryoMergeInputException(p.Input, $"a micrograph must be a single image, not {shape}");
+                image = new Grid(shape, mrc.ReadSection(0));
+            }
+            var rescale = RelionRescale.Plan(shape, p.PixelSize, p.TargetPixelSize);
+            var output = RelionRescale.Apply(environment.Fft, image, rescale, environment.ThreadsPerItem);
+            cancellationToken.ThrowIfCancellationRequested();
+            MrcWriter.WriteFile(p.Output, output.Shape, output.Data, new MrcWriteOptions { PixelSize = Vector3d.All(rescale.RealPixelSize) });
+            var result = new Result(p.Output, output.Shape.X, output.Shape.Y, rescale.RealPixelSize, FileHash.Sha256(p.Output));
+            return WorkResult.Create(item, result, bytesRead: shape.Count * 4, outputs: [p.Output]);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using CryoMerge.Core.Merging.Pipeline;
+
+namespace CryoMerge.Core.Merging.Stages;
+
+/// <summary>The last stage: writes summary.txt and summary.json (the final merge state) into the output folder.</summary>
+public sealed class SummaryStage : IMergeStage
+{
+    public const string Kind = "write-summary";
+    public const string TextName = "summary.txt";
+    public const string JsonName = "summary.json";
+
+    public string Name => "summary";
+
+    public sealed record Parameters(string State);
+
+    public sealed record Result(IReadOnlyList<string> Files);
+
+    public IReadOnlyList<WorkItem> Plan(MergeState state) =>
+        [WorkItem.Create($"{Name}/all", Kind, new Parameters(state.ToJson()))];
+
+    public void Complete(MergeState state, IReadOnlyList<WorkResult> results) =>
+        state.SummaryFiles = results.Single().ResultAs<Result>().Files.ToList();
+
+    public sealed class Handler : IWorkHandler
+    {
+        public string Kind => SummaryStage.Kind;
+
+        public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
+        {
+            var state = MergeState.FromJson(item.ParametersAs<Parameters>().State);
+            string text = Path.Combine(state.Plan.Output, TextName), json = Path.Combine(state.Plan.Output, JsonName);
+            var lines = new List<string> { $"CryoMerge.Distributed merge '{state.Plan.Name}', method {(int)state.Plan.Method}, reference {state.Plan.Reference}" };
+            lines.AddRange(MergeReport.Lines(state));
+            OutputFiles.WriteAllText(text, string.Join('\n', lines) + "\n");
+            OutputFiles.WriteAllText(json, JsonSerializer.Serialize(JsonDocument.Parse(state.ToJson()), new JsonSerializerOptions { WriteIndented = true }));
+            return WorkResult.Create(item, new Result([text, json]), outputs: [text, json]);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using CryoMerge.Grains.Tests;
+using CryoMerge.Tests;
+
+namespace CryoMerge.Cli.Tests;
+
+/// <summary>
+/// A real multi-process cluster on loopback: redis-server for membership, two 'cryomerge serve' silos, and a
+/// 'cryomerge merge --cluster' client. Everything binds to 127.0.0.1 and is stopped by the test.
+/// </summary>
+public sealed class ClusterIntegrationTests
+{
+    private static string Dll => Path.Combine(AppContext.BaseDirectory, "cryomerge.dll");
+
+    [Fact]
+    public async Task TwoServeSilosOnRedisMembershipBothDoWorkOfOneMerge()
+    {
+        Requires.Program("redis-server", "redis-server");
+        using var dir = new TempDir();
+        int redisPort = ServerProcess.FreePort();
+        using var redis = new ServerProcess("redis-server", ["--bind", "127.0.0.1", "--port", redisPort.ToString(), "--save", "", "--appendonly", "no"]);
+        await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromSeconds(20));
+        string cluster = $"redis://127.0.0.1:{redisPort}";
+        string state = Directory.CreateDirectory(dir.File("state")).FullName;
+        string serviceId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var env = new Dictionary<string, string> { ["ORLEANS_SERVICE_ID"] = serviceId, ["ORLEANS_CLUSTER_ID"] = serviceId, ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1" };
+        ServerProcess Silo(string name) => new("dotnet", [Dll, "serve", "--cluster", cluster, "--name", name,
+            "--silo-port", ServerProcess.FreePort().ToString(), "--gateway-port", ServerProcess.FreePort().ToString(), "--state-dir", state], env);
+        using var a = Silo("silo-a");
+        using var b = Silo("silo-b");
+        await a.WaitForAsync("joined", TimeSpan.FromSeconds(60));
+        await b.WaitForAsync("joined", TimeSpan.FromSeconds(60));
+
+        var plan = MergeTestData.WritePlan(dir, "out", micrographs: 16, size: 512);
+        var merge = Tool.Run("env", [$"ORLEANS_SERVICE_ID={serviceId}", $"ORLEANS_CLUSTER_ID={serviceId}",
+            "dotnet", Dll, "merge", dir.File("plan.yaml"), "--cluster", cluster, "--state-dir", state, "--json"], timeoutSeconds: 300);
+        Assert.True(merge.ExitCode == 0, $"merge failed:\n{merge.Stderr}\nsilo a:\n{a.Output}\nsilo b:\n{b.Output}");
+        var json = JsonDocument.Parse(merge.Stdout).RootElement;
+        Assert.Equal("Completed", json.GetProperty("state").GetString());
+        var bySilo = json.GetProperty("workBySilo").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        Assert.Equal(["silo-a", "silo-b"], bySilo.Keys.Order());
+        Assert.True(bySilo.Values.Sum() > 16);   // the micrographs and the data-set steps
+        Assert.All(bySilo.Values, n => Assert.True(n > 0));
+        Assert.Equal(16, Directory.GetFiles(Path.Combine(plan.Output, "DS2", "Micrographs")).Length);
+
+        // 'status --cluster' asks the running cluster.
+        string jobId = json.GetProperty("jobId").GetString()!;
+        var status = Tool.Run("env", [$"ORLEANS_SERVICE_ID={serviceId}", $"ORLEANS_CLUSTER_ID={serviceId}",
+            "dotnet", Dll, "status", jobId, "--cluster", cluster, "--json"], timeoutSeconds: 120);
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        Assert.Equal("Completed", JsonDocument.Parse(status.Stdout).RootElement.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public void AnUnreachableClusterIsAClearErrorBeforeAnyWork()
+    {
+        using var dir = new TempDir();
+        MergeTestData.WritePlan(dir, "out", micrographs: 2);
+        int closed = ServerProcess.FreePort();
+        var merge = Tool.Run("dotnet", [Dll, "merge", dir.File("plan.yaml"), "--cluster", $"redis://127.0.0.1:{closed}"], timeoutSeconds: 120);
+        Assert.Equal(1, merge.ExitCode);
+        Assert.Contains($"cannot reach the cluster at redis://127.0.0.1:{closed}", merge.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "out", "DS2")));
+    }
+}

@@ -1,0 +1,40 @@
+using CryoMerge.Tests;
+
+namespace CryoMerge.Cli.Tests;
+
+/// <summary>PostgreSQL membership: a real server on 127.0.0.1 started (and stopped) by the test.</summary>
+public sealed class PostgreSqlClusterTests
+{
+    private const string Bin = "/usr/lib/postgresql/15/bin";
+
+    [Fact]
+    public async Task ServeOnADatabaseWithoutOrleansTablesSaysWhatToCreate()
+    {
+        if (!File.Exists(Path.Combine(Bin, "postgres")))
+        {
+            if (Requires.InCi) Assert.Fail("CI=true but PostgreSQL 15 is missing: .ci/run must install postgresql");
+            Assert.Skip("PostgreSQL 15 (Debian package postgresql) is not installed here");
+        }
+        Requires.Program("runuser", "util-linux");
+        using var dir = new TempDir();
+        string data = Path.Combine(dir.Path, "pg");
+        Directory.CreateDirectory(data);
+        Tool.Run("chown", ["-R", "postgres", dir.Path]);
+        Tool.Run("chmod", ["755", dir.Path]);
+        var init = Tool.Run("runuser", ["-u", "postgres", "--", $"{Bin}/initdb", "-D", data, "-A", "trust", "-U", "postgres"]);
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        int port = ServerProcess.FreePort();
+        using var server = new ServerProcess("runuser", ["-u", "postgres", "--", $"{Bin}/postgres", "-D", data, "-p", port.ToString(), "-h", "127.0.0.1", "-k", dir.Path]);
+        await server.WaitForAsync("ready to accept connections", TimeSpan.FromSeconds(30));
+
+        string dll = Path.Combine(AppContext.BaseDirectory, "cryomerge.dll");
+        var serve = Tool.Run("dotnet", [dll, "serve", "--cluster", $"postgres://postgres@127.0.0.1:{port}/postgres", "--state-dir", dir.File("state")], timeoutSeconds: 120);
+        Assert.Equal(1, serve.ExitCode);
+        Assert.Contains("has no Orleans clustering tables", serve.Stderr);
+        Assert.Contains("PostgreSQL-Clustering.sql", serve.Stderr);
+
+        var closed = Tool.Run("dotnet", [dll, "serve", "--cluster", $"postgres://postgres@127.0.0.1:{ServerProcess.FreePort()}/postgres"], timeoutSeconds: 120);
+        Assert.Equal(1, closed.ExitCode);
+        Assert.Contains("cannot reach the cluster at postgres://127.0.0.1", closed.Stderr);
+    }
+}

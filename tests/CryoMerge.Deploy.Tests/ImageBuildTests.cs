@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using CryoMerge.Tests;
+
+namespace CryoMerge.Deploy.Tests;
+
+/// <summary>
+/// deploy/Dockerfile keeps its build steps in deploy/build.sh; with no Docker engine here the test copies what the
+/// build stage copies, runs those same steps on this machine and runs the command they built.
+/// </summary>
+public sealed class ImageBuildTests
+{
+    private static string Deploy(string file) => Path.Combine(TestFiles.RepositoryRoot, "deploy", file);
+
+    [Fact]
+    public void TheDockerfileBuildsWithBuildShAndRunsServeAsANonRootUser()
+    {
+        var lines = File.ReadAllLines(Deploy("Dockerfile")).Where(l => !l.TrimStart().StartsWith('#')).ToList();
+        var froms = lines.Where(l => l.StartsWith("FROM ")).ToList();
+        Assert.Equal(["FROM ${SDK_IMAGE} AS build", "FROM ${RUNTIME_IMAGE} AS runtime"], froms);
+        Assert.Contains(lines, l => l.StartsWith("ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0"));
+        Assert.Contains(lines, l => l.StartsWith("ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime:10.0"));
+        string text = string.Join('\n', lines);
+        Assert.Matches(@"RUN [^\n]*(\\\n[^\n]*)*deploy/build\.sh publish /app", text);
+        Assert.Contains("RUN /usr/local/lib/cryomerge/build.sh runtime", text);
+        Assert.Contains("COPY --from=build /app /app", text);
+        Assert.Matches(@"\nUSER [1-9][0-9]*\n", text);
+        Assert.Contains("ENTRYPOINT [\"cryomerge\"]", text);
+        Assert.Contains("CMD [\"serve\"]", text);
+        Assert.Contains("EXPOSE 11111 30000", text);
+        // Nothing is downloaded but NuGet packages and apt packages.
+        Assert.DoesNotMatch(new Regex(@"\b(curl|wget|ADD\s+https?:)"), text + File.ReadAllText(Deploy("build.sh")));
+    }
+
+    [Fact]
+    public void TheRuntimePackagesOfTheImageAreTheOnesInstalledHere()
+    {
+        Requires.Program("dpkg-query", "dpkg");
+        var result = Tool.Run("bash", [Deploy("build.sh"), "check-runtime"]);
+        if (result.ExitCode != 0 && !Requires.InCi) Assert.Skip(result.Stderr.Trim());
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("RUNTIME_PACKAGES=(libfftw3-single3)", File.ReadAllText(Deploy("build.sh")));
+    }
+
+    [Fact]
+    public void BuildShPublishesACryomergeThatRunsWithFftw()
+    {
+        Requires.Program("dotnet", "dotnet-sdk-10.0");
+        using var dir = new TempDir();
+        // Only what the Dockerfile's build stage copies, at the same places, as in 'docker build'.
+        string context = dir.File("src");
+        DockerBuildStage.Stage(TestFiles.RepositoryRoot, Deploy("Dockerfile"), context);
+        Assert.Equal([".editorconfig", "Directory.Build.props", "Directory.Packages.props", "deploy", "global.json", "src"],
+            Directory.EnumerateFileSystemEntries(context).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        string output = dir.File("app");
+        var build = Tool.Run("bash", [Path.Combine(context, "deploy", "build.sh"), "publish", output], context, timeoutSeconds: 600);
+        Assert.True(build.ExitCode == 0, $"build.sh publish failed:\n{build.Stdout}\n{build.Stderr}");
+        string cryomerge = Path.Combine(output, "cryomerge");
+        Assert.True(File.Exists(cryomerge), "no cryomerge executable in the published folder");
+        Assert.True(File.Exists(Path.Combine(output, "Orleans.Hosting.Kubernetes.dll")));
+
+        var version = Tool.Run(cryomerge, ["--version"], dir.Path, timeoutSeconds: 60);
+        Assert.True(version.ExitCode == 0, version.Stderr);
+        Assert.StartsWith("cryomerge 0.1.0", version.Stdout);
+        if (Tool.Run("bash", [Deploy("build.sh"), "check-runtime"]).ExitCode == 0)
+            Assert.Contains("FFT: fftw-3", version.Stdout);
+
+        // The image's default command without a cluster is a one-line error, not a crash.
+        var serve = Tool.Run("env", ["-u", "CRYOMERGE_CLUSTER", cryomerge, "serve"], dir.Path, timeoutSeconds: 60);
+        Assert.Equal(1, serve.ExitCode);
+        Assert.Contains("serve joins a cluster", serve.Stderr);
+    }
+}

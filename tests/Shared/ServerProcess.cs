@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CryoMerge.Tests;
+
+/// <summary>
+/// A server or silo started by a test on 127.0.0.1, its output captured, stopped (and killed if need be) when
+/// disposed. Tests never leave servers running.
+/// </summary>
+public sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public ServerProcess(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
+        };
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output => string.Join('\n', _lines);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits until a line containing <paramref name="text"/> appears; fails with the output so far.</summary>
+    public async Task WaitForAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_lines.Any(l => l.Contains(text, StringComparison.Ordinal))) return;
+            if (_process.HasExited) throw new InvalidOperationException($"process exited ({_process.ExitCode}) before '{text}':\n{Output}");
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"'{text}' did not appear in {timeout.TotalSeconds} s:\n{Output}");
+    }
+
+    /// <summary>Asks the process to stop (SIGTERM) and waits; kills it after <paramref name="grace"/>.</summary>
+    public void Stop(TimeSpan grace)
+    {
+        if (_process.HasExited) return;
+        try
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+            kill?.WaitForExit();
+        }
+        catch (Exception) { }
+        if (!_process.WaitForExit((int)grace.TotalMilliseconds)) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Stop(TimeSpan.FromSeconds(20));
+        _process.Dispose();
+    }
+
+    /// <summary>A free TCP port on loopback.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
