@@ -122,6 +122,64 @@ public sealed class CubicBSpline
         return (float)sum;
     }
 
+    /// <summary>
+    /// The interpolated value and its gradient (per voxel along X, Y, Z) at voxel coordinates, for optimisers that
+    /// move sample points (pose and scale refinement). Outside the grid: the outside value and a zero gradient.
+    /// </summary>
+    public double SampleWithGradient(double x, double y, double z, out double gx, out double gy, out double gz)
+    {
+        gx = gy = gz = 0;
+        if (Outside is float outside && (x < -0.5 || y < -0.5 || z < -0.5 || x > _nx - 0.5 || y > _ny - 0.5 || z > _nz - 0.5))
+            return outside;
+        int ix = (int)Math.Floor(x), iy = (int)Math.Floor(y), iz = (int)Math.Floor(z);
+        Span<double> wx = stackalloc double[4], wy = stackalloc double[4], wz = stackalloc double[4];
+        Span<double> dx = stackalloc double[4], dy = stackalloc double[4], dz = stackalloc double[4];
+        Span<int> jx = stackalloc int[4], jy = stackalloc int[4], jz = stackalloc int[4];
+        WeightsAndDerivatives(x - ix, wx, dx);
+        WeightsAndDerivatives(y - iy, wy, dy);
+        WeightsAndDerivatives(z - iz, wz, dz);
+        for (int k = 0; k < 4; k++)
+        {
+            jx[k] = Mirror(ix - 1 + k, _nx);
+            jy[k] = Mirror(iy - 1 + k, _ny);
+            jz[k] = Mirror(iz - 1 + k, _nz);
+        }
+        double v = 0, sx = 0, sy = 0, sz = 0;
+        for (int c = 0; c < 4; c++)
+        {
+            long plane = (long)jz[c] * _nx * _ny;
+            double pv = 0, px = 0, py = 0;
+            for (int b = 0; b < 4; b++)
+            {
+                long row = plane + (long)jy[b] * _nx;
+                double c0 = _c[row + jx[0]], c1 = _c[row + jx[1]], c2 = _c[row + jx[2]], c3 = _c[row + jx[3]];
+                double rv = wx[0] * c0 + wx[1] * c1 + wx[2] * c2 + wx[3] * c3;
+                double rd = dx[0] * c0 + dx[1] * c1 + dx[2] * c2 + dx[3] * c3;
+                pv += wy[b] * rv;
+                px += wy[b] * rd;
+                py += dy[b] * rv;
+            }
+            v += wz[c] * pv;
+            sx += wz[c] * px;
+            sy += wz[c] * py;
+            sz += dz[c] * pv;
+        }
+        gx = sx;
+        gy = sy;
+        gz = sz;
+        return v;
+    }
+
+    private static void WeightsAndDerivatives(double t, Span<double> w, Span<double> d)
+    {
+        Weights(t, w);
+        double u = 1 - t;
+        d[0] = -u * u / 2;
+        d[1] = (-4 * t + 3 * t * t) / 2;
+        d[2] = (4 * u - 3 * u * u) / 2;
+        d[3] = t * t / 2;
+    }
+
     /// <summary>Cubic B-spline weights for the four coefficients around a point at fraction t in [0, 1).</summary>
     private static void Weights(double t, Span<double> w)
     {

@@ -1,0 +1,102 @@
+using CryoMerge.Core.Imaging;
+using MathNet.Numerics;
+
+namespace CryoMerge.Core.Analysis;
+
+/// <summary>
+/// A soft mask around the density of a map: low-pass to 15 A, threshold well above the solvent (median + 4 robust
+/// standard deviations, and at least a tenth of the way to the maximum), dilate by 5 A, soft edge of 6 A.
+/// Generous on purpose: the mask only says where the maps are compared.
+/// </summary>
+public static class AutoMask
+{
+    public static Grid Create(IFftBackend fft, MapVolume map, double lowPass = 15, double dilate = 5, double softEdge = 6)
+    {
+        double p = map.PixelSize;
+        var low = SpectralFilter.Apply(fft, map.Grid, Vector3d.All(p), SpectralFilter.LowPass(Math.Max(lowPass, 3 * p), 0.5));
+        var (median, robustSigma, max) = RobustLevels(low.Data);
+        double threshold = Math.Max(median + 4 * robustSigma, median + 0.1 * (max - median));
+        var binary = new Grid(map.Shape);
+        long count = 0;
+        for (int i = 0; i < binary.Data.Length; i++)
+            if (low.Data[i] > threshold) { binary.Data[i] = 1; count++; }
+        if (count == 0) throw new CryoMergeInputException(map.Name, "no density stands out above the solvent (the automatic mask is empty); give a --mask");
+        var dilated = BallConvolve(fft, binary, dilate / p);
+        for (int i = 0; i < dilated.Data.Length; i++) dilated.Data[i] = dilated.Data[i] > 1e-3f ? 1 : 0;
+        var soft = BallConvolve(fft, dilated, softEdge / p);
+        for (int i = 0; i < soft.Data.Length; i++) soft.Data[i] = Math.Clamp(2 * soft.Data[i], 0f, 1f);
+        return soft;
+    }
+
+    /// <summary>Weighted centroid (A from the box centre) and the radius (A) that holds every voxel above half weight.</summary>
+    public static (Vector3d Centroid, double Radius) Extent(Grid mask, double pixelSize)
+    {
+        var s = mask.Shape;
+        double sw = 0, sx = 0, sy = 0, sz = 0;
+        int cx = s.X / 2, cy = s.Y / 2, cz = s.Z / 2;
+        for (int k = 0; k < s.Z; k++)
+            for (int j = 0; j < s.Y; j++)
+                for (int i = 0; i < s.X; i++)
+                {
+                    double w = mask[i, j, k];
+                    if (w <= 0) continue;
+                    sw += w; sx += w * (i - cx); sy += w * (j - cy); sz += w * (k - cz);
+                }
+        if (sw <= 0) return (default, 0);
+        var c = new Vector3d(sx / sw, sy / sw, sz / sw);
+        double r2 = 0;
+        for (int k = 0; k < s.Z; k++)
+            for (int j = 0; j < s.Y; j++)
+                for (int i = 0; i < s.X; i++)
+                {
+                    if (mask[i, j, k] < 0.5f) continue;
+                    double dx = i - cx - c.X, dy = j - cy - c.Y, dz = k - cz - c.Z;
+                    r2 = Math.Max(r2, dx * dx + dy * dy + dz * dz);
+                }
+        return (new Vector3d(c.X * pixelSize, c.Y * pixelSize, c.Z * pixelSize), (Math.Sqrt(r2) + 1) * pixelSize);
+    }
+
+    /// <summary>Median, 1.4826 x median absolute deviation and maximum, from at most ~200 000 values.</summary>
+    internal static (double Median, double Sigma, double Max) RobustLevels(float[] data)
+    {
+        int stride = Math.Max(1, data.Length / 200_000);
+        var sample = new float[(data.Length + stride - 1) / stride];
+        float max = float.NegativeInfinity;
+        for (int i = 0, j = 0; i < data.Length; i += stride, j++) sample[j] = data[i];
+        foreach (float v in data) max = Math.Max(max, v);
+        Array.Sort(sample);
+        double median = sample[sample.Length / 2];
+        for (int i = 0; i < sample.Length; i++) sample[i] = (float)Math.Abs(sample[i] - median);
+        Array.Sort(sample);
+        return (median, 1.4826 * sample[sample.Length / 2], max);
+    }
+
+    /// <summary>Convolution with a solid ball of <paramref name="radius"/> voxels, normalised to the ball's volume (periodic).</summary>
+    internal static Grid BallConvolve(IFftBackend fft, Grid g, double radius)
+    {
+        var s = g.Shape;
+        var ball = new Grid(s);
+        double r2 = radius * radius;
+        int r = (int)Math.Ceiling(radius);
+        double volume = 0;
+        for (int k = -r; k <= r; k++)
+            for (int j = -r; j <= r; j++)
+                for (int i = -r; i <= r; i++)
+                {
+                    if (i * i + j * j + k * k > r2) continue;
+                    ball[Wrap(i, s.X), Wrap(j, s.Y), Wrap(k, s.Z)] = 1;
+                    volume++;
+                }
+        var fg = new Complex32[FftLayout.SpectrumLength(s)];
+        var fb = new Complex32[fg.Length];
+        fft.ForwardReal(s, g.Data, fg);
+        fft.ForwardReal(s, ball.Data, fb);
+        float scale = (float)(1.0 / (s.Count * volume));
+        for (int i = 0; i < fg.Length; i++) fg[i] = fg[i] * fb[i] * scale;
+        var result = new Grid(s);
+        fft.InverseReal(s, fg, result.Data);
+        return result;
+    }
+
+    private static int Wrap(int i, int n) => ((i % n) + n) % n;
+}
