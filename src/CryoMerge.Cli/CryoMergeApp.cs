@@ -36,6 +36,7 @@ public static class CryoMergeApp
             StatusCommand.Create(console),
             ServeCommand.Create(console),
             SimulateCommand.Create(console),
+            DemoCommand.Create(console),
             ExtractCommand.Create(console),
             WindowCommand.Create(console),
         };

@@ -30,6 +30,8 @@ public sealed class ProgressReporter : IDisposable
 
     public long Done => Interlocked.Read(ref _done);
 
+    public long Total => _total;
+
     /// <summary>Counts finished items and redraws when due.</summary>
     public void Advance(long items = 1)
     {

@@ -81,6 +81,8 @@ internal static class MergeCommand
             {
                 if (status.Stage != stage && status.ItemsTotal > 0)
                 {
+                    // A new stage means the previous one finished: show its bar full.
+                    if (bar is not null && bar.Total > bar.Done) bar.Advance(bar.Total - bar.Done);
                     bar?.Dispose();
                     stage = status.Stage;
                     bar = new ProgressReporter(console, $"[{status.StageIndex + 1}/{status.StageCount}] {stage}", status.ItemsTotal);

@@ -1,3 +1,4 @@
+using CryoMerge.Core.Extraction;
 using CryoMerge.Core.Merging.Stages;
 
 namespace CryoMerge.Grains.Workers;
@@ -8,6 +9,8 @@ public static class WorkGrains
     private static readonly Dictionary<string, Func<IGrainFactory, string, IWorkItemGrain>> ByKind = new(StringComparer.Ordinal)
     {
         [RescaleMicrographsStage.Kind] = (f, key) => f.GetGrain<IMicrographGrain>(key),
+        [ExtractionWorkHandlers.ExtractKind] = (f, key) => f.GetGrain<IMicrographGrain>(key),
+        [ExtractionWorkHandlers.WindowKind] = (f, key) => f.GetGrain<IParticleShardGrain>(key),
     };
 
     /// <summary>Per-micrograph kinds go to <see cref="IMicrographGrain"/>, shards to <see cref="IParticleShardGrain"/>,

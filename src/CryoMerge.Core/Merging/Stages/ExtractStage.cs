@@ -69,7 +69,10 @@ public sealed class GatherParticlesStage : IMergeStage
             d.ImagePixelSize = x.ImagePixel;
             d.ImageBox = x.Box;
             d.HasImages = true;
-            state.Notes.AddRange(x.Warnings.Select(w => $"{d.Name}: {w}"));
+            // A rescaled data set's micrograph headers keep the nominal pixel size while its STAR file now has the
+            // true one: that disagreement is the point, not a problem.
+            bool rescaled = Math.Abs(d.Scale - 1) > 1e-9;
+            state.Notes.AddRange(x.Warnings.Where(w => !(rescaled && w.Contains("pixel size disagrees", StringComparison.Ordinal))).Select(w => $"{d.Name}: {w}"));
         }
     }
 

@@ -57,11 +57,9 @@ internal static class ReExtraction
             }
             else
             {
-                int minBox = ex.MinBox ?? finalBox;
-                int maxBox = ex.MaxBox ?? minBox + BoxScaler.DefaultRange;
                 pair = ex.Box is int e && ex.Scale is int r
                     ? new BoxPair(e, r, (double)r / e, micrographPixel * e / r, 0, 0)
-                    : BoxScaler.Search(minBox, maxBox, micrographPixel, targetPixel)[0];
+                    : ChoosePair(ex, finalBox, micrographPixel, targetPixel);
                 if (pair.RescaledBox < finalBox)
                     throw new CryoMergeInputException(plan.Name, string.Create(CultureInfo.InvariantCulture,
                         $"data set {set.Name}: rescaled box {pair.RescaledBox} is smaller than the final box {finalBox}; raise extraction.minBox"));
@@ -72,5 +70,24 @@ internal static class ReExtraction
             jobs.Add(new ReExtractionJob(set.Name, d.Micrographs!, d.Particles!, d.ProjectDirectory, output, settings, pair, micrographPixel, targetPixel));
         }
         return jobs;
+    }
+
+    /// <summary>Pixel error a box pair may leave by default (%): well below what any merge notices (science.md section 5).</summary>
+    public const double PairTolerancePercent = 0.02;
+
+    /// <summary>
+    /// The smallest box pair (extraction box first) whose pixel error is within <see cref="PairTolerancePercent"/>,
+    /// searched from the box that covers the final box's field of view; boxscaler's closest pair if none is. A
+    /// plan's minBox/maxBox bound the search as boxscaler's range does.
+    /// </summary>
+    private static BoxPair ChoosePair(ExtractionBoxes ex, int finalBox, double micrographPixel, double targetPixel)
+    {
+        int minBox = ex.MinBox ?? Math.Max(2, (int)Math.Floor(finalBox * targetPixel / micrographPixel));
+        int maxBox = ex.MaxBox ?? minBox + BoxScaler.DefaultRange;
+        var pairs = BoxScaler.Search(minBox, maxBox, micrographPixel, targetPixel, answers: 400).Where(p => p.RescaledBox >= finalBox).ToList();
+        if (pairs.Count == 0)
+            throw new CryoMergeInputException("extraction", string.Create(CultureInfo.InvariantCulture,
+                $"no box pair in [{minBox}, {maxBox}) rescales to at least the final box {finalBox}; raise extraction.maxBox"));
+        return pairs.Where(p => Math.Abs(p.PixelErrorPercent) <= PairTolerancePercent).MinBy(p => (p.ExtractBox, Math.Abs(p.PixelErrorPercent))) ?? pairs[0];
     }
 }

@@ -16,8 +16,13 @@ public sealed class SummaryStage : IMergeStage
 
     public sealed record Result(IReadOnlyList<string> Files);
 
-    public IReadOnlyList<WorkItem> Plan(MergeState state) =>
-        [WorkItem.Create($"{Name}/all", Kind, new Parameters(state.ToJson()))];
+    public IReadOnlyList<WorkItem> Plan(MergeState state)
+    {
+        // The verdict is a pure function of the state: recomputed (not appended twice) when a job resumes here.
+        state.Notes.RemoveAll(n => n.StartsWith(MergeVerdict.Prefix, StringComparison.Ordinal));
+        if (state.Plan.Method != MergeMethod.Relabel || state.Plan.ParticleDiameter is not null) state.Notes.AddRange(MergeVerdict.Notes(state));
+        return [WorkItem.Create($"{Name}/all", Kind, new Parameters(state.ToJson()))];
+    }
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results) =>
         state.SummaryFiles = results.Single().ResultAs<Result>().Files.ToList();

@@ -1,0 +1,85 @@
+using System.Globalization;
+using CryoMerge.Core.Analysis;
+using CryoMerge.Core.Merging.Pipeline;
+
+namespace CryoMerge.Core.Merging.Stages;
+
+/// <summary>
+/// The relative pixel size of every data set whose pixel size is not given, from its map against the
+/// reference's (<see cref="ScaleFitter"/>: scale, rotation and translation fitted jointly, honest range). One item
+/// per data set. The fit is on map pixels; the data set's other pixel sizes follow by the same factor.
+/// </summary>
+public sealed class PixelSizeStage : IMergeStage
+{
+    public const string Kind = "fit-pixel-size";
+
+    public string Name => "pixel-size";
+
+    /// <param name="ReferencePixel">Pixel size of the reference map to trust (A).</param>
+    /// <param name="MapPixel">Pixel size in the header of the data set's map (A), the fit's starting point.</param>
+    public sealed record Parameters(string ReferenceMap, double ReferencePixel, string? ReferenceHalf2, string Map, double MapPixel, string? MapHalf2, double Range);
+
+    public sealed record Result(double PixelSize, double Low, double High, double StandardError, double Correlation,
+        double ResolutionBefore, double ResolutionAfter, bool OppositeHand, IReadOnlyList<string> Warnings);
+
+    public IReadOnlyList<WorkItem> Plan(MergeState state)
+    {
+        var plan = state.Plan;
+        var reference = plan.ReferenceDataSet;
+        var refState = state.DataSets[reference.Name];
+        var items = new List<WorkItem>();
+        foreach (var set in plan.Others)
+        {
+            var d = state.DataSets[set.Name];
+            if (d.PixelSize is not null) continue;
+            double refPixel = refState.MapPixelSize * refState.Scale;
+            items.Add(WorkItem.Create($"{Name}/{set.Name}", Kind,
+                new Parameters(reference.Map!, refPixel, reference.HalfMap2, set.Map!, d.MapPixelSize, set.HalfMap2, 0.1), set.Name));
+        }
+        return items;
+    }
+
+    public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
+    {
+        var c = CultureInfo.InvariantCulture;
+        foreach (var r in results)
+        {
+            var d = state.DataSets[r.Id.Split('/')[1]];
+            var x = r.ResultAs<Result>();
+            // The map was refined from the data set's particles: every pixel size of the data set scales alike.
+            double factor = d.NominalPixelSize / d.MapPixelSize;
+            d.PixelSize = x.PixelSize * factor;
+            d.PixelSizeLow = x.Low * factor;
+            d.PixelSizeHigh = x.High * factor;
+            d.Values["mapPixelFitted"] = x.PixelSize;
+            d.Values["mapCorrelation"] = x.Correlation;
+            d.Values["fscResolutionBefore"] = x.ResolutionBefore;
+            d.Values["fscResolutionAfter"] = x.ResolutionAfter;
+            state.Notes.Add(string.Create(c, $"{d.Name}: BEST:{d.PixelSize:0.#####} range:{d.PixelSizeLow:0.#####} - {d.PixelSizeHigh:0.#####} (nominal {d.NominalPixelSize:0.#####} A, {(d.Scale - 1) * 100:+0.###;-0.###} %)"));
+            if (x.OppositeHand) state.Notes.Add($"{d.Name}: its map has the opposite hand of the reference's (the mirrored map fits better); flip one before refining the merged set");
+            state.Notes.AddRange(x.Warnings.Select(w => $"{d.Name}: {w}"));
+        }
+    }
+
+    /// <summary>Runs the fit of one data set's map against the reference map.</summary>
+    public sealed class Handler : IWorkHandler
+    {
+        public string Kind => PixelSizeStage.Kind;
+
+        public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
+        {
+            var p = item.ParametersAs<Parameters>();
+            var reference = MapVolume.Load(p.ReferenceMap, p.ReferencePixel);
+            var map = MapVolume.Load(p.Map, p.MapPixel);
+            var input = new ScaleFitInput(reference, map, null,
+                p.ReferenceHalf2 is null ? null : MapVolume.Load(p.ReferenceHalf2, p.ReferencePixel),
+                p.MapHalf2 is null ? null : MapVolume.Load(p.MapHalf2, p.MapPixel));
+            cancellationToken.ThrowIfCancellationRequested();
+            var fit = ScaleFitter.Fit(environment.Fft, input, new ScaleFitOptions { Range = p.Range });
+            var result = new Result(fit.PixelSize, fit.Low, fit.High, fit.StandardError, fit.Correlation,
+                fit.Before.InterpolatedResolutionAt(0.143), fit.After.InterpolatedResolutionAt(0.143), fit.OppositeHand, fit.Warnings);
+            long bytes = new FileInfo(p.ReferenceMap).Length + new FileInfo(p.Map).Length;
+            return WorkResult.Create(item, result, bytesRead: bytes);
+        }
+    }
+}
