@@ -21,6 +21,7 @@ internal static class PixelSizeCommand
         var range = new Option<double>("--range") { Description = "fit: relative scale range searched about the nominal pixel size (0.1 = +-10 %; widened once to +-30 % when the best lies on its edge). fsc-sweep searches the paper's nominal -0.4 .. +0.3 A", DefaultValueFactory = _ => 0.1, HelpName = "FRACTION" };
         var referenceHalf2 = new Option<string?>("--ref-half2") { Description = "fit: second half map of map 1 (--ref is then half 1); the two half-map fits give a second error estimate", HelpName = "MAP" };
         var mapHalf2 = new Option<string?>("--map-half2") { Description = "fit: second half map of map 2 (--map is then half 1)", HelpName = "MAP" };
+        var maxResolution = new Option<double?>("--max-resolution") { Description = "fit: never compare detail finer than this (A); default: where the masked FSC between the maps falls to 0.143", HelpName = "A" };
         var plot = new Option<string?>("--plot") { Description = "Directory for plots (PNG) and their numbers (CSV): score against candidate pixel size, FSC before and after", HelpName = "DIR" };
         var json = CommonOptions.Json();
         var command = new Command("pixel-size", """
@@ -43,7 +44,7 @@ internal static class PixelSizeCommand
               cryomerge pixel-size --ref ../shared/data/real/daq/2566_3J6B_9.mrc --map ../shared/data/real/daq/2566_3J6B_9_new.mrc --plot pixel-size-plots
             """)
         {
-            reference, referenceAngpix, map, nominal, mask, method, range, referenceHalf2, mapHalf2, plot, json,
+            reference, referenceAngpix, map, nominal, mask, method, range, referenceHalf2, mapHalf2, maxResolution, plot, json,
         };
         command.SetAction(parse =>
         {
@@ -51,6 +52,7 @@ internal static class PixelSizeCommand
             double? p2 = parse.GetValue(nominal) is double b ? CommonOptions.Positive("--angpix-nominal", b) : null;
             double r = parse.GetValue(range);
             if (!(r > 0 && r <= 0.5)) throw new CryoMergeInputException("--range", $"must be a fraction between 0 and 0.5 (0.1 = +-10 %), not {r.ToString(CultureInfo.InvariantCulture)}");
+            double? finest = parse.GetValue(maxResolution) is double mr ? CommonOptions.Positive("--max-resolution", mr, "resolution in A") : null;
             string? plotDir = parse.GetValue(plot);
             var refMap = MapVolume.Load(parse.GetValue(reference)!, p1, "--ref-angpix");
             var map2 = MapVolume.Load(parse.GetValue(map)!, p2, "--angpix-nominal");
@@ -61,7 +63,7 @@ internal static class PixelSizeCommand
 
             var outcome = parse.GetValue(method) == "fsc-sweep"
                 ? PixelSizeOutcome.FromSweep(console, refMap, map2, maskGrid, refHalf is not null || mapHalf is not null)
-                : PixelSizeOutcome.FromFit(console, new ScaleFitInput(refMap, map2, maskGrid, refHalf, mapHalf), new ScaleFitOptions { Range = r });
+                : PixelSizeOutcome.FromFit(console, new ScaleFitInput(refMap, map2, maskGrid, refHalf, mapHalf), new ScaleFitOptions { Range = r, MaxResolution = finest });
             foreach (var w in outcome.Warnings) console.Warn(w);
             PixelSizeOutput.Print(console, outcome, parse.GetValue(json));
             if (plotDir is not null)
