@@ -32,6 +32,7 @@ public static class CryoMergeApp
             RelabelCommand.Create(console),
             JoinCommand.Create(console),
             ToleranceCommand.Create(console),
+            PixelSizeCommand.Create(console),
             MergeCommand.Create(console),
             StatusCommand.Create(console),
             ServeCommand.Create(console),

@@ -143,6 +143,7 @@ public static class ScaleFitter
             ScaleLevel finalLevel = null!;
             var pose = current.Pose;
             PoseScore score = current.Score;
+            var roundScales = new List<double>();
             for (int round = 0; round < 2; round++)
             {
                 var comparison = MaskedComparison.Compute(fft, reference, mask, rawMap, pose);
@@ -151,6 +152,7 @@ public static class ScaleFitter
                 final = finalLevel.Build(fft, refT, mask, mapT);
                 var r = final.Refine(pose, 20);
                 (pose, score) = (r.Pose, r.Score);
+                roundScales.Add(pose.LogScale);
                 log(string.Create(CultureInfo.InvariantCulture,
                     $"round {round + 1}: FSC 0.143 at {filters.Resolution:0.##} A; correlation {score.Correlation:0.####}, scale {pose.Scale:0.######} ({r.Iterations} iterations, {final.PointCount} points, map 2 noise fraction {final.NoiseFraction(pose):0.###})"));
                 if (r.AtScaleBound) return Edge(pose);
@@ -160,7 +162,12 @@ public static class ScaleFitter
             double sigma = StandardError(final, pose);
             pose = NoiseReplicates(finalLevel, pose, ref sigma);
             HalfMapEstimate? halves = HalfMaps(finalLevel, pose, ref sigma);
-            double systematic = SystematicRelativeError;
+            // The two rounds differ only in the filters (FSC weights, band); how far the answer moved between them is
+            // how much it depends on that choice, a systematic error the curvature cannot see (e.g. interpolated maps).
+            double filterSensitivity = Math.Abs(roundScales[^1] - roundScales[0]);
+            double systematic = Math.Sqrt(SystematicRelativeError * SystematicRelativeError + filterSensitivity * filterSensitivity);
+            log(string.Create(CultureInfo.InvariantCulture,
+                $"error: statistical {sigma * 100:0.####} %, filter sensitivity {filterSensitivity * 100:0.####} %, systematic allowance {SystematicRelativeError * 100:0.####} %"));
             double total = Math.Sqrt(sigma * sigma + systematic * systematic);
             var profile = Profile(finalLevel, final, pose, total);
             var nominalPose = final.Refine(ShiftedScale(pose, 0), 20, fixScale: true).Pose;
