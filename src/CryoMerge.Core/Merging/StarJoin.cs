@@ -76,6 +76,7 @@ public static class StarJoin
         }
         // The duplicate check reads what the join reads: run both at once; the check's verdict comes first.
         var duplicates = Task.Run(() => RefuseDuplicateNames(sets));
+        if (kind == StarDataKind.Particles) WarnSharedMicrographNames(sets, warnings);
         var names = sets.Select(s => Path.GetFileName(s.Path)).ToList();
         (StarFile, JoinReport) joined;
         try
@@ -183,6 +184,31 @@ public static class StarJoin
                 throw new CryoMergeInputException(sets[k].Path,
                     $"_{label} {name} in row {r + 1} appears already in {first}; joining it twice would count it twice");
             }
+        }
+    }
+
+    /// <summary>
+    /// Particles of two data sets that name the same micrograph (often "Micrographs/mic001.mrc" relative to two
+    /// projects) look to RELION like particles of one micrograph: CTF refinement and Bayesian polishing group by it.
+    /// </summary>
+    private static void WarnSharedMicrographNames(IReadOnlyList<StarDataSet> sets, List<string> warnings)
+    {
+        var owner = new Dictionary<ulong, int>();
+        for (int k = 0; k < sets.Count; k++)
+        {
+            if (sets[k].Data.TryColumn(RelionLabels.MicrographName) is not { } column) continue;
+            var shared = new Dictionary<int, (int Count, string Example)>();
+            var mine = new HashSet<ulong>();
+            for (int r = 0; r < column.Count; r++)
+            {
+                ulong h = Hash(Unquoted(column.RawUtf8(r)));
+                if (!mine.Add(h)) continue;
+                if (owner.TryGetValue(h, out int other) && other != k)
+                    shared[other] = shared.TryGetValue(other, out var s) ? (s.Count + 1, s.Example) : (1, column.GetString(r));
+                else owner.TryAdd(h, k);
+            }
+            foreach (var (other, (count, example)) in shared)
+                warnings.Add($"{sets[k].Path}: {count} micrograph name(s) also appear in {sets[other].Path} (e.g. {example}); RELION groups particles by _rlnMicrographName (CTF refinement, polishing), so give each data set's micrographs distinct names before those steps");
         }
     }
 

@@ -55,6 +55,28 @@ public sealed class StarJoinTests
     }
 
     [Fact]
+    public void ParticlesOfTwoDataSetsOnMicrographsOfTheSameNameAreJoinedWithAWarning()
+    {
+        Requires.SharedData();
+        using var dir = new TempDir();
+        string second = dir.File("second.star"), third = dir.File("third.star");
+        var other = StarFile.Read(TestFiles.RealFile("cryodrgn/relion31.star"));
+        var names = other.Block("particles").Table!.Column(RelionLabels.ImageName);
+        names.SetAll(r => names.Raw(r).Replace("relion31.mrcs", "second.mrcs"));
+        other.Write(second);
+        var report = StarJoin.JoinFiles([TestFiles.RealFile("cryodrgn/relion31.star"), second], dir.File("merged.star"));
+        var warning = Assert.Single(report.Warnings, w => w.Contains("_rlnMicrographName"));
+        Assert.StartsWith(second, warning);
+
+        var micrographs = other.Block("particles").Table!.Column(RelionLabels.MicrographName);
+        micrographs.SetAll(r => "DS2/" + micrographs.Raw(r));
+        names.SetAll(r => names.Raw(r).Replace("second.mrcs", "third.mrcs"));
+        other.Write(third);
+        report = StarJoin.JoinFiles([TestFiles.RealFile("cryodrgn/relion31.star"), third], dir.File("distinct.star"));
+        Assert.DoesNotContain(report.Warnings, w => w.Contains("_rlnMicrographName"));
+    }
+
+    [Fact]
     public void ColumnsOfOnlySomeFilesGetRelionsNeutralValues()
     {
         Requires.SharedData();
