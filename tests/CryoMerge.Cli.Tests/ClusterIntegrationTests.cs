@@ -49,6 +49,18 @@ public sealed class ClusterIntegrationTests
             "dotnet", Dll, "status", jobId, "--cluster", cluster, "--json"], timeoutSeconds: 120);
         Assert.True(status.ExitCode == 0, status.Stderr);
         Assert.Equal("Completed", JsonDocument.Parse(status.Stdout).RootElement.GetProperty("state").GetString());
+
+        // The README's main job on the same two silos: pixel-size fit, re-extraction and join spread over both.
+        var demo = Tool.Run("env", [$"ORLEANS_SERVICE_ID={serviceId}", $"ORLEANS_CLUSTER_ID={serviceId}",
+            "dotnet", Dll, "demo", "--o", dir.File("demo"), "--micrographs", "4", "--particles", "10",
+            "--cluster", cluster, "--state-dir", state, "--json"], timeoutSeconds: 300);
+        Assert.True(demo.ExitCode == 0, $"demo failed:\n{demo.Stderr}\nsilo a:\n{a.Output}\nsilo b:\n{b.Output}");
+        var report = JsonDocument.Parse(demo.Stdout).RootElement;
+        Assert.Equal("Completed", report.GetProperty("state").GetString());
+        Assert.True(Math.Abs(report.GetProperty("errorPercent").GetDouble()) < 0.1, demo.Stdout);
+        var demoBySilo = report.GetProperty("workBySilo").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        Assert.Equal(["silo-a", "silo-b"], demoBySilo.Keys.Order());
+        Assert.All(demoBySilo.Values, n => Assert.True(n > 0));
     }
 
     [Fact]

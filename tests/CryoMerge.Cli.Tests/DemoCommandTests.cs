@@ -1,0 +1,43 @@
+using System.Text.Json;
+using CryoMerge.Core.Formats;
+using CryoMerge.Tests;
+
+namespace CryoMerge.Cli.Tests;
+
+/// <summary><c>cryomerge demo</c>: the README's main job, small, on an embedded silo.</summary>
+public sealed class DemoCommandTests
+{
+    [Fact]
+    public void TheDemoMergesBothDataSetsOnAnEmbeddedSiloAndRecoversTheTruePixelSize()
+    {
+        using var dir = new TempDir();
+        var run = CliRunner.Run("demo", "--o", dir.File("demo"), "--micrographs", "3", "--particles", "10",
+            "--angpix-true", "1.25", "--nominal-error", "4", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var json = JsonDocument.Parse(run.Out).RootElement;
+        Assert.Equal("Completed", json.GetProperty("state").GetString());
+        Assert.Equal(1.25, json.GetProperty("truePixelSize").GetDouble());
+        Assert.Equal(1.3, json.GetProperty("nominalPixelSize").GetDouble(), 6);
+        double recovered = json.GetProperty("recoveredPixelSize").GetDouble();
+        // The demo's maps stop at 6-7 A: the fit's honest range here is about +-0.2 %, and the truth must lie in it.
+        Assert.True(Math.Abs(recovered / 1.25 - 1) < 3e-3, $"recovered {recovered}");
+        Assert.True(json.GetProperty("truthInsideRange").GetBoolean());
+        var bySilo = json.GetProperty("workBySilo").EnumerateObject().ToList();
+        Assert.Single(bySilo);
+        Assert.True(bySilo[0].Value.GetInt64() > 3);
+
+        string particles = Path.Combine(dir.File("demo"), "merged", "particles.star");
+        Assert.Equal(60, StarFile.Read(particles).Block("particles").Table!.RowCount);
+        Assert.True(File.Exists(Path.Combine(dir.File("demo"), "merged", "summary.txt")));
+    }
+
+    [Fact]
+    public void ANominalErrorBeyondTheSearchIsRefused()
+    {
+        using var dir = new TempDir();
+        var run = CliRunner.Run("demo", "--o", dir.File("demo"), "--nominal-error", "25");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--nominal-error", run.Error);
+        Assert.False(Directory.Exists(dir.File("demo")));
+    }
+}
