@@ -49,19 +49,19 @@ internal static class PixelSizeBench
             Directory.Delete(dir, recursive: true);
         }
         report.WriteLine();
-        report.WriteLine("Map 2 is the phantom of map 1 at another pixel size, B-factor, noise and low-pass, not rotated or shifted (the RELION sweep cannot search poses). The RELION sweep is the paper script's inner loop: for each candidate a, relion_image_handler --i map2 --angpix a --rescale_angpix P1 --new_box N1, then relion_image_handler --i map1 --fsc candidate, scored by the mean resolution at FSC 0.5, 0.4, 0.3, 0.2; the plateau of equal best scores is its range.");
+        report.WriteLine("Map 1 is a phantom at 1 A/px, B 30, low-passed at 2.6 A; map 2 the same phantom at 1.037 A/px, B 50, 2.8 A, independent noise (0.3 sd), not rotated or shifted (the RELION sweep cannot search poses). The RELION sweep is the paper script's inner loop: for each candidate a, relion_image_handler --i map2 --angpix a --rescale_angpix P1 --new_box N1, then relion_image_handler --i map1 --fsc candidate, scored by the mean resolution at FSC 0.5, 0.4, 0.3, 0.2; the plateau of equal best scores is its range.");
     }
 
     private static void Row(TextWriter report, int box, string method, double seconds, double best, double low, double high) =>
         report.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {box} | {method} | {seconds:F1} | {best:0.00000} | {low:0.00000} - {high:0.00000} | {(best / TruePixel - 1) * 100:+0.000;-0.000} % | {(low <= TruePixel && TruePixel <= high ? "yes" : "no")} |"));
+            $"| {box} | {method} | {seconds:F1} | {best:0.00000} | {low:0.00000} - {high:0.00000} | {(best / TruePixel - 1) * 100:+0.000;-0.000;0.000} % | {(low <= TruePixel && TruePixel <= high ? "yes" : "no")} |"));
 
     private static (string A, string B) WritePair(IFftBackend fft, int box, string dir)
     {
         var model = PhantomMaps.RandomModel(box, diameter: 0.6 * box * ReferencePixel);
         var shape = new Shape3(box, box, box);
-        var a = PhantomMaps.Simulate(fft, model, shape, ReferencePixel, Matrix3.Identity, default, 30, 0.3, 4.0, 1);
-        var b = PhantomMaps.Simulate(fft, model, shape, TruePixel, Matrix3.Identity, default, 50, 0.3, 4.2, 2);
+        var a = PhantomMaps.Simulate(fft, model, shape, ReferencePixel, Matrix3.Identity, default, 30, 0.3, 2.6, 1);
+        var b = PhantomMaps.Simulate(fft, model, shape, TruePixel, Matrix3.Identity, default, 50, 0.3, 2.8, 2);
         string pathA = Path.Combine(dir, "map1.mrc"), pathB = Path.Combine(dir, "map2.mrc");
         MrcWriter.WriteFile(pathA, shape, a.Data, new MrcWriteOptions { PixelSize = Vector3d.All(ReferencePixel) });
         MrcWriter.WriteFile(pathB, shape, b.Data, new MrcWriteOptions { PixelSize = Vector3d.All(NominalPixel) });
@@ -76,8 +76,8 @@ internal static class PixelSizeBench
         for (int i = -50; i <= 50; i++)
         {
             double a = NominalPixel * (1 + 0.002 * i);
-            Tool("relion_image_handler", "--i", mapB, "--o", candidate, "--angpix", Invariant(a), "--rescale_angpix", Invariant(ReferencePixel), "--new_box", box.ToString(CultureInfo.InvariantCulture));
-            string table = Tool("relion_image_handler", "--i", mapA, "--fsc", candidate, "--angpix", Invariant(ReferencePixel));
+            Tool(dir, "relion_image_handler", "--i", mapB, "--o", candidate, "--angpix", Invariant(a), "--rescale_angpix", Invariant(ReferencePixel), "--new_box", box.ToString(CultureInfo.InvariantCulture));
+            string table = Tool(dir, "relion_image_handler", "--i", mapA, "--fsc", candidate, "--angpix", Invariant(ReferencePixel));
             scores.Add((a, PaperScore(table)));
         }
         double bestScore = scores.Min(s => s.Score);
@@ -101,9 +101,10 @@ internal static class PixelSizeBench
 
     private static string Invariant(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 
-    private static string Tool(string program, params string[] arguments)
+    private static string Tool(string workDirectory, string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // In the work folder: relion_image_handler --fsc without --o also writes a stray ".spi" file where it runs.
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workDirectory };
         foreach (var a in arguments) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -65,7 +65,7 @@ internal static class RescaleBench
     /// Builds the cryomerge executable in Release (quick when up to date) and returns its dll. It is not a project
     /// reference: the CLI brings Orleans, whose Roslyn version clashes with BenchmarkDotNet's.
     /// </summary>
-    private static string BuildCryomerge()
+    internal static string BuildCryomerge()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CryoMerge.Distributed.sln"))) dir = dir.Parent;
