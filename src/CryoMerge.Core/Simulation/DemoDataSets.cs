@@ -55,7 +55,7 @@ public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings S
         var ds1 = SimulatedDataSet.Write(fft, phantom, "phantom", common with { TruePixelSize = p1, NominalPixelSize = p1, Box = settings.Box, Seed = settings.Seed },
             Path.Combine(dir, "DS1"), threads, cancel: cancel);
         progress?.Invoke("simulating data set DS2");
-        var ds2 = SimulatedDataSet.Write(fft, phantom, "phantom", common with { TruePixelSize = p2, NominalPixelSize = n2, Box = box2, Seed = settings.Seed + 1 },
+        var ds2 = SimulatedDataSet.Write(fft, phantom, "phantom", common with { TruePixelSize = p2, NominalPixelSize = n2, Box = box2, Seed = settings.Seed + 1, MicrographStem = "ds2_mic" },
             Path.Combine(dir, "DS2"), threads, cancel: cancel);
         progress?.Invoke("making each data set's map");
         WriteMap(fft, phantom, Path.Combine(dir, "DS1", "map.mrc"), settings.Box, p1, p1, resolution: 6, shift: 0, seed: settings.Seed);

@@ -22,7 +22,7 @@ public static class SimulationPlanner
     /// <summary>Random stream purposes under one seed.</summary>
     internal const int LayoutStream = 1, NoiseStream = 2;
 
-    public static string MicrographName(int index) => $"Micrographs/mic{index:D6}.mrc";
+    public static string MicrographName(int index, string stem = "mic") => $"Micrographs/{stem}{index:D6}.mrc";
 
     public static IReadOnlyList<MicrographPlan> Plan(SimulationSettings settings, double specimenDiameter)
     {
@@ -44,7 +44,7 @@ public static class SimulationPlanner
         var fitted = NominalPixelCtfFit.Fitted(truth with { Bfactor = 0 }, s.TruePixelSize, s.NominalPixelSize,
             s.CtfFitLowResolution, s.CtfFitHighResolution);
         var particles = Place(s, rng, index, minDistance);
-        return new MicrographPlan(index, MicrographName(index), truth, fitted, particles);
+        return new MicrographPlan(index, MicrographName(index, s.MicrographStem), truth, fitted, particles);
     }
 
     /// <summary>Random sequential placement: uniform positions at least half a box from the edges and minDistance apart.</summary>

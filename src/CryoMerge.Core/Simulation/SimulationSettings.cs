@@ -13,6 +13,9 @@ public sealed record SimulationSettings
 
     public int Micrographs { get; init; } = 10;
 
+    /// <summary>File name stem of the micrographs: Micrographs/&lt;stem&gt;NNNNNN.mrc.</summary>
+    public string MicrographStem { get; init; } = "mic";
+
     public int ParticlesPerMicrograph { get; init; } = 50;
 
     public int MicrographWidth { get; init; } = 4096;
