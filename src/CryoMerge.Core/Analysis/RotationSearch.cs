@@ -37,7 +37,7 @@ internal sealed class RotationSearch
         double reach = Math.Max(maskRadius, mapRadius * maxScale);
         // The grid holds both particles with room for the translation: 2.6 radii.
         _pixel = Math.Max(Math.Max(reference.PixelSize, map.PixelSize * maxScale), 2.6 * reach / gridSize);
-        _n = FftFriendly(Math.Max(gridSize, 2 * (int)Math.Ceiling(1.3 * reach / _pixel)));
+        _n = FftLayout.FastSize(Math.Max(Math.Max(8, gridSize), 2 * (int)Math.Ceiling(1.3 * reach / _pixel)));
         double pixel = _pixel;
         Resolution = 2.5 * pixel;
         _maxShift = Math.Max(2, (_n * pixel - maskRadius - mapRadius * maxScale) / pixel);
@@ -101,18 +101,6 @@ internal sealed class RotationSearch
 
     /// <summary>Resolution (A) both maps are low-passed to for the search.</summary>
     public double Resolution { get; }
-
-    /// <summary>The next size whose FFT is fast (2^a 5^b, even).</summary>
-    private static int FftFriendly(int n)
-    {
-        for (int m = Math.Max(8, n + n % 2); ; m += 2)
-        {
-            int r = m;
-            while (r % 2 == 0) r /= 2;
-            while (r % 5 == 0) r /= 5;
-            if (r == 1) return m;
-        }
-    }
 
     /// <summary>Work buffers of one thread.</summary>
     public sealed class Buffers(int n)

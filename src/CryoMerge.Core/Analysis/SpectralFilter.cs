@@ -126,12 +126,21 @@ public static class SpectralFilter
         return falling ? 1 - rising : rising;
     }
 
-    /// <summary>Box lengths M per axis for a pixel near <paramref name="targetPixel"/> (never finer than the input unless <paramref name="allowFiner"/>).</summary>
+    /// <summary>
+    /// Box lengths M per axis for a pixel at or a little finer than <paramref name="targetPixel"/> (never finer than the
+    /// input unless <paramref name="allowFiner"/>), rounded up to sizes whose transforms are fast.
+    /// </summary>
     public static Shape3 ShapeForPixel(Shape3 shape, double pixel, double targetPixel, bool allowFiner = false)
     {
         if (!allowFiner && targetPixel <= pixel * 1.0001) return shape;
         if (Math.Abs(targetPixel - pixel) <= pixel * 1e-4) return shape;
-        int Size(int n) => n == 1 ? 1 : Math.Max(4, (int)Math.Round(n * pixel / targetPixel));
+        int Size(int n)
+        {
+            if (n == 1) return 1;
+            int m = FftLayout.FastSize(Math.Max(4, (int)Math.Round(n * pixel / targetPixel)));
+            // Coarser than the input only when that saves something.
+            return !allowFiner && m >= n ? n : m;
+        }
         return new Shape3(Size(shape.X), Size(shape.Y), Size(shape.Z));
     }
 }

@@ -13,6 +13,9 @@ internal sealed unsafe class FftwNative
 
     public delegate* unmanaged[Cdecl]<int, int*, float*, float*, uint, IntPtr> PlanDftR2C;
     public delegate* unmanaged[Cdecl]<int, int*, float*, float*, uint, IntPtr> PlanDftC2R;
+    // fftwf_plan_many_dft_r2c / c2r: rank, n, howmany, in, inembed, istride, idist, out, onembed, ostride, odist, flags.
+    public delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int, uint, IntPtr> PlanManyDftR2C;
+    public delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int, uint, IntPtr> PlanManyDftC2R;
     public delegate* unmanaged[Cdecl]<IntPtr, float*, float*, void> ExecuteDftR2C;
     public delegate* unmanaged[Cdecl]<IntPtr, float*, float*, void> ExecuteDftC2R;
     public delegate* unmanaged[Cdecl]<IntPtr, void> DestroyPlan;
@@ -51,6 +54,8 @@ internal sealed unsafe class FftwNative
     {
         if (!NativeLibrary.TryGetExport(lib, "fftwf_plan_dft_r2c", out var r2c) ||
             !NativeLibrary.TryGetExport(lib, "fftwf_plan_dft_c2r", out var c2r) ||
+            !NativeLibrary.TryGetExport(lib, "fftwf_plan_many_dft_r2c", out var manyR2c) ||
+            !NativeLibrary.TryGetExport(lib, "fftwf_plan_many_dft_c2r", out var manyC2r) ||
             !NativeLibrary.TryGetExport(lib, "fftwf_execute_dft_r2c", out var exr2c) ||
             !NativeLibrary.TryGetExport(lib, "fftwf_execute_dft_c2r", out var exc2r) ||
             !NativeLibrary.TryGetExport(lib, "fftwf_destroy_plan", out var destroy) ||
@@ -58,6 +63,8 @@ internal sealed unsafe class FftwNative
             return false;
         PlanDftR2C = (delegate* unmanaged[Cdecl]<int, int*, float*, float*, uint, IntPtr>)r2c;
         PlanDftC2R = (delegate* unmanaged[Cdecl]<int, int*, float*, float*, uint, IntPtr>)c2r;
+        PlanManyDftR2C = (delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int, uint, IntPtr>)manyR2c;
+        PlanManyDftC2R = (delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int, uint, IntPtr>)manyC2r;
         ExecuteDftR2C = (delegate* unmanaged[Cdecl]<IntPtr, float*, float*, void>)exr2c;
         ExecuteDftC2R = (delegate* unmanaged[Cdecl]<IntPtr, float*, float*, void>)exc2r;
         DestroyPlan = (delegate* unmanaged[Cdecl]<IntPtr, void>)destroy;
