@@ -24,6 +24,9 @@ public sealed class CubicBSpline
     /// <summary>Value returned for points outside the grid (by more than half a voxel); null extends by mirroring.</summary>
     public float? Outside { get; init; } = 0f;
 
+    /// <summary>Lines filtered together in the Y and Z passes.</summary>
+    private const int Block = 128;
+
     /// <summary>Computes the spline coefficients of a grid (the grid is not changed).</summary>
     public static CubicBSpline Fit(Grid grid, float? outside = 0f)
     {
@@ -35,20 +38,35 @@ public sealed class CubicBSpline
             FilterLine(c, (long)line * s.X, 1, s.X, buffer);
             return buffer;
         }, _ => { });
+        // Y and Z lines a block of X at a time, so that memory is read in rows rather than one stride per value.
+        int blocks = (s.X + Block - 1) / Block;
         if (s.Y > 1)
-            Parallel.For(0, s.X * s.Z, () => new double[s.Y], (line, _, buffer) =>
+            Parallel.For(0, s.Z * blocks, () => new double[(long)s.Y * Block], (item, _, buffer) =>
             {
-                long start = (long)(line / s.X) * s.X * s.Y + line % s.X;
-                FilterLine(c, start, s.X, s.Y, buffer);
+                int x0 = item % blocks * Block;
+                FilterAcross(c, (long)(item / blocks) * s.X * s.Y + x0, s.X, s.Y, Math.Min(Block, s.X - x0), buffer);
                 return buffer;
             }, _ => { });
         if (s.Z > 1)
-            Parallel.For(0, s.X * s.Y, () => new double[s.Z], (line, _, buffer) =>
+            Parallel.For(0, s.Y * blocks, () => new double[(long)s.Z * Block], (item, _, buffer) =>
             {
-                FilterLine(c, line, (long)s.X * s.Y, s.Z, buffer);
+                int x0 = item % blocks * Block;
+                FilterAcross(c, (long)(item / blocks) * s.X + x0, (long)s.X * s.Y, s.Z, Math.Min(Block, s.X - x0), buffer);
                 return buffer;
             }, _ => { });
         return new CubicBSpline(s, c) { Outside = outside };
+    }
+
+    /// <summary>
+    /// The spline of this grid plus <paramref name="sign"/> x another grid of the same shape, from the two splines'
+    /// coefficients (the prefilter is linear, so no refit is needed).
+    /// </summary>
+    public CubicBSpline Plus(CubicBSpline other, float sign)
+    {
+        if (other.Shape != Shape) throw new ArgumentException($"spline shapes differ: {Shape} and {other.Shape}");
+        var c = new float[_c.Length];
+        for (int i = 0; i < c.Length; i++) c[i] = _c[i] + sign * other._c[i];
+        return new CubicBSpline(Shape, c) { Outside = Outside };
     }
 
     /// <summary>In-place causal and anti-causal filtering of one line with mirror-symmetric boundaries.</summary>
@@ -66,6 +84,59 @@ public sealed class CubicBSpline
         line[n - 1] = z / (z * z - 1) * (z * line[n - 2] + line[n - 1]);
         for (int k = n - 2; k >= 0; k--) line[k] = z * (line[k + 1] - line[k]);
         for (int i = 0; i < n; i++) data[start + i * stride] = (float)line[i];
+    }
+
+    /// <summary>
+    /// <see cref="FilterLine"/> on <paramref name="width"/> neighbouring lines at once (line x starts at start + x, its
+    /// values <paramref name="stride"/> apart): the same operations in the same order for each line, so the same result.
+    /// </summary>
+    private static void FilterAcross(float[] data, long start, long stride, int n, int width, double[] rows)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            long from = start + i * stride;
+            int to = i * width;
+            for (int x = 0; x < width; x++) rows[to + x] = data[from + x] * 6.0;
+        }
+        double z = Pole;
+        int horizon = Math.Min(n, 30);
+        if (horizon < n)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                double sum = rows[x], zn = z;
+                for (int k = 1; k < horizon; k++) { sum += zn * rows[k * width + x]; zn *= z; }
+                rows[x] = sum;
+            }
+        }
+        else
+        {
+            var line = new double[n];
+            for (int x = 0; x < width; x++)
+            {
+                for (int k = 0; k < n; k++) line[k] = rows[k * width + x];
+                rows[x] = ExactCausalStart(line, n, z);
+            }
+        }
+        for (int k = 1; k < n; k++)
+        {
+            int row = k * width, previous = row - width;
+            for (int x = 0; x < width; x++) rows[row + x] += z * rows[previous + x];
+        }
+        double end = z / (z * z - 1);
+        int last = (n - 1) * width, beforeLast = last - width;
+        for (int x = 0; x < width; x++) rows[last + x] = end * (z * rows[beforeLast + x] + rows[last + x]);
+        for (int k = n - 2; k >= 0; k--)
+        {
+            int row = k * width, next = row + width;
+            for (int x = 0; x < width; x++) rows[row + x] = z * (rows[next + x] - rows[row + x]);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            long to = start + i * stride;
+            int from = i * width;
+            for (int x = 0; x < width; x++) data[to + x] = (float)rows[from + x];
+        }
     }
 
     private static double ExactCausalStart(double[] c, int n, double z)
