@@ -13,19 +13,40 @@ public static class AutoMask
     public static Grid Create(IFftBackend fft, MapVolume map, double lowPass = 15, double dilate = 5, double softEdge = 6)
     {
         double p = map.PixelSize;
-        var low = SpectralFilter.Apply(fft, map.Grid, Vector3d.All(p), SpectralFilter.LowPass(Math.Max(lowPass, 3 * p), 0.5));
+        // Everything after the low-pass is smooth on a scale of several A: work on a grid of about 2 A (an eighth of
+        // the 256^3 transforms for a 1 A map) and interpolate the finished mask back.
+        var coarse = SpectralFilter.ShapeForPixel(map.Shape, p, Math.Min(2, lowPass / 6));
+        double pc = Math.Max(map.Shape.X * p / coarse.X, Math.Max(map.Shape.Y * p / coarse.Y, map.Shape.Z * p / coarse.Z));
+        var low = SpectralFilter.Resample(fft, map.Grid, Vector3d.All(p), coarse, SpectralFilter.LowPass(Math.Max(lowPass, 3 * p), 0.5));
         var (median, robustSigma, max) = RobustLevels(low.Data);
         double threshold = Math.Max(median + 4 * robustSigma, median + 0.1 * (max - median));
-        var binary = new Grid(map.Shape);
+        var binary = new Grid(coarse);
         long count = 0;
         for (int i = 0; i < binary.Data.Length; i++)
             if (low.Data[i] > threshold) { binary.Data[i] = 1; count++; }
         if (count == 0) throw new CryoMergeInputException(map.Name, "no density stands out above the solvent (the automatic mask is empty); give a --mask");
-        var dilated = BallConvolve(fft, binary, dilate / p);
+        var dilated = BallConvolve(fft, binary, dilate / pc);
         for (int i = 0; i < dilated.Data.Length; i++) dilated.Data[i] = dilated.Data[i] > 1e-3f ? 1 : 0;
-        var soft = BallConvolve(fft, dilated, softEdge / p);
+        var soft = BallConvolve(fft, dilated, softEdge / pc);
         for (int i = 0; i < soft.Data.Length; i++) soft.Data[i] = Math.Clamp(2 * soft.Data[i], 0f, 1f);
-        return soft;
+        return coarse == map.Shape ? soft : Upsample(soft, map.Shape);
+    }
+
+    /// <summary>Trilinear interpolation of a coarse grid onto a finer one of the same box (fine index i at coarse i x M / N).</summary>
+    internal static Grid Upsample(Grid coarse, Shape3 fine)
+    {
+        var m = coarse.Shape;
+        var g = new Grid(fine);
+        double rx = (double)m.X / fine.X, ry = (double)m.Y / fine.Y, rz = (double)m.Z / fine.Z;
+        Parallel.For(0, fine.Z, k =>
+        {
+            for (int j = 0; j < fine.Y; j++)
+            {
+                long row = ((long)k * fine.Y + j) * fine.X;
+                for (int i = 0; i < fine.X; i++) g.Data[row + i] = EvaluationPoints.Trilinear(coarse, i * rx, j * ry, k * rz);
+            }
+        });
+        return g;
     }
 
     /// <summary>Weighted centroid (A from the box centre) and the radius (A) that holds every voxel above half weight.</summary>

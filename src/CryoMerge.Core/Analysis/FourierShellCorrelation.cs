@@ -41,9 +41,12 @@ public static class FourierShellCorrelation
     }
 
     /// <summary>The FSC of two half spectra (FFTW layout, <see cref="FftLayout.HalfShape"/>) of real grids of <paramref name="shape"/>.</summary>
-    public static FscCurve FromSpectra(Shape3 shape, ReadOnlySpan<Complex32> fa, ReadOnlySpan<Complex32> fb, double pixelSize, ShellRule rule = ShellRule.Relion)
+    public static FscCurve FromSpectra(Shape3 shape, ReadOnlySpan<Complex32> fa, ReadOnlySpan<Complex32> fb, double pixelSize, ShellRule rule = ShellRule.Relion) =>
+        FromSums(shape, ShellSums(shape, fa, fb, rule), pixelSize, rule);
+
+    /// <summary>The FSC from per-shell sums already made by <see cref="ShellSums"/> with the same rule.</summary>
+    public static FscCurve FromSums(Shape3 shape, Sums sums, double pixelSize, ShellRule rule = ShellRule.Relion)
     {
-        var sums = ShellSums(shape, fa, fb, rule);
         int n = sums.Num.Length;
         var fsc = new double[n];
         var freq = new double[n];
@@ -77,24 +80,45 @@ public static class FourierShellCorrelation
             double l = Math.Max(shape.X, Math.Max(shape.Y, shape.Z));
             (lx, ly, lz) = (l / shape.X, l / shape.Y, l / shape.Z);
         }
-        for (int k = 0; k < shape.Z; k++)
+        // One partial sum per Z plane, added in plane order: the same result whatever the threads do.
+        var planes = new Sums[shape.Z];
+        unsafe
         {
-            for (int i = 0; i < shape.Y; i++)
+            fixed (Complex32* pa = fa, pb = fb)
             {
-                long row = (long)hx * (i + (long)shape.Y * k);
-                for (int j = 0; j < hx; j++)
+                var (a, b) = ((IntPtr)pa, (IntPtr)pb);
+                Parallel.For(0, shape.Z, k =>
                 {
-                    int idx = rule == ShellRule.Relion ? RelionShell(k, i, j, shape, hx) : PhysicalShell(k, i, j, shape, lx, ly, lz);
-                    if (idx >= shells) continue;
-                    var z1 = fa[(int)(row + j)];
-                    var z2 = fb[(int)(row + j)];
-                    num[idx] += (double)z1.Real * z2.Real + (double)z1.Imaginary * z2.Imaginary;
-                    den1[idx] += (double)z1.Real * z1.Real + (double)z1.Imaginary * z1.Imaginary;
-                    den2[idx] += (double)z2.Real * z2.Real + (double)z2.Imaginary * z2.Imaginary;
-                    counts[idx]++;
-                }
+                    var za = (Complex32*)a;
+                    var zb = (Complex32*)b;
+                    var plane = new Sums(new double[shells], new double[shells], new double[shells], new long[shells]);
+                    for (int i = 0; i < shape.Y; i++)
+                    {
+                        long row = (long)hx * (i + (long)shape.Y * k);
+                        for (int j = 0; j < hx; j++)
+                        {
+                            int idx = rule == ShellRule.Relion ? RelionShell(k, i, j, shape, hx) : PhysicalShell(k, i, j, shape, lx, ly, lz);
+                            if (idx >= shells) continue;
+                            var z1 = za[row + j];
+                            var z2 = zb[row + j];
+                            plane.Num[idx] += (double)z1.Real * z2.Real + (double)z1.Imaginary * z2.Imaginary;
+                            plane.Den1[idx] += (double)z1.Real * z1.Real + (double)z1.Imaginary * z1.Imaginary;
+                            plane.Den2[idx] += (double)z2.Real * z2.Real + (double)z2.Imaginary * z2.Imaginary;
+                            plane.Counts[idx]++;
+                        }
+                    }
+                    planes[k] = plane;
+                });
             }
         }
+        foreach (var plane in planes)
+            for (int i = 0; i < shells; i++)
+            {
+                num[i] += plane.Num[i];
+                den1[i] += plane.Den1[i];
+                den2[i] += plane.Den2[i];
+                counts[i] += plane.Counts[i];
+            }
         return new Sums(num, den1, den2, counts);
     }
 

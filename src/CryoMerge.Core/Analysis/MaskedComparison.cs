@@ -46,7 +46,7 @@ public sealed record MaskedComparison(FscCurve Curve, double[] ReferencePower, d
         var fa = FourierShellCorrelation.Transform(fft, fixedMasked);
         var fb = FourierShellCorrelation.Transform(fft, moved);
         var sums = FourierShellCorrelation.ShellSums(s, fa, fb, FourierShellCorrelation.ShellRule.Physical);
-        var curve = FourierShellCorrelation.FromSpectra(s, fa, fb, p1, FourierShellCorrelation.ShellRule.Physical);
+        var curve = FourierShellCorrelation.FromSums(s, sums, p1, FourierShellCorrelation.ShellRule.Physical);
         var pa = new double[curve.ShellCount];
         var pb = new double[curve.ShellCount];
         for (int i = 0; i < pa.Length; i++)

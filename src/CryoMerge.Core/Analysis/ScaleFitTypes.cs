@@ -32,11 +32,13 @@ public sealed record ScaleFitOptions
     /// <summary>
     /// Pairs of refits with simulated noise added to and subtracted from both maps (noise spectra from their solvent),
     /// to remove the bias that noise in the maps gives a correlation fit and to check the standard error; 0 turns it off.
+    /// One pair already cancels the first-order response, so its mean is the bias; the larger of its spread and the
+    /// curvature's error is kept.
     /// </summary>
-    public int NoiseReplicates { get; init; } = 2;
+    public int NoiseReplicates { get; init; } = 1;
 
     /// <summary>Candidate pixel sizes in the score profile (the plot).</summary>
-    public int ProfilePoints { get; init; } = 15;
+    public int ProfilePoints { get; init; } = 11;
 
     /// <summary>Angular step of the global search (degrees); null chooses it from the coarse resolution and the particle size.</summary>
     public double? RotationStepDegrees { get; init; }

@@ -67,6 +67,15 @@ internal sealed class EvaluationPoints
         };
     }
 
+    /// <summary>The same points with <paramref name="sign"/> x another set's values added (built at the same level from other maps).</summary>
+    public EvaluationPoints Plus(EvaluationPoints other, float sign)
+    {
+        if (other.Count != Count) throw new ArgumentException($"point sets differ: {Count} and {other.Count} points");
+        var v = new float[Count];
+        for (int i = 0; i < v.Length; i++) v[i] = Value[i] + sign * other.Value[i];
+        return new EvaluationPoints { X = X, Y = Y, Z = Z, Value = v, Weight = Weight, Block = Block, BlockCount = BlockCount };
+    }
+
     /// <summary>Trilinear interpolation with clamping at the edges (for masks).</summary>
     internal static float Trilinear(Grid g, double x, double y, double z)
     {
@@ -130,6 +139,9 @@ internal sealed class MovingMap
         }
         return Axis(v.X, shape.X) * Axis(v.Y, shape.Y) * Axis(v.Z, shape.Z);
     }
+
+    /// <summary>This map plus <paramref name="sign"/> x another resampled on the same grid (same level, other data).</summary>
+    public MovingMap Plus(MovingMap other, float sign) => new() { Spline = Spline.Plus(other.Spline, sign), Voxel = Voxel, Centre = Centre };
 
     /// <summary>Whether a nominal-A position (from map 2's centre) falls inside the box.</summary>
     public bool Contains(Vector3d v)
