@@ -1,8 +1,10 @@
 using CryoMerge.Core;
+using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Grains.Jobs;
 using CryoMerge.Grains.Workers;
+using CryoMerge.Plots;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -15,12 +17,13 @@ namespace CryoMerge.Hosting;
 /// <summary>Adds the CryoMerge grains and what they need to a silo; the same call for the embedded silo, serve and tests.</summary>
 public static class SiloBuilderExtensions
 {
-    /// <summary>Job storage in <paramref name="stateDirectory"/>, the per-silo worker pool, FFT backend and trace propagation.</summary>
+    /// <summary>Job storage in <paramref name="stateDirectory"/>, the per-silo worker pool, FFT backend, plots and trace propagation.</summary>
     public static ISiloBuilder AddCryoMergeGrains(this ISiloBuilder silo, string stateDirectory, int? maxConcurrentItems = null, Action<WorkerOptions>? configure = null)
     {
         silo.Services.AddGrainStorage(StorageNames.JobStore, (_, _) => new FileGrainStorage(stateDirectory));
         silo.Services.TryAddSingleton<IFftBackend>(_ => FftBackends.Create());
         silo.Services.TryAddSingleton(WorkHandlers.Default);
+        silo.Services.TryAddSingleton<IPlotRenderer, ScottPlotRenderer>();
         silo.Services.AddSingleton<WorkExecutor>();
         silo.Services.AddOptions<WorkerOptions>().Configure(o =>
         {

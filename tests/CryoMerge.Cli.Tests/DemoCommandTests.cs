@@ -29,6 +29,13 @@ public sealed class DemoCommandTests
         string particles = Path.Combine(dir.File("demo"), "merged", "particles.star");
         Assert.Equal(60, StarFile.Read(particles).Block("particles").Table!.RowCount);
         Assert.True(File.Exists(Path.Combine(dir.File("demo"), "merged", "summary.txt")));
+        // The silo draws data set 2's pixel-size plots beside the summary: PNG files with their numbers as CSV.
+        foreach (string stem in new[] { "DS2-pixel-size-score", "DS2-pixel-size-fsc" })
+        {
+            byte[] png = File.ReadAllBytes(Path.Combine(dir.File("demo"), "merged", stem + ".png"));
+            Assert.True(png.Length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', $"{stem}.png is not a PNG");
+            Assert.True(File.ReadAllLines(Path.Combine(dir.File("demo"), "merged", stem + ".csv")).Length > 5, $"{stem}.csv is nearly empty");
+        }
     }
 
     [Fact]

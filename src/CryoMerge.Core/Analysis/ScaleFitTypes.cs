@@ -40,6 +40,9 @@ public sealed record ScaleFitOptions
     /// <summary>Candidate pixel sizes in the score profile (the plot).</summary>
     public int ProfilePoints { get; init; } = 11;
 
+    /// <summary>Score the profile's candidates here; false leaves <see cref="ScaleFitResult.Profile"/> empty for other nodes to fill.</summary>
+    public bool EvaluateProfile { get; init; } = true;
+
     /// <summary>Angular step of the global search (degrees); null chooses it from the coarse resolution and the particle size.</summary>
     public double? RotationStepDegrees { get; init; }
 }
@@ -70,4 +73,10 @@ public sealed record ScaleFitResult(
 {
     /// <summary>Map 1's pixel size over map 2's: the relative scale of the two data sets.</summary>
     public double PixelRatio => ReferencePixelSize / PixelSize;
+
+    /// <summary>The level the profile is scored at (with the maps, everything <see cref="ScaleFitter.PrepareProfile"/> needs).</summary>
+    public ScaleLevel? ProfileLevel { get; init; }
+
+    /// <summary>The profile's candidates, in order: <see cref="Profile"/> holds their scores when they were evaluated here.</summary>
+    public IReadOnlyList<ScaleCandidate> ProfileCandidates { get; init; } = [];
 }

@@ -174,7 +174,9 @@ public static class ScaleFitter
             log(string.Create(CultureInfo.InvariantCulture,
                 $"error: statistical {sigma * 100:0.####} %, filter sensitivity {filterSensitivity * 100:0.####} %, systematic allowance {SystematicRelativeError * 100:0.####} %"));
             double total = Math.Sqrt(sigma * sigma + systematic * systematic);
-            var profile = Profile(finalLevel, final, pose, total);
+            var profileCandidates = ProfileCandidates(pose, total);
+            var pair = PreparedScalePair.From(final, map.PixelSize);
+            var profile = options.EvaluateProfile ? profileCandidates.Select(c => pair.Evaluate(c)).Select(r => new ScaleProfilePoint(r.PixelSize, r.Correlation)).ToList() : [];
             var nominalPose = final.Refine(ShiftedScale(pose, 0), 20, fixScale: true).Pose;
             var before = MaskedComparison.Compute(fft, reference, mask, rawMap, nominalPose).Curve;
             var after = MaskedComparison.Compute(fft, reference, mask, rawMap, pose).Curve;
@@ -189,7 +191,11 @@ public static class ScaleFitter
             double k = options.Coverage;
             return new ScaleFitResult(best, best * Math.Exp(-k * total), best * Math.Exp(k * total), best * total, p2, p1,
                 pose, score.Correlation, finalLevel.Filters.Resolution, before, after, profile, opposite,
-                direct.Score.Correlation, mirror?.Score.Correlation ?? double.NaN, score.Overlap, halves, warnings);
+                direct.Score.Correlation, mirror?.Score.Correlation ?? double.NaN, score.Overlap, halves, warnings)
+            {
+                ProfileLevel = finalLevel,
+                ProfileCandidates = profileCandidates,
+            };
         }
 
         private ScaleFitResult? Edge(ScalePose pose)
@@ -290,21 +296,34 @@ public static class ScaleFitter
             return new HalfMapEstimate(p2 * Math.Exp(a), p2 * Math.Exp(b), p2 * Math.Exp(pose.LogScale) * halfSigma);
         }
 
-        private List<ScaleProfilePoint> Profile(ScaleLevel level, ScaleObjective objective, ScalePose pose, double sigma)
+        /// <summary>
+        /// The candidate pixel sizes of the score profile (the paper's Fig. 6a) around the answer, each with the pose
+        /// to start from; each is scored independently (<see cref="PreparedScalePair.Evaluate"/>), here or on other nodes.
+        /// </summary>
+        private List<ScaleCandidate> ProfileCandidates(ScalePose pose, double sigma)
         {
             int n = Math.Max(3, options.ProfilePoints);
             double span = Math.Max(5 * options.Coverage * sigma / 3, 0.004);
-            var points = new List<ScaleProfilePoint>();
             double p2 = map.PixelSize;
-            for (int i = 0; i < n; i++)
-            {
-                double ls = pose.LogScale + span * (2.0 * i / (n - 1) - 1);
-                // The centroid-preserving shift already moves the translation most of the way; two steps finish it.
-                var r = objective.Refine(ShiftedScale(pose, ls), 2, fixScale: true);
-                points.Add(new ScaleProfilePoint(p2 * Math.Exp(ls), r.Score.Correlation));
-            }
-            return points;
+            // The centroid-preserving shift already moves the translation most of the way; two steps finish it.
+            return Enumerable.Range(0, n)
+                .Select(i => pose.LogScale + span * (2.0 * i / (n - 1) - 1))
+                .Select(ls => new ScaleCandidate(p2 * Math.Exp(ls), ShiftedScale(pose, ls), Iterations: 2))
+                .ToList();
         }
+    }
+
+    /// <summary>
+    /// The pair a node needs to score profile candidates of a fit (<see cref="ScaleFitResult.ProfileCandidates"/>):
+    /// the same maps, mask and level as the fit, so that its scores equal the fit's own.
+    /// </summary>
+    public static PreparedScalePair PrepareProfile(IFftBackend fft, ScaleFitInput input, ScaleLevel level)
+    {
+        fft = fft.ForAnalysis();
+        var reference = Average(input.Reference, input.ReferenceHalf2);
+        var map = Average(input.Map, input.MapHalf2);
+        var mask = input.Mask ?? AutoMask.Create(fft, reference);
+        return PreparedScalePair.Prepare(fft, Tapered(reference), mask, Tapered(map), level);
     }
 
     /// <summary>Half maps averaged (the map itself when there is no second half).</summary>

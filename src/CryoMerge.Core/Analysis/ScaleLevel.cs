@@ -76,6 +76,9 @@ public sealed class PreparedScalePair
 
     internal ScaleObjective Objective => _objective;
 
+    /// <summary>The pair of an objective already built (the fit's own final level).</summary>
+    internal static PreparedScalePair From(ScaleObjective objective, double nominalPixelSize) => new(objective, nominalPixelSize);
+
     /// <summary>
     /// Scores one candidate pixel size: rotation and translation re-optimised at that fixed scale from the start pose.
     /// A pure function of the prepared pair and the candidate.

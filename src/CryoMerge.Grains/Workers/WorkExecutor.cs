@@ -1,4 +1,5 @@
 using CryoMerge.Core;
+using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging.Pipeline;
 using Microsoft.Extensions.Options;
@@ -15,10 +16,12 @@ public sealed class WorkExecutor : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly WorkHandlers _handlers;
     private readonly IFftBackend _fft;
+    private readonly IPlotRenderer? _plots;
     private readonly int _maxConcurrent;
 
-    public WorkExecutor(IOptions<WorkerOptions> options, IFftBackend fft, WorkHandlers handlers)
+    public WorkExecutor(IOptions<WorkerOptions> options, IFftBackend fft, WorkHandlers handlers, IPlotRenderer? plots = null)
     {
+        _plots = plots;
         _maxConcurrent = options.Value.MaxConcurrentItems;
         _slots = new SemaphoreSlim(_maxConcurrent, _maxConcurrent);
         _handlers = handlers;
@@ -34,7 +37,7 @@ public sealed class WorkExecutor : IDisposable
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var environment = new WorkEnvironment(_fft, threads > 0 ? threads : Math.Max(1, Environment.ProcessorCount));
+            var environment = new WorkEnvironment(_fft, threads > 0 ? threads : Math.Max(1, Environment.ProcessorCount), _plots);
             var result = await Task.Run(() => _handlers.Execute(item, environment, cancellationToken), cancellationToken).ConfigureAwait(false);
             return (result, null, false);
         }

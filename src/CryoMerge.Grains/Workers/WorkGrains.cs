@@ -11,6 +11,7 @@ public static class WorkGrains
         [RescaleMicrographsStage.Kind] = (f, key) => f.GetGrain<IMicrographGrain>(key),
         [ExtractionWorkHandlers.ExtractKind] = (f, key) => f.GetGrain<IMicrographGrain>(key),
         [ExtractionWorkHandlers.WindowKind] = (f, key) => f.GetGrain<IParticleShardGrain>(key),
+        [PixelSizeProfileStage.Kind] = (f, key) => f.GetGrain<IScaleCandidateGrain>(key),
     };
 
     /// <summary>Per-micrograph kinds go to <see cref="IMicrographGrain"/>, shards to <see cref="IParticleShardGrain"/>,

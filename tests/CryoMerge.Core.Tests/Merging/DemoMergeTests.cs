@@ -1,7 +1,9 @@
+using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Formats;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Core.Simulation;
 using CryoMerge.Tests;
 
@@ -52,5 +54,18 @@ public sealed class DemoMergeTests
         string mergedDir = Path.GetDirectoryName(state.MergedParticles!)!;
         Assert.All(stacks, s => Assert.True(File.Exists(Path.IsPathRooted(s) ? s : Path.Combine(mergedDir, s)), s));
         Assert.Contains(state.Notes, n => n.StartsWith("tolerance: DS2"));
+
+        // The score profile was scored as separate work items, in shards; it equals the fit's own profile exactly and
+        // peaks inside the honest range. Without a renderer the plots are their numbers only.
+        var profile = ds2.PixelSizeProfile!;
+        Assert.Null(ds2.ProfilePlan);
+        var maps = new PixelSizeStage.Parameters(plan.ReferenceDataSet.Map!, state.DataSets["DS1"].MapPixelSize, null, plan.DataSets[1].Map!, ds2.MapPixelSize, null, 0.1);
+        var fit = ScaleFitter.Fit(fft, PixelSizeStage.LoadMaps(maps));
+        Assert.Equal(fit.Profile.Select(p => (p.PixelSize, p.Correlation)), profile.Select(p => (p.PixelSize, p.Correlation)));
+        Assert.True(profile.Count > PixelSizeProfileStage.CandidatesPerItem, $"{profile.Count} candidates: one work item");
+        double factor = ds2.NominalPixelSize / ds2.MapPixelSize;
+        Assert.InRange(profile.MaxBy(p => p.Correlation)!.PixelSize * factor, ds2.PixelSizeLow!.Value, ds2.PixelSizeHigh!.Value);
+        Assert.Contains(state.SummaryFiles, f => Path.GetFileName(f) == "DS2-pixel-size-score.csv");
+        Assert.DoesNotContain(state.SummaryFiles, f => f.EndsWith(".png", StringComparison.Ordinal));
     }
 }

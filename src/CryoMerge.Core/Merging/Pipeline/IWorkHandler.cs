@@ -1,9 +1,10 @@
+using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Imaging;
 
 namespace CryoMerge.Core.Merging.Pipeline;
 
-/// <summary>What a node offers the work it runs: the FFT backend and how many threads one item may use.</summary>
-public sealed record WorkEnvironment(IFftBackend Fft, int ThreadsPerItem = 1);
+/// <summary>What a node offers the work it runs: the FFT backend, how many threads one item may use, and a plot renderer (none: numbers only).</summary>
+public sealed record WorkEnvironment(IFftBackend Fft, int ThreadsPerItem = 1, IPlotRenderer? Plots = null);
 
 /// <summary>Runs one kind of work item. Implementations are stateless and safe to call concurrently.</summary>
 public interface IWorkHandler

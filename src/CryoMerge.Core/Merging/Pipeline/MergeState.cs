@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CryoMerge.Core.Analysis;
+using CryoMerge.Core.Merging.Stages;
 
 namespace CryoMerge.Core.Merging.Pipeline;
 
@@ -33,9 +35,19 @@ public sealed class DataSetState
 
     /// <summary>True over nominal pixel size: every pixel size of the data set is multiplied by this.</summary>
     public double Scale => PixelSize is double p && NominalPixelSize > 0 ? p / NominalPixelSize : 1;
+    /// <summary>What the profile stage scores, from the pixel-size fit; cleared once the profile is in.</summary>
+    public PixelSizeProfilePlan? ProfilePlan { get; set; }
+    /// <summary>Score against candidate pixel size around the fitted one (the paper's Fig. 6a), on the map's scale.</summary>
+    public List<ScaleProfilePoint>? PixelSizeProfile { get; set; }
+    /// <summary>Masked FSC between the maps at the nominal and at the fitted pixel size (Fig. 3b).</summary>
+    public FscCurve? FscBefore { get; set; }
+    public FscCurve? FscAfter { get; set; }
     /// <summary>Free-form numbers stages record (box pair, pixel reached, ...), shown in the summary.</summary>
     public Dictionary<string, double> Values { get; set; } = [];
 }
+
+/// <summary>The candidates of a data set's score profile and the level and maps to score them with.</summary>
+public sealed record PixelSizeProfilePlan(PixelSizeStage.Parameters Maps, ScaleLevel Level, IReadOnlyList<ScaleCandidate> Candidates);
 
 /// <summary>
 /// The state of a merge between stages: the plan plus what each stage found. It is plain JSON so that a

@@ -20,23 +20,28 @@ public sealed class PixelSizeStage : IMergeStage
     public sealed record Parameters(string ReferenceMap, double ReferencePixel, string? ReferenceHalf2, string Map, double MapPixel, string? MapHalf2, double Range);
 
     public sealed record Result(double PixelSize, double Low, double High, double StandardError, double Correlation,
-        double ResolutionBefore, double ResolutionAfter, bool OppositeHand, IReadOnlyList<string> Warnings);
+        double ResolutionBefore, double ResolutionAfter, bool OppositeHand, IReadOnlyList<string> Warnings,
+        FscCurve Before, FscCurve After, ScaleLevel Level, IReadOnlyList<ScaleCandidate> Candidates);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state)
     {
-        var plan = state.Plan;
-        var reference = plan.ReferenceDataSet;
-        var refState = state.DataSets[reference.Name];
         var items = new List<WorkItem>();
-        foreach (var set in plan.Others)
+        foreach (var set in state.Plan.Others)
         {
-            var d = state.DataSets[set.Name];
-            if (d.PixelSize is not null) continue;
-            double refPixel = refState.MapPixelSize * refState.Scale;
-            items.Add(WorkItem.Create($"{Name}/{set.Name}", Kind,
-                new Parameters(reference.Map!, refPixel, reference.HalfMap2, set.Map!, d.MapPixelSize, set.HalfMap2, 0.1), set.Name));
+            if (state.DataSets[set.Name].PixelSize is not null) continue;
+            items.Add(WorkItem.Create($"{Name}/{set.Name}", Kind, ParametersFor(state, set.Name), set.Name));
         }
         return items;
+    }
+
+    /// <summary>The maps of one data set's fit: its map against the reference's, at the pixel sizes known now.</summary>
+    private static Parameters ParametersFor(MergeState state, string dataSet)
+    {
+        var reference = state.Plan.ReferenceDataSet;
+        var refState = state.DataSets[reference.Name];
+        var set = state.Plan.DataSets.Single(s => s.Name == dataSet);
+        double refPixel = refState.MapPixelSize * refState.Scale;
+        return new Parameters(reference.Map!, refPixel, reference.HalfMap2, set.Map!, state.DataSets[dataSet].MapPixelSize, set.HalfMap2, 0.1);
     }
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
@@ -55,6 +60,9 @@ public sealed class PixelSizeStage : IMergeStage
             d.Values["mapCorrelation"] = x.Correlation;
             d.Values["fscResolutionBefore"] = x.ResolutionBefore;
             d.Values["fscResolutionAfter"] = x.ResolutionAfter;
+            d.FscBefore = x.Before;
+            d.FscAfter = x.After;
+            d.ProfilePlan = new PixelSizeProfilePlan(ParametersFor(state, d.Name), x.Level, x.Candidates);
             state.Notes.Add(string.Create(c, $"{d.Name}: BEST:{d.PixelSize:0.#####} range:{d.PixelSizeLow:0.#####} - {d.PixelSizeHigh:0.#####} (nominal {d.NominalPixelSize:0.#####} A, {(d.Scale - 1) * 100:+0.###;-0.###} %)"));
             if (x.OppositeHand) state.Notes.Add($"{d.Name}: its map has the opposite hand of the reference's (the mirrored map fits better); flip one before refining the merged set");
             state.Notes.AddRange(x.Warnings.Select(w => $"{d.Name}: {w}"));
@@ -69,17 +77,23 @@ public sealed class PixelSizeStage : IMergeStage
         public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
         {
             var p = item.ParametersAs<Parameters>();
-            var reference = MapVolume.Load(p.ReferenceMap, p.ReferencePixel);
-            var map = MapVolume.Load(p.Map, p.MapPixel);
-            var input = new ScaleFitInput(reference, map, null,
-                p.ReferenceHalf2 is null ? null : MapVolume.Load(p.ReferenceHalf2, p.ReferencePixel),
-                p.MapHalf2 is null ? null : MapVolume.Load(p.MapHalf2, p.MapPixel));
+            var input = LoadMaps(p);
             cancellationToken.ThrowIfCancellationRequested();
-            var fit = ScaleFitter.Fit(environment.Fft, input, new ScaleFitOptions { Range = p.Range });
+            // The profile's candidates are scored by the next stage, spread over the nodes.
+            var fit = ScaleFitter.Fit(environment.Fft, input, new ScaleFitOptions { Range = p.Range, EvaluateProfile = false });
             var result = new Result(fit.PixelSize, fit.Low, fit.High, fit.StandardError, fit.Correlation,
-                fit.Before.InterpolatedResolutionAt(0.143), fit.After.InterpolatedResolutionAt(0.143), fit.OppositeHand, fit.Warnings);
-            long bytes = new FileInfo(p.ReferenceMap).Length + new FileInfo(p.Map).Length;
-            return WorkResult.Create(item, result, bytesRead: bytes);
+                fit.Before.InterpolatedResolutionAt(0.143), fit.After.InterpolatedResolutionAt(0.143), fit.OppositeHand, fit.Warnings,
+                fit.Before, fit.After, fit.ProfileLevel!, fit.ProfileCandidates);
+            return WorkResult.Create(item, result, bytesRead: BytesRead(p));
         }
     }
+
+    /// <summary>The maps of a fit, as the fit and the profile's candidates both load them.</summary>
+    internal static ScaleFitInput LoadMaps(Parameters p) => new(
+        MapVolume.Load(p.ReferenceMap, p.ReferencePixel), MapVolume.Load(p.Map, p.MapPixel), null,
+        p.ReferenceHalf2 is null ? null : MapVolume.Load(p.ReferenceHalf2, p.ReferencePixel),
+        p.MapHalf2 is null ? null : MapVolume.Load(p.MapHalf2, p.MapPixel));
+
+    internal static long BytesRead(Parameters p) =>
+        new[] { p.ReferenceMap, p.Map, p.ReferenceHalf2, p.MapHalf2 }.OfType<string>().Sum(f => new FileInfo(f).Length);
 }

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Merging.Pipeline;
 
 namespace CryoMerge.Core.Merging.Stages;
 
-/// <summary>The last stage: writes summary.txt and summary.json (the final merge state) into the output folder.</summary>
+/// <summary>The last stage: writes summary.txt, summary.json (the final merge state) and the pixel-size plots into the output folder.</summary>
 public sealed class SummaryStage : IMergeStage
 {
     public const string Kind = "write-summary";
@@ -39,7 +40,28 @@ public sealed class SummaryStage : IMergeStage
             lines.AddRange(MergeReport.Lines(state));
             OutputFiles.WriteAllText(text, string.Join('\n', lines) + "\n");
             OutputFiles.WriteAllText(json, JsonSerializer.Serialize(JsonDocument.Parse(state.ToJson()), new JsonSerializerOptions { WriteIndented = true }));
-            return WorkResult.Create(item, new Result([text, json]), outputs: [text, json]);
+            string[] files = [text, json, .. PixelSizePlots(state, environment)];
+            return WorkResult.Create(item, new Result(files), outputs: files);
+        }
+
+        /// <summary>
+        /// Per fitted data set: the score profile and the FSC before and after, as CSV and (where the node has a
+        /// renderer) PNG, on the data set's own scale like its BEST line.
+        /// </summary>
+        private static IEnumerable<string> PixelSizePlots(MergeState state, WorkEnvironment environment)
+        {
+            foreach (var set in state.Plan.DataSets)
+            {
+                var d = state.DataSets[set.Name];
+                if (d.PixelSizeProfile is not { Count: > 0 } profile || d.FscBefore is null || d.FscAfter is null || d.PixelSize is null) continue;
+                double factor = d.NominalPixelSize / d.MapPixelSize;
+                var data = new PixelSizePlotData("fit", "masked correlation (higher is better)", d.PixelSize.Value,
+                    d.PixelSizeLow ?? d.PixelSize.Value, d.PixelSizeHigh ?? d.PixelSize.Value, d.NominalPixelSize,
+                    profile.Select(p => p with { PixelSize = p.PixelSize * factor }).ToList(), d.FscBefore, d.FscAfter);
+                foreach (string f in data.WriteCsv(state.Plan.Output, d.Name)) yield return f;
+                if (environment.Plots is { } plots)
+                    foreach (string f in plots.PixelSize(state.Plan.Output, d.Name, data)) yield return f;
+            }
         }
     }
 }

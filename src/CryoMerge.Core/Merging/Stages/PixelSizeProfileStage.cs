@@ -1,0 +1,74 @@
+using System.Globalization;
+using CryoMerge.Core.Analysis;
+using CryoMerge.Core.Merging.Pipeline;
+
+namespace CryoMerge.Core.Merging.Stages;
+
+/// <summary>
+/// The score profile of every fitted data set: the correlation at candidate pixel sizes around the fitted one, with
+/// rotation and translation re-optimised at each (the paper's Fig. 6a). The candidates are independent, so they are
+/// shards of work items that any node scores; each rebuilds the fit's final level from the map files and gets exactly
+/// the fit's own scores.
+/// </summary>
+public sealed class PixelSizeProfileStage : IMergeStage
+{
+    public const string Kind = "score-pixel-size-candidates";
+
+    /// <summary>Candidates per work item: few enough to spread a profile over several nodes, enough to repay loading the maps.</summary>
+    public const int CandidatesPerItem = 4;
+
+    public string Name => "pixel-size-profile";
+
+    public sealed record Parameters(PixelSizeStage.Parameters Maps, ScaleLevel Level, IReadOnlyList<ScaleCandidate> Candidates);
+
+    public sealed record Result(IReadOnlyList<ScaleProfilePoint> Points);
+
+    public IReadOnlyList<WorkItem> Plan(MergeState state)
+    {
+        var items = new List<WorkItem>();
+        foreach (var set in state.Plan.DataSets)
+        {
+            if (state.DataSets[set.Name].ProfilePlan is not { } plan) continue;
+            var shards = plan.Candidates.Chunk(CandidatesPerItem).ToList();
+            for (int i = 0; i < shards.Count; i++)
+                items.Add(WorkItem.Create(string.Create(CultureInfo.InvariantCulture, $"{Name}/{set.Name}/{i:000}"), Kind,
+                    new Parameters(plan.Maps, plan.Level, shards[i]), set.Name));
+        }
+        return items;
+    }
+
+    public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
+    {
+        foreach (var group in results.GroupBy(r => r.Id.Split('/')[1]))
+        {
+            var d = state.DataSets[group.Key];
+            d.PixelSizeProfile = group.SelectMany(r => r.ResultAs<Result>().Points).ToList();
+            d.ProfilePlan = null;
+            // On the data set's scale, like its BEST line.
+            double factor = d.NominalPixelSize / d.MapPixelSize;
+            var peak = d.PixelSizeProfile.MaxBy(p => p.Correlation)!;
+            state.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{d.Name}: score profile over {d.PixelSizeProfile.Count} candidate pixel sizes, {d.PixelSizeProfile[0].PixelSize * factor:0.#####} - {d.PixelSizeProfile[^1].PixelSize * factor:0.#####} A, highest at {peak.PixelSize * factor:0.#####} A"));
+        }
+    }
+
+    /// <summary>Scores one shard of candidates.</summary>
+    public sealed class Handler : IWorkHandler
+    {
+        public string Kind => PixelSizeProfileStage.Kind;
+
+        public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
+        {
+            var p = item.ParametersAs<Parameters>();
+            var pair = ScaleFitter.PrepareProfile(environment.Fft, PixelSizeStage.LoadMaps(p.Maps), p.Level);
+            var points = new List<ScaleProfilePoint>();
+            foreach (var candidate in p.Candidates)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var score = pair.Evaluate(candidate);
+                points.Add(new ScaleProfilePoint(score.PixelSize, score.Correlation));
+            }
+            return WorkResult.Create(item, new Result(points), bytesRead: PixelSizeStage.BytesRead(p.Maps));
+        }
+    }
+}
