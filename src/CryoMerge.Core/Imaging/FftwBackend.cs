@@ -33,7 +33,8 @@ public sealed unsafe class FftwBackend : IFftBackend, IDisposable
     public IFftBackend ForAnalysis()
     {
         if (_padded) return this;
-        lock (_plans) return _analysis ??= new FftwBackend(_native, padded: true);
+        if (_analysis is null) Interlocked.CompareExchange(ref _analysis, new FftwBackend(_native, padded: true), null);
+        return _analysis;
     }
 
     /// <summary>Whether this shape is transformed through padded scratch: 3-D grids of 2^18 voxels or more.</summary>
