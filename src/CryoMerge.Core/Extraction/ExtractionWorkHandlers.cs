@@ -24,7 +24,12 @@ public static class ExtractionWorkHandlers
 
     public static IEnumerable<IWorkHandler> All() => [new Extract(), new Window()];
 
-    /// <summary>Runs <see cref="MicrographExtractor.Extract"/>; the result is a <see cref="MicrographExtractionResult"/>.</summary>
+    /// <summary>
+    /// Runs <see cref="MicrographExtractor.Extract"/>; the result is a <see cref="MicrographExtractionResult"/> without
+    /// its STAR rows. The rows follow from the plan alone (<see cref="ExtractionPlan.BuildStarFromItems"/>); carried in
+    /// every result they made a merge job's checkpoints grow with the number of particles (a few hundred rows per
+    /// micrograph, rewritten every checkpoint).
+    /// </summary>
     public sealed class Extract : IWorkHandler
     {
         public string Kind => ExtractKind;
@@ -33,7 +38,7 @@ public static class ExtractionWorkHandlers
         {
             var p = item.ParametersAs<ExtractParameters>();
             cancellationToken.ThrowIfCancellationRequested();
-            var result = MicrographExtractor.Extract(environment.Fft, p.Item, p.Settings);
+            var result = MicrographExtractor.Extract(environment.Fft, p.Item, p.Settings) with { Rows = [] };
             long bytes = new FileInfo(p.Item.MicrographPath).Length;
             return WorkResult.Create(item, result, particles: result.ParticleCount, bytesRead: bytes, outputs: [result.StackPath]);
         }
