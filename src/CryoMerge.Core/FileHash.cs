@@ -1,14 +1,19 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 
 namespace CryoMerge.Core;
 
 /// <summary>Content hashes of files, so that references passed between nodes say which bytes they mean.</summary>
 public static class FileHash
 {
-    /// <summary>Lower-case hexadecimal SHA-256 of a file's content.</summary>
-    public static string Sha256(string path)
+    /// <summary>
+    /// Lower-case hexadecimal XXH128 of a file's content. A fingerprint of the bytes, not a security check: it runs
+    /// at memory speed, where SHA-256 (1.7 GB/s here) took a tenth of the CPU of a merge that writes gigabytes of stacks.
+    /// </summary>
+    public static string Content(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        var hash = new XxHash128();
+        hash.Append(stream);
+        return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
 }

@@ -107,5 +107,5 @@ internal static class MergeTestData
     /// <summary>SHA-256 of every file under a folder, by relative path.</summary>
     public static SortedDictionary<string, string> Hashes(string folder) =>
         new(Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(folder, f), FileHash.Sha256), StringComparer.Ordinal);
+            .ToDictionary(f => Path.GetRelativePath(folder, f), FileHash.Content), StringComparer.Ordinal);
 }

@@ -46,7 +46,7 @@ public abstract class WorkItemGrain(WorkExecutor executor, ILocalSiloDetails sil
         return new WorkItemResponse(request.ItemId, request.Kind, result.Result, result.Particles, result.BytesRead, outputs, silo.Name, seconds);
     }
 
-    private static FileReference Reference(string path) => new(path, new FileInfo(path).Length, FileHash.Sha256(path));
+    private static FileReference Reference(string path) => new(path, new FileInfo(path).Length, FileHash.Content(path));
 }
 
 /// <inheritdoc cref="IMicrographGrain"/>

@@ -20,7 +20,7 @@ public sealed class RescaleMicrographsStage : IMergeStage
     /// <param name="TargetPixelSize">Reference micrograph pixel size (A).</param>
     public sealed record Parameters(string Input, string Output, double PixelSize, double TargetPixelSize);
 
-    public sealed record Result(string Output, int Width, int Height, double RealPixelSize, string Sha256);
+    public sealed record Result(string Output, int Width, int Height, double RealPixelSize, string ContentHash);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state)
     {
@@ -76,7 +76,7 @@ public sealed class RescaleMicrographsStage : IMergeStage
             var output = RelionRescale.Apply(environment.Fft, image, rescale, environment.ThreadsPerItem);
             cancellationToken.ThrowIfCancellationRequested();
             MrcWriter.WriteFile(p.Output, output.Shape, output.Data, new MrcWriteOptions { PixelSize = Vector3d.All(rescale.RealPixelSize) });
-            var result = new Result(p.Output, output.Shape.X, output.Shape.Y, rescale.RealPixelSize, FileHash.Sha256(p.Output));
+            var result = new Result(p.Output, output.Shape.X, output.Shape.Y, rescale.RealPixelSize, FileHash.Content(p.Output));
             return WorkResult.Create(item, result, bytesRead: shape.Count * 4, outputs: [p.Output]);
         }
     }
