@@ -41,6 +41,12 @@ public sealed class ImageBuildTests
         Assert.Contains("RUNTIME_PACKAGES=(libfftw3-single3)", File.ReadAllText(Deploy("build.sh")));
     }
 
+    private static bool IsReadyToRun(string assembly)
+    {
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(assembly));
+        return pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
+    }
+
     [Fact]
     public void BuildShPublishesACryomergeThatRunsWithFftw()
     {
@@ -57,6 +63,9 @@ public sealed class ImageBuildTests
         string cryomerge = Path.Combine(output, "cryomerge");
         Assert.True(File.Exists(cryomerge), "no cryomerge executable in the published folder");
         Assert.True(File.Exists(Path.Combine(output, "Orleans.Hosting.Kubernetes.dll")));
+        // Precompiled (ReadyToRun), ours and Orleans alike: a silo must not wait for the JIT.
+        foreach (var assembly in new[] { "cryomerge.dll", "CryoMerge.Core.dll", "Orleans.Runtime.dll" })
+            Assert.True(IsReadyToRun(Path.Combine(output, assembly)), $"{assembly} is not ReadyToRun");
 
         var version = Tool.Run(cryomerge, ["--version"], dir.Path, timeoutSeconds: 60);
         Assert.True(version.ExitCode == 0, version.Stderr);
