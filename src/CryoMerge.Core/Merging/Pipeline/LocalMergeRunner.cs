@@ -19,6 +19,10 @@ public sealed class LocalMergeRunner(WorkEnvironment environment, WorkHandlers? 
         {
             var items = stage.Plan(state);
             var results = new WorkResult[items.Count];
+            // As the distributed coordinator does: a stage's only item may use every core, several items one each.
+            var itemEnvironment = items.Count == 1
+                ? environment with { ThreadsPerItem = Math.Max(environment.ThreadsPerItem, Environment.ProcessorCount) }
+                : environment;
             int done = 0;
             var options = new ParallelOptions
             {
@@ -27,7 +31,7 @@ public sealed class LocalMergeRunner(WorkEnvironment environment, WorkHandlers? 
             };
             Parallel.For(0, items.Count, options, i =>
             {
-                results[i] = _handlers.Execute(items[i], environment, cancellationToken);
+                results[i] = _handlers.Execute(items[i], itemEnvironment, cancellationToken);
                 Progress?.Invoke(stage.Name, Interlocked.Increment(ref done), items.Count);
             });
             stage.Complete(state, results);
