@@ -63,7 +63,13 @@ internal static class PixelSizeCommand
 
             var outcome = parse.GetValue(method) == "fsc-sweep"
                 ? PixelSizeOutcome.FromSweep(console, refMap, map2, maskGrid, refHalf is not null || mapHalf is not null)
-                : PixelSizeOutcome.FromFit(console, new ScaleFitInput(refMap, map2, maskGrid, refHalf, mapHalf), new ScaleFitOptions { Range = r, MaxResolution = finest });
+                : PixelSizeOutcome.FromFit(console, new ScaleFitInput(refMap, map2, maskGrid, refHalf, mapHalf), new ScaleFitOptions
+                    {
+                        Range = r,
+                        MaxResolution = finest,
+                        // The score profile is for the plot and the JSON; the answer and its range do not use it.
+                        EvaluateProfile = plotDir is not null || parse.GetValue(json),
+                    });
             foreach (var w in outcome.Warnings) console.Warn(w);
             PixelSizeOutput.Print(console, outcome, parse.GetValue(json));
             if (plotDir is not null)
