@@ -5,7 +5,8 @@ namespace CryoMerge.Bench;
 /// <summary>Wall time and peak memory of our code (in-process) and of an external program (RELION), measured the same way.</summary>
 internal static class Measure
 {
-    public sealed record Run(double Seconds, double PeakMiB);
+    /// <summary>Best wall time, peak memory, and for an external program the standard output of its last run.</summary>
+    public sealed record Run(double Seconds, double PeakMiB, string Output = "");
 
     /// <summary>Best of <paramref name="repeats"/> runs of an in-process action; peak = working-set high-water mark during the runs.</summary>
     public static Run InProcess(Action action, int repeats = 3)
@@ -33,6 +34,7 @@ internal static class Measure
     {
         double best = double.MaxValue;
         long peak = 0;
+        string output = "";
         for (int i = 0; i < repeats; i++)
         {
             var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -48,8 +50,9 @@ internal static class Measure
             peak = Math.Max(peak, sampler.Stop());
             if (process.ExitCode != 0)
                 throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {stderr.Result}{stdout.Result}");
+            output = stdout.Result;
         }
-        return new Run(best, peak / 1048576.0);
+        return new Run(best, peak / 1048576.0, output);
     }
 
     /// <summary>Polls /proc/PID/status every 10 ms for VmRSS (our process) or VmHWM (a child).</summary>

@@ -6,57 +6,72 @@ using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Core.Simulation;
+using CryoMerge.Plots;
 
 namespace CryoMerge.Bench;
 
 /// <summary>
 /// One method 2 merge of the demo's simulated data three ways, each in its own process so that all pay the same
 /// start-up: straight through Core (<see cref="LocalMergeRunner"/>, no Orleans), <c>cryomerge merge</c> on its embedded
-/// silo, and <c>cryomerge merge --cluster</c> on two <c>cryomerge serve</c> silos over a local redis-server.
+/// silo, and <c>cryomerge merge --cluster</c> on two <c>cryomerge serve</c> silos over a local redis-server. Both
+/// programs are published the way the image is (ReadyToRun), so that neither pays for the JIT more than the other.
 /// </summary>
 internal static class MergeBench
 {
-    public static void Run(int micrographs, string workDirectory, TextWriter report)
+    /// <summary>A merge size: micrographs per data set, their edge in pixels, particles on each.</summary>
+    public sealed record Size(int Micrographs, int MicrographSize, int Particles)
     {
-        string dir = Path.Combine(workDirectory, $"merge-{micrographs}");
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        var settings = new DemoSettings(Micrographs: micrographs, ParticlesPerMicrograph: 30);
-        var demo = DemoDataSets.Write(FftBackends.Create(), dir, settings);
-        string cryomerge = RescaleBench.BuildCryomerge();
-        string self = Path.Combine(AppContext.BaseDirectory, "CryoMerge.Bench.dll");
-        string template = File.ReadAllText(demo.PlanPath);
-        string Plan(string name)
-        {
-            string path = Path.Combine(dir, $"plan-{name}.yaml");
-            File.WriteAllText(path, template.Replace("output: merged", $"output: merged-{name}"));
-            return path;
-        }
+        public override string ToString() => $"{Micrographs} micrographs of {MicrographSize}^2 with {Particles} particles each per data set";
+    }
 
-        report.WriteLine($"## merge: method 2, demo data ({micrographs} micrographs of 1024^2 per data set, {2 * micrographs * 30} particles, DS2 pixel size fitted from the maps)");
+    /// <summary>The default sizes: the demo's small micrographs, then micrographs of a real detector's size.</summary>
+    public static readonly Size[] DefaultSizes = [new(40, 1024, 30), new(40, 4096, 300), new(160, 4096, 300)];
+
+    public static void Run(IReadOnlyList<Size> sizes, string workDirectory, TextWriter report)
+    {
+        string cryomerge = Published.Cryomerge(workDirectory), local = Published.Bench(workDirectory);
+        report.WriteLine("## merge: method 2, demo data (DS2's pixel size fitted from the maps), Core against Orleans");
         report.WriteLine();
-        report.WriteLine("| run | wall (s) | relative to Core |");
-        report.WriteLine("|---|---|---|");
-        var core = Measure.External("dotnet", [self, "merge-local", Plan("core")], repeats: 1);
-        Row(report, "Core, no Orleans (LocalMergeRunner)", core.Seconds, core.Seconds);
-        var embedded = Measure.External("dotnet", [cryomerge, "merge", Plan("embedded"), "--restart", "--state-dir", Path.Combine(dir, "state-embedded")], repeats: 1);
-        Row(report, "cryomerge merge, embedded silo", embedded.Seconds, core.Seconds);
-        double two = TwoSilos(cryomerge, Plan("two"), dir);
-        Row(report, "cryomerge merge --cluster, two serve silos (redis membership)", two, core.Seconds);
+        report.WriteLine("| data | run | wall (s) | overhead (s) | relative to Core |");
+        report.WriteLine("|---|---|---|---|---|");
+        foreach (var size in sizes)
+        {
+            string dir = Path.Combine(workDirectory, $"merge-{size.Micrographs}x{size.MicrographSize}x{size.Particles}");
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            var settings = new DemoSettings(Micrographs: size.Micrographs, ParticlesPerMicrograph: size.Particles, MicrographSize: size.MicrographSize);
+            var demo = DemoDataSets.Write(FftBackends.Create(), dir, settings);
+            string template = File.ReadAllText(demo.PlanPath);
+            string Plan(string name)
+            {
+                string path = Path.Combine(dir, $"plan-{name}.yaml");
+                File.WriteAllText(path, template.Replace("output: merged", $"output: merged-{name}"));
+                return path;
+            }
+            string data = $"{size}, {2 * size.Micrographs * size.Particles} particles";
+            var core = Measure.External(local, ["merge-local", Plan("core")], repeats: 1);
+            Row(report, data, "Core, no Orleans (LocalMergeRunner)", core.Seconds, core.Seconds);
+            var embedded = Measure.External(cryomerge, ["merge", Plan("embedded"), "--restart", "--state-dir", Path.Combine(dir, "state-embedded")], repeats: 1);
+            Row(report, data, "cryomerge merge, embedded silo", embedded.Seconds, core.Seconds);
+            double two = TwoSilos(cryomerge, Plan("two"), dir);
+            Row(report, data, "cryomerge merge --cluster, two serve silos (redis membership)", two, core.Seconds);
+            report.Flush();
+        }
         report.WriteLine();
-        report.WriteLine($"Every run is a fresh process (dotnet start-up and, for Orleans, silo start-up included). The two silos share this machine's {Environment.ProcessorCount} cores, so they show the cost of distribution, not a speed-up; on a cluster each silo brings its own cores.");
+        report.WriteLine($"Every run is a fresh process: .NET start-up for all, and for the embedded silo its start and stop (about 0.5 s of the overhead). The two silos were started beforehand, as a running cluster would be; they share this machine's {Environment.ProcessorCount} cores, so they show the cost of distribution, not a speed-up; on a cluster each silo brings its own cores.");
     }
 
     /// <summary>The child process of the Core run: the plan through <see cref="LocalMergeRunner"/>.</summary>
     public static int RunLocal(string planPath)
     {
         var plan = MergePlanReader.Read(planPath);
-        var state = new LocalMergeRunner(new WorkEnvironment(FftBackends.Create())).Run(plan);
+        // The same work as a silo's: its summary draws the plots too.
+        var state = new LocalMergeRunner(new WorkEnvironment(FftBackends.Create(), Plots: new ScottPlotRenderer())).Run(plan);
         Console.WriteLine($"merged {state.MergedParticleCount} particles");
         return 0;
     }
 
-    private static void Row(TextWriter report, string run, double seconds, double core) =>
-        report.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {run} | {seconds:F1} | {seconds / core:F2} |"));
+    private static void Row(TextWriter report, string data, string run, double seconds, double core) =>
+        report.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {data} | {run} | {seconds:F2} | {seconds - core:F2} | {seconds / core:F3} |"));
 
     private static double TwoSilos(string cryomerge, string plan, string dir)
     {
@@ -66,13 +81,13 @@ internal static class MergeBench
         string state = Directory.CreateDirectory(Path.Combine(dir, "state-two")).FullName;
         var env = new Dictionary<string, string> { ["ORLEANS_SERVICE_ID"] = "bench", ["ORLEANS_CLUSTER_ID"] = "bench" };
         Thread.Sleep(1000);
-        using var a = Start("dotnet", [cryomerge, "serve", "--cluster", cluster, "--name", "silo-a", "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture),
+        using var a = Start(cryomerge, ["serve", "--cluster", cluster, "--name", "silo-a", "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture),
             "--gateway-port", FreePort().ToString(CultureInfo.InvariantCulture), "--state-dir", state], env);
-        using var b = Start("dotnet", [cryomerge, "serve", "--cluster", cluster, "--name", "silo-b", "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture),
+        using var b = Start(cryomerge, ["serve", "--cluster", cluster, "--name", "silo-b", "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture),
             "--gateway-port", FreePort().ToString(CultureInfo.InvariantCulture), "--state-dir", state], env);
         Thread.Sleep(15000);   // both silos joined and membership settled, as a running cluster would be
         var watch = Stopwatch.StartNew();
-        using var client = Start("dotnet", [cryomerge, "merge", plan, "--cluster", cluster, "--state-dir", state, "--restart"], env);
+        using var client = Start(cryomerge, ["merge", plan, "--cluster", cluster, "--state-dir", state, "--restart"], env);
         client.WaitForExit();
         double seconds = watch.Elapsed.TotalSeconds;
         if (client.ExitCode != 0) throw new InvalidOperationException("merge on two silos failed");

@@ -67,14 +67,19 @@ internal static class RescaleBench
     /// </summary>
     internal static string BuildCryomerge()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CryoMerge.Distributed.sln"))) dir = dir.Parent;
-        if (dir is null) throw new InvalidOperationException("cannot find the repository (CryoMerge.Distributed.sln) above " + AppContext.BaseDirectory);
-        string project = Path.Combine(dir.FullName, "src", "CryoMerge.Cli");
+        string project = Path.Combine(RepositoryRoot(), "src", "CryoMerge.Cli");
         Measure.External("dotnet", ["build", "-c", "Release", "-v", "q", "-nologo", project], repeats: 1);   // throws if the build fails
         string dll = Path.Combine(project, "bin", "Release", "net10.0", "cryomerge.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"{dll} was not built");
         return dll;
+    }
+
+    /// <summary>The repository this bench was built from (the folder of CryoMerge.Distributed.sln).</summary>
+    internal static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CryoMerge.Distributed.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository (CryoMerge.Distributed.sln) above " + AppContext.BaseDirectory);
     }
 
     /// <summary>Noise images written section by section (so that a 2.7 GB movie never sits in memory).</summary>

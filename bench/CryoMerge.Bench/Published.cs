@@ -1,0 +1,34 @@
+namespace CryoMerge.Bench;
+
+/// <summary>
+/// The programs as users run them: cryomerge published by deploy/build.sh (ReadyToRun, as in the image), and this
+/// bench published the same way for runs that must start alike (the Core baseline of the merge). Each is published
+/// once per bench run, into the work folder.
+/// </summary>
+internal static class Published
+{
+    private static string? _cryomerge, _bench;
+
+    /// <summary>The cryomerge executable.</summary>
+    public static string Cryomerge(string workDirectory)
+    {
+        if (_cryomerge is not null) return _cryomerge;
+        string output = Path.Combine(workDirectory, "published", "cryomerge");
+        Measure.External("bash", [Path.Combine(RescaleBench.RepositoryRoot(), "deploy", "build.sh"), "publish", output], repeats: 1);
+        return _cryomerge = Path.Combine(output, "cryomerge");
+    }
+
+    /// <summary>This bench's executable.</summary>
+    public static string Bench(string workDirectory)
+    {
+        if (_bench is not null) return _bench;
+        string output = Path.Combine(workDirectory, "published", "bench");
+        string project = Path.Combine(RescaleBench.RepositoryRoot(), "bench", "CryoMerge.Bench", "CryoMerge.Bench.csproj");
+        // Its own intermediate folder: the repository's bin/ and obj/ (this running bench) stay as they are.
+        Measure.External("dotnet", ["publish", project, "-c", "Release", "-o", output, "--artifacts-path", Path.Combine(workDirectory, "published", "bench-build"),
+            "--runtime", RuntimeIdentifier(), "--self-contained", "false", "-p:PublishReadyToRun=true", "-nologo", "-v", "q"], repeats: 1);
+        return _bench = Path.Combine(output, "CryoMerge.Bench");
+    }
+
+    private static string RuntimeIdentifier() => System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+}
