@@ -1,3 +1,4 @@
+using System.Buffers;
 using CryoMerge.Core.Formats;
 using CryoMerge.Core.Imaging;
 
@@ -59,8 +60,32 @@ public static class MicrographExtractor
             if (mrc.Shape.Z != 1)
                 throw new CryoMergeInputException(item.MicrographPath, $"is {mrc.Shape}; a single 2-D micrograph is needed (stacks and tomograms are not extracted)");
             (width, height) = (mrc.Shape.X, mrc.Shape.Y);
-            micrograph = mrc.ReadSection(0);
+            // Pooled: a fresh 64 MB array per 4096^2 micrograph cost a full (gen 2) collection and newly zeroed
+            // pages each time.
+            micrograph = ArrayPool<float>.Shared.Rent(width * height);
+            try
+            {
+                mrc.ReadSection(0, micrograph.AsSpan(0, width * height));
+            }
+            catch
+            {
+                ArrayPool<float>.Shared.Return(micrograph);
+                throw;
+            }
         }
+        try
+        {
+            return Extract(item, settings, processor, micrograph, width, height);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(micrograph);
+        }
+    }
+
+    private static MicrographExtractionResult Extract(MicrographExtractionItem item, ExtractionSettings settings, ParticleProcessor processor,
+        float[] micrograph, int width, int height)
+    {
         int o = settings.OutputSize;
         var options = new MrcWriteOptions { PixelSize = Vector3d.All(item.OutputPixelSize), IsStack = true };
         using var writer = MrcWriter.Create(item.StackPath, new Shape3(o, o, item.Coordinates.Count), options);
