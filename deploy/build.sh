@@ -30,18 +30,24 @@ publish() {
   # Intermediate files go to a private folder: the build never touches the source tree's bin/ and obj/.
   work="$(mktemp -d "${TMPDIR:-/tmp}/cryomerge-build.XXXXXX")"
   trap 'rm -rf "$work"' EXIT
-  # Framework-dependent: the runtime image brings .NET; the apphost is the 'cryomerge' executable.
-  # ReadyToRun: every assembly (ours, Orleans, MathNet) is precompiled for this platform, so a silo starts and a
-  # short merge runs without waiting for the JIT (an embedded silo starts in about 0.5 s instead of 0.8 s).
+  # Self-contained, precompiled as one composite ReadyToRun image of .NET and every assembly (ours, Orleans,
+  # MathNet): code that crosses assemblies (Orleans' generic plumbing over our types, ours over .NET's collections)
+  # is precompiled too, which per-assembly ReadyToRun cannot do. An embedded silo then starts in 0.27 s instead of
+  # 0.4 s (0.8 s with the JIT alone) and a short merge runs 0.6 s sooner. Without tiered compilation, what is not
+  # precompiled (vectorised kernels, some generics) is compiled once, fully optimised: with tiering, hot numeric code
+  # first ran unoptimised while a silo kept the JIT busy (a 24000-particle extraction took 0.3 s longer on the
+  # embedded silo). 'dotnet run' keeps tiering, which its JIT-only start needs. The apphost is the 'cryomerge' executable.
   dotnet publish "$repo/src/CryoMerge.Cli/CryoMerge.Cli.csproj" \
     --configuration Release \
     --output "$out" \
     --artifacts-path "$work" \
     --runtime "$(runtime_identifier)" \
-    --self-contained false \
+    --self-contained true \
     --nologo \
     -p:UseAppHost=true \
-    -p:PublishReadyToRun=true
+    -p:PublishReadyToRun=true \
+    -p:PublishReadyToRunComposite=true \
+    -p:TieredCompilation=false
   test -x "$out/cryomerge"
 }
 

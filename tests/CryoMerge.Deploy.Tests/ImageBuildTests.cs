@@ -18,7 +18,7 @@ public sealed class ImageBuildTests
         var froms = lines.Where(l => l.StartsWith("FROM ")).ToList();
         Assert.Equal(["FROM ${SDK_IMAGE} AS build", "FROM ${RUNTIME_IMAGE} AS runtime"], froms);
         Assert.Contains(lines, l => l.StartsWith("ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0"));
-        Assert.Contains(lines, l => l.StartsWith("ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime:10.0"));
+        Assert.Contains(lines, l => l.StartsWith("ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0"));
         string text = string.Join('\n', lines);
         Assert.Matches(@"RUN [^\n]*(\\\n[^\n]*)*deploy/build\.sh publish /app", text);
         Assert.Contains("RUN /usr/local/lib/cryomerge/build.sh runtime", text);
@@ -63,9 +63,13 @@ public sealed class ImageBuildTests
         string cryomerge = Path.Combine(output, "cryomerge");
         Assert.True(File.Exists(cryomerge), "no cryomerge executable in the published folder");
         Assert.True(File.Exists(Path.Combine(output, "Orleans.Hosting.Kubernetes.dll")));
-        // Precompiled (ReadyToRun), ours and Orleans alike: a silo must not wait for the JIT.
-        foreach (var assembly in new[] { "cryomerge.dll", "CryoMerge.Core.dll", "Orleans.Runtime.dll" })
+        // Self-contained and precompiled into one composite ReadyToRun image, ours, Orleans and .NET alike: a silo
+        // must not wait for the JIT.
+        Assert.True(File.Exists(Path.Combine(output, "libcoreclr.so")), "the published folder does not bring its own .NET");
+        Assert.True(new FileInfo(Path.Combine(output, "cryomerge.r2r.dll")).Length > 10_000_000, "no composite ReadyToRun image cryomerge.r2r.dll");
+        foreach (var assembly in new[] { "cryomerge.dll", "CryoMerge.Core.dll", "Orleans.Runtime.dll", "System.Private.CoreLib.dll" })
             Assert.True(IsReadyToRun(Path.Combine(output, assembly)), $"{assembly} is not ReadyToRun");
+        Assert.Contains("\"System.Runtime.TieredCompilation\": false", File.ReadAllText(Path.Combine(output, "cryomerge.runtimeconfig.json")));
 
         var version = Tool.Run(cryomerge, ["--version"], dir.Path, timeoutSeconds: 60);
         Assert.True(version.ExitCode == 0, version.Stderr);
