@@ -1,9 +1,9 @@
 namespace CryoMerge.Bench;
 
 /// <summary>
-/// The programs as users run them: cryomerge published by deploy/build.sh (ReadyToRun, as in the image), and this
-/// bench published the same way for runs that must start alike (the Core baseline of the merge). Each is published
-/// once per bench run, into the work folder.
+/// The programs as users run them: cryomerge published by deploy/build.sh (self-contained, composite ReadyToRun, as
+/// in the image), and this bench published the same way for runs that must start alike (the Core baseline of the
+/// merge). Each is published once per bench run, into the work folder.
 /// </summary>
 internal static class Published
 {
@@ -26,7 +26,7 @@ internal static class Published
         string project = Path.Combine(RescaleBench.RepositoryRoot(), "bench", "CryoMerge.Bench", "CryoMerge.Bench.csproj");
         // Its own intermediate folder: the repository's bin/ and obj/ (this running bench) stay as they are.
         Measure.External("dotnet", ["publish", project, "-c", "Release", "-o", output, "--artifacts-path", Path.Combine(workDirectory, "published", "bench-build"),
-            "--runtime", RuntimeIdentifier(), "--self-contained", "false", "-p:PublishReadyToRun=true", "-nologo", "-v", "q"], repeats: 1);
+            "--runtime", RuntimeIdentifier(), "--self-contained", "true", "-p:PublishReadyToRun=true", "-p:PublishReadyToRunComposite=true", "-p:TieredCompilation=false", "-nologo", "-v", "q"], repeats: 1);
         return _bench = Path.Combine(output, "CryoMerge.Bench");
     }
 
