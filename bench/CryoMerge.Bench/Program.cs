@@ -3,7 +3,7 @@ using CryoMerge.Bench;
 
 // Side-by-side benchmarks against RELION on the same files in the same run, and BenchmarkDotNet micro-benchmarks.
 // Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [metadata [ROWS]] [fft] [rescale [--small]]
-//        [extract [MICS SIZE PARTICLES BOX SCALE WINDOW]] [pixel-size [BOX...]] [merge [MICROGRAPHS [SIZE [PARTICLES]]]] [micro ...]
+//        [extract [MICS SIZE PARTICLES BOX SCALE WINDOW]] [pixel-size [BOX...]] [pixel-size-profile MAP1 MAP2 [REPEATS]] [merge [MICROGRAPHS [SIZE [PARTICLES]]]] [micro ...]
 string work = Path.Combine(Path.GetTempPath(), "cryomerge-bench");
 var report = Console.Out;
 string what = args.Length > 0 ? args[0] : "all";
@@ -31,6 +31,8 @@ switch (what)
     case "pixel-size":
         PixelSizeBench.Run(args.Length > 1 ? args[1..].Select(int.Parse).ToArray() : [100, 256], work, report);
         break;
+    case "pixel-size-profile":   // MAP1 MAP2 [REPEATS]: a fit's time per step, warm
+        return PixelSizeBench.Profile(args[1], args[2], args.Length > 3 ? int.Parse(args[3]) : 3);
     case "merge":
         MergeBench.Run(args.Length > 1 ? [new MergeBench.Size(int.Parse(args[1]), args.Length > 2 ? int.Parse(args[2]) : 1024, args.Length > 3 ? int.Parse(args[3]) : 30)]
             : MergeBench.DefaultSizes, work, report);

@@ -35,31 +35,24 @@ public static class ScaleFitter
         fft = fft.ForAnalysis();
         var reference = Average(input.Reference, input.ReferenceHalf2);
         var map = Average(input.Map, input.MapHalf2);
+        // The two maps are prepared side by side (tapering, masks, solvent: mostly single-threaded loops), and the fine
+        // copy of map 2 for the masked comparisons is built meanwhile; none of it depends on the other map.
+        var mapSide = Task.Run(() => PrepareMap(fft, map));
+        var rawMapTask = mapSide.ContinueWith(t => FineMap(fft, t.Result.Tapered), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         var refT = Tapered(reference);
-        var mapT = Tapered(map);
         var refDensity = AutoMask.Create(fft, reference);
         var mask = input.Mask ?? refDensity;
         double maskSum = mask.Data.Sum(v => (double)v);
         if (maskSum < 1) throw new CryoMergeInputException(reference.Name, "the mask is empty");
         var (xm, rm) = AutoMask.Extent(mask, reference.PixelSize);
-        Vector3d ym;
-        double r2;
-        Grid? mapDensity = null;
-        try
-        {
-            mapDensity = AutoMask.Create(fft, map);
-            (ym, r2) = AutoMask.Extent(mapDensity, map.PixelSize);
-        }
-        catch (CryoMergeInputException)
-        {
-            (ym, r2) = (default, 0.5 * Math.Min(map.Shape.X, Math.Min(map.Shape.Y, map.Shape.Z)) * map.PixelSize);
-        }
-        log(string.Create(CultureInfo.InvariantCulture, $"mask: centroid ({xm.X:0.#}, {xm.Y:0.#}, {xm.Z:0.#}) A, radius {rm:0.#} A; map 2 radius {r2:0.#} A (nominal)"));
         var refSolvent = SolventRegion.Create(fft, refT, refDensity, input.Mask);
-        var mapSolvent = mapDensity is null ? null : SolventRegion.Create(fft, mapT, mapDensity);
+        var (mapT, mapSolvent, ym, r2) = mapSide.GetAwaiter().GetResult();
+        log(string.Create(CultureInfo.InvariantCulture, $"mask: centroid ({xm.X:0.#}, {xm.Y:0.#}, {xm.Z:0.#}) A, radius {rm:0.#} A; map 2 radius {r2:0.#} A (nominal)"));
         // Noise is subtracted from both spectra or from neither: treating the maps differently biases the scale.
         if (refSolvent is null || mapSolvent is null || Environment.GetEnvironmentVariable("CM_NONOISE") == "1") refSolvent = mapSolvent = null;
-        var spectra = (Reference: SignalSpectrum.Measure(fft, refT, refSolvent, TaperWindow(refT.Shape)), Map: SignalSpectrum.Measure(fft, mapT, mapSolvent, TaperWindow(mapT.Shape)));
+        var mapSpectrum = Task.Run(() => SignalSpectrum.Measure(fft, mapT, mapSolvent, TaperWindow(mapT.Shape)));
+        var refSpectrum = SignalSpectrum.Measure(fft, refT, refSolvent, TaperWindow(refT.Shape));
+        var spectra = (Reference: refSpectrum, Map: mapSpectrum.GetAwaiter().GetResult());
         log(refSolvent is null
             ? "noise: too little solvent in a map to measure it; both maps are whitened by their whole amplitude"
             : "noise: measured in the solvent of both maps and removed from their amplitude profiles");
@@ -68,7 +61,7 @@ public static class ScaleFitter
         double range = options.Range;
         for (int attempt = 0; ; attempt++)
         {
-            var run = new Run(fft, input, options, reference, map, refT, mapT, mask, xm, rm, ym, r2, spectra, range, warnings, log);
+            var run = new Run(fft, input, options, reference, map, refT, mapT, rawMapTask, mask, xm, rm, ym, r2, spectra, range, warnings, log);
             var result = run.Execute();
             if (result is not null) return result;
             // The best scale sat on the edge of the range.
@@ -88,7 +81,7 @@ public static class ScaleFitter
 
     /// <summary>One attempt at a given scale range.</summary>
     private sealed class Run(IFftBackend fft, ScaleFitInput input, ScaleFitOptions options, MapVolume reference, MapVolume map,
-        MapVolume refT, MapVolume mapT, Grid mask, Vector3d xm, double rm, Vector3d ym, double r2,
+        MapVolume refT, MapVolume mapT, Task<MovingMap> rawMapTask, Grid mask, Vector3d xm, double rm, Vector3d ym, double r2,
         (SignalSpectrum Reference, SignalSpectrum Map) spectra, double range,
         List<string> warnings, Action<string> log)
     {
@@ -140,10 +133,7 @@ public static class ScaleFitter
             if (current.AtScaleBound) return Edge(current.Pose);
 
             // 4. Two rounds at the resolution the maps support together.
-            // Map 2 for the masked comparisons: sampled finer (up to twice, within memory) so that interpolation
-            // neither blurs nor sharpens it where the band ends.
-            double upsample = Math.Clamp(Math.Cbrt(32e6 / mapT.Shape.Count), 1, 2);
-            var rawMap = MovingMap.Create(fft, mapT, 1, null, mapT.PixelSize / upsample);
+            var rawMap = rawMapTask.GetAwaiter().GetResult();
             ScaleObjective final = medium;
             ScaleLevel finalLevel = null!;
             var pose = current.Pose;
@@ -164,8 +154,11 @@ public static class ScaleFitter
             }
 
             // 5. Error, noise bias, profile, FSC before and after.
+            // The simulated noise maps do not depend on the error estimate: built meanwhile.
+            var noiseLevel = finalLevel;
+            var noise = Task.Run(() => NoiseObjectives(noiseLevel));
             double sigma = StandardError(final, pose);
-            pose = NoiseReplicates(finalLevel, final, pose, ref sigma);
+            pose = NoiseReplicates(finalLevel, final, pose, noise.GetAwaiter().GetResult(), ref sigma);
             HalfMapEstimate? halves = HalfMaps(finalLevel, pose, ref sigma);
             // The two rounds differ only in the filters (FSC weights, band); how far the answer moved between them is
             // how much it depends on that choice, a systematic error the curvature cannot see (e.g. interpolated maps).
@@ -177,9 +170,11 @@ public static class ScaleFitter
             var profileCandidates = ProfileCandidates(pose, total);
             var pair = PreparedScalePair.From(final, map.PixelSize);
             var profile = options.EvaluateProfile ? profileCandidates.Select(c => pair.Evaluate(c)).Select(r => new ScaleProfilePoint(r.PixelSize, r.Correlation)).ToList() : [];
+            var bestPose = pose;
+            var afterTask = Task.Run(() => MaskedComparison.Compute(fft, reference, mask, rawMap, bestPose).Curve);
             var nominalPose = final.Refine(ShiftedScale(pose, 0), 20, fixScale: true).Pose;
             var before = MaskedComparison.Compute(fft, reference, mask, rawMap, nominalPose).Curve;
-            var after = MaskedComparison.Compute(fft, reference, mask, rawMap, pose).Curve;
+            var after = afterTask.GetAwaiter().GetResult();
             if (score.Overlap < 0.2)
                 throw new CryoMergeInputException(input.Map.Name, string.Create(CultureInfo.InvariantCulture,
                     $"the maps hardly overlap: only {score.Overlap * 100:0} % of the masked reference falls inside map 2's box at the best fit"));
@@ -248,29 +243,44 @@ public static class ScaleFitter
         }
 
         /// <summary>
+        /// The objectives of simulated noise alone, one per pair of <see cref="NoiseReplicates"/>, at the level of the
+        /// fit; null when there are none or no noise estimate to simulate from.
+        /// </summary>
+        private ScaleObjective[]? NoiseObjectives(ScaleLevel level)
+        {
+            int pairs = options.NoiseReplicates;
+            if (pairs <= 0 || !spectra.Reference.HasNoiseEstimate || !spectra.Map.HasNoiseEstimate) return null;
+            var taper1 = TaperWindow(refT.Shape);
+            var taper2 = TaperWindow(mapT.Shape);
+            var noises = new ScaleObjective[pairs];
+            for (int i = 0; i < pairs; i++)
+            {
+                var n1 = NoiseSimulation.Generate(fft, refT.Shape, spectra.Reference, taper1, 7919 * (i + 1));
+                var n2 = NoiseSimulation.Generate(fft, mapT.Shape, spectra.Map, taper2, 104729 * (i + 1));
+                noises[i] = level.Build(fft, refT with { Grid = n1 }, mask, mapT with { Grid = n2 });
+            }
+            return noises;
+        }
+
+        /// <summary>
         /// SIMEX with antithetic pairs: refits with as much simulated noise again in both maps, once added and once
         /// subtracted. Within a pair the first-order response to the simulated noise cancels, so half the pair's sum
         /// less the answer is the second-order (bias) effect of that much noise; to first order the bias grows with
         /// the noise variance, so this is the bias the maps' own noise put into the answer, and it is removed. Half the
         /// pair's difference is the first-order response: its spread is another estimate of the standard error.
         /// </summary>
-        private ScalePose NoiseReplicates(ScaleLevel level, ScaleObjective objective, ScalePose pose, ref double sigma)
+        private ScalePose NoiseReplicates(ScaleLevel level, ScaleObjective objective, ScalePose pose, ScaleObjective[]? noises, ref double sigma)
         {
-            int pairs = options.NoiseReplicates;
-            if (pairs <= 0 || !spectra.Reference.HasNoiseEstimate || !spectra.Map.HasNoiseEstimate) return pose;
+            if (noises is null) return pose;
+            int pairs = noises.Length;
             double noisier = 2 * level.MapNoiseVariance;
-            var taper1 = TaperWindow(refT.Shape);
-            var taper2 = TaperWindow(mapT.Shape);
             var bias = new double[pairs];
             var response = new double[pairs];
             for (int i = 0; i < pairs; i++)
             {
-                var n1 = NoiseSimulation.Generate(fft, refT.Shape, spectra.Reference, taper1, 7919 * (i + 1));
-                var n2 = NoiseSimulation.Generate(fft, mapT.Shape, spectra.Map, taper2, 104729 * (i + 1));
-                // The objective is linear in the maps: build the noise alone once and add it to, and subtract it from, the fit's.
-                var noise = level.Build(fft, refT with { Grid = n1 }, mask, mapT with { Grid = n2 });
-                double plus = objective.Plus(noise, 1, noisier).Refine(pose, 10).Pose.LogScale - pose.LogScale;
-                double minus = objective.Plus(noise, -1, noisier).Refine(pose, 10).Pose.LogScale - pose.LogScale;
+                // The objective is linear in the maps: the noise alone, added to and subtracted from the fit's.
+                double plus = objective.Plus(noises[i], 1, noisier).Refine(pose, 10).Pose.LogScale - pose.LogScale;
+                double minus = objective.Plus(noises[i], -1, noisier).Refine(pose, 10).Pose.LogScale - pose.LogScale;
                 bias[i] = (plus + minus) / 2;
                 response[i] = (plus - minus) / 2;
             }
@@ -324,6 +334,36 @@ public static class ScaleFitter
         var map = Average(input.Map, input.MapHalf2);
         var mask = input.Mask ?? AutoMask.Create(fft, reference);
         return PreparedScalePair.Prepare(fft, Tapered(reference), mask, Tapered(map), level);
+    }
+
+    /// <summary>
+    /// Map 2's side of the common frame: tapered, its density mask (when one can be found), solvent, centroid and radius;
+    /// without a mask, the box centre and half the box.
+    /// </summary>
+    private static (MapVolume Tapered, Grid? Solvent, Vector3d Centroid, double Radius) PrepareMap(IFftBackend fft, MapVolume map)
+    {
+        var mapT = Tapered(map);
+        try
+        {
+            var density = AutoMask.Create(fft, map);
+            var (centroid, radius) = AutoMask.Extent(density, map.PixelSize);
+            return (mapT, SolventRegion.Create(fft, mapT, density), centroid, radius);
+        }
+        catch (CryoMergeInputException)
+        {
+            // No density stands out: no solvent to measure noise in either.
+            return (mapT, null, default, 0.5 * Math.Min(map.Shape.X, Math.Min(map.Shape.Y, map.Shape.Z)) * map.PixelSize);
+        }
+    }
+
+    /// <summary>
+    /// Map 2 for the masked comparisons: sampled finer (up to twice, within memory) so that interpolation neither blurs
+    /// nor sharpens it where the band ends.
+    /// </summary>
+    private static MovingMap FineMap(IFftBackend fft, MapVolume mapT)
+    {
+        double upsample = Math.Clamp(Math.Cbrt(32e6 / mapT.Shape.Count), 1, 2);
+        return MovingMap.Create(fft, mapT, 1, null, mapT.PixelSize / upsample);
     }
 
     /// <summary>Half maps averaged (the map itself when there is no second half).</summary>

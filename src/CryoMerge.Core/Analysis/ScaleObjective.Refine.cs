@@ -66,7 +66,7 @@ internal sealed partial class ScaleObjective
         {
             for (int c = r; c < PoseParameters; c++)
             {
-                double v = alpha * alpha * s.DD[r * PoseParameters + c];
+                double v = alpha * alpha * s.DD[r * Stride + c];
                 h[r, c] = v;
                 h[c, r] = v;
             }

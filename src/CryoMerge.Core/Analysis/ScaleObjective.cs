@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace CryoMerge.Core.Analysis;
 
 /// <summary>The score of one pose: weighted correlation about the mean, and the fitted amplitude and offset.</summary>
@@ -53,7 +56,8 @@ internal sealed partial class ScaleObjective
     private sealed class Sums
     {
         public double W, Wa, Wg, Waa, Wgg, Wag, Inside;
-        public readonly double[] DD = new double[PoseParameters * PoseParameters];
+        /// <summary>Sums of w d_r d_c, row r at r x <see cref="Stride"/> (the upper triangle is what counts).</summary>
+        public readonly double[] DD = new double[PoseParameters * Stride];
         public readonly double[] Da = new double[PoseParameters], Dg = new double[PoseParameters], D = new double[PoseParameters];
 
         public void Add(Sums o)
@@ -110,7 +114,8 @@ internal sealed partial class ScaleObjective
             var sums = new Sums();
             var blocks = partialBlocks is null ? null : new Dictionary<int, Sums>();
             int end = Math.Min(_points.Count, (chunk + 1) * Chunk);
-            Span<double> d = stackalloc double[PoseParameters];
+            Span<double> d = stackalloc double[Stride];
+            d[PoseParameters] = 0;   // the padding
             for (int i = chunk * Chunk; i < end; i++)
             {
                 double w = _points.Weight[i], a = _points.Value[i];
@@ -174,15 +179,37 @@ internal sealed partial class ScaleObjective
         return sums;
     }
 
+    /// <summary>Row length of <see cref="Sums.DD"/> and of the derivative vector: the 7 pose parameters padded to 8, two vectors of 4.</summary>
+    private const int Stride = 8;
+
     private static void Accumulate(Sums sums, ReadOnlySpan<double> d, double w, double a, double g)
     {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Whole rows at a time: each sum gets the same product added as one at a time (no fused multiply-add),
+            // so the same bits; the lower triangle is filled too and never read.
+            var d0 = Vector256.Create<double>(d);
+            var d1 = Vector256.Create<double>(d[4..]);
+            ref double dd = ref MemoryMarshal.GetArrayDataReference(sums.DD);
+            for (int r = 0; r < PoseParameters; r++)
+            {
+                double wd = w * d[r];
+                sums.Da[r] += wd * a;
+                sums.Dg[r] += wd * g;
+                sums.D[r] += wd;
+                nuint row = (nuint)(r * Stride);
+                (Vector256.LoadUnsafe(ref dd, row) + wd * d0).StoreUnsafe(ref dd, row);
+                (Vector256.LoadUnsafe(ref dd, row + 4) + wd * d1).StoreUnsafe(ref dd, row + 4);
+            }
+            return;
+        }
         for (int r = 0; r < PoseParameters; r++)
         {
             double wd = w * d[r];
             sums.Da[r] += wd * a;
             sums.Dg[r] += wd * g;
             sums.D[r] += wd;
-            int row = r * PoseParameters;
+            int row = r * Stride;
             for (int c = r; c < PoseParameters; c++) sums.DD[row + c] += wd * d[c];
         }
     }

@@ -1,3 +1,8 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace CryoMerge.Core.Imaging;
 
 /// <summary>
@@ -20,6 +25,9 @@ public sealed class CubicBSpline
     }
 
     public Shape3 Shape { get; }
+
+    /// <summary>The spline coefficients, X fastest (for tests).</summary>
+    internal ReadOnlySpan<float> Coefficients => _c;
 
     /// <summary>Value returned for points outside the grid (by more than half a voxel); null extends by mirroring.</summary>
     public float? Outside { get; init; } = 0f;
@@ -70,7 +78,7 @@ public sealed class CubicBSpline
     }
 
     /// <summary>In-place causal and anti-causal filtering of one line with mirror-symmetric boundaries.</summary>
-    private static void FilterLine(float[] data, long start, long stride, int n, double[] line)
+    internal static void FilterLine(float[] data, long start, long stride, int n, double[] line)
     {
         if (n == 1) return;
         for (int i = 0; i < n; i++) line[i] = data[start + i * stride] * 6.0;   // gain (1 - z)(1 - 1/z) = 6
@@ -92,21 +100,18 @@ public sealed class CubicBSpline
     /// </summary>
     private static void FilterAcross(float[] data, long start, long stride, int n, int width, double[] rows)
     {
-        for (int i = 0; i < n; i++)
-        {
-            long from = start + i * stride;
-            int to = i * width;
-            for (int x = 0; x < width; x++) rows[to + x] = data[from + x] * 6.0;
-        }
+        for (int i = 0; i < n; i++) Widen(data.AsSpan((int)(start + i * stride), width), rows.AsSpan(i * width, width), 6.0);
         double z = Pole;
         int horizon = Math.Min(n, 30);
         if (horizon < n)
         {
-            for (int x = 0; x < width; x++)
+            // Per line: sum = c[0] + z c[1] + z^2 c[2] + ..., added in that order.
+            var sum = rows.AsSpan(0, width);
+            double zn = z;
+            for (int k = 1; k < horizon; k++)
             {
-                double sum = rows[x], zn = z;
-                for (int k = 1; k < horizon; k++) { sum += zn * rows[k * width + x]; zn *= z; }
-                rows[x] = sum;
+                AddScaled(sum, rows.AsSpan(k * width, width), zn);
+                zn *= z;
             }
         }
         else
@@ -118,25 +123,59 @@ public sealed class CubicBSpline
                 rows[x] = ExactCausalStart(line, n, z);
             }
         }
-        for (int k = 1; k < n; k++)
-        {
-            int row = k * width, previous = row - width;
-            for (int x = 0; x < width; x++) rows[row + x] += z * rows[previous + x];
-        }
+        for (int k = 1; k < n; k++) AddScaled(rows.AsSpan(k * width, width), rows.AsSpan((k - 1) * width, width), z);
         double end = z / (z * z - 1);
         int last = (n - 1) * width, beforeLast = last - width;
         for (int x = 0; x < width; x++) rows[last + x] = end * (z * rows[beforeLast + x] + rows[last + x]);
-        for (int k = n - 2; k >= 0; k--)
-        {
-            int row = k * width, next = row + width;
-            for (int x = 0; x < width; x++) rows[row + x] = z * (rows[next + x] - rows[row + x]);
-        }
-        for (int i = 0; i < n; i++)
-        {
-            long to = start + i * stride;
-            int from = i * width;
-            for (int x = 0; x < width; x++) data[to + x] = (float)rows[from + x];
-        }
+        for (int k = n - 2; k >= 0; k--) ScaledDifference(rows.AsSpan(k * width, width), rows.AsSpan((k + 1) * width, width), z);
+        for (int i = 0; i < n; i++) Narrow(rows.AsSpan(i * width, width), data.AsSpan((int)(start + i * stride), width));
+    }
+
+    // Element-wise loops of FilterAcross, a vector at a time: each element gets the same operations in the same
+    // order as one at a time (no fused multiply-add), so the same bits.
+
+    /// <summary>to[i] = from[i] x gain.</summary>
+    private static void Widen(ReadOnlySpan<float> from, Span<double> to, double gain)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= from.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.Widen(new Vector<float>(from[i..]), out var low, out var high);
+                (low * gain).CopyTo(to[i..]);
+                (high * gain).CopyTo(to[(i + Vector<double>.Count)..]);
+            }
+        for (; i < from.Length; i++) to[i] = from[i] * gain;
+    }
+
+    /// <summary>to[i] = (float)from[i].</summary>
+    private static void Narrow(ReadOnlySpan<double> from, Span<float> to)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= from.Length - Vector<float>.Count; i += Vector<float>.Count)
+                Vector.Narrow(new Vector<double>(from[i..]), new Vector<double>(from[(i + Vector<double>.Count)..])).CopyTo(to[i..]);
+        for (; i < from.Length; i++) to[i] = (float)from[i];
+    }
+
+    /// <summary>target[i] += z x source[i].</summary>
+    private static void AddScaled(Span<double> target, ReadOnlySpan<double> source, double z)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= target.Length - Vector<double>.Count; i += Vector<double>.Count)
+                (new Vector<double>(target[i..]) + z * new Vector<double>(source[i..])).CopyTo(target[i..]);
+        for (; i < target.Length; i++) target[i] += z * source[i];
+    }
+
+    /// <summary>target[i] = z x (next[i] - target[i]).</summary>
+    private static void ScaledDifference(Span<double> target, ReadOnlySpan<double> next, double z)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= target.Length - Vector<double>.Count; i += Vector<double>.Count)
+                (z * (new Vector<double>(next[i..]) - new Vector<double>(target[i..]))).CopyTo(target[i..]);
+        for (; i < target.Length; i++) target[i] = z * (next[i] - target[i]);
     }
 
     private static double ExactCausalStart(double[] c, int n, double z)
@@ -157,6 +196,14 @@ public sealed class CubicBSpline
     {
         if (Outside is float outside && (x < -0.5 || y < -0.5 || z < -0.5 || x > _nx - 0.5 || y > _ny - 0.5 || z > _nz - 0.5))
             return outside;
+        int ix = (int)Math.Floor(x), iy = (int)Math.Floor(y), iz = (int)Math.Floor(z);
+        if (IsInterior(ix, iy, iz)) return (float)SampleInterior(x - ix, y - iy, z - iz, Index(ix - 1, iy - 1, iz - 1));
+        return SampleMirrored(x, y, z);
+    }
+
+    /// <summary><see cref="Sample"/> with every tap mirrored into the grid (any point; the only way near the edges).</summary>
+    internal float SampleMirrored(double x, double y, double z)
+    {
         int ix = (int)Math.Floor(x), iy = (int)Math.Floor(y), iz = (int)Math.Floor(z);
         Span<double> wx = stackalloc double[4], wy = stackalloc double[4], wz = stackalloc double[4];
         Span<int> jx = stackalloc int[4], jy = stackalloc int[4], jz = stackalloc int[4];
@@ -203,6 +250,14 @@ public sealed class CubicBSpline
         if (Outside is float outside && (x < -0.5 || y < -0.5 || z < -0.5 || x > _nx - 0.5 || y > _ny - 0.5 || z > _nz - 0.5))
             return outside;
         int ix = (int)Math.Floor(x), iy = (int)Math.Floor(y), iz = (int)Math.Floor(z);
+        if (IsInterior(ix, iy, iz)) return SampleInteriorWithGradient(x - ix, y - iy, z - iz, Index(ix - 1, iy - 1, iz - 1), out gx, out gy, out gz);
+        return SampleMirroredWithGradient(x, y, z, out gx, out gy, out gz);
+    }
+
+    /// <summary><see cref="SampleWithGradient"/> with every tap mirrored into the grid.</summary>
+    internal double SampleMirroredWithGradient(double x, double y, double z, out double gx, out double gy, out double gz)
+    {
+        int ix = (int)Math.Floor(x), iy = (int)Math.Floor(y), iz = (int)Math.Floor(z);
         Span<double> wx = stackalloc double[4], wy = stackalloc double[4], wz = stackalloc double[4];
         Span<double> dx = stackalloc double[4], dy = stackalloc double[4], dz = stackalloc double[4];
         Span<int> jx = stackalloc int[4], jy = stackalloc int[4], jz = stackalloc int[4];
@@ -239,6 +294,94 @@ public sealed class CubicBSpline
         gy = sy;
         gz = sz;
         return v;
+    }
+
+    /// <summary>All 4 x 4 x 4 coefficients around voxel (ix, iy, iz) lie inside the grid: no mirroring needed.</summary>
+    private bool IsInterior(int ix, int iy, int iz) => _nx >= 4 && _ny >= 4 && _nz >= 4 &&
+        (uint)(ix - 1) <= (uint)(_nx - 4) && (uint)(iy - 1) <= (uint)(_ny - 4) && (uint)(iz - 1) <= (uint)(_nz - 4);
+
+    private long Index(int x, int y, int z) => x + (long)_nx * (y + (long)_ny * z);
+
+    /// <summary>
+    /// <see cref="Sample"/> away from the edges, where the four X taps of a row are consecutive: the rows are weighted
+    /// and summed four taps at a time (SIMD), then the X weights applied, without per-tap mirroring (an integer
+    /// division each). The sum runs in another order than <see cref="SampleMirrored"/>, so the two can differ in the
+    /// last bits.
+    /// </summary>
+    private double SampleInterior(double tx, double ty, double tz, long corner)
+    {
+        var (x0, x1, x2, x3) = Weights(tx);
+        var (y0, y1, y2, y3) = Weights(ty);
+        var (z0, z1, z2, z3) = Weights(tz);
+        long plane = (long)_nx * _ny;
+        ref float c = ref MemoryMarshal.GetArrayDataReference(_c);
+        var acc = z0 * PlaneRows(ref c, corner, y0, y1, y2, y3)
+            + z1 * PlaneRows(ref c, corner + plane, y0, y1, y2, y3)
+            + z2 * PlaneRows(ref c, corner + 2 * plane, y0, y1, y2, y3)
+            + z3 * PlaneRows(ref c, corner + 3 * plane, y0, y1, y2, y3);
+        return Vector256.Sum(acc * Vector256.Create(x0, x1, x2, x3));
+    }
+
+    /// <summary>The four taps of row <paramref name="at"/>, widened to double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Row(ref float c, long at)
+    {
+        var v = Vector128.LoadUnsafe(ref c, (nuint)at);
+        return Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v));
+    }
+
+    /// <summary>The four rows of one plane weighted by the Y weights: a vector over the four X taps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector256<double> PlaneRows(ref float c, long corner, double y0, double y1, double y2, double y3) =>
+        y0 * Row(ref c, corner) + y1 * Row(ref c, corner + _nx) + y2 * Row(ref c, corner + 2 * _nx) + y3 * Row(ref c, corner + 3 * _nx);
+
+    /// <summary><see cref="SampleWithGradient"/> away from the edges, four X taps at a time (see <see cref="SampleInterior"/>).</summary>
+    private double SampleInteriorWithGradient(double tx, double ty, double tz, long corner, out double gx, out double gy, out double gz)
+    {
+        var (wx0, wx1, wx2, wx3) = Weights(tx);
+        var (dx0, dx1, dx2, dx3) = Derivatives(tx);
+        var (wy0, wy1, wy2, wy3) = Weights(ty);
+        var (dy0, dy1, dy2, dy3) = Derivatives(ty);
+        var (wz0, wz1, wz2, wz3) = Weights(tz);
+        var (dz0, dz1, dz2, dz3) = Derivatives(tz);
+        ref float c = ref MemoryMarshal.GetArrayDataReference(_c);
+        long plane = (long)_nx * _ny;
+        // Per plane: rows weighted by the Y weights (value) and by their derivatives (Y gradient).
+        Vector256<double> v = default, y = default, z = default;
+        for (int k = 0; k < 4; k++)
+        {
+            long p = corner + k * plane;
+            var r0 = Row(ref c, p);
+            var r1 = Row(ref c, p + _nx);
+            var r2 = Row(ref c, p + 2 * _nx);
+            var r3 = Row(ref c, p + 3 * _nx);
+            var pv = wy0 * r0 + wy1 * r1 + wy2 * r2 + wy3 * r3;
+            var py = dy0 * r0 + dy1 * r1 + dy2 * r2 + dy3 * r3;
+            double wz = k switch { 0 => wz0, 1 => wz1, 2 => wz2, _ => wz3 };
+            double dz = k switch { 0 => dz0, 1 => dz1, 2 => dz2, _ => dz3 };
+            v += wz * pv;
+            y += wz * py;
+            z += dz * pv;
+        }
+        var wx = Vector256.Create(wx0, wx1, wx2, wx3);
+        gx = Vector256.Sum(v * Vector256.Create(dx0, dx1, dx2, dx3));
+        gy = Vector256.Sum(y * wx);
+        gz = Vector256.Sum(z * wx);
+        return Vector256.Sum(v * wx);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (double, double, double, double) Weights(double t)
+    {
+        double u = 1 - t;
+        return (u * u * u / 6, (4 - 6 * t * t + 3 * t * t * t) / 6, (4 - 6 * u * u + 3 * u * u * u) / 6, t * t * t / 6);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (double, double, double, double) Derivatives(double t)
+    {
+        double u = 1 - t;
+        return (-u * u / 2, (-4 * t + 3 * t * t) / 2, (4 * u - 3 * u * u) / 2, t * t / 2);
     }
 
     private static void WeightsAndDerivatives(double t, Span<double> w, Span<double> d)
