@@ -19,6 +19,13 @@ public interface IMergeJobGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("GetStatusAsync")]
     Task<JobStatus> GetStatusAsync();
 
+    /// <summary>
+    /// Progress once it differs from <paramref name="known"/> (another state, stage or count of items done), or after
+    /// <paramref name="maxWait"/>: a follower learns of each step, and of the end, as it happens instead of polling.
+    /// </summary>
+    [AlwaysInterleave, Alias("WaitForChangeAsync")]
+    Task<JobStatus> WaitForChangeAsync(JobStatus known, TimeSpan maxWait);
+
     /// <summary>Stops the job: running items are cancelled, no partial output is left under a final name.</summary>
     [AlwaysInterleave, Alias("CancelAsync")]
     Task<JobStatus> CancelAsync();

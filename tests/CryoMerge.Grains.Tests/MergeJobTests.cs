@@ -78,6 +78,34 @@ public sealed class MergeJobTests
     }
 
     [Fact]
+    public async Task AFollowerIsToldOfEveryStepAsItHappensAndOfTheEnd()
+    {
+        await using var fixture = await ClusterFixture.StartAsync(Slow);
+        using var dir = new TempDir();
+        var plan = MergeTestData.WritePlan(dir, "out");
+        var job = fixture.Client.GetGrain<IMergeJobGrain>("followed-run");
+        var status = await job.StartAsync(new MergeJobRequest(MergeTestData.Json(plan), "plan.yaml", false));
+        var seen = new List<JobStatus> { status };
+        var watch = Stopwatch.StartNew();
+        while (!status.IsFinished && watch.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            // A long wait: the answer must come with the change, not at the end of the wait.
+            status = await job.WaitForChangeAsync(status, TimeSpan.FromSeconds(10));
+            seen.Add(status);
+        }
+        Assert.Equal(JobState.Completed, status.State);
+        // Items take 150 ms each and a few run at once: a follower told only every 10 s would have seen a handful of states.
+        var micrographs = seen.Where(s => s.Stage == "rescale-micrographs").Select(s => s.ItemsDone).Distinct().ToList();
+        Assert.True(micrographs.Count >= 8, $"saw {micrographs.Count} counts of the 24 micrographs");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"followed for {watch.Elapsed}");
+
+        // Nothing changes any more: the call returns after its wait with the same status.
+        var again = await job.WaitForChangeAsync(status, TimeSpan.FromMilliseconds(200));
+        Assert.Equal(JobState.Completed, again.State);
+        Assert.Equal(status.ItemsDone, again.ItemsDone);
+    }
+
+    [Fact]
     public async Task CancellingAJobStopsItsWorkAndLeavesNoPartialFiles()
     {
         await using var fixture = await ClusterFixture.StartAsync(TimeSpan.FromMilliseconds(400));

@@ -98,7 +98,7 @@ internal static class MergeCommand
         return await FollowAsync(console, job, status, cancellationToken);
     }
 
-    /// <summary>Polls the job, drawing a progress bar per stage; Ctrl+C cancels the job and waits for it to stop.</summary>
+    /// <summary>Follows the job, drawing a progress bar per stage; Ctrl+C cancels the job and waits for it to stop.</summary>
     private static async Task<JobStatus> FollowAsync(CliConsole console, IMergeJobGrain job, JobStatus status, CancellationToken cancellationToken)
     {
         ProgressReporter? bar = null;
@@ -118,15 +118,16 @@ internal static class MergeCommand
                 if (bar is not null && status.Stage == stage && status.ItemsDone > bar.Done) bar.Advance(status.ItemsDone - bar.Done);
                 try
                 {
-                    await Task.Delay(100, cancellationToken);   // a status call is cheap; a shorter wait ends the run sooner
+                    // Answered as soon as the job moves on (an item done, a new stage, the end), so the run ends
+                    // when the job does; at most a second otherwise.
+                    status = await job.WaitForChangeAsync(status, TimeSpan.FromSeconds(1)).WaitAsync(cancellationToken);
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     console.Note("\ncancelling the job...");
                     status = await job.CancelAsync();
                     break;
                 }
-                status = await job.GetStatusAsync();
             }
             // The last stage's items are all done when the job completes (its counters are reset).
             if (bar is not null && status.State == JobState.Completed) bar.Advance(Math.Max(0, status.ItemsTotal - bar.Done));

@@ -37,6 +37,7 @@ public sealed partial class MergeJobGrain
                     {
                         S.DoneItems[item.Id] = response;
                         S.WorkBySilo[response.Silo] = S.WorkBySilo.GetValueOrDefault(response.Silo) + 1;
+                        Changed();
                         await CheckpointAsync(force: false);
                         continue;
                     }

@@ -21,6 +21,7 @@ public sealed partial class MergeJobGrain(
     private CancellationTokenSource? _cancellation;
     private Task? _loop;
     private DateTimeOffset _lastCheckpoint;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private MergeJobState S => store.State;
 
@@ -74,6 +75,25 @@ public sealed partial class MergeJobGrain(
 
     Task<JobStatus> IMergeJobGrain.GetStatusAsync() => Task.FromResult(Status());
 
+    async Task<JobStatus> IMergeJobGrain.WaitForChangeAsync(JobStatus known, TimeSpan maxWait)
+    {
+        var wait = TimeSpan.FromTicks(Math.Clamp(maxWait.Ticks, 0, TimeSpan.FromSeconds(10).Ticks));   // well inside the call timeout
+        var changed = _changed.Task;
+        if (!Differs(Status(), known)) await Task.WhenAny(changed, Task.Delay(wait));
+        return Status();
+    }
+
+    private static bool Differs(JobStatus a, JobStatus b) =>
+        a.State != b.State || a.StageIndex != b.StageIndex || a.Stage != b.Stage || a.ItemsDone != b.ItemsDone || a.ItemsTotal != b.ItemsTotal;
+
+    /// <summary>Wakes the followers waiting in <see cref="IMergeJobGrain.WaitForChangeAsync"/>.</summary>
+    private void Changed()
+    {
+        var previous = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        previous.TrySetResult();
+    }
+
     Task<JobStatus> IMergeJobGrain.CancelAsync()
     {
         if (S.State is JobState.Running or JobState.Pending)
@@ -82,6 +102,7 @@ public sealed partial class MergeJobGrain(
             S.State = JobState.Cancelled;
             S.Message = "cancelled";
             _cancellation?.Cancel();
+            Changed();
         }
         return Task.FromResult(Status());
     }
@@ -124,6 +145,7 @@ public sealed partial class MergeJobGrain(
                 var items = await Task.Run(() => stage.Plan(merge), cancellationToken);
                 S.StageName = stage.Name;
                 S.StageItemsTotal = items.Count;
+                Changed();
                 await CheckpointAsync(force: true);
                 var results = await FanOutAsync(stage.Name, items, cancellationToken);
                 await Task.Run(() => stage.Complete(merge, results), cancellationToken);
@@ -155,6 +177,7 @@ public sealed partial class MergeJobGrain(
             job?.SetStatus(ActivityStatusCode.Error, e.Message);
         }
         await CheckpointAsync(force: true);
+        Changed();
     }
 
     private async Task CheckpointAsync(bool force)
