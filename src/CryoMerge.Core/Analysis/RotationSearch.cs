@@ -25,6 +25,7 @@ internal sealed class RotationSearch
     private readonly double _movingRadius;
     private readonly double _maxShift;
     private readonly (float X, float Y, float Z, int Index, float R)[] _sphere;
+    private readonly (int Index, int I, int J, int K)[] _shifts;
 
     /// <param name="gridSize">Wanted grid side (16 gives about 6 voxels across the particle radius); larger when the maps' own pixels are coarser.</param>
     public RotationSearch(IFftBackend fft, MapVolume reference, Grid mask, Vector3d maskCentroid, double maskRadius,
@@ -91,7 +92,26 @@ internal sealed class RotationSearch
                     if (r > rMax) continue;
                     sphere.Add(((float)(dx * pixel), (float)(dy * pixel), (float)(dz * pixel), i + _n * (j + _n * k), (float)(r * pixel)));
                 }
-        _sphere = sphere.ToArray();
+        // Nearest first, so that a scale's sphere is a prefix of the list.
+        _sphere = sphere.OrderBy(p => p.Item5).ToArray();
+
+        // Translations that cannot wrap around, in grid order so that ties resolve as a full scan would.
+        double max2 = _maxShift * _maxShift;
+        var shifts = new List<(int, int, int, int)>();
+        for (int k = 0; k < _n; k++)
+        {
+            int tk = k <= _n / 2 ? k : k - _n;
+            for (int j = 0; j < _n; j++)
+            {
+                int tj = j <= _n / 2 ? j : j - _n;
+                for (int i = 0; i < _n; i++)
+                {
+                    int ti = i <= _n / 2 ? i : i - _n;
+                    if (ti * ti + tj * tj + tk * tk <= max2) shifts.Add((i + _n * (j + _n * k), ti, tj, tk));
+                }
+            }
+        }
+        _shifts = shifts.ToArray();
     }
 
     public int GridSize => _n;
@@ -119,25 +139,33 @@ internal sealed class RotationSearch
         var linT = pose0.Linear.Transpose();
         double s = pose0.Scale;
         double radius = _movingRadius * s, edge = 2 * _pixel;
+        // Grid point p (A from the centre) -> map 2's sample index: diag(1/voxel) L^T p / s + centre + centroid / voxel.
+        double ax = 1 / (s * _movingVoxel.X), ay = 1 / (s * _movingVoxel.Y), az = 1 / (s * _movingVoxel.Z);
+        double a00 = linT.M00 * ax, a01 = linT.M01 * ax, a02 = linT.M02 * ax;
+        double a10 = linT.M10 * ay, a11 = linT.M11 * ay, a12 = linT.M12 * ay;
+        double a20 = linT.M20 * az, a21 = linT.M21 * az, a22 = linT.M22 * az;
+        double ox = _movingCentreIndex.X + _movingCentroid.X / _movingVoxel.X;
+        double oy = _movingCentreIndex.Y + _movingCentroid.Y / _movingVoxel.Y;
+        double oz = _movingCentreIndex.Z + _movingCentroid.Z / _movingVoxel.Z;
         Array.Clear(b.Moving);
         double sw = 0, swg = 0;
+        int used = 0;
         foreach (var (x, y, z, index, r) in _sphere)
         {
-            if (r > radius + edge) continue;
+            if (r > radius + edge) break;
             double weight = r <= radius ? 1 : 0.5 + 0.5 * Math.Cos(Math.PI * (r - radius) / edge);
-            var v = linT.Apply(new Vector3d(x / s, y / s, z / s));
-            double g = Trilinear(_moving, _movingCentreIndex.X + (v.X + _movingCentroid.X) / _movingVoxel.X,
-                _movingCentreIndex.Y + (v.Y + _movingCentroid.Y) / _movingVoxel.Y, _movingCentreIndex.Z + (v.Z + _movingCentroid.Z) / _movingVoxel.Z);
+            double g = Trilinear(_moving, a00 * x + a01 * y + a02 * z + ox, a10 * x + a11 * y + a12 * z + oy, a20 * x + a21 * y + a22 * z + oz);
             b.Moving[index] = (float)(g * weight);
             b.Correlation[index] = (float)weight;
             sw += weight;
             swg += weight * g;
+            used++;
         }
         double mean = sw > 0 ? swg / sw : 0, norm = 0;
-        foreach (var (_, _, _, index, r) in _sphere)
+        float meanF = (float)mean;
+        foreach (var (_, _, _, index, _) in _sphere.AsSpan(0, used))
         {
-            if (r > radius + edge) continue;
-            float v = b.Moving[index] - (float)mean * b.Correlation[index];
+            float v = b.Moving[index] - meanF * b.Correlation[index];
             b.Moving[index] = v;
             norm += v * (double)v;
         }
@@ -149,21 +177,10 @@ internal sealed class RotationSearch
         // Best translation within the range that cannot wrap around.
         double best = double.NegativeInfinity;
         int bi = 0, bj = 0, bk = 0;
-        double max2 = _maxShift * _maxShift;
-        for (int k = 0; k < _n; k++)
+        foreach (var (index, ti, tj, tk) in _shifts)
         {
-            int tk = k <= _n / 2 ? k : k - _n;
-            for (int j = 0; j < _n; j++)
-            {
-                int tj = j <= _n / 2 ? j : j - _n;
-                for (int i = 0; i < _n; i++)
-                {
-                    int ti = i <= _n / 2 ? i : i - _n;
-                    if (ti * ti + tj * tj + tk * tk > max2) continue;
-                    float c = b.Correlation[i + _n * (j + _n * k)];
-                    if (c > best) { best = c; bi = ti; bj = tj; bk = tk; }
-                }
-            }
+            float c = b.Correlation[index];
+            if (c > best) { best = c; bi = ti; bj = tj; bk = tk; }
         }
         var tau = new Vector3d(bi + Parabolic(b.Correlation, bi, bj, bk, 0), bj + Parabolic(b.Correlation, bi, bj, bk, 1), bk + Parabolic(b.Correlation, bi, bj, bk, 2));
         double denominator = shape.Count * _fixedNorm * Math.Sqrt(norm);

@@ -57,11 +57,14 @@ public static class ScaleFitter
             ? "noise: too little solvent in a map to measure it; both maps are whitened by their whole amplitude"
             : "noise: measured in the solvent of both maps and removed from their amplitude profiles");
 
+        // The simulated noise of the replicates depends on nothing but the spectra: drawn while the search runs.
+        var noiseMaps = Task.Run(() => NoiseMaps(fft, options, spectra, refT.Shape, mapT.Shape));
+
         var warnings = new List<string>();
         double range = options.Range;
         for (int attempt = 0; ; attempt++)
         {
-            var run = new Run(fft, input, options, reference, map, refT, mapT, rawMapTask, mask, xm, rm, ym, r2, spectra, range, warnings, log);
+            var run = new Run(fft, input, options, reference, map, refT, mapT, rawMapTask, noiseMaps, mask, xm, rm, ym, r2, spectra, range, warnings, log);
             var result = run.Execute();
             if (result is not null) return result;
             // The best scale sat on the edge of the range.
@@ -79,9 +82,22 @@ public static class ScaleFitter
         }
     }
 
+    /// <summary>The simulated noise of each replicate pair, tapered like the maps; null when there are no replicates or no noise estimate.</summary>
+    private static (Grid Reference, Grid Map)[]? NoiseMaps(IFftBackend fft, ScaleFitOptions options, (SignalSpectrum Reference, SignalSpectrum Map) spectra, Shape3 refShape, Shape3 mapShape)
+    {
+        int pairs = options.NoiseReplicates;
+        if (pairs <= 0 || !spectra.Reference.HasNoiseEstimate || !spectra.Map.HasNoiseEstimate) return null;
+        var taper1 = TaperWindow(refShape);
+        var taper2 = TaperWindow(mapShape);
+        return Enumerable.Range(0, pairs)
+            .Select(i => (NoiseSimulation.Generate(fft, refShape, spectra.Reference, taper1, 7919 * (i + 1)),
+                NoiseSimulation.Generate(fft, mapShape, spectra.Map, taper2, 104729 * (i + 1))))
+            .ToArray();
+    }
+
     /// <summary>One attempt at a given scale range.</summary>
     private sealed class Run(IFftBackend fft, ScaleFitInput input, ScaleFitOptions options, MapVolume reference, MapVolume map,
-        MapVolume refT, MapVolume mapT, Task<MovingMap> rawMapTask, Grid mask, Vector3d xm, double rm, Vector3d ym, double r2,
+        MapVolume refT, MapVolume mapT, Task<MovingMap> rawMapTask, Task<(Grid Reference, Grid Map)[]?> noiseMaps, Grid mask, Vector3d xm, double rm, Vector3d ym, double r2,
         (SignalSpectrum Reference, SignalSpectrum Map) spectra, double range,
         List<string> warnings, Action<string> log)
     {
@@ -246,21 +262,8 @@ public static class ScaleFitter
         /// The objectives of simulated noise alone, one per pair of <see cref="NoiseReplicates"/>, at the level of the
         /// fit; null when there are none or no noise estimate to simulate from.
         /// </summary>
-        private ScaleObjective[]? NoiseObjectives(ScaleLevel level)
-        {
-            int pairs = options.NoiseReplicates;
-            if (pairs <= 0 || !spectra.Reference.HasNoiseEstimate || !spectra.Map.HasNoiseEstimate) return null;
-            var taper1 = TaperWindow(refT.Shape);
-            var taper2 = TaperWindow(mapT.Shape);
-            var noises = new ScaleObjective[pairs];
-            for (int i = 0; i < pairs; i++)
-            {
-                var n1 = NoiseSimulation.Generate(fft, refT.Shape, spectra.Reference, taper1, 7919 * (i + 1));
-                var n2 = NoiseSimulation.Generate(fft, mapT.Shape, spectra.Map, taper2, 104729 * (i + 1));
-                noises[i] = level.Build(fft, refT with { Grid = n1 }, mask, mapT with { Grid = n2 });
-            }
-            return noises;
-        }
+        private ScaleObjective[]? NoiseObjectives(ScaleLevel level) =>
+            noiseMaps.GetAwaiter().GetResult()?.Select(n => level.Build(fft, refT with { Grid = n.Reference }, mask, mapT with { Grid = n.Map })).ToArray();
 
         /// <summary>
         /// SIMEX with antithetic pairs: refits with as much simulated noise again in both maps, once added and once
@@ -279,8 +282,9 @@ public static class ScaleFitter
             for (int i = 0; i < pairs; i++)
             {
                 // The objective is linear in the maps: the noise alone, added to and subtracted from the fit's.
-                double plus = objective.Plus(noises[i], 1, noisier).Refine(pose, 10).Pose.LogScale - pose.LogScale;
-                double minus = objective.Plus(noises[i], -1, noisier).Refine(pose, 10).Pose.LogScale - pose.LogScale;
+                // Only the scale matters here, to a hundredth of the smallest error bar the fit reports.
+                double plus = objective.Plus(noises[i], 1, noisier).Refine(pose, 10, logScaleTolerance: 1e-7).Pose.LogScale - pose.LogScale;
+                double minus = objective.Plus(noises[i], -1, noisier).Refine(pose, 10, logScaleTolerance: 1e-7).Pose.LogScale - pose.LogScale;
                 bias[i] = (plus + minus) / 2;
                 response[i] = (plus - minus) / 2;
             }

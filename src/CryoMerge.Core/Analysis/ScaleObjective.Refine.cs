@@ -13,7 +13,8 @@ internal sealed partial class ScaleObjective
     /// amplitude, offset) with Marquardt's diagonal damping; a step is kept only when the correlation does not drop.
     /// </summary>
     /// <param name="fixScale">Keep the scale (for candidate evaluations at a given pixel size).</param>
-    public Refinement Refine(ScalePose start, int maxIterations = 20, bool fixScale = false)
+    /// <param name="logScaleTolerance">Stop once a kept step moves the log-scale by less than this (when only the scale is wanted).</param>
+    public Refinement Refine(ScalePose start, int maxIterations = 20, bool fixScale = false, double logScaleTolerance = 0)
     {
         var pose = fixScale ? start : Clamp(start);
         var sums = Pass(pose, gradient: true, perBlock: null);
@@ -32,9 +33,10 @@ internal sealed partial class ScaleObjective
             {
                 bool small = Math.Abs(trial.LogScale - pose.LogScale) < 1e-8 && Norm(w) < 1e-7 && Norm(dt) < 1e-5;
                 bool flat = trialScore.Correlation - score.Correlation < 1e-11;
+                bool scaleSettled = Math.Abs(trial.LogScale - pose.LogScale) < logScaleTolerance;
                 (pose, sums, score) = (trial, trialSums, trialScore);
                 lambda = Math.Max(lambda / 4, 1e-7);
-                if (small || (flat && iterations > 2)) { iterations++; break; }
+                if (small || (flat && iterations > 2) || scaleSettled) { iterations++; break; }
             }
             else
             {
@@ -109,7 +111,7 @@ internal sealed partial class ScaleObjective
     /// Covariance of the pose parameters at (a refined) <paramref name="pose"/> by the cluster-robust sandwich
     /// H^-1 (sum over blocks of g_b g_b^T) H^-1, where g_b is the gradient contribution of one block of points. Blocks
     /// larger than the residual's correlation length make this honest for spatially correlated noise and for any
-    /// misfit that behaves like noise; no noise level has to be assumed. H is the true Hessian (central differences of
+    /// misfit that behaves like noise; no noise level has to be assumed. H is the true Hessian (forward differences of
     /// the analytic gradient), not the Gauss-Newton J^T J: map 2's own noise enters both the residual and its
     /// gradients, and J^T J counts the noise gradients as curvature, which would make the error too small.
     /// </summary>
@@ -121,7 +123,7 @@ internal sealed partial class ScaleObjective
         var total = Pass(pose, gradient: true, perBlock: blocks);
         var score = total.Score(_noise);
         double alpha = score.Amplitude, beta = score.Offset;
-        var (gn, _) = NormalEquations(total, alpha, beta);
+        var (gn, g0) = NormalEquations(total, alpha, beta);
         var free = FreeParameters(fixScale);
         int nf = free.Length;
 
@@ -158,9 +160,10 @@ internal sealed partial class ScaleObjective
                 for (int r = 0; r < nf; r++) h[r, c] = (plus[free[r]] - minus[free[r]]) / (2 * step);
                 continue;
             }
+            // Forward differences from the gradient at the pose: one pass per parameter instead of two. Over a step
+            // of one standard deviation the gradient is linear to far better than the error bar needs.
             var gp = GradientAt(Perturb(pose, p, step), alpha, beta);
-            var gm = GradientAt(Perturb(pose, p, -step), alpha, beta);
-            for (int r = 0; r < nf; r++) h[r, c] = (gp[free[r]] - gm[free[r]]) / (2 * step);
+            for (int r = 0; r < nf; r++) h[r, c] = (gp[free[r]] - g0[free[r]]) / step;
         }
         h = (h + h.Transpose()) / 2;
         Matrix<double> inv;
