@@ -85,11 +85,36 @@ public static class AutoMask
         float max = float.NegativeInfinity;
         for (int i = 0, j = 0; i < data.Length; i += stride, j++) sample[j] = data[i];
         foreach (float v in data) max = Math.Max(max, v);
-        Array.Sort(sample);
-        double median = sample[sample.Length / 2];
+        double median = Select(sample, sample.Length / 2);
         for (int i = 0; i < sample.Length; i++) sample[i] = (float)Math.Abs(sample[i] - median);
-        Array.Sort(sample);
-        return (median, 1.4826 * sample[sample.Length / 2], max);
+        return (median, 1.4826 * Select(sample, sample.Length / 2), max);
+    }
+
+    /// <summary>
+    /// The k-th smallest value (what a sort would put at index k) by Hoare's selection: linear time, where sorting the
+    /// 200 000 samples twice took a tenth of a small map's preparation. Reorders <paramref name="values"/>.
+    /// </summary>
+    internal static float Select(float[] values, int k)
+    {
+        int lo = 0, hi = values.Length - 1;
+        while (lo < hi)
+        {
+            // Median of three as pivot: sorted or constant data stay linear.
+            int mid = lo + (hi - lo) / 2;
+            float a = values[lo], b = values[mid], c = values[hi];
+            float pivot = Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (values[i] < pivot) i++;
+                while (values[j] > pivot) j--;
+                if (i <= j) { (values[i], values[j]) = (values[j], values[i]); i++; j--; }
+            }
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else return values[k];
+        }
+        return values[k];
     }
 
     /// <summary>Convolution with a solid ball of <paramref name="radius"/> voxels, normalised to the ball's volume (periodic).</summary>
