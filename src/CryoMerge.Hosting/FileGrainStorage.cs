@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using CryoMerge.Core;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -15,12 +16,16 @@ namespace CryoMerge.Hosting;
 /// </summary>
 public sealed class FileGrainStorage(string root) : IGrainStorage
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(JobStoreJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+    };
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
 
     public string Root { get; } = Path.GetFullPath(root);
 
-    private sealed record Envelope(string ETag, string GrainId, DateTimeOffset WrittenUtc, JsonElement State);
+    internal sealed record Envelope(string ETag, string GrainId, DateTimeOffset WrittenUtc, JsonElement State);
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);

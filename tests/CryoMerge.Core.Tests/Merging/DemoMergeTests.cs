@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Formats;
 using CryoMerge.Core.Imaging;
@@ -67,5 +69,11 @@ public sealed class DemoMergeTests
         Assert.InRange(profile.MaxBy(p => p.Correlation)!.PixelSize * factor, ds2.PixelSizeLow!.Value, ds2.PixelSizeHigh!.Value);
         Assert.Contains(state.SummaryFiles, f => Path.GetFileName(f) == "DS2-pixel-size-score.csv");
         Assert.DoesNotContain(state.SummaryFiles, f => f.EndsWith(".png", StringComparison.Ordinal));
+
+        // The generated serialiser writes the state exactly as reflection does, and reads back what it wrote.
+        var reflection = new JsonSerializerOptions(WorkJson.Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        string json = state.ToJson();
+        Assert.Equal(JsonSerializer.Serialize(state, reflection), json);
+        Assert.Equal(json, MergeState.FromJson(json).ToJson());
     }
 }

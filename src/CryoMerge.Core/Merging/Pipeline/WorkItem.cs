@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CryoMerge.Core.Merging.Pipeline;
 
@@ -43,5 +44,6 @@ public static class WorkJson
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = false,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(WorkJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 }

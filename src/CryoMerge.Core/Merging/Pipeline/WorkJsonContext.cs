@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+using CryoMerge.Core.Extraction;
+using CryoMerge.Core.Merging.Stages;
+
+namespace CryoMerge.Core.Merging.Pipeline;
+
+/// <summary>
+/// Serialisation code for the plan, the merge state and the work items' parameters and results, generated at build
+/// time. Without it, System.Text.Json emits and compiles an accessor per property on first use: about 400 methods and
+/// a tenth of a second of a merge's start, on the path before the first item runs. Types not listed here still work,
+/// through reflection (<see cref="WorkJson.Options"/> falls back to it). The settings match <see cref="WorkJson.Options"/>.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(MergePlan))]
+[JsonSerializable(typeof(MergeState))]
+[JsonSerializable(typeof(PrepareStage.Parameters), TypeInfoPropertyName = "PrepareStageParameters")]
+[JsonSerializable(typeof(PrepareStage.Result), TypeInfoPropertyName = "PrepareStageResult")]
+[JsonSerializable(typeof(PixelSizeStage.Parameters), TypeInfoPropertyName = "PixelSizeStageParameters")]
+[JsonSerializable(typeof(PixelSizeStage.Result), TypeInfoPropertyName = "PixelSizeStageResult")]
+[JsonSerializable(typeof(PixelSizeProfileStage.Parameters), TypeInfoPropertyName = "PixelSizeProfileStageParameters")]
+[JsonSerializable(typeof(PixelSizeProfileStage.Result), TypeInfoPropertyName = "PixelSizeProfileStageResult")]
+[JsonSerializable(typeof(CtfStage.Parameters), TypeInfoPropertyName = "CtfStageParameters")]
+[JsonSerializable(typeof(CtfStage.Result), TypeInfoPropertyName = "CtfStageResult")]
+[JsonSerializable(typeof(GatherParticlesStage.Result), TypeInfoPropertyName = "GatherParticlesStageResult")]
+[JsonSerializable(typeof(ExtractionWorkHandlers.ExtractParameters))]
+[JsonSerializable(typeof(MicrographExtractionResult))]
+[JsonSerializable(typeof(ReExtractionJob))]
+[JsonSerializable(typeof(StackWindowItem))]
+[JsonSerializable(typeof(RescaleMicrographsStage.Parameters), TypeInfoPropertyName = "RescaleMicrographsStageParameters")]
+[JsonSerializable(typeof(RescaleMicrographsStage.Result), TypeInfoPropertyName = "RescaleMicrographsStageResult")]
+[JsonSerializable(typeof(RelabelStage.Parameters), TypeInfoPropertyName = "RelabelStageParameters")]
+[JsonSerializable(typeof(RelabelStage.Result), TypeInfoPropertyName = "RelabelStageResult")]
+[JsonSerializable(typeof(JoinStage.Parameters), TypeInfoPropertyName = "JoinStageParameters")]
+[JsonSerializable(typeof(JoinStage.Result), TypeInfoPropertyName = "JoinStageResult")]
+[JsonSerializable(typeof(SummaryStage.Parameters), TypeInfoPropertyName = "SummaryStageParameters")]
+[JsonSerializable(typeof(SummaryStage.Result), TypeInfoPropertyName = "SummaryStageResult")]
+internal sealed partial class WorkJsonContext : JsonSerializerContext;
