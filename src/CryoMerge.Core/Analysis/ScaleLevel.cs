@@ -42,10 +42,11 @@ public sealed record ScaleLevel(double EvaluationSpacing, double MapSpacing, dou
             double margin = Math.Max(2, Filters.Resolution / 2 / map.PixelSize);
             interior = x => MovingMap.Interior(pose.ReferenceToMap(x), map.Shape, map.PixelSize, taper, margin);
         }
+        // The two sides are independent, and each has single-threaded stretches: built side by side.
+        var moving = Task.Run(() => MovingMap.Create(fft, map, MapFilterScale, Filters.Map.AsFunction(), MapSpacing));
         var points = EvaluationPoints.Create(fft, reference, mask, Filters.Reference.AsFunction(), EvaluationSpacing, BlockLength, interior);
         if (points.Count == 0) throw new CryoMergeInputException(reference.Name, "the mask leaves no voxel to compare");
-        var moving = MovingMap.Create(fft, map, MapFilterScale, Filters.Map.AsFunction(), MapSpacing);
-        return new ScaleObjective(points, moving, MinLogScale, MaxLogScale, MapNoiseVariance);
+        return new ScaleObjective(points, moving.GetAwaiter().GetResult(), MinLogScale, MaxLogScale, MapNoiseVariance);
     }
 }
 
