@@ -15,7 +15,7 @@ public sealed partial class MergeJobGrain
     /// </summary>
     private async Task<IReadOnlyList<WorkResult>> FanOutAsync(string stage, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
     {
-        int silos = await CountActiveSilosAsync();
+        int silos = CountActiveSilos();
         int maxInFlight = Math.Max(1, silos * options.Value.InFlightPerSilo);
         int threads = items.Count == 1 ? 0 : 1;   // a stage's single item may use every core of its node
         var pending = new Queue<(WorkItem Item, int Attempt)>(items.Where(i => !S.DoneItems.ContainsKey(i.Id)).Select(i => (i, 0)));
@@ -77,18 +77,9 @@ public sealed partial class MergeJobGrain
         return WorkGrains.For(GrainFactory, item.Kind, key).RunAsync(request, cancellationToken);
     }
 
-    private async Task<int> CountActiveSilosAsync()
-    {
-        try
-        {
-            var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-            return Math.Max(1, hosts.Count);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return 1;
-        }
-    }
+    /// <summary>Active silos as this silo's membership view has them: local, no call to the management grain.</summary>
+    private int CountActiveSilos() =>
+        Math.Max(1, membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
 
     private static WorkResult ToResult(WorkItemResponse r) =>
         new(r.ItemId, r.Kind, r.Result, r.Particles, r.BytesRead, r.Outputs.Select(o => o.Path).ToList());

@@ -16,6 +16,7 @@ public sealed partial class MergeJobGrain(
     [PersistentState(StorageNames.JobState, StorageNames.JobStore)] IPersistentState<MergeJobState> store,
     IOptions<WorkerOptions> options,
     ILocalSiloDetails silo,
+    IClusterMembershipService membership,
     ILogger<MergeJobGrain> logger) : Grain, IMergeJobGrain
 {
     private CancellationTokenSource? _cancellation;
