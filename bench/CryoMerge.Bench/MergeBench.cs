@@ -29,7 +29,7 @@ internal static class MergeBench
 
     public static void Run(IReadOnlyList<Size> sizes, string workDirectory, TextWriter report)
     {
-        string cryomerge = Published.Cryomerge(workDirectory), local = Published.Bench(workDirectory);
+        string cryomerge = Published.Cryomerge(workDirectory), local = Published.Bench(workDirectory), warm = Published.Warm(workDirectory);
         report.WriteLine("## merge: method 2, demo data (DS2's pixel size fitted from the maps), Core against Orleans");
         report.WriteLine();
         report.WriteLine("| data | run | wall (s) | overhead (s) | relative to Core |");
@@ -62,13 +62,31 @@ internal static class MergeBench
             Row(report, data, "Core, no Orleans (LocalMergeRunner)", core, core);
             Row(report, data, "cryomerge merge, embedded silo", embedded, core);
             Settle(dir);
+            var (siloStart, warmCore, warmSilo) = Warm(warm, corePlan, embeddedPlan, Path.Combine(dir, "state-warm"));
+            Row(report, data, "per job in a running process: Core", warmCore, warmCore);
+            Row(report, data, string.Create(CultureInfo.InvariantCulture, $"per job in a running process: silo already started (its start took {siloStart:F2} s)"), warmSilo, warmCore);
+            Settle(dir);
             double two = TwoSilos(cryomerge, twoPlan, dir);
             Row(report, data, "cryomerge merge --cluster, two serve silos (redis membership)", two, core);
             Settle(dir);
             report.Flush();
         }
         report.WriteLine();
-        report.WriteLine($"Every run is a fresh process: .NET start-up for all, and for the embedded silo its start and stop (about 0.5 s of the overhead). Core and the embedded silo: best of two runs each, alternately. The two silos were started beforehand, as a running cluster would be; they share this machine's {Environment.ProcessorCount} cores, so they show the cost of distribution, not a speed-up; on a cluster each silo brings its own cores.");
+        report.WriteLine($"The first three rows of a size are each a fresh process: .NET start-up for all, and for the embedded silo its start, its first calls and its stop (about 0.5 s of the overhead). Core and the embedded silo: best of two runs each, alternately. The per-job rows run in one process that has started its silo and merged once to warm up; then Core and the silo merge alternately, {WarmRepeats} times each, best of each: what every further job on a running silo (serve, a facility's cluster) pays over Core. The two silos were started beforehand, as a running cluster would be; they share this machine's {Environment.ProcessorCount} cores, so they show the cost of distribution, not a speed-up; on a cluster each silo brings its own cores.");
+    }
+
+    private const int WarmRepeats = 3;
+
+    /// <summary>The warm child: its silo's start time and the best per-job times of Core and of the running silo.</summary>
+    private static (double SiloStart, double Core, double Silo) Warm(string warm, string corePlan, string siloPlan, string stateDirectory)
+    {
+        var output = Measure.External(warm, [corePlan, siloPlan, stateDirectory, WarmRepeats.ToString(CultureInfo.InvariantCulture)], repeats: 1).Output;
+        var times = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' '))
+            .Where(p => p.Length == 2)
+            .GroupBy(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture))
+            .ToDictionary(g => g.Key, g => g.Min());
+        return (times["silo-start"], times["core"], times["silo"]);
     }
 
     /// <summary>Deletes the outputs of earlier runs (their unwritten pages with them) and flushes the rest to disk.</summary>

@@ -7,7 +7,7 @@ namespace CryoMerge.Bench;
 /// </summary>
 internal static class Published
 {
-    private static string? _cryomerge, _bench;
+    private static string? _cryomerge, _bench, _warm;
 
     /// <summary>The cryomerge executable.</summary>
     public static string Cryomerge(string workDirectory)
@@ -28,6 +28,17 @@ internal static class Published
         Measure.External("dotnet", ["publish", project, "-c", "Release", "-o", output, "--artifacts-path", Path.Combine(workDirectory, "published", "bench-build"),
             "--runtime", RuntimeIdentifier(), "--self-contained", "true", "-p:PublishReadyToRun=true", "-p:PublishReadyToRunComposite=true", "-p:TieredCompilation=false", "-nologo", "-v", "q"], repeats: 1);
         return _bench = Path.Combine(output, "CryoMerge.Bench");
+    }
+
+    /// <summary>The warm-merge child (a silo and Core in one process), published like the bench.</summary>
+    public static string Warm(string workDirectory)
+    {
+        if (_warm is not null) return _warm;
+        string output = Path.Combine(workDirectory, "published", "warm");
+        string project = Path.Combine(RescaleBench.RepositoryRoot(), "bench", "CryoMerge.Bench.Warm", "CryoMerge.Bench.Warm.csproj");
+        Measure.External("dotnet", ["publish", project, "-c", "Release", "-o", output, "--artifacts-path", Path.Combine(workDirectory, "published", "warm-build"),
+            "--runtime", RuntimeIdentifier(), "--self-contained", "true", "-p:PublishReadyToRun=true", "-p:PublishReadyToRunComposite=true", "-p:TieredCompilation=false", "-nologo", "-v", "q"], repeats: 1);
+        return _warm = Path.Combine(output, "CryoMerge.Bench.Warm");
     }
 
     private static string RuntimeIdentifier() => System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
