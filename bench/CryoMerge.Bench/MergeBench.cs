@@ -72,7 +72,7 @@ internal static class MergeBench
             report.Flush();
         }
         report.WriteLine();
-        report.WriteLine($"The first three rows of a size are each a fresh process: .NET start-up for all, and for the embedded silo its start, its first calls and its stop (about 0.5 s of the overhead). Core and the embedded silo: best of two runs each, alternately. The per-job rows run in one process that has started its silo and merged once to warm up; then Core and the silo merge alternately, {WarmRepeats} times each, best of each: what every further job on a running silo (serve, a facility's cluster) pays over Core. The two silos were started beforehand, as a running cluster would be; they share this machine's {Environment.ProcessorCount} cores, so they show the cost of distribution, not a speed-up; on a cluster each silo brings its own cores.");
+        report.WriteLine($"The Core, cryomerge merge and --cluster rows are each a fresh process: .NET start-up for all, and for the embedded silo its start, its first calls and its stop (about 0.5 s of the overhead). Core and the embedded silo: best of two runs each, alternately. The per-job rows run in one process that has started its silo and merged once to warm up; then Core and the silo merge alternately, {WarmRepeats} times each, best of each: what every further job on a running silo (serve, a facility's cluster) pays over Core. The two silos were started beforehand, as a running cluster would be; they share this machine's {Environment.ProcessorCount} cores, so they show the cost of distribution, not a speed-up; on a cluster each silo brings its own cores.");
     }
 
     private const int WarmRepeats = 3;
