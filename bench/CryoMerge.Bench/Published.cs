@@ -19,26 +19,20 @@ internal static class Published
     }
 
     /// <summary>This bench's executable.</summary>
-    public static string Bench(string workDirectory)
-    {
-        if (_bench is not null) return _bench;
-        string output = Path.Combine(workDirectory, "published", "bench");
-        string project = Path.Combine(RescaleBench.RepositoryRoot(), "bench", "CryoMerge.Bench", "CryoMerge.Bench.csproj");
-        // Its own intermediate folder: the repository's bin/ and obj/ (this running bench) stay as they are.
-        Measure.External("dotnet", ["publish", project, "-c", "Release", "-o", output, "--artifacts-path", Path.Combine(workDirectory, "published", "bench-build"),
-            "--runtime", RuntimeIdentifier(), "--self-contained", "true", "-p:PublishReadyToRun=true", "-p:PublishReadyToRunComposite=true", "-p:TieredCompilation=false", "-nologo", "-v", "q"], repeats: 1);
-        return _bench = Path.Combine(output, "CryoMerge.Bench");
-    }
+    public static string Bench(string workDirectory) => _bench ??= PublishBenchProject(workDirectory, "CryoMerge.Bench", "bench");
 
     /// <summary>The warm-merge child (a silo and Core in one process), published like the bench.</summary>
-    public static string Warm(string workDirectory)
+    public static string Warm(string workDirectory) => _warm ??= PublishBenchProject(workDirectory, "CryoMerge.Bench.Warm", "warm");
+
+    /// <summary>Publishes bench/NAME as the image's cryomerge is built; returns its executable.</summary>
+    private static string PublishBenchProject(string workDirectory, string name, string folder)
     {
-        if (_warm is not null) return _warm;
-        string output = Path.Combine(workDirectory, "published", "warm");
-        string project = Path.Combine(RescaleBench.RepositoryRoot(), "bench", "CryoMerge.Bench.Warm", "CryoMerge.Bench.Warm.csproj");
-        Measure.External("dotnet", ["publish", project, "-c", "Release", "-o", output, "--artifacts-path", Path.Combine(workDirectory, "published", "warm-build"),
+        string output = Path.Combine(workDirectory, "published", folder);
+        string project = Path.Combine(RescaleBench.RepositoryRoot(), "bench", name, $"{name}.csproj");
+        // Its own intermediate folder: the repository's bin/ and obj/ (this running bench) stay as they are.
+        Measure.External("dotnet", ["publish", project, "-c", "Release", "-o", output, "--artifacts-path", Path.Combine(workDirectory, "published", $"{folder}-build"),
             "--runtime", RuntimeIdentifier(), "--self-contained", "true", "-p:PublishReadyToRun=true", "-p:PublishReadyToRunComposite=true", "-p:TieredCompilation=false", "-nologo", "-v", "q"], repeats: 1);
-        return _warm = Path.Combine(output, "CryoMerge.Bench.Warm");
+        return Path.Combine(output, name);
     }
 
     private static string RuntimeIdentifier() => System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
