@@ -68,7 +68,7 @@ internal sealed class ClusterFixture : IAsyncDisposable
     /// <summary>A handler that waits before doing the real work, so jobs last long enough to be interrupted.</summary>
     private sealed class DelayedHandler(IWorkHandler inner, TimeSpan delay) : IWorkHandler
     {
-        public string Kind => inner.Kind;
+        public string Name => inner.Name;
 
         public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
         {

@@ -16,7 +16,7 @@ public static class MergeReport
                 ? string.Create(c, $"pixel {p:0.####} A") + (d.PixelSizeLow is double lo && d.PixelSizeHigh is double hi ? string.Create(c, $" ({lo:0.####} - {hi:0.####})") : "")
                 : "pixel unknown";
             string nominal = d.NominalPixelSize > 0 ? string.Create(c, $", nominal {d.NominalPixelSize:0.####} A") : "";
-            string values = string.Join(", ", d.Values.OrderBy(v => v.Key).Select(v => string.Create(c, $"{v.Key} {v.Value:0.######}")));
+            string values = string.Join(", ", d.Values.Describe());
             yield return $"  {role} {d.Name}: {pixel}{nominal}{(d.ParticleCount > 0 ? $", {d.ParticleCount} particles" : "")}{(values.Length > 0 ? $"; {values}" : "")}";
         }
         if (state.MergedParticles is not null) yield return $"  merged: {state.MergedParticleCount} particles in {state.MergedParticles}";

@@ -1,31 +1,33 @@
-using CryoMerge.Core.Extraction;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Core.Merging.Stages;
 
 namespace CryoMerge.Core.Merging;
 
-/// <summary>The stages of a merge for each method, and the handlers of their work items.</summary>
+/// <summary>
+/// The stages of a merge for each method: the one list to edit when adding a stage (see <see cref="IMergeStage"/>).
+/// Every kind of work item follows from it.
+/// </summary>
 public static class MergeStages
 {
     /// <summary>The stages, in order, that a plan runs through. Stages with nothing to do plan no items.</summary>
-    public static IReadOnlyList<IMergeStage> For(MergePlan plan) => plan.Method switch
+    public static IReadOnlyList<IMergeStage> For(MergePlan plan) => For(plan.Method);
+
+    /// <inheritdoc cref="For(MergePlan)"/>
+    public static IReadOnlyList<IMergeStage> For(MergeMethod method) => method switch
     {
-        MergeMethod.Relabel => [new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(), new RelabelStage(), new JoinStage(), new SummaryStage()],
-        MergeMethod.RescaleMicrographs => [new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(), new CtfStage(), new RescaleMicrographsStage(), new SummaryStage()],
-        _ => [new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(), new CtfStage(), new ExtractStage(), new GatherParticlesStage(), new JoinStage(), new SummaryStage()],
+        MergeMethod.Relabel =>
+            [new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(), new RelabelStage(), new JoinStage(), new SummaryStage()],
+        MergeMethod.RescaleMicrographs =>
+            [new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(), new CtfStage(), new RescaleMicrographsStage(), new SummaryStage()],
+        _ =>
+            [new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(), new CtfStage(), new ExtractStage(), new GatherParticlesStage(),
+             new JoinStage(), new SummaryStage()],
     };
 
-    public static IEnumerable<IWorkHandler> Handlers() =>
-    [
-        new PrepareStage.Handler(),
-        new PixelSizeStage.Handler(),
-        new PixelSizeProfileStage.Handler(),
-        new CtfStage.Handler(),
-        new RelabelStage.Handler(),
-        new RescaleMicrographsStage.Handler(),
-        new GatherParticlesStage.Handler(),
-        .. ExtractionWorkHandlers.All(),
-        new JoinStage.Handler(),
-        new SummaryStage.Handler(),
-    ];
+    /// <summary>
+    /// Every kind of work item: those of every method's stages, and <see cref="WindowStacks.Work"/>, which no stage plans
+    /// yet but a node can run.
+    /// </summary>
+    public static IReadOnlyList<WorkKind> Kinds { get; } =
+        [.. Enum.GetValues<MergeMethod>().SelectMany(For).SelectMany(s => s.Kinds).Append(WindowStacks.Work).Distinct()];
 }

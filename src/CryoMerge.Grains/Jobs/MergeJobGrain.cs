@@ -148,7 +148,7 @@ public sealed partial class MergeJobGrain(
                 S.StageItemsTotal = items.Count;
                 Changed();
                 await CheckpointAsync(force: true);
-                var results = await FanOutAsync(stage.Name, items, cancellationToken);
+                var results = await FanOutAsync(stage, items, cancellationToken);
                 await Task.Run(() => stage.Complete(merge, results), cancellationToken);
                 S.MergeStateJson = merge.ToJson();
                 S.StageIndex = i + 1;

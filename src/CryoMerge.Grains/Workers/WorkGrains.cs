@@ -1,22 +1,23 @@
-using CryoMerge.Core.Extraction;
-using CryoMerge.Core.Merging.Stages;
+using CryoMerge.Core.Merging.Pipeline;
 
 namespace CryoMerge.Grains.Workers;
 
-/// <summary>Which worker grain runs which kind of work item.</summary>
+/// <summary>Which worker grain runs a work item: the one for its kind's <see cref="WorkPlacement"/>.</summary>
 public static class WorkGrains
 {
-    private static readonly Dictionary<string, Func<IGrainFactory, string, IWorkItemGrain>> ByKind = new(StringComparer.Ordinal)
+    /// <summary>The grain interface of a placement.</summary>
+    // Every named placement is handled and none is defaulted, so a placement added to Core without a grain here does
+    // not build (CS8509); CS8524 is about unnamed values, which only a cast could make.
+#pragma warning disable CS8524
+    public static Type InterfaceFor(WorkPlacement placement) => placement switch
     {
-        [RescaleMicrographsStage.Kind] = (f, key) => f.GetGrain<IMicrographGrain>(key),
-        [ExtractionWorkHandlers.ExtractKind] = (f, key) => f.GetGrain<IMicrographGrain>(key),
-        [ExtractionWorkHandlers.WindowKind] = (f, key) => f.GetGrain<IParticleShardGrain>(key),
-        [PixelSizeProfileStage.Kind] = (f, key) => f.GetGrain<IScaleCandidateGrain>(key),
+        WorkPlacement.DataSet => typeof(IDataSetGrain),
+        WorkPlacement.Micrograph => typeof(IMicrographGrain),
+        WorkPlacement.ParticleShard => typeof(IParticleShardGrain),
+        WorkPlacement.ScaleCandidate => typeof(IScaleCandidateGrain),
     };
+#pragma warning restore CS8524
 
-    /// <summary>Per-micrograph kinds go to <see cref="IMicrographGrain"/>, shards to <see cref="IParticleShardGrain"/>,
-    /// candidates to <see cref="IScaleCandidateGrain"/>; data-set steps to <see cref="IDataSetGrain"/>.</summary>
-    public static IWorkItemGrain For(IGrainFactory factory, string kind, string key) =>
-        ByKind.TryGetValue(kind, out var make) ? make(factory, key) : factory.GetGrain<IDataSetGrain>(key);
-
+    public static IWorkItemGrain For(IGrainFactory factory, WorkPlacement placement, string key) =>
+        (IWorkItemGrain)factory.GetGrain(InterfaceFor(placement), key);
 }

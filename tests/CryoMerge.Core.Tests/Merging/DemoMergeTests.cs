@@ -44,7 +44,7 @@ public sealed class DemoMergeTests
             Assert.Equal(settings.Box, optics.GetInt(i, "rlnImageSize"));
             // The join keeps the plan's order of data sets, one optics group each here.
             string group = plan.DataSets[i].Name;
-            double reached = state.DataSets[group].Values["imagePixelReached"];
+            double reached = state.DataSets[group].Values.ImagePixelReached!.Value;
             double written = optics.GetDouble(i, "rlnImagePixelSize");
             Assert.True(Math.Abs(written / reached - 1) < 1e-5, $"group {group}: image pixel {written}, reported {reached}");
             Assert.True(Math.Abs(written / settings.ReferencePixelSize - 1) < 5e-4, $"group {group}: image pixel {written}");

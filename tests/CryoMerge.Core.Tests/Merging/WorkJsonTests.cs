@@ -1,7 +1,6 @@
-using CryoMerge.Core.Extraction;
+using System.Text.Json;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
-using CryoMerge.Core.Merging.Stages;
 
 namespace CryoMerge.Core.Tests.Merging;
 
@@ -10,19 +9,24 @@ public sealed class WorkJsonTests
     [Theory]
     [InlineData(typeof(MergePlan))]
     [InlineData(typeof(MergeState))]
-    [InlineData(typeof(PixelSizeStage.Parameters))]
-    [InlineData(typeof(PixelSizeProfileStage.Parameters))]
-    [InlineData(typeof(ExtractionWorkHandlers.ExtractParameters))]
-    [InlineData(typeof(MicrographExtractionResult))]
-    [InlineData(typeof(GatherParticlesStage.Result))]
-    public void ThePlanStateAndWorkItemsUseTheGeneratedSerialiser(Type type) =>
+    public void ThePlanAndStateUseTheGeneratedSerialiser(Type type) =>
         Assert.Same(WorkJsonContext.Default, WorkJson.Options.GetTypeInfo(type).OriginatingResolver);
 
     [Fact]
     public void OtherTypesStillSerialiseThroughReflection()
     {
-        var item = WorkItem.Create("id", "kind", new Dictionary<string, int[]> { ["a"] = [1, 2] });
-        Assert.Equal("""{"a":[1,2]}""", item.Parameters);
-        Assert.Equal([1, 2], item.ParametersAs<Dictionary<string, int[]>>()["a"]);
+        string json = JsonSerializer.Serialize(new Dictionary<string, int[]> { ["a"] = [1, 2] }, WorkJson.Options);
+        Assert.Equal("""{"a":[1,2]}""", json);
+        Assert.Equal([1, 2], JsonSerializer.Deserialize<Dictionary<string, int[]>>(json, WorkJson.Options)!["a"]);
+    }
+
+    [Fact]
+    public void DataSetValuesAreWrittenOnlyOnceSetAndDescribedInNameOrder()
+    {
+        var values = new DataSetValues { FinalBox = 64, ExtractBox = 80, ImagePixelReached = 1.0000123456789, FscResolutionAfter = double.NaN };
+        Assert.Equal("""{"fscResolutionAfter":"NaN","extractBox":80,"finalBox":64,"imagePixelReached":1.0000123456789}""",
+            JsonSerializer.Serialize(values, WorkJson.Options));
+        Assert.Equal(["extractBox 80", "finalBox 64", "fscResolutionAfter NaN", "imagePixelReached 1.000012"], values.Describe());
+        Assert.Equal("{}", JsonSerializer.Serialize(new DataSetValues(), WorkJson.Options));
     }
 }

@@ -6,11 +6,11 @@ namespace CryoMerge.Core.Merging.Pipeline;
 /// <summary>What a node offers the work it runs: the FFT backend, how many threads one item may use, and a plot renderer (none: numbers only).</summary>
 public sealed record WorkEnvironment(IFftBackend Fft, int ThreadsPerItem = 1, IPlotRenderer? Plots = null);
 
-/// <summary>Runs one kind of work item. Implementations are stateless and safe to call concurrently.</summary>
+/// <summary>Runs the work items of one kind; a <see cref="WorkKind"/>, or a test's wrapper around one.</summary>
 public interface IWorkHandler
 {
     /// <summary>The <see cref="WorkItem.Kind"/> this handler runs.</summary>
-    string Kind { get; }
+    string Name { get; }
 
     WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken);
 }
@@ -22,11 +22,11 @@ public sealed class WorkHandlers
 
     public WorkHandlers(IEnumerable<IWorkHandler> handlers)
     {
-        foreach (var h in handlers) _byKind.Add(h.Kind, h);
+        foreach (var h in handlers) _byKind.Add(h.Name, h);
     }
 
-    /// <summary>Every handler of the merge pipeline.</summary>
-    public static WorkHandlers Default { get; } = new(MergeStages.Handlers());
+    /// <summary>Every kind the merge's stages declare.</summary>
+    public static WorkHandlers Default { get; } = new(MergeStages.Kinds);
 
     /// <summary>Every registered handler.</summary>
     public IEnumerable<IWorkHandler> All => _byKind.Values;

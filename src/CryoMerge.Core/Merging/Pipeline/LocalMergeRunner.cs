@@ -18,6 +18,7 @@ public sealed class LocalMergeRunner(WorkEnvironment environment, WorkHandlers? 
         foreach (var stage in MergeStages.For(plan))
         {
             var items = stage.Plan(state);
+            foreach (var item in items) stage.KindOf(item);   // as the coordinator routes them: only declared kinds
             var results = new WorkResult[items.Count];
             // As the distributed coordinator does: a stage's only item may use every core, several items one each.
             var itemEnvironment = items.Count == 1

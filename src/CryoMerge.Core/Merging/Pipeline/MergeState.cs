@@ -42,8 +42,8 @@ public sealed class DataSetState
     /// <summary>Masked FSC between the maps at the nominal and at the fitted pixel size (Fig. 3b).</summary>
     public FscCurve? FscBefore { get; set; }
     public FscCurve? FscAfter { get; set; }
-    /// <summary>Free-form numbers stages record (box pair, pixel reached, ...), shown in the summary.</summary>
-    public Dictionary<string, double> Values { get; set; } = [];
+    /// <summary>Numbers stages record (box pair, pixel reached, ...), shown in the summary.</summary>
+    public DataSetValues Values { get; set; } = new();
 }
 
 /// <summary>The candidates of a data set's score profile and the level and maps to score them with.</summary>

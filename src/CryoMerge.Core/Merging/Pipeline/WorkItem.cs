@@ -8,32 +8,22 @@ namespace CryoMerge.Core.Merging.Pipeline;
 /// stack shard to window, one pixel-size candidate to score). Its outputs have deterministic names and are
 /// written atomically, so running it twice (a retry after a node failure) gives the same files, neither lost
 /// nor duplicated. Parameters travel as JSON so that the contract between nodes does not change with Core.
+/// Made by <see cref="WorkKind{TParameters, TResult}.Item"/>.
 /// </summary>
-/// <param name="Id">Unique within the job and stable across runs, e.g. "extract/DS2/mic000012".</param>
-/// <param name="Kind">Which <see cref="IWorkHandler"/> runs it.</param>
-/// <param name="Parameters">JSON of the handler's parameter record.</param>
-/// <param name="DataSet">The data set it belongs to, for telemetry and reports.</param>
-public sealed record WorkItem(string Id, string Kind, string Parameters, string DataSet = "")
+/// <param name="Kind">The <see cref="WorkKind.Name"/> of the kind that runs it.</param>
+/// <param name="Parameters">JSON of the kind's parameter record.</param>
+public sealed record WorkItem(WorkItemId Id, string Kind, string Parameters)
 {
-    public static WorkItem Create<T>(string id, string kind, T parameters, string dataSet = "") =>
-        new(id, kind, JsonSerializer.Serialize(parameters, WorkJson.Options), dataSet);
-
-    public T ParametersAs<T>() =>
-        JsonSerializer.Deserialize<T>(Parameters, WorkJson.Options) ?? throw new InvalidOperationException($"{Id}: no parameters");
+    /// <summary>The data set it belongs to, for telemetry and reports ("" for an item of the whole job).</summary>
+    public string DataSet => Id.DataSet;
 }
 
 /// <summary>What a work item produced: a small record, never image data.</summary>
-/// <param name="Result">JSON of the handler's result record.</param>
+/// <param name="Result">JSON of the kind's result record; read it with <see cref="WorkKind{TParameters, TResult}.ResultOf"/>.</param>
 /// <param name="Outputs">Files written (final names).</param>
-public sealed record WorkResult(string Id, string Kind, string Result, long Particles = 0, long BytesRead = 0, IReadOnlyList<string>? Outputs = null)
+public sealed record WorkResult(WorkItemId Id, string Result, long Particles = 0, long BytesRead = 0, IReadOnlyList<string>? Outputs = null)
 {
     public IReadOnlyList<string> OutputFiles => Outputs ?? [];
-
-    public static WorkResult Create<T>(WorkItem item, T result, long particles = 0, long bytesRead = 0, IReadOnlyList<string>? outputs = null) =>
-        new(item.Id, item.Kind, JsonSerializer.Serialize(result, WorkJson.Options), particles, bytesRead, outputs);
-
-    public T ResultAs<T>() =>
-        JsonSerializer.Deserialize<T>(Result, WorkJson.Options) ?? throw new InvalidOperationException($"{Id}: no result");
 }
 
 /// <summary>JSON settings shared by work parameters, results and the persisted merge state.</summary>

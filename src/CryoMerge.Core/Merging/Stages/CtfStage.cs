@@ -10,10 +10,13 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public sealed class CtfStage : IMergeStage
 {
-    public const string Kind = "scale-ctf";
     public const string OutputName = "micrographs_ctf.star";
 
+    public static readonly WorkKind<Parameters, Result> Work = new("scale-ctf", WorkPlacement.DataSet, Run);
+
     public string Name => "ctf";
+
+    public IReadOnlyList<WorkKind> Kinds => [Work];
 
     public sealed record Parameters(string Input, string Output, double OldPixel, double NewPixel);
 
@@ -27,7 +30,8 @@ public sealed class CtfStage : IMergeStage
         {
             if (Math.Abs(d.Scale - 1) < 1e-9 || d.Micrographs is null) continue;
             string output = Path.Combine(state.DataSetFolder(d.Name), OutputName);
-            items.Add(WorkItem.Create($"{Name}/{d.Name}", Kind, new Parameters(d.Micrographs, output, d.MicrographPixelSize, d.MicrographPixelSize * d.Scale), d.Name));
+            var parameters = new Parameters(d.Micrographs, output, d.MicrographPixelSize, d.MicrographPixelSize * d.Scale);
+            items.Add(Work.Item(new WorkItemId(Name, d.Name), parameters));
         }
         return items;
     }
@@ -36,24 +40,18 @@ public sealed class CtfStage : IMergeStage
     {
         foreach (var r in results)
         {
-            var d = state.DataSets[r.Id.Split('/')[1]];
-            var x = r.ResultAs<Result>();
+            var d = state.DataSets[r.Id.DataSet];
+            var x = Work.ResultOf(r);
             d.Micrographs = x.Output;
-            d.Values["micrographPixelTrue"] = d.MicrographPixelSize * d.Scale;
+            d.Values.MicrographPixelTrue = d.MicrographPixelSize * d.Scale;
             state.Notes.AddRange(x.Warnings.Select(w => $"{d.Name}: {w}"));
         }
     }
 
-    public sealed class Handler : IWorkHandler
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
     {
-        public string Kind => CtfStage.Kind;
-
-        public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
-        {
-            var p = item.ParametersAs<Parameters>();
-            OutputFiles.EnsureNotInput(p.Output, p.Input);
-            var report = CtfScaling.ScaleCtfFile(p.Input, p.Output, new ScaleCtfRequest(p.OldPixel, p.NewPixel));
-            return WorkResult.Create(item, new Result(p.Output, report.Rows, report.Warnings), outputs: [p.Output]);
-        }
+        OutputFiles.EnsureNotInput(p.Output, p.Input);
+        var report = CtfScaling.ScaleCtfFile(p.Input, p.Output, new ScaleCtfRequest(p.OldPixel, p.NewPixel));
+        return new(new Result(p.Output, report.Rows, report.Warnings), Outputs: [p.Output]);
     }
 }

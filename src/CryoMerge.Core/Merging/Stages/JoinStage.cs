@@ -9,10 +9,13 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public sealed class JoinStage : IMergeStage
 {
-    public const string Kind = "join";
     public const string OutputName = "particles.star";
 
+    public static readonly WorkKind<Parameters, Result> Work = new("join", WorkPlacement.DataSet, Run);
+
     public string Name => "join";
+
+    public IReadOnlyList<WorkKind> Kinds => [Work];
 
     public sealed record Parameters(IReadOnlyList<string> Inputs, string Output);
 
@@ -22,28 +25,22 @@ public sealed class JoinStage : IMergeStage
     {
         var order = state.Plan.DataSets.Select(d => d.Name).OrderBy(n => n == state.Plan.Reference ? 0 : 1).ToList();
         var inputs = order.Select(n => state.DataSets[n].Particles!).ToList();
-        return [WorkItem.Create($"{Name}/all", Kind, new Parameters(inputs, Path.Combine(state.Plan.Output, OutputName)))];
+        return [Work.Item(new WorkItemId(Name, Key: "all"), new Parameters(inputs, Path.Combine(state.Plan.Output, OutputName)))];
     }
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
     {
-        var x = results.Single().ResultAs<Result>();
+        var x = Work.ResultOf(results.Single());
         state.MergedParticles = x.Output;
         state.MergedParticleCount = x.Rows;
         state.Notes.AddRange(x.Warnings);
     }
 
-    public sealed class Handler : IWorkHandler
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
     {
-        public string Kind => JoinStage.Kind;
-
-        public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
-        {
-            var p = item.ParametersAs<Parameters>();
-            OutputFiles.EnsureNotInput(p.Output, p.Inputs);
-            var report = StarJoin.JoinFiles(p.Inputs, p.Output);
-            var groups = report.OpticsGroups.Select(g => $"{g.Name} ({g.Number})").ToList();
-            return WorkResult.Create(item, new Result(p.Output, report.Rows, groups, report.Warnings), particles: report.Rows, outputs: [p.Output]);
-        }
+        OutputFiles.EnsureNotInput(p.Output, p.Inputs);
+        var report = StarJoin.JoinFiles(p.Inputs, p.Output);
+        var groups = report.OpticsGroups.Select(g => $"{g.Name} ({g.Number})").ToList();
+        return new(new Result(p.Output, report.Rows, groups, report.Warnings), report.Rows, Outputs: [p.Output]);
     }
 }

@@ -12,12 +12,14 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public sealed class PixelSizeProfileStage : IMergeStage
 {
-    public const string Kind = "score-pixel-size-candidates";
+    public static readonly WorkKind<Parameters, Result> Work = new("score-pixel-size-candidates", WorkPlacement.ScaleCandidate, Run);
 
     /// <summary>Candidates per work item: few enough to spread a profile over several nodes, enough to repay loading the maps.</summary>
     public const int CandidatesPerItem = 4;
 
     public string Name => "pixel-size-profile";
+
+    public IReadOnlyList<WorkKind> Kinds => [Work];
 
     public sealed record Parameters(PixelSizeStage.Parameters Maps, ScaleLevel Level, IReadOnlyList<ScaleCandidate> Candidates);
 
@@ -31,18 +33,18 @@ public sealed class PixelSizeProfileStage : IMergeStage
             if (state.DataSets[set.Name].ProfilePlan is not { } plan) continue;
             var shards = plan.Candidates.Chunk(CandidatesPerItem).ToList();
             for (int i = 0; i < shards.Count; i++)
-                items.Add(WorkItem.Create(string.Create(CultureInfo.InvariantCulture, $"{Name}/{set.Name}/{i:000}"), Kind,
-                    new Parameters(plan.Maps, plan.Level, shards[i]), set.Name));
+                items.Add(Work.Item(new WorkItemId(Name, set.Name, i.ToString("000", CultureInfo.InvariantCulture)),
+                    new Parameters(plan.Maps, plan.Level, shards[i])));
         }
         return items;
     }
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
     {
-        foreach (var group in results.GroupBy(r => r.Id.Split('/')[1]))
+        foreach (var group in results.GroupBy(r => r.Id.DataSet))
         {
             var d = state.DataSets[group.Key];
-            d.PixelSizeProfile = group.SelectMany(r => r.ResultAs<Result>().Points).ToList();
+            d.PixelSizeProfile = group.SelectMany(r => Work.ResultOf(r).Points).ToList();
             d.ProfilePlan = null;
             // On the data set's scale, like its BEST line.
             double factor = d.NominalPixelSize / d.MapPixelSize;
@@ -53,22 +55,16 @@ public sealed class PixelSizeProfileStage : IMergeStage
     }
 
     /// <summary>Scores one shard of candidates.</summary>
-    public sealed class Handler : IWorkHandler
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
     {
-        public string Kind => PixelSizeProfileStage.Kind;
-
-        public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
+        var pair = ScaleFitter.PrepareProfile(environment.Fft, PixelSizeStage.LoadMaps(p.Maps), p.Level);
+        var points = new List<ScaleProfilePoint>();
+        foreach (var candidate in p.Candidates)
         {
-            var p = item.ParametersAs<Parameters>();
-            var pair = ScaleFitter.PrepareProfile(environment.Fft, PixelSizeStage.LoadMaps(p.Maps), p.Level);
-            var points = new List<ScaleProfilePoint>();
-            foreach (var candidate in p.Candidates)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var score = pair.Evaluate(candidate);
-                points.Add(new ScaleProfilePoint(score.PixelSize, score.Correlation));
-            }
-            return WorkResult.Create(item, new Result(points), bytesRead: PixelSizeStage.BytesRead(p.Maps));
+            cancellationToken.ThrowIfCancellationRequested();
+            var score = pair.Evaluate(candidate);
+            points.Add(new ScaleProfilePoint(score.PixelSize, score.Correlation));
         }
+        return new(new Result(points), BytesRead: PixelSizeStage.BytesRead(p.Maps));
     }
 }

@@ -11,9 +11,11 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public sealed class PixelSizeStage : IMergeStage
 {
-    public const string Kind = "fit-pixel-size";
+    public static readonly WorkKind<Parameters, Result> Work = new("fit-pixel-size", WorkPlacement.DataSet, Run);
 
     public string Name => "pixel-size";
+
+    public IReadOnlyList<WorkKind> Kinds => [Work];
 
     /// <param name="ReferencePixel">Pixel size of the reference map to trust (A).</param>
     /// <param name="MapPixel">Pixel size in the header of the data set's map (A), the fit's starting point.</param>
@@ -29,7 +31,7 @@ public sealed class PixelSizeStage : IMergeStage
         foreach (var set in state.Plan.Others)
         {
             if (state.DataSets[set.Name].PixelSize is not null) continue;
-            items.Add(WorkItem.Create($"{Name}/{set.Name}", Kind, ParametersFor(state, set.Name), set.Name));
+            items.Add(Work.Item(new WorkItemId(Name, set.Name), ParametersFor(state, set.Name)));
         }
         return items;
     }
@@ -49,17 +51,17 @@ public sealed class PixelSizeStage : IMergeStage
         var c = CultureInfo.InvariantCulture;
         foreach (var r in results)
         {
-            var d = state.DataSets[r.Id.Split('/')[1]];
-            var x = r.ResultAs<Result>();
+            var d = state.DataSets[r.Id.DataSet];
+            var x = Work.ResultOf(r);
             // The map was refined from the data set's particles: every pixel size of the data set scales alike.
             double factor = d.NominalPixelSize / d.MapPixelSize;
             d.PixelSize = x.PixelSize * factor;
             d.PixelSizeLow = x.Low * factor;
             d.PixelSizeHigh = x.High * factor;
-            d.Values["mapPixelFitted"] = x.PixelSize;
-            d.Values["mapCorrelation"] = x.Correlation;
-            d.Values["fscResolutionBefore"] = x.ResolutionBefore;
-            d.Values["fscResolutionAfter"] = x.ResolutionAfter;
+            d.Values.MapPixelFitted = x.PixelSize;
+            d.Values.MapCorrelation = x.Correlation;
+            d.Values.FscResolutionBefore = x.ResolutionBefore;
+            d.Values.FscResolutionAfter = x.ResolutionAfter;
             d.FscBefore = x.Before;
             d.FscAfter = x.After;
             d.ProfilePlan = new PixelSizeProfilePlan(ParametersFor(state, d.Name), x.Level, x.Candidates);
@@ -70,22 +72,16 @@ public sealed class PixelSizeStage : IMergeStage
     }
 
     /// <summary>Runs the fit of one data set's map against the reference map.</summary>
-    public sealed class Handler : IWorkHandler
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
     {
-        public string Kind => PixelSizeStage.Kind;
-
-        public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
-        {
-            var p = item.ParametersAs<Parameters>();
-            var input = LoadMaps(p);
-            cancellationToken.ThrowIfCancellationRequested();
-            // The profile's candidates are scored by the next stage, spread over the nodes.
-            var fit = ScaleFitter.Fit(environment.Fft, input, new ScaleFitOptions { Range = p.Range, EvaluateProfile = false });
-            var result = new Result(fit.PixelSize, fit.Low, fit.High, fit.StandardError, fit.Correlation,
-                fit.Before.InterpolatedResolutionAt(0.143), fit.After.InterpolatedResolutionAt(0.143), fit.OppositeHand, fit.Warnings,
-                fit.Before, fit.After, fit.ProfileLevel!, fit.ProfileCandidates);
-            return WorkResult.Create(item, result, bytesRead: BytesRead(p));
-        }
+        var input = LoadMaps(p);
+        cancellationToken.ThrowIfCancellationRequested();
+        // The profile's candidates are scored by the next stage, spread over the nodes.
+        var fit = ScaleFitter.Fit(environment.Fft, input, new ScaleFitOptions { Range = p.Range, EvaluateProfile = false });
+        var result = new Result(fit.PixelSize, fit.Low, fit.High, fit.StandardError, fit.Correlation,
+            fit.Before.InterpolatedResolutionAt(0.143), fit.After.InterpolatedResolutionAt(0.143), fit.OppositeHand, fit.Warnings,
+            fit.Before, fit.After, fit.ProfileLevel!, fit.ProfileCandidates);
+        return new(result, BytesRead: BytesRead(p));
     }
 
     /// <summary>The maps of a fit, as the fit and the profile's candidates both load them.</summary>

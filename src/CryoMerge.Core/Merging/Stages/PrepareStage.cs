@@ -10,9 +10,11 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public sealed class PrepareStage : IMergeStage
 {
-    public const string Kind = "prepare-dataset";
+    public static readonly WorkKind<Parameters, Result> Work = new("prepare-dataset", WorkPlacement.DataSet, Run);
 
     public string Name => "prepare";
+
+    public IReadOnlyList<WorkKind> Kinds => [Work];
 
     public sealed record Parameters(string Particles, string? Micrographs, string? Map);
 
@@ -20,14 +22,14 @@ public sealed class PrepareStage : IMergeStage
         int Particles, int Micrographs, string? ProjectDirectory = null);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state) =>
-        state.Plan.DataSets.Select(d => WorkItem.Create($"{Name}/{d.Name}", Kind, new Parameters(d.Particles!, d.Micrographs, d.Map), d.Name)).ToList();
+        state.Plan.DataSets.Select(d => Work.Item(new WorkItemId(Name, d.Name), new Parameters(d.Particles!, d.Micrographs, d.Map))).ToList();
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
     {
         foreach (var r in results)
         {
-            var x = r.ResultAs<Result>();
-            var d = state.DataSets[r.Id.Split('/')[1]];
+            var x = Work.ResultOf(r);
+            var d = state.DataSets[r.Id.DataSet];
             (d.ImagePixelSize, d.MicrographPixelSize, d.MapPixelSize, d.ImageBox, d.HasImages, d.ParticleCount, d.MicrographCount, d.ProjectDirectory) =
                 (x.ImagePixelSize, x.MicrographPixelSize, x.MapPixelSize, x.ImageBox, x.HasImages, x.Particles, x.Micrographs, x.ProjectDirectory);
             if (d.NominalPixelSize <= 0) d.NominalPixelSize = x.MapPixelSize > 0 ? x.MapPixelSize : x.ImagePixelSize;
@@ -39,37 +41,31 @@ public sealed class PrepareStage : IMergeStage
         }
     }
 
-    public sealed class Handler : IWorkHandler
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
     {
-        public string Kind => PrepareStage.Kind;
-
-        public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
+        var particles = StarDataSet.Read(p.Particles);
+        var block = particles.DataBlock;
+        double imagePixel = PixelSizes.OfRow(particles.File, block, 0)?.Value ?? 0;
+        int box = 0;
+        if (particles.Optics?.TryColumn(RelionLabels.ImageSize) is { } size && size.TryGetDouble(0, out double b)) box = (int)b;
+        double micrographPixel = 0;
+        int micrographs = 0;
+        string? project = null;
+        if (p.Micrographs is not null)
         {
-            var p = item.ParametersAs<Parameters>();
-            var particles = StarDataSet.Read(p.Particles);
-            var block = particles.DataBlock;
-            double imagePixel = PixelSizes.OfRow(particles.File, block, 0)?.Value ?? 0;
-            int box = 0;
-            if (particles.Optics?.TryColumn(RelionLabels.ImageSize) is { } size && size.TryGetDouble(0, out double b)) box = (int)b;
-            double micrographPixel = 0;
-            int micrographs = 0;
-            string? project = null;
-            if (p.Micrographs is not null)
-            {
-                project = MicrographList.ProjectDirectory(p.Micrographs);
-                var mics = StarDataSet.Read(p.Micrographs);
-                micrographPixel = PixelSizes.OfRow(mics.File, mics.DataBlock, 0)?.Value ?? 0;
-                micrographs = mics.Data.RowCount;
-            }
-            double mapPixel = 0;
-            if (p.Map is not null)
-            {
-                using var map = MrcFile.Open(p.Map);
-                mapPixel = map.PixelSize.X;
-            }
-            var result = new Result(imagePixel, micrographPixel, mapPixel, box, particles.Kind == StarDataKind.Particles,
-                particles.Data.RowCount, micrographs, project);
-            return WorkResult.Create(item, result);
+            project = MicrographList.ProjectDirectory(p.Micrographs);
+            var mics = StarDataSet.Read(p.Micrographs);
+            micrographPixel = PixelSizes.OfRow(mics.File, mics.DataBlock, 0)?.Value ?? 0;
+            micrographs = mics.Data.RowCount;
         }
+        double mapPixel = 0;
+        if (p.Map is not null)
+        {
+            using var map = MrcFile.Open(p.Map);
+            mapPixel = map.PixelSize.X;
+        }
+        var result = new Result(imagePixel, micrographPixel, mapPixel, box, particles.Kind == StarDataKind.Particles,
+            particles.Data.RowCount, micrographs, project);
+        return new(result);
     }
 }

@@ -9,10 +9,13 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public sealed class RelabelStage : IMergeStage
 {
-    public const string Kind = "relabel";
     public const string OutputName = "particles_relabelled.star";
 
+    public static readonly WorkKind<Parameters, Result> Work = new("relabel", WorkPlacement.DataSet, Run);
+
     public string Name => "relabel";
+
+    public IReadOnlyList<WorkKind> Kinds => [Work];
 
     public sealed record Parameters(string Input, string Output, double PixelSize);
 
@@ -23,8 +26,8 @@ public sealed class RelabelStage : IMergeStage
         if (state.Plan.Method != MergeMethod.Relabel) return [];
         return state.DataSets.Values.Where(d => d.Name != state.Plan.Reference && d.PixelSize is not null && Math.Abs(d.Scale - 1) > 1e-9)
             .OrderBy(d => d.Name, StringComparer.Ordinal)
-            .Select(d => WorkItem.Create($"{Name}/{d.Name}", Kind,
-                new Parameters(d.Particles!, Path.Combine(state.DataSetFolder(d.Name), OutputName), d.PixelSize!.Value), d.Name))
+            .Select(d => Work.Item(new WorkItemId(Name, d.Name),
+                new Parameters(d.Particles!, Path.Combine(state.DataSetFolder(d.Name), OutputName), d.PixelSize!.Value)))
             .ToList();
     }
 
@@ -32,23 +35,17 @@ public sealed class RelabelStage : IMergeStage
     {
         foreach (var r in results)
         {
-            var d = state.DataSets[r.Id.Split('/')[1]];
-            var x = r.ResultAs<Result>();
+            var d = state.DataSets[r.Id.DataSet];
+            var x = Work.ResultOf(r);
             d.Particles = x.Output;
             state.Notes.AddRange(x.Warnings.Select(w => $"{d.Name}: {w}"));
         }
     }
 
-    public sealed class Handler : IWorkHandler
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
     {
-        public string Kind => RelabelStage.Kind;
-
-        public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
-        {
-            var p = item.ParametersAs<Parameters>();
-            OutputFiles.EnsureNotInput(p.Output, p.Input);
-            var report = OpticsRelabel.RelabelFile(p.Input, p.Output, new RelabelRequest(p.PixelSize));
-            return WorkResult.Create(item, new Result(p.Output, report.Rows, report.Warnings), outputs: [p.Output]);
-        }
+        OutputFiles.EnsureNotInput(p.Output, p.Input);
+        var report = OpticsRelabel.RelabelFile(p.Input, p.Output, new RelabelRequest(p.PixelSize));
+        return new(new Result(p.Output, report.Rows, report.Warnings), Outputs: [p.Output]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CryoMerge.Core.Formats;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging.Pipeline;
@@ -10,9 +11,11 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public sealed class RescaleMicrographsStage : IMergeStage
 {
-    public const string Kind = "rescale-micrograph";
+    public static readonly WorkKind<Parameters, Result> Work = new("rescale-micrograph", WorkPlacement.Micrograph, Run);
 
     public string Name => "rescale-micrographs";
+
+    public IReadOnlyList<WorkKind> Kinds => [Work];
 
     /// <param name="Input">Micrograph file.</param>
     /// <param name="Output">Rescaled micrograph (deterministic name).</param>
@@ -38,7 +41,8 @@ public sealed class RescaleMicrographsStage : IMergeStage
             foreach (var m in MicrographList.Read(ds.Micrographs!, ds.ProjectDirectory))
             {
                 string output = Path.Combine(folder, Path.GetFileName(m.Path));
-                items.Add(WorkItem.Create($"{Name}/{set.Name}/{m.Row:D6}", Kind, new Parameters(m.Path, output, truePixel, target), set.Name));
+                var id = new WorkItemId(Name, set.Name, m.Row.ToString("D6", CultureInfo.InvariantCulture));
+                items.Add(Work.Item(id, new Parameters(m.Path, output, truePixel, target)));
             }
         }
         return items;
@@ -46,38 +50,33 @@ public sealed class RescaleMicrographsStage : IMergeStage
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
     {
-        foreach (var group in results.GroupBy(r => r.Id.Split('/')[1]))
+        foreach (var group in results.GroupBy(r => r.Id.DataSet))
         {
-            var reached = group.Select(r => r.ResultAs<Result>().RealPixelSize).Distinct().ToList();
-            state.DataSets[group.Key].Values["micrographPixelReached"] = reached[0];
-            state.DataSets[group.Key].Values["micrographsRescaled"] = group.Count();
+            var reached = group.Select(r => Work.ResultOf(r).RealPixelSize).Distinct().ToList();
+            var values = state.DataSets[group.Key].Values;
+            values.MicrographPixelReached = reached[0];
+            values.MicrographsRescaled = group.Count();
         }
     }
 
     /// <summary>Rescales one micrograph; the output is written atomically under its final name.</summary>
-    public sealed class Handler : IWorkHandler
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
     {
-        public string Kind => RescaleMicrographsStage.Kind;
-
-        public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
+        cancellationToken.ThrowIfCancellationRequested();
+        OutputFiles.EnsureNotInput(p.Output, p.Input);
+        Grid image;
+        Shape3 shape;
+        using (var mrc = MrcFile.Open(p.Input))
         {
-            var p = item.ParametersAs<Parameters>();
-            cancellationToken.ThrowIfCancellationRequested();
-            OutputFiles.EnsureNotInput(p.Output, p.Input);
-            Grid image;
-            Shape3 shape;
-            using (var mrc = MrcFile.Open(p.Input))
-            {
-                shape = mrc.Shape;
-                if (shape.Z != 1) throw new CryoMergeInputException(p.Input, $"a micrograph must be a single image, not {shape}");
-                image = new Grid(shape, mrc.ReadSection(0));
-            }
-            var rescale = RelionRescale.Plan(shape, p.PixelSize, p.TargetPixelSize);
-            var output = RelionRescale.Apply(environment.Fft, image, rescale, environment.ThreadsPerItem);
-            cancellationToken.ThrowIfCancellationRequested();
-            MrcWriter.WriteFile(p.Output, output.Shape, output.Data, new MrcWriteOptions { PixelSize = Vector3d.All(rescale.RealPixelSize) });
-            var result = new Result(p.Output, output.Shape.X, output.Shape.Y, rescale.RealPixelSize, FileHash.Content(p.Output));
-            return WorkResult.Create(item, result, bytesRead: shape.Count * 4, outputs: [p.Output]);
+            shape = mrc.Shape;
+            if (shape.Z != 1) throw new CryoMergeInputException(p.Input, $"a micrograph must be a single image, not {shape}");
+            image = new Grid(shape, mrc.ReadSection(0));
         }
+        var rescale = RelionRescale.Plan(shape, p.PixelSize, p.TargetPixelSize);
+        var output = RelionRescale.Apply(environment.Fft, image, rescale, environment.ThreadsPerItem);
+        cancellationToken.ThrowIfCancellationRequested();
+        MrcWriter.WriteFile(p.Output, output.Shape, output.Data, new MrcWriteOptions { PixelSize = Vector3d.All(rescale.RealPixelSize) });
+        var result = new Result(p.Output, output.Shape.X, output.Shape.Y, rescale.RealPixelSize, FileHash.Content(p.Output));
+        return new(result, BytesRead: shape.Count * 4, Outputs: [p.Output]);
     }
 }

@@ -1,11 +1,14 @@
 using CryoMerge.Core.Extraction;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Core.Simulation;
+using CryoMerge.Core.Tests.Extraction;
 using CryoMerge.Tests;
 
-namespace CryoMerge.Core.Tests.Extraction;
+namespace CryoMerge.Core.Tests.Merging;
 
-public sealed class ExtractionWorkHandlersTests
+/// <summary>The extraction and windowing kinds (<see cref="ExtractStage.Work"/>, <see cref="WindowStacks.Work"/>) against the local run.</summary>
+public sealed class ExtractionWorkItemsTests
 {
     [Fact]
     public void WorkItemsThroughJsonGiveTheSameFilesAsTheLocalRun()
@@ -18,16 +21,18 @@ public sealed class ExtractionWorkHandlersTests
         ParticleExtraction.Run(ExtractionTestData.Fft, local, 1, cancel: TestContext.Current.CancellationToken);
 
         var remote = ExtractionPlanner.Plan(data.MicrographsStar, source, settings, dir.File("remote"));
-        var handlers = new WorkHandlers(ExtractionWorkHandlers.All());
+        var handlers = WorkHandlers.Default;
         var environment = new WorkEnvironment(ExtractionTestData.Fft);
-        var results = ExtractionWorkHandlers.Items(remote, "extract", "DS2")
-            .Select(item => new WorkItem(item.Id, item.Kind, item.Parameters, item.DataSet))   // as it travels
+        var items = ExtractStage.Items(remote, "extract", "DS2");
+        Assert.Equal(remote.Items.Select(i => $"extract/DS2/{i.StackPath}"), items.Select(i => i.Id.ToString()));
+        var results = items
+            .Select(item => new WorkItem(new WorkItemId(item.Id.Stage, item.DataSet, item.Id.Key), item.Kind, item.Parameters))   // as a worker rebuilds it
             .Select(item => handlers.Execute(item, environment, TestContext.Current.CancellationToken))
             .ToList();
         // A result names its stack and counts its particles but carries no STAR rows: those come from the plan.
         Assert.Equal(remote.Items.Select(i => (i.StackPath, i.Coordinates.Count)),
-            results.Select(r => r.ResultAs<MicrographExtractionResult>()).Select(r => (r.StackPath, r.ParticleCount)));
-        Assert.All(results, r => Assert.Empty(r.ResultAs<MicrographExtractionResult>().Rows));
+            results.Select(ExtractStage.Work.ResultOf).Select(r => (r.StackPath, r.ParticleCount)));
+        Assert.All(results, r => Assert.Empty(ExtractStage.Work.ResultOf(r).Rows));
         Assert.All(results, r => Assert.True(r.Result.Length < 1000, $"result of {r.Id} is {r.Result.Length} characters"));
         remote.BuildStarFromItems().Write(remote.StarPath);
         foreach (var (a, b) in local.Items.Zip(remote.Items))
@@ -35,7 +40,7 @@ public sealed class ExtractionWorkHandlersTests
         Assert.Equal(File.ReadAllText(local.StarPath).Replace(dir.File("local"), ""), File.ReadAllText(remote.StarPath).Replace(dir.File("remote"), ""));
 
         var window = WindowPlanner.Plan(remote.StarPath, 40, dir.File("window"));
-        foreach (var item in ExtractionWorkHandlers.Items(window, "window"))
-            Assert.Equal(4, handlers.Execute(item, environment, TestContext.Current.CancellationToken).ResultAs<StackWindowResult>().Count);
+        foreach (var item in WindowStacks.Items(window, "window"))
+            Assert.Equal(4, WindowStacks.Work.ResultOf(handlers.Execute(item, environment, TestContext.Current.CancellationToken)).Count);
     }
 }
