@@ -16,18 +16,31 @@ public static class MergeStages
     public static IReadOnlyList<IMergeStage> For(MergeMethod method) => method switch
     {
         MergeMethod.Relabel =>
-            [new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(), new RelabelStage(), new JoinStage(), new SummaryStage()],
+        [
+            new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(),
+            new RelabelStage(), new JoinStage(),
+            new SummaryStage(),
+        ],
         MergeMethod.RescaleMicrographs =>
-            [new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(), new CtfStage(), new RescaleMicrographsStage(), new SummaryStage()],
+        [
+            new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(),
+            new CtfStage(), new RescaleMicrographsStage(),
+            new SummaryStage(),
+        ],
         _ =>
-            [new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(), new CtfStage(), new ExtractStage(), new GatherParticlesStage(),
-             new JoinStage(), new SummaryStage()],
+        [
+            new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(),
+            new CtfStage(), new ExtractStage(), new GatherParticlesStage(), new JoinStage(),
+            new SummaryStage(),
+        ],
     };
 
     /// <summary>
-    /// Every kind of work item: those of every method's stages, and <see cref="WindowStacks.Work"/>, which no stage plans
-    /// yet but a node can run.
+    /// Every kind of work item: those of every method's stages, and <see cref="WindowStacks.Work"/>, which no stage
+    /// plans yet but a node can run.
     /// </summary>
     public static IReadOnlyList<WorkKind> Kinds { get; } =
-        [.. Enum.GetValues<MergeMethod>().SelectMany(For).SelectMany(s => s.Kinds).Append(WindowStacks.Work).Distinct()];
+    [
+        .. Enum.GetValues<MergeMethod>().SelectMany(For).SelectMany(s => s.Kinds).Append(WindowStacks.Work).Distinct(),
+    ];
 }

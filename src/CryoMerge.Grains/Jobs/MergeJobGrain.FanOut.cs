@@ -13,7 +13,8 @@ public sealed partial class MergeJobGrain
     /// already done before a resume, checkpointing results and retrying failed attempts on fresh activations.
     /// Returns the results in item order.
     /// </summary>
-    private async Task<IReadOnlyList<WorkResult>> FanOutAsync(IMergeStage stage, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<WorkResult>> FanOutAsync(
+        IMergeStage stage, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
     {
         var placements = items.Select(i => stage.KindOf(i).Placement).ToList();   // fails before any item runs
         int silos = CountActiveSilos();
@@ -27,7 +28,10 @@ public sealed partial class MergeJobGrain
             while (pending.Count > 0 || running.Count > 0)
             {
                 while (running.Count < maxInFlight && pending.TryDequeue(out var next))
-                    running.Add(CallAsync(items[next.Index], placements[next.Index], next.Attempt, threads, cancellationToken), next);
+                {
+                    var call = CallAsync(items[next.Index], placements[next.Index], next.Attempt, threads, cancellationToken);
+                    running.Add(call, next);
+                }
                 var finished = await Task.WhenAny(running.Keys);
                 var (index, attempt) = running[finished];
                 var item = items[index];
@@ -58,8 +62,10 @@ public sealed partial class MergeJobGrain
                 }
                 if (attempt + 1 >= options.Value.MaxAttempts)
                     throw new JobFailedException($"{item.Id} failed {attempt + 1} times; last error: {failure}");
-                logger.LogWarning("Work item {Item} attempt {Attempt} failed, retrying: {Failure}", item.Id.ToString(), attempt + 1, failure);
-                Activity.Current?.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection { ["cryomerge.item"] = item.Id.ToString(), ["error"] = failure }));
+                string id = item.Id.ToString();
+                logger.LogWarning("Work item {Item} attempt {Attempt} failed, retrying: {Failure}", id, attempt + 1, failure);
+                var tags = new ActivityTagsCollection { ["cryomerge.item"] = id, ["error"] = failure };
+                Activity.Current?.AddEvent(new ActivityEvent("retry", tags: tags));
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * (attempt + 1)), cancellationToken);
                 pending.Enqueue((index, attempt + 1));
             }
@@ -72,11 +78,13 @@ public sealed partial class MergeJobGrain
         return items.Select(i => ToResult(i.Id, S.DoneItems[i.Id.ToString()])).ToList();
     }
 
-    private Task<WorkItemResponse> CallAsync(WorkItem item, WorkPlacement placement, int attempt, int threads, CancellationToken cancellationToken)
+    private Task<WorkItemResponse> CallAsync(
+        WorkItem item, WorkPlacement placement, int attempt, int threads, CancellationToken cancellationToken)
     {
         // A fresh key per attempt: a retry never waits for the directory to forget an activation on a dead silo.
         string key = $"{S.JobId}/{item.Id}#{attempt}";
-        var request = new WorkItemRequest(S.JobId, item.Id.Stage, item.Id.ToString(), item.Kind, item.Parameters, item.DataSet, threads, item.Id.Key);
+        var request = new WorkItemRequest(
+            S.JobId, item.Id.Stage, item.Id.ToString(), item.Kind, item.Parameters, item.DataSet, threads, item.Id.Key);
         return WorkGrains.For(GrainFactory, placement, key).RunAsync(request, cancellationToken);
     }
 

@@ -24,7 +24,8 @@ public abstract class WorkItemGrain(WorkExecutor executor, ILocalSiloDetails sil
         activity?.SetTag(CryoMergeTelemetry.DataSetTag, request.DataSet);
         activity?.SetTag(CryoMergeTelemetry.SiloTag, silo.Name);
         var watch = Stopwatch.StartNew();
-        var item = new WorkItem(new WorkItemId(request.Stage, request.DataSet, request.ItemKey), request.Kind, request.Parameters);
+        var id = new WorkItemId(request.Stage, request.DataSet, request.ItemKey);
+        var item = new WorkItem(id, request.Kind, request.Parameters);
         var (result, error, isInputError) = await executor.RunAsync(item, request.Threads, cancellationToken);
         double seconds = watch.Elapsed.TotalSeconds;
         DeactivateOnIdle();

@@ -33,7 +33,7 @@ public sealed class DataSetValues
     [JsonIgnore(Condition = WhenWritingNull)] public double? MicrographPixelReached { get; set; }
     [JsonIgnore(Condition = WhenWritingNull)] public int? MicrographsRescaled { get; set; }
 
-    /// <summary>The values set, by their JSON names in ordinal order, as the summary prints them ("extractBox 256").</summary>
+    /// <summary>The values set, by JSON name in ordinal order, as the summary prints them ("extractBox 256").</summary>
     public IEnumerable<string> Describe()
     {
         var json = JsonSerializer.SerializeToElement(this, WorkJson.Options);
@@ -41,7 +41,8 @@ public sealed class DataSetValues
             .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {Number(p.Value):0.######}"));
     }
 
-    /// <summary>A number, or one of the named values ("NaN", "Infinity") that the state's JSON writes as strings.</summary>
-    private static double Number(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String ? double.Parse(value.GetString()!, CultureInfo.InvariantCulture) : value.GetDouble();
+    /// <summary>A number, or one of the named values ("NaN", "Infinity") that the JSON writes as strings.</summary>
+    private static double Number(JsonElement value) => value.ValueKind == JsonValueKind.String
+        ? double.Parse(value.GetString()!, CultureInfo.InvariantCulture)
+        : value.GetDouble();
 }

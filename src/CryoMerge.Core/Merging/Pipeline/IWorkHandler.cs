@@ -3,7 +3,10 @@ using CryoMerge.Core.Imaging;
 
 namespace CryoMerge.Core.Merging.Pipeline;
 
-/// <summary>What a node offers the work it runs: the FFT backend, how many threads one item may use, and a plot renderer (none: numbers only).</summary>
+/// <summary>
+/// What a node offers the work it runs: the FFT backend, how many threads one item may use, and a plot renderer
+/// (none: numbers only).
+/// </summary>
 public sealed record WorkEnvironment(IFftBackend Fft, int ThreadsPerItem = 1, IPlotRenderer? Plots = null);
 
 /// <summary>Runs the work items of one kind; a <see cref="WorkKind"/>, or a test's wrapper around one.</summary>
@@ -32,7 +35,9 @@ public sealed class WorkHandlers
     public IEnumerable<IWorkHandler> All => _byKind.Values;
 
     public IWorkHandler Find(string kind) =>
-        _byKind.TryGetValue(kind, out var h) ? h : throw new InvalidOperationException($"no handler for work kind '{kind}'");
+        _byKind.TryGetValue(kind, out var h)
+            ? h
+            : throw new InvalidOperationException($"no handler for work kind '{kind}'");
 
     public WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken) =>
         Find(item.Kind).Execute(item, environment, cancellationToken);

@@ -5,7 +5,8 @@ namespace CryoMerge.Core.Merging.Pipeline;
 /// order. The distributed coordinator runs exactly the same stages and handlers, so both give the same files;
 /// this runner is the baseline the Orleans overhead is measured against.
 /// </summary>
-public sealed class LocalMergeRunner(WorkEnvironment environment, WorkHandlers? handlers = null, int maxParallelItems = 0)
+public sealed class LocalMergeRunner(
+    WorkEnvironment environment, WorkHandlers? handlers = null, int maxParallelItems = 0)
 {
     private readonly WorkHandlers _handlers = handlers ?? WorkHandlers.Default;
 

@@ -37,7 +37,9 @@ public sealed class DataSetState
     public double Scale => PixelSize is double p && NominalPixelSize > 0 ? p / NominalPixelSize : 1;
     /// <summary>What the profile stage scores, from the pixel-size fit; cleared once the profile is in.</summary>
     public PixelSizeProfilePlan? ProfilePlan { get; set; }
-    /// <summary>Score against candidate pixel size around the fitted one (the paper's Fig. 6a), on the map's scale.</summary>
+    /// <summary>
+    /// Score against candidate pixel size around the fitted one (the paper's Fig. 6a), on the map's scale.
+    /// </summary>
     public List<ScaleProfilePoint>? PixelSizeProfile { get; set; }
     /// <summary>Masked FSC between the maps at the nominal and at the fitted pixel size (Fig. 3b).</summary>
     public FscCurve? FscBefore { get; set; }
@@ -47,7 +49,8 @@ public sealed class DataSetState
 }
 
 /// <summary>The candidates of a data set's score profile and the level and maps to score them with.</summary>
-public sealed record PixelSizeProfilePlan(PixelSizeStage.Parameters Maps, ScaleLevel Level, IReadOnlyList<ScaleCandidate> Candidates);
+public sealed record PixelSizeProfilePlan(
+    PixelSizeStage.Parameters Maps, ScaleLevel Level, IReadOnlyList<ScaleCandidate> Candidates);
 
 /// <summary>
 /// The state of a merge between stages: the plan plus what each stage found. It is plain JSON so that a
@@ -81,7 +84,8 @@ public sealed class MergeState
     public string ToJson() => JsonSerializer.Serialize(this, WorkJson.Options);
 
     public static MergeState FromJson(string json) =>
-        JsonSerializer.Deserialize<MergeState>(json, WorkJson.Options) ?? throw new InvalidOperationException("empty merge state");
+        JsonSerializer.Deserialize<MergeState>(json, WorkJson.Options)
+        ?? throw new InvalidOperationException("empty merge state");
 
     /// <summary>Folder of a data set's outputs inside the plan's output folder.</summary>
     public string DataSetFolder(string dataSet) => Path.Combine(Plan.Output, dataSet);

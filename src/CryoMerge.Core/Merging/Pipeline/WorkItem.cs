@@ -19,9 +19,10 @@ public sealed record WorkItem(WorkItemId Id, string Kind, string Parameters)
 }
 
 /// <summary>What a work item produced: a small record, never image data.</summary>
-/// <param name="Result">JSON of the kind's result record; read it with <see cref="WorkKind{TParameters, TResult}.ResultOf"/>.</param>
+/// <param name="Result">JSON of the kind's result record (<see cref="WorkKind{P, R}.ResultOf"/>).</param>
 /// <param name="Outputs">Files written (final names).</param>
-public sealed record WorkResult(WorkItemId Id, string Result, long Particles = 0, long BytesRead = 0, IReadOnlyList<string>? Outputs = null)
+public sealed record WorkResult(
+    WorkItemId Id, string Result, long Particles = 0, long BytesRead = 0, IReadOnlyList<string>? Outputs = null)
 {
     public IReadOnlyList<string> OutputFiles => Outputs ?? [];
 }

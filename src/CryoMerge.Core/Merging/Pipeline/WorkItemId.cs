@@ -8,7 +8,7 @@ namespace CryoMerge.Core.Merging.Pipeline;
 /// </summary>
 public sealed record WorkItemId(string Stage, string DataSet = "", string Key = "")
 {
-    /// <summary>The parts that are not empty, joined by '/': "prepare/DS1", "extract/DS2/{stack}", "join/all".</summary>
+    /// <summary>The parts that are not empty, joined by '/': "prepare/DS1", "extract/DS2/{stack}".</summary>
     public override string ToString() =>
         DataSet.Length == 0 && Key.Length == 0 ? Stage
         : DataSet.Length == 0 ? $"{Stage}/{Key}"

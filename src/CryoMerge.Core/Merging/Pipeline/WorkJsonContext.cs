@@ -11,7 +11,9 @@ namespace CryoMerge.Core.Merging.Pipeline;
 /// through reflection (<see cref="WorkJson.Options"/> falls back to it), but every kind's two records belong here:
 /// MergeStagesTests fails for one that is missing. The settings match <see cref="WorkJson.Options"/>.
 /// </summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(MergePlan))]
 [JsonSerializable(typeof(MergeState))]
 [JsonSerializable(typeof(PrepareStage.Parameters), TypeInfoPropertyName = "PrepareStageParameters")]
@@ -28,8 +30,8 @@ namespace CryoMerge.Core.Merging.Pipeline;
 [JsonSerializable(typeof(GatherParticlesStage.Result), TypeInfoPropertyName = "GatherParticlesStageResult")]
 [JsonSerializable(typeof(StackWindowItem))]
 [JsonSerializable(typeof(StackWindowResult))]
-[JsonSerializable(typeof(RescaleMicrographsStage.Parameters), TypeInfoPropertyName = "RescaleMicrographsStageParameters")]
-[JsonSerializable(typeof(RescaleMicrographsStage.Result), TypeInfoPropertyName = "RescaleMicrographsStageResult")]
+[JsonSerializable(typeof(RescaleMicrographsStage.Parameters), TypeInfoPropertyName = "RescaleMicrographsParameters")]
+[JsonSerializable(typeof(RescaleMicrographsStage.Result), TypeInfoPropertyName = "RescaleMicrographsResult")]
 [JsonSerializable(typeof(RelabelStage.Parameters), TypeInfoPropertyName = "RelabelStageParameters")]
 [JsonSerializable(typeof(RelabelStage.Result), TypeInfoPropertyName = "RelabelStageResult")]
 [JsonSerializable(typeof(JoinStage.Parameters), TypeInfoPropertyName = "JoinStageParameters")]

@@ -22,7 +22,8 @@ public enum WorkPlacement
 /// <param name="Particles">Particles written.</param>
 /// <param name="BytesRead">Bytes of input read.</param>
 /// <param name="Outputs">Files written (final names).</param>
-public sealed record WorkOutput<TResult>(TResult Result, long Particles = 0, long BytesRead = 0, IReadOnlyList<string>? Outputs = null);
+public sealed record WorkOutput<TResult>(
+    TResult Result, long Particles = 0, long BytesRead = 0, IReadOnlyList<string>? Outputs = null);
 
 /// <summary>
 /// A kind of work item, declared once by the stage that plans it (see <see cref="IMergeStage"/>): its name, the
@@ -55,7 +56,10 @@ public abstract class WorkKind : IWorkHandler
     public override string ToString() => Name;
 }
 
-/// <summary>A kind of work item that turns a <typeparamref name="TParameters"/> into a <typeparamref name="TResult"/>.</summary>
+/// <summary>
+/// A kind of work item: its run takes a <typeparamref name="TParameters"/> and returns a
+/// <typeparamref name="TResult"/>.
+/// </summary>
 /// <param name="run">The work: pure but for its output files; stateless and safe to call concurrently.</param>
 public sealed class WorkKind<TParameters, TResult>(
     string name,
@@ -72,7 +76,8 @@ public sealed class WorkKind<TParameters, TResult>(
 
     /// <summary>The result record of an item of this kind.</summary>
     public TResult ResultOf(WorkResult result) =>
-        JsonSerializer.Deserialize<TResult>(result.Result, WorkJson.Options) ?? throw new InvalidOperationException($"{result.Id}: no result");
+        JsonSerializer.Deserialize<TResult>(result.Result, WorkJson.Options)
+        ?? throw new InvalidOperationException($"{result.Id}: no result");
 
     public override WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
     {
@@ -80,6 +85,7 @@ public sealed class WorkKind<TParameters, TResult>(
         var parameters = JsonSerializer.Deserialize<TParameters>(item.Parameters, WorkJson.Options)
             ?? throw new InvalidOperationException($"{item.Id}: no parameters");
         var output = run(parameters, environment, cancellationToken);
-        return new WorkResult(item.Id, JsonSerializer.Serialize(output.Result, WorkJson.Options), output.Particles, output.BytesRead, output.Outputs);
+        string result = JsonSerializer.Serialize(output.Result, WorkJson.Options);
+        return new WorkResult(item.Id, result, output.Particles, output.BytesRead, output.Outputs);
     }
 }

@@ -30,8 +30,8 @@ public sealed class CtfStage : IMergeStage
         {
             if (Math.Abs(d.Scale - 1) < 1e-9 || d.Micrographs is null) continue;
             string output = Path.Combine(state.DataSetFolder(d.Name), OutputName);
-            var parameters = new Parameters(d.Micrographs, output, d.MicrographPixelSize, d.MicrographPixelSize * d.Scale);
-            items.Add(Work.Item(new WorkItemId(Name, d.Name), parameters));
+            double pixel = d.MicrographPixelSize;
+            items.Add(Work.Item(new WorkItemId(Name, d.Name), new Parameters(d.Micrographs, output, pixel, pixel * d.Scale)));
         }
         return items;
     }
@@ -48,7 +48,7 @@ public sealed class CtfStage : IMergeStage
         }
     }
 
-    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
         OutputFiles.EnsureNotInput(p.Output, p.Input);
         var report = CtfScaling.ScaleCtfFile(p.Input, p.Output, new ScaleCtfRequest(p.OldPixel, p.NewPixel));

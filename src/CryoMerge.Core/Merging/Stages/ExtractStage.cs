@@ -11,13 +11,14 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public sealed class ExtractStage : IMergeStage
 {
-    public static readonly WorkKind<Parameters, MicrographExtractionResult> Work = new("extract-micrograph", WorkPlacement.Micrograph, Run);
+    public static readonly WorkKind<Parameters, MicrographExtractionResult> Work =
+        new("extract-micrograph", WorkPlacement.Micrograph, Run);
 
     public string Name => "extract";
 
     public IReadOnlyList<WorkKind> Kinds => [Work];
 
-    /// <summary>Parameters of an extraction item: the micrograph's work and the settings of the whole extraction.</summary>
+    /// <summary>Parameters of an item: the micrograph's work and the settings of the whole extraction.</summary>
     public sealed record Parameters(MicrographExtractionItem Item, ExtractionSettings Settings);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state)
@@ -34,7 +35,8 @@ public sealed class ExtractStage : IMergeStage
 
     /// <summary>A work item per micrograph of <paramref name="plan"/>, keyed by its stack's path.</summary>
     public static IReadOnlyList<WorkItem> Items(ExtractionPlan plan, string stage, string dataSet) =>
-        plan.Items.Select(i => Work.Item(new WorkItemId(stage, dataSet, i.StackPath), new Parameters(i, plan.Settings))).ToList();
+        plan.Items.Select(i => Work.Item(new WorkItemId(stage, dataSet, i.StackPath), new Parameters(i, plan.Settings)))
+            .ToList();
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
     {
@@ -59,9 +61,10 @@ public sealed class ExtractStage : IMergeStage
     /// every result they made a merge job's checkpoints grow with the number of particles (a few hundred rows per
     /// micrograph, rewritten every checkpoint).
     /// </summary>
-    private static WorkOutput<MicrographExtractionResult> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
+    private static WorkOutput<MicrographExtractionResult> Run(
+        Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        cancel.ThrowIfCancellationRequested();
         var result = MicrographExtractor.Extract(environment.Fft, p.Item, p.Settings) with { Rows = [] };
         long bytes = new FileInfo(p.Item.MicrographPath).Length;
         return new(result, result.ParticleCount, bytes, [result.StackPath]);
@@ -103,12 +106,12 @@ public sealed class GatherParticlesStage : IMergeStage
         }
     }
 
-    private static WorkOutput<Result> Run(ReExtractionJob job, WorkEnvironment environment, CancellationToken cancellationToken)
+    private static WorkOutput<Result> Run(ReExtractionJob job, WorkEnvironment environment, CancellationToken cancel)
     {
         var warnings = new List<string>();
         var plan = job.Plan(warnings);
         var star = plan.BuildStarFromItems();
-        cancellationToken.ThrowIfCancellationRequested();
+        cancel.ThrowIfCancellationRequested();
         star.Write(plan.StarPath);
         var result = new Result(plan.StarPath, plan.ParticleCount, job.ImagePixel, job.Settings.OutputSize, warnings);
         return new(result, plan.ParticleCount, Outputs: [plan.StarPath]);

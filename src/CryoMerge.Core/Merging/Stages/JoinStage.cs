@@ -25,7 +25,8 @@ public sealed class JoinStage : IMergeStage
     {
         var order = state.Plan.DataSets.Select(d => d.Name).OrderBy(n => n == state.Plan.Reference ? 0 : 1).ToList();
         var inputs = order.Select(n => state.DataSets[n].Particles!).ToList();
-        return [Work.Item(new WorkItemId(Name, Key: "all"), new Parameters(inputs, Path.Combine(state.Plan.Output, OutputName)))];
+        var parameters = new Parameters(inputs, Path.Combine(state.Plan.Output, OutputName));
+        return [Work.Item(new WorkItemId(Name, Key: "all"), parameters)];
     }
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
@@ -36,7 +37,7 @@ public sealed class JoinStage : IMergeStage
         state.Notes.AddRange(x.Warnings);
     }
 
-    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
         OutputFiles.EnsureNotInput(p.Output, p.Inputs);
         var report = StarJoin.JoinFiles(p.Inputs, p.Output);

@@ -12,7 +12,8 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public sealed class PixelSizeProfileStage : IMergeStage
 {
-    public static readonly WorkKind<Parameters, Result> Work = new("score-pixel-size-candidates", WorkPlacement.ScaleCandidate, Run);
+    public static readonly WorkKind<Parameters, Result> Work =
+        new("score-pixel-size-candidates", WorkPlacement.ScaleCandidate, Run);
 
     /// <summary>Candidates per work item: few enough to spread a profile over several nodes, enough to repay loading the maps.</summary>
     public const int CandidatesPerItem = 4;
@@ -55,13 +56,13 @@ public sealed class PixelSizeProfileStage : IMergeStage
     }
 
     /// <summary>Scores one shard of candidates.</summary>
-    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
         var pair = ScaleFitter.PrepareProfile(environment.Fft, PixelSizeStage.LoadMaps(p.Maps), p.Level);
         var points = new List<ScaleProfilePoint>();
         foreach (var candidate in p.Candidates)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            cancel.ThrowIfCancellationRequested();
             var score = pair.Evaluate(candidate);
             points.Add(new ScaleProfilePoint(score.PixelSize, score.Correlation));
         }

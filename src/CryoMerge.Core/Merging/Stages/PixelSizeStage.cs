@@ -72,10 +72,10 @@ public sealed class PixelSizeStage : IMergeStage
     }
 
     /// <summary>Runs the fit of one data set's map against the reference map.</summary>
-    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
         var input = LoadMaps(p);
-        cancellationToken.ThrowIfCancellationRequested();
+        cancel.ThrowIfCancellationRequested();
         // The profile's candidates are scored by the next stage, spread over the nodes.
         var fit = ScaleFitter.Fit(environment.Fft, input, new ScaleFitOptions { Range = p.Range, EvaluateProfile = false });
         var result = new Result(fit.PixelSize, fit.Low, fit.High, fit.StandardError, fit.Correlation,

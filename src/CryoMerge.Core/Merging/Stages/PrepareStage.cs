@@ -22,7 +22,9 @@ public sealed class PrepareStage : IMergeStage
         int Particles, int Micrographs, string? ProjectDirectory = null);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state) =>
-        state.Plan.DataSets.Select(d => Work.Item(new WorkItemId(Name, d.Name), new Parameters(d.Particles!, d.Micrographs, d.Map))).ToList();
+        state.Plan.DataSets
+            .Select(d => Work.Item(new WorkItemId(Name, d.Name), new Parameters(d.Particles!, d.Micrographs, d.Map)))
+            .ToList();
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
     {
@@ -41,7 +43,7 @@ public sealed class PrepareStage : IMergeStage
         }
     }
 
-    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
         var particles = StarDataSet.Read(p.Particles);
         var block = particles.DataBlock;

@@ -26,8 +26,8 @@ public sealed class RelabelStage : IMergeStage
         if (state.Plan.Method != MergeMethod.Relabel) return [];
         return state.DataSets.Values.Where(d => d.Name != state.Plan.Reference && d.PixelSize is not null && Math.Abs(d.Scale - 1) > 1e-9)
             .OrderBy(d => d.Name, StringComparer.Ordinal)
-            .Select(d => Work.Item(new WorkItemId(Name, d.Name),
-                new Parameters(d.Particles!, Path.Combine(state.DataSetFolder(d.Name), OutputName), d.PixelSize!.Value)))
+            .Select(d => Work.Item(new WorkItemId(Name, d.Name), new Parameters(
+                d.Particles!, Path.Combine(state.DataSetFolder(d.Name), OutputName), d.PixelSize!.Value)))
             .ToList();
     }
 
@@ -42,7 +42,7 @@ public sealed class RelabelStage : IMergeStage
         }
     }
 
-    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
         OutputFiles.EnsureNotInput(p.Output, p.Input);
         var report = OpticsRelabel.RelabelFile(p.Input, p.Output, new RelabelRequest(p.PixelSize));

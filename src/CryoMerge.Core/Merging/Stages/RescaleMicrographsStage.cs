@@ -60,9 +60,9 @@ public sealed class RescaleMicrographsStage : IMergeStage
     }
 
     /// <summary>Rescales one micrograph; the output is written atomically under its final name.</summary>
-    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        cancel.ThrowIfCancellationRequested();
         OutputFiles.EnsureNotInput(p.Output, p.Input);
         Grid image;
         Shape3 shape;
@@ -74,7 +74,7 @@ public sealed class RescaleMicrographsStage : IMergeStage
         }
         var rescale = RelionRescale.Plan(shape, p.PixelSize, p.TargetPixelSize);
         var output = RelionRescale.Apply(environment.Fft, image, rescale, environment.ThreadsPerItem);
-        cancellationToken.ThrowIfCancellationRequested();
+        cancel.ThrowIfCancellationRequested();
         MrcWriter.WriteFile(p.Output, output.Shape, output.Data, new MrcWriteOptions { PixelSize = Vector3d.All(rescale.RealPixelSize) });
         var result = new Result(p.Output, output.Shape.X, output.Shape.Y, rescale.RealPixelSize, FileHash.Content(p.Output));
         return new(result, BytesRead: shape.Count * 4, Outputs: [p.Output]);

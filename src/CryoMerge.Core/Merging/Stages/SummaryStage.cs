@@ -31,7 +31,7 @@ public sealed class SummaryStage : IMergeStage
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results) =>
         state.SummaryFiles = Work.ResultOf(results.Single()).Files.ToList();
 
-    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancellationToken)
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
         var state = MergeState.FromJson(p.State);
         string text = Path.Combine(state.Plan.Output, TextName), json = Path.Combine(state.Plan.Output, JsonName);

@@ -9,15 +9,17 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public static class WindowStacks
 {
-    public static readonly WorkKind<StackWindowItem, StackWindowResult> Work = new("window-stack", WorkPlacement.ParticleShard, Run);
+    public static readonly WorkKind<StackWindowItem, StackWindowResult> Work =
+        new("window-stack", WorkPlacement.ParticleShard, Run);
 
     /// <summary>A work item per stack of <paramref name="plan"/>, keyed by the output stack's path.</summary>
     public static IReadOnlyList<WorkItem> Items(WindowPlan plan, string stage, string dataSet = "") =>
         plan.Items.Select(i => Work.Item(new WorkItemId(stage, dataSet, i.OutputStack), i)).ToList();
 
-    private static WorkOutput<StackWindowResult> Run(StackWindowItem p, WorkEnvironment environment, CancellationToken cancellationToken)
+    private static WorkOutput<StackWindowResult> Run(
+        StackWindowItem p, WorkEnvironment environment, CancellationToken cancel)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        cancel.ThrowIfCancellationRequested();
         var result = StackWindowing.Window(p, Math.Max(1, environment.ThreadsPerItem));
         return new(result, result.Count, new FileInfo(p.InputStack).Length, [result.OutputStack]);
     }
