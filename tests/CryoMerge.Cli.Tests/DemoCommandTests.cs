@@ -39,6 +39,38 @@ public sealed class DemoCommandTests
     }
 
     [Fact]
+    public void SimulateOnlyWritesEveryDataSetAndAPlanListingAllWithoutMerging()
+    {
+        using var dir = new TempDir();
+        var run = CliRunner.Run("demo", "--o", dir.File("demo"), "--datasets", "4", "--micrographs", "2", "--particles", "5",
+            "--mic-size", "256", "--box", "48", "--simulate-only", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var json = JsonDocument.Parse(run.Out).RootElement;
+        var sets = json.GetProperty("dataSets").EnumerateArray().ToList();
+        Assert.Equal(["DS1", "DS2", "DS3", "DS4"], sets.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal(4, sets.Select(s => s.GetProperty("truePixelSize").GetDouble()).Distinct().Count());
+        Assert.All(sets, s => Assert.Equal(10, s.GetProperty("particles").GetInt32()));
+        Assert.Equal(200, sets[2].GetProperty("voltage").GetDouble());
+        string plan = json.GetProperty("plan").GetString()!;
+        Assert.Equal(4, Core.Merging.MergePlanReader.Read(plan).DataSets.Count);
+        Assert.Contains("simulated 4 data sets, 8 micrographs, 40 particles in", run.Error);
+        Assert.False(Directory.Exists(Path.Combine(dir.File("demo"), "merged")));
+    }
+
+    [Theory]
+    [InlineData("--datasets", "1")]
+    [InlineData("--box", "47")]
+    [InlineData("--mic-size", "100")]
+    public void ImpossibleDemoSizesAreRefusedBeforeAnythingIsWritten(string option, string value)
+    {
+        using var dir = new TempDir();
+        var run = CliRunner.Run("demo", "--o", dir.File("demo"), option, value, "--simulate-only");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(option, run.Error);
+        Assert.False(Directory.Exists(dir.File("demo")));
+    }
+
+    [Fact]
     public void ANominalErrorBeyondTheSearchIsRefused()
     {
         using var dir = new TempDir();

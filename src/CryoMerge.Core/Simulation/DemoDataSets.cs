@@ -5,11 +5,19 @@ using CryoMerge.Core.Imaging;
 
 namespace CryoMerge.Core.Simulation;
 
-/// <summary>What the demo simulates: two data sets of one specimen at different pixel sizes, the second mislabelled.</summary>
-/// <param name="ReferencePixelSize">Pixel size of data set I, true and nominal (A).</param>
-/// <param name="TruePixelSize">Data set II's true pixel size on data set I's scale (A).</param>
-/// <param name="NominalError">How far data set II's nominal pixel size is off (fraction; -0.03 = 3 % too small).</param>
-/// <param name="Box">Final particle box of the merge (data set I's box, pixels).</param>
+/// <summary>
+/// What the demo simulates: data sets of one specimen at different pixel sizes, DS1's calibrated (its true pixel size
+/// is the scale of the merge), every other's nominal pixel size a few % off, as a miscalibrated microscope's would be.
+/// Two by default, the README's; <see cref="DemoDataSetSpec.For"/> says what each of more is like.
+/// </summary>
+/// <param name="ReferencePixelSize">Pixel size of data set DS1, true and nominal (A).</param>
+/// <param name="TruePixelSize">Data set DS2's true pixel size on DS1's scale (A).</param>
+/// <param name="NominalError">How far DS2's nominal pixel size is off (fraction; -0.03 = 3 % too small).</param>
+/// <param name="Micrographs">Micrographs per data set.</param>
+/// <param name="MicrographSize">Micrograph width and height (pixels), the same for every data set.</param>
+/// <param name="Box">Final particle box of the merge (DS1's box, pixels); the other data sets' boxes hold the same size in A.</param>
+/// <param name="SpecimenSize">Size of the phantom (A); null: two thirds of DS1's box (64 A for the default box of 96).</param>
+/// <param name="DataSets">How many data sets (at least 2).</param>
 public sealed record DemoSettings(
     double ReferencePixelSize = 1.0,
     double TruePixelSize = 1.3,
@@ -18,26 +26,49 @@ public sealed record DemoSettings(
     int ParticlesPerMicrograph = 30,
     int MicrographSize = 1024,
     int Box = 96,
-    double SpecimenSize = 64,
-    long Seed = 1)
+    double? SpecimenSize = null,
+    long Seed = 1,
+    int DataSets = 2)
 {
-    /// <summary>The pixel size data set II was processed with (A).</summary>
+    /// <summary>The phantom's size for the default box (A).</summary>
+    public const double DefaultSpecimenSize = 64;
+
+    /// <summary>The pixel size data set DS2 was processed with (A).</summary>
     public double NominalPixelSize => Math.Round(TruePixelSize * (1 + NominalError), 4);
+
+    /// <summary>Size of the phantom (A).</summary>
+    public double Specimen => SpecimenSize ?? Math.Clamp(DefaultSpecimenSize * Box * ReferencePixelSize / 96, 30, 1000);
+
+    /// <summary>Every data set, DS1 first.</summary>
+    public IReadOnlyList<DemoDataSetSpec> Specs => DemoDataSetSpec.For(this);
+}
+
+/// <summary>One data set the demo wrote: what it is and where its files are.</summary>
+public sealed record DemoDataSet(DemoDataSetSpec Spec, SimulationSummary Simulation)
+{
+    public string Name => Spec.Name;
 }
 
 /// <summary>Where the demo's inputs are, and the truth to compare the merge with.</summary>
-public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings Settings, SimulationSummary Reference, SimulationSummary Other)
+public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings Settings, IReadOnlyList<DemoDataSet> DataSets)
 {
+    /// <summary>Fraction of a micrograph's free area (inside the margins) that particles' discs may cover before they are placed closer than their diameter.</summary>
+    public const double MaximumCoverage = 0.45;
+
     /// <summary>
-    /// Simulates both data sets with the built-in phantom (micrographs, CTF as a fit at the nominal pixel would
+    /// Simulates every data set with the built-in phantom (micrographs, CTF as a fit at the nominal pixel would
     /// report it, coordinates), gives each a map standing in for its own refinement (the phantom sampled at the
     /// data set's true pixel with independent noise, its own resolution and an offset, labelled with the nominal
-    /// pixel size) and writes a method 2 merge plan. Deterministic for a seed.
+    /// pixel size) and writes a method 2 merge plan listing all of them. Deterministic for a seed; streams every
+    /// file, so memory does not grow with the number of micrographs or particles.
     /// </summary>
+    /// <param name="progress">Messages for the user, one per step.</param>
+    /// <param name="micrographDone">Called after each micrograph of any data set, from several threads.</param>
     public static DemoDataSets Write(IFftBackend fft, string directory, DemoSettings settings, int threads = 0, Action<string>? progress = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, Action<SimulatedMicrograph>? micrographDone = null)
     {
-        var phantom = Phantom.Create(settings.SpecimenSize);
+        if (settings.DataSets < 2) throw new CryoMergeInputException("--datasets", $"a merge needs at least 2 data sets, not {settings.DataSets}");
+        var phantom = Phantom.Create(settings.Specimen);
         string dir = Path.GetFullPath(directory);
         var common = new SimulationSettings
         {
@@ -45,25 +76,53 @@ public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings S
             ParticlesPerMicrograph = settings.ParticlesPerMicrograph,
             MicrographWidth = settings.MicrographSize,
             MicrographHeight = settings.MicrographSize,
-            DefocusMin = 8000,
-            DefocusMax = 20000,
             Snr = 0.1,
         };
-        double p1 = settings.ReferencePixelSize, p2 = settings.TruePixelSize, n2 = settings.NominalPixelSize;
-        int box2 = 2 * (int)Math.Ceiling(settings.Box * p1 / p2 / 2);
-        progress?.Invoke("simulating data set DS1");
-        var ds1 = SimulatedDataSet.Write(fft, phantom, "phantom", common with { TruePixelSize = p1, NominalPixelSize = p1, Box = settings.Box, Seed = settings.Seed },
-            Path.Combine(dir, "DS1"), threads, cancel: cancel);
-        progress?.Invoke("simulating data set DS2");
-        var ds2 = SimulatedDataSet.Write(fft, phantom, "phantom", common with { TruePixelSize = p2, NominalPixelSize = n2, Box = box2, Seed = settings.Seed + 1, MicrographStem = "ds2_mic" },
-            Path.Combine(dir, "DS2"), threads, cancel: cancel);
+        var specs = settings.Specs;
+        var simulations = new List<DemoDataSet>(specs.Count);
+        foreach (var spec in specs)
+        {
+            var simulation = common with
+            {
+                TruePixelSize = spec.TruePixelSize,
+                NominalPixelSize = spec.NominalPixelSize,
+                Box = spec.Box,
+                DefocusMin = spec.DefocusMin,
+                DefocusMax = spec.DefocusMax,
+                Voltage = spec.Voltage,
+                SphericalAberration = spec.SphericalAberration,
+                Seed = spec.Seed,
+                MicrographStem = spec.MicrographStem,
+                MinimumDistance = CrowdedDistance(common, spec, phantom.Diameter),
+            };
+            if (simulation.MinimumDistance is double d)
+                progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"{spec.Name}: {settings.ParticlesPerMicrograph} particles fit on a {settings.MicrographSize}-pixel micrograph only {d:0.#} px apart; they overlap (the specimen is {phantom.Diameter / spec.TruePixelSize:0.#} px across)"));
+            progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"simulating data set {spec.Name}: {spec.TruePixelSize:0.####} A/px labelled {spec.NominalPixelSize:0.####} A/px, box {spec.Box}, {spec.Microscope}, defocus {spec.DefocusMin:0}-{spec.DefocusMax:0} A"));
+            var summary = SimulatedDataSet.Write(fft, phantom, "phantom", simulation, Path.Combine(dir, spec.Name), threads, progress: micrographDone, cancel: cancel);
+            simulations.Add(new DemoDataSet(spec, summary));
+        }
         progress?.Invoke("making each data set's map");
-        WriteMap(fft, phantom, Path.Combine(dir, "DS1", "map.mrc"), settings.Box, p1, p1, resolution: 6, shift: 0, seed: settings.Seed);
-        WriteMap(fft, phantom, Path.Combine(dir, "DS2", "map.mrc"), box2 + 8, p2, n2, resolution: 7, shift: 3, seed: settings.Seed + 1);
+        foreach (var spec in specs)
+            WriteMap(fft, phantom, Path.Combine(dir, spec.Name, "map.mrc"), spec.MapBox, spec.TruePixelSize, spec.NominalPixelSize,
+                spec.MapResolution, spec.MapShift, spec.Seed);
         string output = Path.Combine(dir, "merged");
         string planPath = Path.Combine(dir, "plan.yaml");
-        OutputFiles.WriteAllText(planPath, PlanYaml(settings, phantom.Diameter));
-        return new DemoDataSets(planPath, output, settings, ds1, ds2);
+        OutputFiles.WriteAllText(planPath, DemoPlan.Yaml(settings, specs, phantom.Diameter));
+        return new DemoDataSets(planPath, output, settings, simulations);
+    }
+
+    /// <summary>
+    /// Null (particles a specimen's diameter apart) when that many fit easily; otherwise the distance at which the
+    /// particles' discs cover <see cref="MaximumCoverage"/> of the free area, so that a crowded benchmark still places them.
+    /// </summary>
+    private static double? CrowdedDistance(SimulationSettings common, DemoDataSetSpec spec, double diameter)
+    {
+        if (common.ParticlesPerMicrograph == 0) return null;
+        double free = Math.Pow(Math.Max(1, common.MicrographWidth - spec.Box), 2);
+        double fits = Math.Sqrt(MaximumCoverage * free * 4 / (Math.PI * common.ParticlesPerMicrograph));
+        return fits < diameter / spec.TruePixelSize ? Math.Floor(fits * 10) / 10 : null;
     }
 
     /// <summary>
@@ -92,27 +151,4 @@ public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings S
                     output.Data[(((z + s) % nz) * ny + (y + s) % ny) * nx + (x + s) % nx] = g.Data[(z * ny + y) * nx + x];
         return output;
     }
-
-    private static string PlanYaml(DemoSettings s, double diameter) => string.Create(CultureInfo.InvariantCulture, $"""
-        # Written by cryomerge demo: data set DS2 was recorded at {s.TruePixelSize} A/px on DS1's scale but processed
-        # at {s.NominalPixelSize} A/px. The merge finds its pixel size from the two maps and re-extracts it (method 2).
-        name: demo
-        output: merged
-        method: 2
-        reference: DS1
-        particleDiameter: {diameter:0.#}
-        expectedResolution: 6
-        extraction:
-          window: {s.Box}
-        datasets:
-          - name: DS1
-            micrographs: DS1/{SimulatedDataSet.MicrographsStarName}
-            particles: DS1/{SimulatedDataSet.ParticlesStarName}
-            map: DS1/map.mrc
-          - name: DS2
-            micrographs: DS2/{SimulatedDataSet.MicrographsStarName}
-            particles: DS2/{SimulatedDataSet.ParticlesStarName}
-            map: DS2/map.mrc
-
-        """);
 }

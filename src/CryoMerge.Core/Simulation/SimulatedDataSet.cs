@@ -32,30 +32,44 @@ public static class SimulatedDataSet
 
     /// <summary>
     /// Simulates every micrograph (in parallel on <paramref name="threads"/> threads, one micrograph per thread so
-    /// memory stays at a few micrographs) and writes the STAR and truth files. <paramref name="truthMap"/>, when
-    /// given, is rendered at the true pixel size in a box of <see cref="SimulationSettings.Box"/> and written too.
+    /// memory stays at a few micrographs) and writes the STAR and truth files, streaming: each micrograph's plan is
+    /// drawn from its own random stream whenever it is needed, so memory does not grow with the number of particles.
+    /// <paramref name="truthMap"/>, when given, is rendered at the true pixel size in a box of
+    /// <see cref="SimulationSettings.Box"/> and written too. Settings that cannot be simulated (more particles than
+    /// fit) fail before any file is written.
     /// </summary>
     public static SimulationSummary Write(IFftBackend fft, IProjectionSource source, string sourceDescription, SimulationSettings settings,
         string directory, int threads = 0, Phantom? truthMap = null, Action<SimulatedMicrograph>? progress = null, CancellationToken cancel = default)
     {
         settings.Validate();
         if (threads <= 0) threads = Environment.ProcessorCount;
-        var plans = SimulationPlanner.Plan(settings, source.Diameter);
-        Directory.CreateDirectory(Path.Combine(directory, "Micrographs"));
-        var results = new SimulatedMicrograph[plans.Count];
-        int fftThreads = Math.Max(1, threads / Math.Min(threads, plans.Count));
-        Parallel.For(0, plans.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel }, m =>
+        double minDistance = SimulationPlanner.MinimumDistance(settings, source.Diameter);
+        int count = settings.Micrographs;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel };
+        // Placing the particles is cheap next to rendering them: do it once up front so that an impossible request
+        // fails with nothing written.
+        long particles = 0;
+        foreach (var plan in SimulationPlanner.Plans(settings, source.Diameter))
         {
-            var plan = plans[m];
-            results[m] = MicrographSimulator.Simulate(fft, source, settings, plan, Path.Combine(directory, plan.Name), fftThreads);
+            cancel.ThrowIfCancellationRequested();
+            particles += plan.Particles.Count;
+        }
+        Directory.CreateDirectory(Path.Combine(directory, "Micrographs"));
+        var results = new SimulatedMicrograph[count];
+        int fftThreads = Math.Max(1, threads / Math.Min(threads, count));
+        Parallel.For(0, count, parallel, i =>
+        {
+            var plan = SimulationPlanner.PlanMicrograph(settings, i + 1, minDistance);
+            results[i] = MicrographSimulator.Simulate(fft, source, settings, plan, Path.Combine(directory, plan.Name), fftThreads);
             WriteCoordinates(plan, Path.Combine(directory, CoordinateFileName(plan.Name)));
-            progress?.Invoke(results[m]);
+            progress?.Invoke(results[i]);
         });
 
+        var plans = SimulationPlanner.Plans(settings, source.Diameter);
         string micrographsStar = Path.Combine(directory, MicrographsStarName);
-        SimulationStarFiles.Micrographs(settings, plans).Write(micrographsStar);
+        SimulationStarFiles.WriteMicrographs(micrographsStar, settings, plans);
         string particlesStar = Path.Combine(directory, ParticlesStarName);
-        SimulationStarFiles.Particles(settings, plans).Write(particlesStar);
+        SimulationStarFiles.WriteParticles(particlesStar, settings, plans);
         string? mapPath = null;
         if (truthMap is not null)
         {
@@ -64,9 +78,8 @@ public static class SimulatedDataSet
             MrcWriter.WriteFile(mapPath, map.Shape, map.Data, new MrcWriteOptions { PixelSize = Vector3d.All(settings.TruePixelSize) });
         }
         string truthJson = Path.Combine(directory, TruthJsonName);
-        OutputFiles.WriteAllText(truthJson, SimulationTruth.ToJson(settings, sourceDescription, source.Diameter, plans, results));
-        return new SimulationSummary(directory, micrographsStar, particlesStar, truthJson, mapPath, results,
-            plans.Sum(p => p.Particles.Count), source.Diameter);
+        SimulationTruth.Write(truthJson, settings, sourceDescription, source.Diameter, plans, results);
+        return new SimulationSummary(directory, micrographsStar, particlesStar, truthJson, mapPath, results, (int)particles, source.Diameter);
     }
 
     /// <summary>"Micrographs/mic000001.mrc" -> "Micrographs/mic000001_coords.star".</summary>

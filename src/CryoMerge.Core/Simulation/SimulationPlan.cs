@@ -27,13 +27,25 @@ public static class SimulationPlanner
     public static IReadOnlyList<MicrographPlan> Plan(SimulationSettings settings, double specimenDiameter)
     {
         settings.Validate();
-        double minDistance = settings.MinimumDistance ?? specimenDiameter / settings.TruePixelSize;
-        var plans = new MicrographPlan[settings.Micrographs];
-        for (int m = 0; m < plans.Length; m++) plans[m] = PlanMicrograph(settings, m + 1, minDistance);
-        return plans;
+        return Plans(settings, specimenDiameter).ToArray();
     }
 
-    private static MicrographPlan PlanMicrograph(SimulationSettings s, int index, double minDistance)
+    /// <summary>
+    /// The plans one after another, each drawn when asked for (from its own random stream, so the same as
+    /// <see cref="Plan"/>'s): a data set of any size is planned, written and described in the memory of one micrograph.
+    /// </summary>
+    public static IEnumerable<MicrographPlan> Plans(SimulationSettings settings, double specimenDiameter)
+    {
+        double minDistance = MinimumDistance(settings, specimenDiameter);
+        for (int m = 1; m <= settings.Micrographs; m++) yield return PlanMicrograph(settings, m, minDistance);
+    }
+
+    /// <summary>Smallest distance between particle centres (true pixels): the setting, or the specimen's diameter.</summary>
+    public static double MinimumDistance(SimulationSettings settings, double specimenDiameter) =>
+        settings.MinimumDistance ?? specimenDiameter / settings.TruePixelSize;
+
+    /// <summary>The plan of micrograph <paramref name="index"/> (1-based), independent of every other micrograph's.</summary>
+    public static MicrographPlan PlanMicrograph(SimulationSettings s, int index, double minDistance)
     {
         var rng = SimulationRandom.For(s.Seed, LayoutStream, index);
         double defocus = rng.Uniform(s.DefocusMin, s.DefocusMax);

@@ -1,32 +1,50 @@
-using System.Globalization;
 using CryoMerge.Core.Formats;
 
 namespace CryoMerge.Core.Simulation;
 
-/// <summary>The RELION 3.1 STAR files of a simulated data set, with every pixel-dependent value at the nominal pixel size.</summary>
+/// <summary>
+/// The RELION 3.1 STAR files of a simulated data set, with every pixel-dependent value at the nominal pixel size.
+/// They are streamed: the micrographs' plans are drawn again from the seed as rows are written, so a million
+/// particles take no more memory than a few.
+/// </summary>
 public static class SimulationStarFiles
 {
     public const string OpticsGroupName = "opticsGroup1";
 
+    private static readonly string[] MicrographColumns =
+    [
+        RelionLabels.MicrographName, RelionLabels.OpticsGroup, RelionLabels.DefocusU, RelionLabels.DefocusV,
+        "rlnCtfAstigmatism", RelionLabels.DefocusAngle, "rlnCtfFigureOfMerit", "rlnCtfMaxResolution",
+    ];
+
+    private static readonly string[] ParticleColumns =
+    [
+        RelionLabels.CoordinateX, RelionLabels.CoordinateY, "rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi",
+        RelionLabels.OriginXAngst, RelionLabels.OriginYAngst, RelionLabels.MicrographName, RelionLabels.OpticsGroup,
+        RelionLabels.DefocusU, RelionLabels.DefocusV, RelionLabels.DefocusAngle, RelionLabels.CtfBfactor, RelionLabels.CtfScalefactor,
+        RelionLabels.PhaseShift, "rlnRandomSubset",
+    ];
+
     /// <summary>micrographs_ctf.star as RELION's CtfFind job writes it (without CTF images).</summary>
-    public static StarFile Micrographs(SimulationSettings s, IReadOnlyList<MicrographPlan> plans)
+    public static void WriteMicrographs(string path, SimulationSettings s, IEnumerable<MicrographPlan> plans)
     {
-        var file = new StarFile();
-        var optics = OpticsTable(s, withImages: false);
-        file.AddTableBlock("optics", optics, 30001);
-        var table = new StarTable();
-        string[] columns = [RelionLabels.MicrographName, RelionLabels.OpticsGroup, RelionLabels.DefocusU, RelionLabels.DefocusV,
-            "rlnCtfAstigmatism", RelionLabels.DefocusAngle, "rlnCtfFigureOfMerit", "rlnCtfMaxResolution"];
-        foreach (var c in columns) table.AddColumn(c, "");
-        string maxResolution = F(Math.Max(3.0, 2.2 * s.NominalPixelSize));
-        foreach (var m in plans)
+        double maxResolution = Math.Max(3.0, 2.2 * s.NominalPixelSize);
+        StarLoopStream.Write(path, Head(s, withImages: false), "micrographs", 30001, MicrographColumns, rows =>
         {
-            var ctf = m.FittedCtf;
-            table.AddRow(m.Name, "1", F(ctf.DefocusU), F(ctf.DefocusV), F(Math.Abs(ctf.DefocusU - ctf.DefocusV)), F(ctf.DefocusAngle),
-                F(0.15), maxResolution);
-        }
-        file.AddTableBlock("micrographs", table, 30001);
-        return file;
+            foreach (var m in plans)
+            {
+                var ctf = m.FittedCtf;
+                rows.Text(m.Name);
+                rows.Text("1");
+                rows.Number(ctf.DefocusU);
+                rows.Number(ctf.DefocusV);
+                rows.Number(Math.Abs(ctf.DefocusU - ctf.DefocusV));
+                rows.Number(ctf.DefocusAngle);
+                rows.Number(0.15);
+                rows.Number(maxResolution);
+                rows.EndRow();
+            }
+        });
     }
 
     /// <summary>
@@ -34,29 +52,45 @@ public static class SimulationStarFiles
     /// rlnOriginX/YAngst (at the nominal pixel, so that images extracted at the truncated coordinates are described
     /// exactly), the fitted CTF of its micrograph and alternating random halves. Usable as --coords for extract.
     /// </summary>
-    public static StarFile Particles(SimulationSettings s, IReadOnlyList<MicrographPlan> plans)
+    public static void WriteParticles(string path, SimulationSettings s, IEnumerable<MicrographPlan> plans)
+    {
+        StarLoopStream.Write(path, Head(s, withImages: true), "particles", 30001, ParticleColumns, rows =>
+        {
+            long n = 0;
+            foreach (var m in plans)
+            {
+                var ctf = m.FittedCtf;
+                foreach (var p in m.Particles)
+                {
+                    // RELION extracts at the truncated coordinate and puts the particle at (centre - origin).
+                    double ox = 0.0 - (p.X - Math.Truncate(p.X)) * s.NominalPixelSize, oy = 0.0 - (p.Y - Math.Truncate(p.Y)) * s.NominalPixelSize;
+                    rows.Number(p.X);
+                    rows.Number(p.Y);
+                    rows.Number(p.Rot);
+                    rows.Number(p.Tilt);
+                    rows.Number(p.Psi);
+                    rows.Number(ox);
+                    rows.Number(oy);
+                    rows.Text(m.Name);
+                    rows.Text("1");
+                    rows.Number(ctf.DefocusU);
+                    rows.Number(ctf.DefocusV);
+                    rows.Number(ctf.DefocusAngle);
+                    rows.Number(0);
+                    rows.Number(1);
+                    rows.Number(0);
+                    rows.Integer(n++ % 2 + 1);
+                    rows.EndRow();
+                }
+            }
+        });
+    }
+
+    /// <summary>The file before its big loop: the optics table.</summary>
+    private static StarFile Head(SimulationSettings s, bool withImages)
     {
         var file = new StarFile();
-        file.AddTableBlock("optics", OpticsTable(s, withImages: true), 30001);
-        var table = new StarTable();
-        string[] columns = [RelionLabels.CoordinateX, RelionLabels.CoordinateY, "rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi",
-            RelionLabels.OriginXAngst, RelionLabels.OriginYAngst, RelionLabels.MicrographName, RelionLabels.OpticsGroup,
-            RelionLabels.DefocusU, RelionLabels.DefocusV, RelionLabels.DefocusAngle, RelionLabels.CtfBfactor, RelionLabels.CtfScalefactor,
-            RelionLabels.PhaseShift, "rlnRandomSubset"];
-        foreach (var c in columns) table.AddColumn(c, "");
-        int n = 0;
-        foreach (var m in plans)
-        {
-            var ctf = m.FittedCtf;
-            foreach (var p in m.Particles)
-            {
-                // RELION extracts at the truncated coordinate and puts the particle at (centre - origin).
-                double ox = 0.0 - (p.X - Math.Truncate(p.X)) * s.NominalPixelSize, oy = 0.0 - (p.Y - Math.Truncate(p.Y)) * s.NominalPixelSize;
-                table.AddRow(F(p.X), F(p.Y), F(p.Rot), F(p.Tilt), F(p.Psi), F(ox), F(oy), m.Name, "1",
-                    F(ctf.DefocusU), F(ctf.DefocusV), F(ctf.DefocusAngle), F(0), F(1), F(0), (n++ % 2 + 1).ToString(CultureInfo.InvariantCulture));
-            }
-        }
-        file.AddTableBlock("particles", table, 30001);
+        file.AddTableBlock("optics", OpticsTable(s, withImages), 30001);
         return file;
     }
 
@@ -76,7 +110,7 @@ public static class SimulationStarFiles
         if (withImages)
         {
             cells.Add((RelionLabels.ImagePixelSize, F(s.NominalPixelSize)));
-            cells.Add((RelionLabels.ImageSize, s.Box.ToString(CultureInfo.InvariantCulture)));
+            cells.Add((RelionLabels.ImageSize, s.Box.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             cells.Add((RelionLabels.ImageDimensionality, "2"));
         }
         foreach (var c in cells) t.AddColumn(c.Name, "");

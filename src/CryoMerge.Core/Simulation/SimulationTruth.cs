@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace CryoMerge.Core.Simulation;
 
@@ -8,53 +7,87 @@ public static class SimulationTruth
 {
     public const int FormatVersion = 1;
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
-    public static string ToJson(SimulationSettings s, string source, double specimenDiameter, IReadOnlyList<MicrographPlan> plans,
+    /// <summary>
+    /// Writes truth.json atomically, streaming: the plans are consumed one micrograph at a time (in the order of
+    /// <paramref name="results"/>), so a million particles never sit in memory as a document.
+    /// </summary>
+    public static void Write(string path, SimulationSettings s, string source, double specimenDiameter, IEnumerable<MicrographPlan> plans,
         IReadOnlyList<SimulatedMicrograph> results)
     {
-        var micrographs = new JsonArray();
-        for (int m = 0; m < plans.Count; m++)
+        string tmp = OutputFiles.TemporaryPathFor(path);
+        try
         {
-            var plan = plans[m];
-            var particles = new JsonArray();
-            foreach (var p in plan.Particles)
-                particles.Add(new JsonObject { ["x"] = p.X, ["y"] = p.Y, ["rot"] = p.Rot, ["tilt"] = p.Tilt, ["psi"] = p.Psi });
-            micrographs.Add(new JsonObject
+            using (var file = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                ["name"] = plan.Name,
-                ["defocusUTrue"] = plan.TrueCtf.DefocusU,
-                ["defocusVTrue"] = plan.TrueCtf.DefocusV,
-                ["defocusAngle"] = plan.TrueCtf.DefocusAngle,
-                ["defocusUFitted"] = plan.FittedCtf.DefocusU,
-                ["defocusVFitted"] = plan.FittedCtf.DefocusV,
-                ["signalVariance"] = results[m].SignalVariance,
-                ["noiseSigma"] = results[m].NoiseSigma,
-                ["particles"] = particles,
-            });
+                using (var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true }))
+                    WriteDocument(json, s, source, specimenDiameter, plans, results);
+                file.WriteByte((byte)'\n');
+            }
+            OutputFiles.Commit(tmp, path);
         }
-        var root = new JsonObject
+        catch
         {
-            ["format"] = "cryomerge-simulation",
-            ["version"] = FormatVersion,
-            ["source"] = source,
-            ["specimenDiameter"] = specimenDiameter,
-            ["seed"] = s.Seed,
-            ["angpixTrue"] = s.TruePixelSize,
-            ["angpixNominal"] = s.NominalPixelSize,
-            ["nominalOverTrue"] = s.NominalPixelSize / s.TruePixelSize,
-            ["micrographWidth"] = s.MicrographWidth,
-            ["micrographHeight"] = s.MicrographHeight,
-            ["box"] = s.Box,
-            ["voltage"] = s.Voltage,
-            ["sphericalAberration"] = s.SphericalAberration,
-            ["amplitudeContrast"] = s.AmplitudeContrast,
-            ["bfactor"] = s.Bfactor,
-            ["snr"] = s.Snr,
-            ["ctfFitBand"] = new JsonArray(s.CtfFitLowResolution, s.CtfFitHighResolution),
-            ["contrast"] = "particles dark (micrograph = -CTF * projection + noise); extract with --invert",
-            ["micrographs"] = micrographs,
-        };
-        return root.ToJsonString(Indented) + "\n";
+            OutputFiles.Discard(tmp);
+            throw;
+        }
+    }
+
+    private static void WriteDocument(Utf8JsonWriter w, SimulationSettings s, string source, double specimenDiameter,
+        IEnumerable<MicrographPlan> plans, IReadOnlyList<SimulatedMicrograph> results)
+    {
+        w.WriteStartObject();
+        w.WriteString("format", "cryomerge-simulation");
+        w.WriteNumber("version", FormatVersion);
+        w.WriteString("source", source);
+        w.WriteNumber("specimenDiameter", specimenDiameter);
+        w.WriteNumber("seed", s.Seed);
+        w.WriteNumber("angpixTrue", s.TruePixelSize);
+        w.WriteNumber("angpixNominal", s.NominalPixelSize);
+        w.WriteNumber("nominalOverTrue", s.NominalPixelSize / s.TruePixelSize);
+        w.WriteNumber("micrographWidth", s.MicrographWidth);
+        w.WriteNumber("micrographHeight", s.MicrographHeight);
+        w.WriteNumber("box", s.Box);
+        w.WriteNumber("voltage", s.Voltage);
+        w.WriteNumber("sphericalAberration", s.SphericalAberration);
+        w.WriteNumber("amplitudeContrast", s.AmplitudeContrast);
+        w.WriteNumber("bfactor", s.Bfactor);
+        w.WriteNumber("snr", s.Snr);
+        w.WriteStartArray("ctfFitBand");
+        w.WriteNumberValue(s.CtfFitLowResolution);
+        w.WriteNumberValue(s.CtfFitHighResolution);
+        w.WriteEndArray();
+        w.WriteString("contrast", "particles dark (micrograph = -CTF * projection + noise); extract with --invert");
+        w.WriteStartArray("micrographs");
+        int m = 0;
+        foreach (var plan in plans)
+        {
+            var result = results[m++];
+            w.WriteStartObject();
+            w.WriteString("name", plan.Name);
+            w.WriteNumber("defocusUTrue", plan.TrueCtf.DefocusU);
+            w.WriteNumber("defocusVTrue", plan.TrueCtf.DefocusV);
+            w.WriteNumber("defocusAngle", plan.TrueCtf.DefocusAngle);
+            w.WriteNumber("defocusUFitted", plan.FittedCtf.DefocusU);
+            w.WriteNumber("defocusVFitted", plan.FittedCtf.DefocusV);
+            w.WriteNumber("signalVariance", result.SignalVariance);
+            w.WriteNumber("noiseSigma", result.NoiseSigma);
+            w.WriteStartArray("particles");
+            foreach (var p in plan.Particles)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("x", p.X);
+                w.WriteNumber("y", p.Y);
+                w.WriteNumber("rot", p.Rot);
+                w.WriteNumber("tilt", p.Tilt);
+                w.WriteNumber("psi", p.Psi);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+            // Keep the writer's buffer small: hand what is written to the file every micrograph.
+            if (w.BytesPending > 1 << 16) w.Flush();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 }

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+
+namespace CryoMerge.Core.Formats;
+
+/// <summary>Receives the cells of a loop, row after row, in column order.</summary>
+public interface IStarRowSink
+{
+    /// <summary>A number as RELION writes it (<see cref="StarValues.FormatDouble(double)"/>).</summary>
+    void Number(double value);
+
+    /// <summary>An integer.</summary>
+    void Integer(long value);
+
+    /// <summary>A cell's text as it goes in the file (quote it first with <see cref="StarValues.Quote"/> if it may hold blanks).</summary>
+    void Text(string raw);
+
+    /// <summary>Ends the row; it must have had one cell per column.</summary>
+    void EndRow();
+}
+
+/// <summary>
+/// Writes a STAR file whose last block is a loop too long to hold in memory (a million particles): the rows are
+/// produced twice, once to measure each column's width and once to write them, so the file is laid out exactly as
+/// <see cref="StarFile.Write"/> lays out the same rows held in a <see cref="StarTable"/>, with the same bytes, and
+/// memory stays at one row. The file appears atomically.
+/// </summary>
+public static class StarLoopStream
+{
+    private const int MaxPadding = 40;
+
+    /// <summary>Writes <paramref name="head"/>'s blocks, then block <paramref name="blockName"/> with the rows <paramref name="rows"/> produces.</summary>
+    /// <param name="rows">Called twice; must produce the same rows both times.</param>
+    /// <returns>The number of rows written.</returns>
+    public static long Write(string path, StarFile head, string blockName, int? version, IReadOnlyList<string> columns, Action<IStarRowSink> rows)
+    {
+        if (head.TrailingComments.Count > 0) throw new ArgumentException("the head's trailing comments would land before the loop", nameof(head));
+        var widths = new WidthSink(columns.Count);
+        rows(widths);
+        string tmp = OutputFiles.TemporaryPathFor(path);
+        try
+        {
+            using (var file = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            {
+                head.WriteTo(file);
+                using var output = new BufferedStream(file, 1 << 20);
+                var text = new StringBuilder("\n");
+                if (version is int v) text.Append(CultureInfo.InvariantCulture, $"# version {v}\n\n");
+                text.Append("data_").Append(blockName).Append("\n\nloop_\n");
+                for (int i = 0; i < columns.Count; i++) text.Append(CultureInfo.InvariantCulture, $"_{columns[i]} #{i + 1}\n");
+                output.Write(Encoding.UTF8.GetBytes(text.ToString()));
+                var writer = new WritingSink(output, widths.Widths());
+                rows(writer);
+                if (writer.Rows != widths.Rows) throw new InvalidOperationException($"the rows changed between passes ({widths.Rows}, then {writer.Rows})");
+                output.WriteByte((byte)'\n');
+            }
+            OutputFiles.Commit(tmp, path);
+            return widths.Rows;
+        }
+        catch
+        {
+            OutputFiles.Discard(tmp);
+            throw;
+        }
+    }
+
+    /// <summary>Formats cells into one reusable buffer and hands each to <see cref="Cell"/>.</summary>
+    private abstract class CellSink(int columns) : IStarRowSink
+    {
+        private readonly byte[] _cell = new byte[64];
+        private int _column;
+
+        public long Rows { get; private set; }
+
+        protected int Columns { get; } = columns;
+
+        public void Number(double value) => Cell(_column++, _cell.AsSpan(0, StarValues.FormatDouble(value, _cell)));
+
+        public void Integer(long value)
+        {
+            value.TryFormat(_cell, out int n, provider: CultureInfo.InvariantCulture);
+            Cell(_column++, _cell.AsSpan(0, n));
+        }
+
+        public void Text(string raw) => Cell(_column++, Encoding.UTF8.GetBytes(raw));
+
+        public void EndRow()
+        {
+            if (_column != Columns) throw new InvalidOperationException($"row {Rows + 1} has {_column} cells for {Columns} columns");
+            _column = 0;
+            Rows++;
+            RowEnded();
+        }
+
+        protected abstract void Cell(int column, ReadOnlySpan<byte> text);
+
+        protected virtual void RowEnded() { }
+    }
+
+    private sealed class WidthSink(int columns) : CellSink(columns)
+    {
+        private readonly int[] _max = new int[columns];
+
+        protected override void Cell(int column, ReadOnlySpan<byte> text)
+        {
+            if (column >= Columns) throw new InvalidOperationException($"row {Rows + 1} has more than {Columns} cells");
+            _max[column] = Math.Max(_max[column], text.Length);
+        }
+
+        public int[] Widths() => _max.Select(w => Math.Min(w, MaxPadding)).ToArray();
+    }
+
+    private sealed class WritingSink(Stream output, int[] widths) : CellSink(widths.Length)
+    {
+        private static readonly byte[] Blanks = Enumerable.Repeat((byte)' ', MaxPadding).ToArray();
+
+        protected override void Cell(int column, ReadOnlySpan<byte> text)
+        {
+            if (column >= Columns) throw new InvalidOperationException($"row {Rows + 1} has more than {Columns} cells");
+            if (column > 0) output.WriteByte((byte)' ');
+            int pad = widths[column] - text.Length;
+            if (pad > 0) output.Write(Blanks, 0, pad);
+            output.Write(text);
+        }
+
+        protected override void RowEnded() => output.WriteByte((byte)'\n');
+    }
+}
