@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Core.Simulation;
 using CryoMerge.Grains;
@@ -17,9 +18,16 @@ internal sealed class DemoTruth
         public bool? Inside => Low is double lo && High is double hi ? lo <= True && True <= hi : null;
     }
 
-    private DemoTruth(IReadOnlyList<Row> rows) => Rows = rows;
+    private DemoTruth(IReadOnlyList<Row> rows, IReadOnlyList<ScaleCycle> cycles)
+    {
+        Rows = rows;
+        Cycles = cycles;
+    }
 
     public IReadOnlyList<Row> Rows { get; }
+
+    /// <summary>The merge's check of the fitted scales around every triangle of data sets (none for two).</summary>
+    public IReadOnlyList<ScaleCycle> Cycles { get; }
 
     public static DemoTruth Compare(JobStatus status, DemoDataSets demo)
     {
@@ -34,7 +42,7 @@ internal sealed class DemoTruth
             var found = state?.DataSets.GetValueOrDefault(d.Name);
             rows.Add(new Row(d.Name, d.Spec.TruePixelSize * toReferenceScale, d.Spec.NominalPixelSize, found?.PixelSize, found?.PixelSizeLow, found?.PixelSizeHigh));
         }
-        return new DemoTruth(rows);
+        return new DemoTruth(rows, state?.ScaleCycles ?? []);
     }
 
     /// <summary>DS2's truth at the top level (as the two-data-set demo has always reported it) and every data set's under "dataSets".</summary>
@@ -50,12 +58,15 @@ internal sealed class DemoTruth
             all.Add(row);
         }
         o["dataSets"] = all;
+        if (Cycles.Count > 0) o["scaleCycles"] = new JsonObject { ["count"] = Cycles.Count, ["closing"] = Cycles.Count(c => c.Closes) };
         return o;
     }
 
-    /// <summary>One line per data set: "DS2 pixel size: true 1.3 A, nominal 1.261 A, recovered 1.29967 A (error -0.025 %, truth inside the range)".</summary>
+    /// <summary>How many scale cycles close (more than two data sets), then one line per data set: "DS2 pixel size: true 1.3 A, nominal 1.261 A, recovered 1.29967 A (error -0.025 %, truth inside the range)".</summary>
     public IEnumerable<string> Lines()
     {
+        if (Cycles.Count > 0)
+            yield return $"scale cycles: {Cycles.Count(c => c.Closes)} of {Cycles.Count} close within their ranges";
         foreach (var r in Rows)
             if (r.Recovered is double p)
                 yield return string.Create(CultureInfo.InvariantCulture,

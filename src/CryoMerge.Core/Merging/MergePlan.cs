@@ -19,6 +19,7 @@ public enum MergeMethod
 /// <param name="HalfMap2">Optional second half map, for the uncertainty of the pixel size.</param>
 /// <param name="NominalPixelSize">The pixel size the data set was processed with (A); read from the STAR file when absent.</param>
 /// <param name="PixelSize">The pixel size to trust (A): given for the reference, found by the merge when absent.</param>
+/// <param name="Resolution">The resolution of its map (A) as the user knows it, to choose the reference by; measured when absent.</param>
 public sealed record DataSetPlan(
     string Name,
     string? Micrographs,
@@ -26,7 +27,19 @@ public sealed record DataSetPlan(
     string? Map,
     string? HalfMap2 = null,
     double? NominalPixelSize = null,
-    double? PixelSize = null);
+    double? PixelSize = null,
+    double? Resolution = null);
+
+/// <summary>How the reference of a merge is chosen.</summary>
+public enum ReferenceChoice
+{
+    /// <summary>Named in the plan.</summary>
+    Plan,
+    /// <summary>The data set with the highest-resolution map, once the maps are measured (the first data set with a map until then).</summary>
+    HighestResolution,
+    /// <summary>The first data set: no map to judge by.</summary>
+    First,
+}
 
 /// <summary>Extraction boxes for method 2 (and the final box for method 1); null values are chosen automatically.</summary>
 /// <param name="Box">Extraction box in micrograph pixels of data set II.</param>
@@ -50,7 +63,8 @@ public sealed record MergePlan(
     string PixelSizeMethod = "fit",
     double? ParticleDiameter = null,
     double? ExpectedResolution = null,
-    int ParticlesPerShard = 2000)
+    int ParticlesPerShard = 2000,
+    ReferenceChoice ReferenceFrom = ReferenceChoice.Plan)
 {
     public DataSetPlan ReferenceDataSet => DataSets.Single(d => d.Name == Reference);
 

@@ -56,7 +56,8 @@ public static class MergePlanReader
             if (name.IndexOfAny([' ', '/', '\\', '@', '\t']) >= 0) Fail($"data set name '{name}' may not contain blanks, '/' or '@'");
             if (d.PixelSize is <= 0) Fail($"datasets[{name}].pixelSize must be positive");
             if (d.NominalPixelSize is <= 0) Fail($"datasets[{name}].nominalPixelSize must be positive");
-            var set = new DataSetPlan(name, Resolve(d.Micrographs), Resolve(d.Particles), Resolve(d.Map), Resolve(d.HalfMap2), d.NominalPixelSize, d.PixelSize);
+            if (d.Resolution is <= 0) Fail($"datasets[{name}].resolution must be positive (A)");
+            var set = new DataSetPlan(name, Resolve(d.Micrographs), Resolve(d.Particles), Resolve(d.Map), Resolve(d.HalfMap2), d.NominalPixelSize, d.PixelSize, d.Resolution);
             if (set.Particles is null) Fail($"datasets[{name}].particles is missing");
             if (method != MergeMethod.Relabel && set.Micrographs is null) Fail($"datasets[{name}].micrographs is needed for method {(int)method}");
             if (checkFiles)
@@ -64,10 +65,22 @@ public static class MergePlanReader
                     if (file is not null && !File.Exists(file)) Fail($"datasets[{name}].{field}: {file} does not exist");
             sets.Add(set);
         }
-        string reference = string.IsNullOrWhiteSpace(doc.Reference) ? sets[0].Name : doc.Reference.Trim();
+        // Without a named reference, the best-resolved map decides once the merge has measured them (the first data set
+        // with a map stands in until then); every data set is then fitted against it or has a pixel size.
+        var withMaps = sets.Where(s => s.Map is not null).ToList();
+        var choice = !string.IsNullOrWhiteSpace(doc.Reference) ? ReferenceChoice.Plan
+            : withMaps.Count >= 2 ? ReferenceChoice.HighestResolution : ReferenceChoice.First;
+        string reference = choice switch
+        {
+            ReferenceChoice.Plan => doc.Reference!.Trim(),
+            ReferenceChoice.HighestResolution => withMaps[0].Name,
+            _ => sets[0].Name,
+        };
         var refSet = sets.FirstOrDefault(s => s.Name == reference) ?? throw new CryoMergeInputException(source, $"reference '{reference}' is not one of the data sets ({string.Join(", ", names)})");
         foreach (var s in sets.Where(s => s.Name != reference && s.PixelSize is null))
-            if (s.Map is null || refSet.Map is null)
+            if (choice == ReferenceChoice.HighestResolution && s.Map is null)
+                Fail($"the pixel size of '{s.Name}' must be found from its map, so it needs a 'map' (or a pixelSize)");
+            else if (s.Map is null || refSet.Map is null)
                 Fail($"the pixel size of '{s.Name}' must be found, so both it and the reference '{reference}' need a 'map' (or give '{s.Name}' a pixelSize)");
         foreach (var s in sets)
             if (s.PixelSize is double p && s.NominalPixelSize is double n && Math.Abs(p / n - 1) > 0.3)
@@ -87,7 +100,7 @@ public static class MergePlanReader
             string.IsNullOrWhiteSpace(doc.Name) ? Path.GetFileNameWithoutExtension(source) : doc.Name.Trim(),
             output, method, reference, sets,
             new ExtractionBoxes(ex.Box, ex.Scale, ex.Window, ex.BackgroundDiameter, ex.Invert ?? true, ex.Normalize ?? true, ex.MinBox, ex.MaxBox),
-            doc.PixelSizeMethod ?? "fit", doc.ParticleDiameter, doc.ExpectedResolution, doc.ParticlesPerShard ?? 2000);
+            doc.PixelSizeMethod ?? "fit", doc.ParticleDiameter, doc.ExpectedResolution, doc.ParticlesPerShard ?? 2000, choice);
     }
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
@@ -130,6 +143,7 @@ public static class MergePlanReader
         public string? HalfMap2 { get; set; }
         public double? NominalPixelSize { get; set; }
         public double? PixelSize { get; set; }
+        public double? Resolution { get; set; }
     }
 
     internal sealed class ExtractionDocument

@@ -19,6 +19,9 @@ public static class MergeReport
             string values = string.Join(", ", d.Values.Describe());
             yield return $"  {role} {d.Name}: {pixel}{nominal}{(d.ParticleCount > 0 ? $", {d.ParticleCount} particles" : "")}{(values.Length > 0 ? $"; {values}" : "")}";
         }
+        foreach (var s in state.PairScales.Where(s => s.Source == PairScale.Fitted && s.From != state.Plan.Reference))
+            yield return string.Create(c, $"  scale {s.From} -> {s.To}: {s.Ratio:0.######} ({s.Low:0.######} - {s.High:0.######}), {s.To}'s map fitted to {s.From}'s");
+        foreach (var cycle in state.ScaleCycles) yield return $"  scale cycle {cycle.Describe()}";
         if (state.MergedParticles is not null) yield return $"  merged: {state.MergedParticleCount} particles in {state.MergedParticles}";
         foreach (var note in state.Notes) yield return $"  note: {note}";
     }

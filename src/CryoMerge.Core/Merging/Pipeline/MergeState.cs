@@ -44,6 +44,10 @@ public sealed class DataSetState
     /// <summary>Masked FSC between the maps at the nominal and at the fitted pixel size (Fig. 3b).</summary>
     public FscCurve? FscBefore { get; set; }
     public FscCurve? FscAfter { get; set; }
+    /// <summary>Resolution of its map (A), when measured or stated to choose the reference.</summary>
+    public double? MapResolution { get; set; }
+    /// <summary>How <see cref="MapResolution"/> was found.</summary>
+    public MapResolutionSource? MapResolutionSource { get; set; }
     /// <summary>Numbers stages record (box pair, pixel reached, ...), shown in the summary.</summary>
     public DataSetValues Values { get; set; } = new();
 }
@@ -67,6 +71,12 @@ public sealed class MergeState
     public List<string> SummaryFiles { get; set; } = [];
     /// <summary>Messages for the user (warnings, the tolerance verdict).</summary>
     public List<string> Notes { get; set; } = [];
+    /// <summary>Why the reference is the reference (named in the plan, or the highest-resolution map and how that was measured).</summary>
+    public string? ReferenceReason { get; set; }
+    /// <summary>Every relative scale known between two data sets: each against the reference, and pairs of others fitted map to map.</summary>
+    public List<PairScale> PairScales { get; set; } = [];
+    /// <summary>The consistency of <see cref="PairScales"/> around every triangle of data sets.</summary>
+    public List<ScaleCycle> ScaleCycles { get; set; } = [];
 
     public static MergeState Start(MergePlan plan) => new()
     {

@@ -7,7 +7,9 @@ namespace CryoMerge.Core.Merging.Stages;
 /// <summary>
 /// The relative pixel size of every data set whose pixel size is not given, from its map against the
 /// reference's (<see cref="ScaleFitter"/>: scale, rotation and translation fitted jointly, honest range). One item
-/// per data set. The fit is on map pixels; the data set's other pixel sizes follow by the same factor.
+/// per data set. The fit is on map pixels; the data set's other pixel sizes follow by the same factor. With more than
+/// two data sets, every pair of the others is fitted too, one item each, and the scales are checked around every
+/// cycle (<see cref="PairScaleFits"/>).
 /// </summary>
 public sealed class PixelSizeStage : IMergeStage
 {
@@ -33,6 +35,9 @@ public sealed class PixelSizeStage : IMergeStage
             if (state.DataSets[set.Name].PixelSize is not null) continue;
             items.Add(Work.Item(new WorkItemId(Name, set.Name), ParametersFor(state, set.Name)));
         }
+        // "pixel-size/DS3/DS2": DS3's map fitted against DS2's.
+        foreach (var (from, to) in PairScaleFits.Pairs(state))
+            items.Add(Work.Item(new WorkItemId(Name, to, from), PairScaleFits.ParametersFor(state, from, to)));
         return items;
     }
 
@@ -49,10 +54,16 @@ public sealed class PixelSizeStage : IMergeStage
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
     {
         var c = CultureInfo.InvariantCulture;
+        var pairFits = new List<PairScale>();
         foreach (var r in results)
         {
-            var d = state.DataSets[r.Id.DataSet];
             var x = Work.ResultOf(r);
+            if (r.Id.Key.Length > 0)
+            {
+                pairFits.Add(PairScaleFits.FromFit(state, r.Id.Key, r.Id.DataSet, x));
+                continue;
+            }
+            var d = state.DataSets[r.Id.DataSet];
             // The map was refined from the data set's particles: every pixel size of the data set scales alike.
             double factor = d.NominalPixelSize / d.MapPixelSize;
             d.PixelSize = x.PixelSize * factor;
@@ -69,6 +80,7 @@ public sealed class PixelSizeStage : IMergeStage
             if (x.OppositeHand) state.Notes.Add($"{d.Name}: its map has the opposite hand of the reference's (the mirrored map fits better); flip one before refining the merged set");
             state.Notes.AddRange(x.Warnings.Select(w => $"{d.Name}: {w}"));
         }
+        PairScaleFits.Check(state, pairFits);
     }
 
     /// <summary>Runs the fit of one data set's map against the reference map.</summary>

@@ -1,3 +1,4 @@
+using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Formats;
 using CryoMerge.Core.Merging.Pipeline;
 
@@ -6,7 +7,8 @@ namespace CryoMerge.Core.Merging.Stages;
 /// <summary>
 /// First stage: reads each data set's STAR files and map header (one item per data set) for the pixel sizes it
 /// was processed with, its box and counts. A data set's nominal pixel size, unless the plan gives it, is the
-/// pixel size of its particle images (= its map's).
+/// pixel size of its particle images (= its map's). When the plan names no reference, each item also finds its map's
+/// resolution (<see cref="MapResolution"/>) and the best-resolved data set becomes the reference.
 /// </summary>
 public sealed class PrepareStage : IMergeStage
 {
@@ -16,15 +18,22 @@ public sealed class PrepareStage : IMergeStage
 
     public IReadOnlyList<WorkKind> Kinds => [Work];
 
-    public sealed record Parameters(string Particles, string? Micrographs, string? Map);
+    /// <param name="MeasureResolution">Find the map's resolution (the plan names no reference).</param>
+    /// <param name="StatedResolution">The map's resolution as the plan states it (A), used as it is.</param>
+    public sealed record Parameters(string Particles, string? Micrographs, string? Map, bool MeasureResolution = false, string? HalfMap2 = null,
+        double? StatedResolution = null);
 
     public sealed record Result(double ImagePixelSize, double MicrographPixelSize, double MapPixelSize, int ImageBox, bool HasImages,
-        int Particles, int Micrographs, string? ProjectDirectory = null);
+        int Particles, int Micrographs, string? ProjectDirectory = null, MapResolutionEstimate? MapResolution = null);
 
-    public IReadOnlyList<WorkItem> Plan(MergeState state) =>
-        state.Plan.DataSets
-            .Select(d => Work.Item(new WorkItemId(Name, d.Name), new Parameters(d.Particles!, d.Micrographs, d.Map)))
+    public IReadOnlyList<WorkItem> Plan(MergeState state)
+    {
+        bool measure = state.Plan.ReferenceFrom == ReferenceChoice.HighestResolution;
+        return state.Plan.DataSets
+            .Select(d => Work.Item(new WorkItemId(Name, d.Name),
+                new Parameters(d.Particles!, d.Micrographs, d.Map, measure && d.Map is not null, d.HalfMap2, d.Resolution)))
             .ToList();
+    }
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
     {
@@ -38,10 +47,32 @@ public sealed class PrepareStage : IMergeStage
             if (d.NominalPixelSize <= 0)
                 throw new CryoMergeInputException(state.Plan.DataSets.Single(p => p.Name == d.Name).Particles!,
                     $"no pixel size in the STAR file or the map of data set {d.Name}; give nominalPixelSize in the plan");
-            // The reference is trusted at its nominal pixel size unless the plan says otherwise.
-            if (d.Name == state.Plan.Reference && d.PixelSize is null) d.PixelSize = d.NominalPixelSize;
+            (d.MapResolution, d.MapResolutionSource) = (x.MapResolution?.Resolution, x.MapResolution?.Source);
         }
+        ChooseReference(state);
+        // The reference is trusted at its nominal pixel size unless the plan says otherwise.
+        var reference = state.DataSets[state.Plan.Reference];
+        reference.PixelSize ??= reference.NominalPixelSize;
     }
+
+    /// <summary>The reference of a plan that names none: the data set with the highest-resolution map.</summary>
+    private static void ChooseReference(MergeState state)
+    {
+        var plan = state.Plan;
+        if (plan.ReferenceFrom != ReferenceChoice.HighestResolution)
+        {
+            state.ReferenceReason = plan.ReferenceFrom == ReferenceChoice.Plan ? "named in the plan" : "the first data set (no two maps to compare)";
+            return;
+        }
+        var candidates = plan.DataSets.Where(d => d.Map is not null).Select(d => (d.Name, Estimate: Estimate(state.DataSets[d.Name]))).ToList();
+        var (reference, reason) = ReferenceSelection.Choose(candidates);
+        state.Plan = plan with { Reference = reference };
+        state.ReferenceReason = reason;
+        state.Notes.Add($"reference {reference}: {reason}");
+    }
+
+    private static MapResolutionEstimate? Estimate(DataSetState d) =>
+        d.MapResolution is double r && d.MapResolutionSource is { } source ? new MapResolutionEstimate(r, source) : null;
 
     private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
@@ -66,8 +97,21 @@ public sealed class PrepareStage : IMergeStage
             using var map = MrcFile.Open(p.Map);
             mapPixel = map.PixelSize.X;
         }
+        cancel.ThrowIfCancellationRequested();
+        var resolution = p.MeasureResolution && p.Map is not null ? MeasureResolution(environment, p, mapPixel) : null;
         var result = new Result(imagePixel, micrographPixel, mapPixel, box, particles.Kind == StarDataKind.Particles,
-            particles.Data.RowCount, micrographs, project);
+            particles.Data.RowCount, micrographs, project, resolution);
         return new(result);
+    }
+
+    /// <summary>The plan's word, else the half maps' FSC, else the map's own signal/noise (null if it has none to measure).</summary>
+    private static MapResolutionEstimate? MeasureResolution(WorkEnvironment environment, Parameters p, double mapPixel)
+    {
+        if (p.StatedResolution is double stated) return new MapResolutionEstimate(stated, MapResolutionSource.Plan);
+        if (!(mapPixel > 0)) return null;
+        var map = MapVolume.Load(p.Map!);
+        return p.HalfMap2 is null
+            ? MapResolution.FromSignalToNoise(environment.Fft, map)
+            : MapResolution.FromHalfMaps(environment.Fft, map, MapVolume.Load(p.HalfMap2, mapPixel));
     }
 }

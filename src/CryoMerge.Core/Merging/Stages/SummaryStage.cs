@@ -35,7 +35,8 @@ public sealed class SummaryStage : IMergeStage
     {
         var state = MergeState.FromJson(p.State);
         string text = Path.Combine(state.Plan.Output, TextName), json = Path.Combine(state.Plan.Output, JsonName);
-        var lines = new List<string> { $"CryoMerge.Distributed merge '{state.Plan.Name}', method {(int)state.Plan.Method}, reference {state.Plan.Reference}" };
+        string why = state.ReferenceReason is null ? "" : $" ({state.ReferenceReason})";
+        var lines = new List<string> { $"CryoMerge.Distributed merge '{state.Plan.Name}', method {(int)state.Plan.Method}, reference {state.Plan.Reference}{why}" };
         lines.AddRange(MergeReport.Lines(state));
         OutputFiles.WriteAllText(text, string.Join('\n', lines) + "\n");
         OutputFiles.WriteAllText(json, JsonSerializer.Serialize(JsonDocument.Parse(state.ToJson()), new JsonSerializerOptions { WriteIndented = true }));
