@@ -57,6 +57,29 @@ public sealed class DemoCommandTests
         Assert.False(Directory.Exists(Path.Combine(dir.File("demo"), "merged")));
     }
 
+    [Fact]
+    public void ThreeDataSetsAreFittedInEveryPairOnTheSiloAndTheirCycleCloses()
+    {
+        using var dir = new TempDir();
+        var run = CliRunner.Run("demo", "--o", dir.File("demo"), "--datasets", "3", "--micrographs", "1", "--particles", "4",
+            "--mic-size", "256", "--box", "48", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var json = JsonDocument.Parse(run.Out).RootElement;
+        Assert.Equal("Completed", json.GetProperty("state").GetString());
+        var summary = json.GetProperty("summary");
+        Assert.Equal("DS1", summary.GetProperty("plan").GetProperty("reference").GetString());
+        Assert.StartsWith("the highest-resolution map: DS1 ", summary.GetProperty("referenceReason").GetString());
+        // DS2 and DS3 against DS1, and DS3 against DS2: three fits, each a work item of its own.
+        Assert.Equal(3, summary.GetProperty("pairScales").GetArrayLength());
+        Assert.Equal(1, json.GetProperty("scaleCycles").GetProperty("count").GetInt32());
+        Assert.Equal(1, json.GetProperty("scaleCycles").GetProperty("closing").GetInt32());
+        var sets = json.GetProperty("dataSets").EnumerateArray().ToList();
+        Assert.Equal(["DS2", "DS3"], sets.Select(s => s.GetProperty("name").GetString()));
+        Assert.All(sets, s => Assert.True(s.GetProperty("truthInsideRange").GetBoolean(), s.ToString()));
+        string text = File.ReadAllText(Path.Combine(dir.File("demo"), "merged", "summary.txt"));
+        Assert.Contains("scale cycle DS1 > DS2 > DS3: ", text);
+    }
+
     [Theory]
     [InlineData("--datasets", "1")]
     [InlineData("--box", "47")]
