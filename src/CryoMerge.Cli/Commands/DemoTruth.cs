@@ -32,7 +32,7 @@ internal sealed class DemoTruth
     public static DemoTruth Compare(JobStatus status, DemoDataSets demo)
     {
         var state = status.Summary is null ? null : MergeState.FromJson(status.Summary);
-        // Every true pixel size is on DS1's scale; the merge puts them on the reference's, which it trusts at its nominal size.
+        // Every true pixel size is on DS1's scale; the merge puts them on the reference's, trusted at its nominal size.
         string reference = state?.Plan.Reference ?? demo.DataSets[0].Name;
         var refSpec = demo.DataSets.Single(d => d.Name == reference).Spec;
         double toReferenceScale = refSpec.NominalPixelSize / refSpec.TruePixelSize;
@@ -40,12 +40,16 @@ internal sealed class DemoTruth
         foreach (var d in demo.DataSets.Where(d => d.Name != reference))
         {
             var found = state?.DataSets.GetValueOrDefault(d.Name);
-            rows.Add(new Row(d.Name, d.Spec.TruePixelSize * toReferenceScale, d.Spec.NominalPixelSize, found?.PixelSize, found?.PixelSizeLow, found?.PixelSizeHigh));
+            rows.Add(new Row(d.Name, d.Spec.TruePixelSize * toReferenceScale, d.Spec.NominalPixelSize,
+                found?.PixelSize, found?.PixelSizeLow, found?.PixelSizeHigh));
         }
         return new DemoTruth(rows, state?.ScaleCycles ?? []);
     }
 
-    /// <summary>DS2's truth at the top level (as the two-data-set demo has always reported it) and every data set's under "dataSets".</summary>
+    /// <summary>
+    /// DS2's truth at the top level (as the two-data-set demo has always reported it) and every data set's under
+    /// "dataSets".
+    /// </summary>
     public JsonObject ToJson()
     {
         var first = Rows.FirstOrDefault(r => r.Name == "DS2") ?? Rows[0];
@@ -58,19 +62,28 @@ internal sealed class DemoTruth
             all.Add(row);
         }
         o["dataSets"] = all;
-        if (Cycles.Count > 0) o["scaleCycles"] = new JsonObject { ["count"] = Cycles.Count, ["closing"] = Cycles.Count(c => c.Closes) };
+        if (Cycles.Count > 0)
+            o["scaleCycles"] = new JsonObject { ["count"] = Cycles.Count, ["closing"] = Cycles.Count(c => c.Closes) };
         return o;
     }
 
-    /// <summary>How many scale cycles close (more than two data sets), then one line per data set: "DS2 pixel size: true 1.3 A, nominal 1.261 A, recovered 1.29967 A (error -0.025 %, truth inside the range)".</summary>
+    /// <summary>
+    /// How many scale cycles close (more than two data sets), then one line per data set: "DS2 pixel size: true 1.3 A,
+    /// nominal 1.261 A, recovered 1.29967 A (error -0.025 %, truth inside the range)".
+    /// </summary>
     public IEnumerable<string> Lines()
     {
         if (Cycles.Count > 0)
             yield return $"scale cycles: {Cycles.Count(c => c.Closes)} of {Cycles.Count} close within their ranges";
         foreach (var r in Rows)
             if (r.Recovered is double p)
-                yield return string.Create(CultureInfo.InvariantCulture,
-                    $"{r.Name} pixel size: true {r.True:0.#####} A, nominal {r.Nominal:0.#####} A, recovered {p:0.#####} A (error {r.ErrorPercent:+0.####;-0.####} %, truth {(r.Inside == true ? "inside" : "OUTSIDE")} the range)");
+            {
+                var c = CultureInfo.InvariantCulture;
+                string inside = r.Inside == true ? "inside" : "OUTSIDE";
+                yield return string.Create(c, $"{r.Name} pixel size: true {r.True:0.#####} A, ")
+                    + string.Create(c, $"nominal {r.Nominal:0.#####} A, recovered {p:0.#####} A ")
+                    + string.Create(c, $"(error {r.ErrorPercent:+0.####;-0.####} %, truth {inside} the range)");
+            }
     }
 
     private static JsonObject Fields(Row r)

@@ -48,7 +48,7 @@ public static class MapResolution
     /// <summary>The noise the map had before any filter is its largest solvent power finer than this (A).</summary>
     public const double NoiseFloorFrom = 10;
 
-    /// <summary>A solvent whose power stays below this fraction of the map's is flattened (masked), not noise.</summary>
+    /// <summary>A solvent whose power stays below this fraction of the map's is flattened (masked).</summary>
     public const double MinimumNoise = 1e-6;
 
     public static MapResolutionEstimate FromHalfMaps(IFftBackend fft, MapVolume half1, MapVolume half2)
@@ -62,19 +62,28 @@ public static class MapResolution
         return new MapResolutionEstimate(fsc.InterpolatedResolutionAt(FscThreshold), MapResolutionSource.HalfMaps);
     }
 
-    /// <summary>The resolution from the map's own spectral signal/noise; null when it has too little solvent to measure its noise.</summary>
+    /// <summary>
+    /// The resolution from the map's own spectral signal/noise; null when it has too little solvent, or none with
+    /// noise in it, to measure its noise.
+    /// </summary>
     public static MapResolutionEstimate? FromSignalToNoise(IFftBackend fft, MapVolume map)
     {
         var density = AutoMask.Create(fft, map);
         if (SolventRegion.Create(fft, map, density) is not { } solvent) return null;
         // Zero-mean solvent, so that the box edges add no step to the transform.
         double sum = 0, weight = 0;
-        for (int i = 0; i < solvent.Data.Length; i++) { sum += solvent.Data[i] * (double)map.Grid.Data[i]; weight += solvent.Data[i]; }
+        for (int i = 0; i < solvent.Data.Length; i++)
+        {
+            sum += solvent.Data[i] * (double)map.Grid.Data[i];
+            weight += solvent.Data[i];
+        }
         float level = (float)(sum / weight);
         var centred = new Grid(map.Shape);
         for (int i = 0; i < centred.Data.Length; i++) centred.Data[i] = map.Grid.Data[i] - level;
         var spectrum = SignalSpectrum.Measure(fft, map with { Grid = centred }, solvent);
-        return FromSpectrum(spectrum) is double resolution ? new MapResolutionEstimate(resolution, MapResolutionSource.SignalToNoise) : null;
+        return FromSpectrum(spectrum) is double resolution
+            ? new MapResolutionEstimate(resolution, MapResolutionSource.SignalToNoise)
+            : null;
     }
 
     /// <summary>
@@ -89,11 +98,13 @@ public static class MapResolution
         int nyquist = Math.Min(spectrum.Power.Length - 1, (int)Math.Floor(length / (2 * spectrum.PixelSize)));
         int first = Math.Max(1, (int)Math.Ceiling(length / CoarsestJudged));
         double floor = 0;
-        for (int i = Math.Max(first, (int)Math.Ceiling(length / NoiseFloorFrom)); i <= nyquist; i++) floor = Math.Max(floor, spectrum.Noise[i]);
+        for (int i = Math.Max(first, (int)Math.Ceiling(length / NoiseFloorFrom)); i <= nyquist; i++)
+            floor = Math.Max(floor, spectrum.Noise[i]);
         double signal = 0;
         for (int i = first; i <= nyquist; i++) signal = Math.Max(signal, spectrum.Power[i]);
         if (!(floor > MinimumNoise * signal)) return null;
-        double Snr(int i) => Math.Max(spectrum.Power[i] - spectrum.Noise[i], 0) / Math.Max(Math.Max(spectrum.Noise[i], floor), double.Epsilon);
+        double Snr(int i) => Math.Max(spectrum.Power[i] - spectrum.Noise[i], 0)
+            / Math.Max(Math.Max(spectrum.Noise[i], floor), double.Epsilon);
         double t = SignalToNoiseThreshold;
         for (int i = first; i <= nyquist; i++)
         {

@@ -12,7 +12,7 @@ public interface IStarRowSink
     /// <summary>An integer.</summary>
     void Integer(long value);
 
-    /// <summary>A cell's text as it goes in the file (quote it first with <see cref="StarValues.Quote"/> if it may hold blanks).</summary>
+    /// <summary>A cell's text as written (<see cref="StarValues.Quote"/> it if it may hold blanks).</summary>
     void Text(string raw);
 
     /// <summary>Ends the row; it must have had one cell per column.</summary>
@@ -29,12 +29,17 @@ public static class StarLoopStream
 {
     private const int MaxPadding = 40;
 
-    /// <summary>Writes <paramref name="head"/>'s blocks, then block <paramref name="blockName"/> with the rows <paramref name="rows"/> produces.</summary>
+    /// <summary>
+    /// Writes <paramref name="head"/>'s blocks, then block <paramref name="blockName"/> with the rows
+    /// <paramref name="rows"/> produces.
+    /// </summary>
     /// <param name="rows">Called twice; must produce the same rows both times.</param>
     /// <returns>The number of rows written.</returns>
-    public static long Write(string path, StarFile head, string blockName, int? version, IReadOnlyList<string> columns, Action<IStarRowSink> rows)
+    public static long Write(string path, StarFile head, string blockName, int? version, IReadOnlyList<string> columns,
+        Action<IStarRowSink> rows)
     {
-        if (head.TrailingComments.Count > 0) throw new ArgumentException("the head's trailing comments would land before the loop", nameof(head));
+        if (head.TrailingComments.Count > 0)
+            throw new ArgumentException("the head's trailing comments would land before the loop", nameof(head));
         var widths = new WidthSink(columns.Count);
         rows(widths);
         string tmp = OutputFiles.TemporaryPathFor(path);
@@ -47,11 +52,13 @@ public static class StarLoopStream
                 var text = new StringBuilder("\n");
                 if (version is int v) text.Append(CultureInfo.InvariantCulture, $"# version {v}\n\n");
                 text.Append("data_").Append(blockName).Append("\n\nloop_\n");
-                for (int i = 0; i < columns.Count; i++) text.Append(CultureInfo.InvariantCulture, $"_{columns[i]} #{i + 1}\n");
+                for (int i = 0; i < columns.Count; i++)
+                    text.Append(CultureInfo.InvariantCulture, $"_{columns[i]} #{i + 1}\n");
                 output.Write(Encoding.UTF8.GetBytes(text.ToString()));
                 var writer = new WritingSink(output, widths.Widths());
                 rows(writer);
-                if (writer.Rows != widths.Rows) throw new InvalidOperationException($"the rows changed between passes ({widths.Rows}, then {writer.Rows})");
+                if (writer.Rows != widths.Rows)
+                    throw new InvalidOperationException($"rows changed between passes: {widths.Rows}, {writer.Rows}");
                 output.WriteByte((byte)'\n');
             }
             OutputFiles.Commit(tmp, path);
@@ -86,7 +93,8 @@ public static class StarLoopStream
 
         public void EndRow()
         {
-            if (_column != Columns) throw new InvalidOperationException($"row {Rows + 1} has {_column} cells for {Columns} columns");
+            if (_column != Columns)
+                throw new InvalidOperationException($"row {Rows + 1} has {_column} cells for {Columns} columns");
             _column = 0;
             Rows++;
             RowEnded();

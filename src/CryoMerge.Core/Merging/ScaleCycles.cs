@@ -7,8 +7,10 @@ namespace CryoMerge.Core.Merging;
 /// A relative scale between two data sets: <see cref="To"/>'s true pixel size over <see cref="From"/>'s, with its
 /// honest range. A scale the plan gives (a trusted pixel size) has no range: Low = Ratio = High.
 /// </summary>
-/// <param name="Source">Where it comes from: "fit" (the two maps), "given" (the plan's pixel sizes).</param>
-public sealed record PairScale(string From, string To, double Ratio, double Low, double High, string Source = PairScale.Fitted)
+/// <param name="Source">Where it comes from: <see cref="Fitted"/> (the two maps) or <see cref="Given"/> (the
+/// plan's pixel sizes).</param>
+public sealed record PairScale(
+    string From, string To, double Ratio, double Low, double High, string Source = PairScale.Fitted)
 {
     public const string Fitted = "fit";
     public const string Given = "given";
@@ -17,7 +19,7 @@ public sealed record PairScale(string From, string To, double Ratio, double Low,
     [JsonIgnore]
     public double Log => Math.Log(Ratio);
 
-    /// <summary>Half the width of the range in ln-scale (0 for a given scale); about a relative half-width for small ranges.</summary>
+    /// <summary>Half the width of the range in ln-scale (0 for a given scale); about a relative half-width.</summary>
     [JsonIgnore]
     public double LogHalfRange => (Math.Log(High) - Math.Log(Low)) / 2;
 
@@ -29,7 +31,9 @@ public sealed record PairScale(string From, string To, double Ratio, double Low,
 
     /// <summary>The scale from <paramref name="a"/> to <paramref name="b"/> (this one, or reversed).</summary>
     public PairScale Oriented(string a, string b) =>
-        From == a && To == b ? this : From == b && To == a ? Reversed : throw new ArgumentException($"{From}-{To} does not join {a} and {b}");
+        From == a && To == b ? this
+        : From == b && To == a ? Reversed
+        : throw new ArgumentException($"{From}-{To} does not join {a} and {b}");
 }
 
 /// <summary>
@@ -39,21 +43,35 @@ public sealed record PairScale(string From, string To, double Ratio, double Low,
 /// <param name="LogMisfit">ln(s_AB x s_BC / s_AC): about the relative disagreement.</param>
 /// <param name="LogRange">The ranges of the three scales combined in quadrature (ln-scale): how far the misfit may
 /// honestly go, as each range is the same number of standard errors and the three errors are independent.</param>
-public sealed record ScaleCycle(string A, string B, string C, double AroundRatio, double DirectRatio, double LogMisfit, double LogRange)
+public sealed record ScaleCycle(string A, string B, string C, double AroundRatio, double DirectRatio, double LogMisfit,
+    double LogRange)
 {
     /// <summary>The misfit in units of the combined range; infinite when scales without ranges disagree.</summary>
-    public double Ranges => LogRange > 0 ? LogMisfit / LogRange : Math.Abs(LogMisfit) <= ScaleCycles.ExactTolerance ? 0 : double.PositiveInfinity * Math.Sign(LogMisfit);
+    public double Ranges =>
+        LogRange > 0 ? LogMisfit / LogRange
+        : Math.Abs(LogMisfit) <= ScaleCycles.ExactTolerance ? 0
+        : LogMisfit > 0 ? double.PositiveInfinity : double.NegativeInfinity;
 
     /// <summary>The cycle closes when its misfit lies within the combined range.</summary>
     public bool Closes => Math.Abs(Ranges) <= 1;
 
     public string Name => $"{A} > {B} > {C}";
 
-    /// <summary>"DS1 > DS2 > DS3: s(DS1,DS2) x s(DS2,DS3) = 0.83112 against s(DS1,DS3) = 0.83001, misfit +0.134 % = 0.41 of the ranges (+-0.33 %): closes".</summary>
-    public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name}: s({A},{B}) x s({B},{C}) = {AroundRatio:0.#####} against s({A},{C}) = {DirectRatio:0.#####}, misfit {LogMisfit * 100:+0.###;-0.###;0} % = {DescribeRanges()} (+-{LogRange * 100:0.###} %): {(Closes ? "closes" : "does NOT close")}");
-
-    private string DescribeRanges() => double.IsInfinity(Ranges) ? "beyond ranges of zero" : string.Create(CultureInfo.InvariantCulture, $"{Math.Abs(Ranges):0.##} of the ranges");
+    /// <summary>
+    /// "DS1 > DS2 > DS3: s(DS1,DS2) x s(DS2,DS3) = 0.83112 against s(DS1,DS3) = 0.83001, misfit +0.134 % = 0.41 of the
+    /// ranges (+-0.33 %): closes".
+    /// </summary>
+    public string Describe()
+    {
+        var c = CultureInfo.InvariantCulture;
+        string ranges = double.IsInfinity(Ranges)
+            ? "beyond ranges of zero"
+            : string.Create(c, $"{Math.Abs(Ranges):0.##} of the ranges");
+        return string.Create(c, $"{Name}: s({A},{B}) x s({B},{C}) = {AroundRatio:0.#####} ")
+            + string.Create(c, $"against s({A},{C}) = {DirectRatio:0.#####}, ")
+            + string.Create(c, $"misfit {LogMisfit * 100:+0.###;-0.###;0} % = {ranges} (+-{LogRange * 100:0.###} %): ")
+            + (Closes ? "closes" : "does NOT close");
+    }
 }
 
 /// <summary>
@@ -67,7 +85,7 @@ public static class ScaleCycles
     /// <summary>Scales without ranges (all given) close when they agree to this (ln-scale).</summary>
     public const double ExactTolerance = 1e-9;
 
-    /// <summary>Every triangle whose three pairs are known, data sets in the order of <paramref name="order"/>.</summary>
+    /// <summary>Every triangle whose three pairs are known, in the order of <paramref name="order"/>.</summary>
     public static IReadOnlyList<ScaleCycle> Check(IReadOnlyList<string> order, IReadOnlyCollection<PairScale> scales)
     {
         PairScale? Find(string a, string b) => scales.FirstOrDefault(s => s.Connects(a, b))?.Oriented(a, b);
@@ -89,9 +107,9 @@ public static class ScaleCycles
     public static ScaleCycle Close(PairScale ab, PairScale bc, PairScale ac)
     {
         if (ab.To != bc.From || ab.From != ac.From || bc.To != ac.To)
-            throw new ArgumentException($"{ab.From}-{ab.To}, {bc.From}-{bc.To} and {ac.From}-{ac.To} do not form a cycle");
+            throw new ArgumentException($"{ab.From}-{ab.To}, {bc.From}-{bc.To}, {ac.From}-{ac.To} do not form a cycle");
         double misfit = ab.Log + bc.Log - ac.Log;
-        double range = Math.Sqrt(ab.LogHalfRange * ab.LogHalfRange + bc.LogHalfRange * bc.LogHalfRange + ac.LogHalfRange * ac.LogHalfRange);
+        double range = Math.Sqrt(Square(ab.LogHalfRange) + Square(bc.LogHalfRange) + Square(ac.LogHalfRange));
         return new ScaleCycle(ab.From, ab.To, bc.To, ab.Ratio * bc.Ratio, ac.Ratio, misfit, range);
     }
 
@@ -105,4 +123,6 @@ public static class ScaleCycles
         var vouched = cycles.Where(c => c.Closes).SelectMany(Pairs).ToHashSet();
         return cycles.Where(c => !c.Closes).SelectMany(Pairs).Distinct().Where(p => !vouched.Contains(p)).ToList();
     }
+
+    private static double Square(double x) => x * x;
 }

@@ -17,16 +17,22 @@ public static class DemoPlan
         var text = new StringBuilder();
         if (specs.Count == 2)
         {
-            text.Append(c, $"# Written by cryomerge demo: data set DS2 was recorded at {s.TruePixelSize} A/px on DS1's scale but processed\n");
-            text.Append(c, $"# at {s.NominalPixelSize} A/px. The merge finds its pixel size from the two maps and re-extracts it (method 2).\n");
+            text.Append(c, $"# Written by cryomerge demo: data set DS2 was recorded at {s.TruePixelSize} A/px ")
+                .Append("on DS1's scale but processed\n")
+                .Append(c, $"# at {s.NominalPixelSize} A/px. The merge finds its pixel size from the two maps and ")
+                .Append("re-extracts it (method 2).\n");
         }
         else
         {
             int microscopes = specs.Select(d => d.Microscope).Distinct().Count();
-            text.Append(c, $"# Written by cryomerge demo: {specs.Count} data sets of one specimen from {microscopes} microscopes, all but DS1 processed at\n");
-            text.Append("# nominal pixel sizes a few % off their true ones (on DS1's scale). No reference is named: the merge takes the\n");
-            text.Append("# data set with the highest-resolution map, fits every other's pixel size from the maps, against the reference\n");
-            text.Append("# and against each other, checks that the fitted scales agree around every cycle and re-extracts (method 2).\n");
+            text.Append(c, $"# Written by cryomerge demo: {specs.Count} data sets of one specimen from {microscopes} ")
+                .Append("microscopes, all but DS1 processed at\n")
+                .Append("# nominal pixel sizes a few % off their true ones (on DS1's scale). No reference is named: ")
+                .Append("the merge takes the\n")
+                .Append("# data set with the highest-resolution map, fits every other's pixel size from the maps, ")
+                .Append("against the reference\n")
+                .Append("# and against each other, checks that the fitted scales agree around every cycle and ")
+                .Append("re-extracts (method 2).\n");
         }
         text.Append("name: demo\noutput: merged\nmethod: 2\n");
         if (specs.Count == 2) text.Append(c, $"reference: {specs[0].Name}\n");
@@ -37,7 +43,9 @@ public static class DemoPlan
         foreach (var d in specs)
         {
             if (specs.Count > 2)
-                text.Append(c, $"  # {d.Name}: true {d.TruePixelSize:0.####} A/px, processed at {d.NominalPixelSize:0.####} A/px; {d.Microscope}; defocus {d.DefocusMin:0}-{d.DefocusMax:0} A; map at {d.MapResolution:0.##} A\n");
+                text.Append(c, $"  # {d.Name}: true {d.TruePixelSize:0.####} A/px, ")
+                    .Append(c, $"processed at {d.NominalPixelSize:0.####} A/px; {d.Microscope}; ")
+                    .Append(c, $"defocus {d.DefocusMin:0}-{d.DefocusMax:0} A; map at {d.MapResolution:0.##} A\n");
             text.Append(c, $"  - name: {d.Name}\n");
             text.Append(c, $"    micrographs: {d.Name}/{SimulatedDataSet.MicrographsStarName}\n");
             text.Append(c, $"    particles: {d.Name}/{SimulatedDataSet.ParticlesStarName}\n");
