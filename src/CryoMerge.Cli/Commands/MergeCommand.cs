@@ -27,9 +27,11 @@ internal static class MergeCommand
         var command = new Command("merge", """
             Run a whole merge from a plan: the relative pixel size of each data set against the reference, box
             pairs, CTF scaling, then rescaling (method 1), re-extraction (method 2) or relabelling (method 3) fanned
-            out per micrograph, the join and a summary in the output folder. Without --cluster it starts a silo in
-            this process; with --cluster it submits to that cluster and follows the job. Running the same plan
-            again resumes it where it stopped.
+            out per micrograph, the join and a summary in the output folder. With more than two data sets the others
+            are also fitted against each other and the summary checks the scales around every cycle (a warning when
+            one does not close within its ranges); a plan without a reference takes the data set with the
+            highest-resolution map. Without --cluster it starts a silo in this process; with --cluster it submits to
+            that cluster and follows the job. Running the same plan again resumes it where it stopped.
 
             Example:
               cryomerge merge plan.yaml

@@ -21,7 +21,7 @@ public sealed record MapResolutionEstimate(double Resolution, MapResolutionSourc
     {
         MapResolutionSource.Plan => "stated in the plan",
         MapResolutionSource.HalfMaps => "half-map FSC at 0.143 in an automatic mask",
-        _ => "spectral signal/noise of the map (its solvent as noise)",
+        _ => "spectral signal/noise of the map, its solvent as noise",
     };
 }
 

@@ -14,7 +14,7 @@ public sealed class ReferenceSelectionTests
     {
         var (reference, reason) = ReferenceSelection.Choose([("A", Snr(4.1)), ("B", Snr(3.2)), ("C", Snr(3.9))]);
         Assert.Equal("B", reference);
-        Assert.Equal("the highest-resolution map: B 3.2 A, C 3.9 A, A 4.1 A (spectral signal/noise of the map (its solvent as noise))", reason);
+        Assert.Equal("the highest-resolution map: B 3.2 A, C 3.9 A, A 4.1 A (spectral signal/noise of the map, its solvent as noise)", reason);
     }
 
     [Fact]
