@@ -1,0 +1,33 @@
+using CryoMerge.Core.Merging.Stages;
+
+namespace CryoMerge.Core.Merging;
+
+/// <summary>Every file and folder a merge plan reads or writes, for the silo's data-root check.</summary>
+public static class PlanFiles
+{
+    /// <summary>
+    /// Refuses the plan, naming the first path outside <paramref name="roots"/>: the files the plan names, its output
+    /// folder, then the micrographs its micrograph STAR files list (read only once those files are known to be inside).
+    /// </summary>
+    public static void CheckWithin(MergePlan plan, DataRoots roots)
+    {
+        if (roots.IsUnrestricted) return;
+        foreach (var (path, what) in Named(plan)) roots.Check(path, what);
+        if (plan.Method == MergeMethod.Relabel) return;
+        foreach (var set in plan.DataSets.Where(s => s.Micrographs is not null))
+            foreach (var micrograph in MicrographList.Read(set.Micrographs!))
+                roots.Check(micrograph.Path, $"micrograph {micrograph.NameInStar} of {set.Name}");
+    }
+
+    private static IEnumerable<(string Path, string What)> Named(MergePlan plan)
+    {
+        yield return (plan.Output, "the output folder");
+        foreach (var set in plan.DataSets)
+        {
+            if (set.Particles is { } particles) yield return (particles, $"the particles of {set.Name}");
+            if (set.Micrographs is { } micrographs) yield return (micrographs, $"the micrographs of {set.Name}");
+            if (set.Map is { } map) yield return (map, $"the map of {set.Name}");
+            if (set.HalfMap2 is { } half) yield return (half, $"the second half map of {set.Name}");
+        }
+    }
+}
