@@ -77,6 +77,12 @@ public static class CryoMergeApp
             console.Error.WriteLine($"cryomerge: {e.Message}");
             return (int)ExitCode.BadInput;
         }
+        catch (Grains.JobRefusedException e)
+        {
+            // A silo's refusal of a plan (a path outside its data roots): a bad input, checked on the silo.
+            console.Error.WriteLine($"cryomerge: {e.Message}");
+            return (int)ExitCode.BadInput;
+        }
         catch (OperationCanceledException)
         {
             console.Error.WriteLine("cryomerge: cancelled; no partial output was left under an output name");

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
@@ -16,7 +17,15 @@ public static class ClusteringExtensions
             o.ServiceId = settings.ServiceId;
             o.ClusterId = settings.ClusterId;
         });
-        silo.ConfigureEndpoints(settings.ResolveAdvertisedAddress(), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        silo.ConfigureEndpoints(settings.ResolveAdvertisedAddress(), settings.SiloPort, settings.GatewayPort);
+        // Only the advertised address unless --listen says otherwise; set explicitly, because Orleans' Kubernetes
+        // hosting would otherwise listen on every address.
+        var listen = settings.ResolveListenAddress();
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.SiloListeningEndpoint = new IPEndPoint(listen, settings.SiloPort);
+            o.GatewayListeningEndpoint = new IPEndPoint(listen, settings.GatewayPort);
+        });
         return target.Kind switch
         {
             ClusterKind.Redis => silo.UseRedisClustering(target.ConnectionString!),

@@ -38,6 +38,10 @@ public sealed class CryoMergeConnection : IAsyncDisposable
             GatewayPort = CryoMergeHostSettings.FreePort(),
             SiloName = settings.SiloName ?? $"embedded-{Environment.MachineName}",
             KubernetesHosting = false,
+            // Nothing but this process talks to the embedded silo (it listens on loopback only), and it runs only the
+            // plans of the user who started it: TLS and data roots are for 'serve'.
+            Tls = TlsSettings.None,
+            DataRoots = [],
         };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder, settings.Verbose);
@@ -58,22 +62,31 @@ public sealed class CryoMergeConnection : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             client.UseCryoMergeClustering(settings);
+            client.UseCryoMergeTls(settings);
             client.AddActivityPropagation();
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });
         var host = builder.Build();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        try
+        async Task Connect()
         {
             await host.StartAsync(cts.Token);
             // Connected only when a gateway answers: ask the cluster something cheap.
             await host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cts.Token);
         }
-        catch (Exception e) when (e is not CryoMergeInputException)
+        try
+        {
+            // A TLS refusal looks to Orleans like a closed connection, retried until the timeout: say so at once.
+            await TlsRefusal.WatchAsync(Connect(), settings, "client", cts.Token);
+        }
+        catch (Exception e)
         {
             try { await host.StopAsync(CancellationToken.None); } catch (Exception) { }
             host.Dispose();
+            if (e is CryoMergeInputException) throw;
+            if (!cancellationToken.IsCancellationRequested && await TlsRefusal.ExplainAsync(settings, "client", cancellationToken) is { } refusal)
+                throw new CryoMergeInputException("--tls-cert", refusal);
             string reason = e is OperationCanceledException ? $"no silo answered within {timeout.TotalSeconds:F0} s" : e.Message.Split('\n')[0];
             throw new CryoMergeInputException("--cluster", $"cannot reach the cluster at {settings.Cluster.Display}: {reason}");
         }
@@ -88,6 +101,8 @@ public sealed class CryoMergeConnection : IAsyncDisposable
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
         // Orleans reports a lost silo or a refused connection at Warning; a user needs those only with --verbose.
         if (!verbose) builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        // A client that cannot start says why in one line (ConnectAsync); the host's own report is a stack trace.
+        if (!verbose) builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
     }
 
     public async ValueTask DisposeAsync()

@@ -26,8 +26,23 @@ public sealed record CryoMergeHostSettings
 
     public int GatewayPort { get; init; } = DefaultGatewayPort;
 
-    /// <summary>Address other silos and clients use to reach this silo (POD_IP in Kubernetes).</summary>
+    /// <summary>Address other silos and clients use to reach this silo (POD_IP in Kubernetes); 127.0.0.1 when not given.</summary>
     public string? AdvertisedAddress { get; init; }
+
+    /// <summary>
+    /// Address the silo and gateway ports listen on (CRYOMERGE_LISTEN, serve --listen), e.g. 0.0.0.0 in a container
+    /// whose health check connects to 127.0.0.1; null: only the advertised address.
+    /// </summary>
+    public string? ListenAddress { get; init; }
+
+    /// <summary>
+    /// Folders a silo's plans may read and write (CRYOMERGE_DATA_ROOT, serve --data-root); a plan whose inputs or output
+    /// lie outside all of them is refused. Empty: no restriction.
+    /// </summary>
+    public IReadOnlyList<string> DataRoots { get; init; } = Array.Empty<string>();
+
+    /// <summary>Mutual TLS between silos and clients (CRYOMERGE_TLS_*, --tls-cert ...); <see cref="TlsSettings.None"/> when off.</summary>
+    public TlsSettings Tls { get; init; } = TlsSettings.None;
 
     /// <summary>Name of the silo in reports (POD_NAME in Kubernetes).</summary>
     public string? SiloName { get; init; }
@@ -65,7 +80,8 @@ public sealed record CryoMergeHostSettings
     [
         "CRYOMERGE_CLUSTER", "CRYOMERGE_CLUSTER_PASSWORD", "CRYOMERGE_STATE_DIR", "CRYOMERGE_SILO_PORT", "CRYOMERGE_GATEWAY_PORT",
         "CRYOMERGE_MAX_CONCURRENT_ITEMS", "CRYOMERGE_KUBERNETES_HOSTING", "POD_IP", "POD_NAME", "POD_NAMESPACE", "ORLEANS_SERVICE_ID",
-        "ORLEANS_CLUSTER_ID", "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "ORLEANS_CLUSTER_ID", "OTEL_EXPORTER_OTLP_ENDPOINT", "CRYOMERGE_LISTEN", "CRYOMERGE_DATA_ROOT", "CRYOMERGE_TLS_CERT",
+        "CRYOMERGE_TLS_KEY", "CRYOMERGE_TLS_PASSWORD", "CRYOMERGE_TLS_CA",
     ];
 
     /// <summary>Settings from environment variables (pass Environment.GetEnvironmentVariables()).</summary>
@@ -99,6 +115,9 @@ public sealed record CryoMergeHostSettings
             ServiceId = Get("ORLEANS_SERVICE_ID") ?? settings.ServiceId,
             ClusterId = Get("ORLEANS_CLUSTER_ID") ?? settings.ClusterId,
             OtlpEndpoint = Get("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            ListenAddress = Get("CRYOMERGE_LISTEN"),
+            DataRoots = Get("CRYOMERGE_DATA_ROOT") is { } roots ? SplitRoots(roots) : settings.DataRoots,
+            Tls = new TlsSettings(Get("CRYOMERGE_TLS_CERT"), Get("CRYOMERGE_TLS_KEY"), Get("CRYOMERGE_TLS_PASSWORD"), Get("CRYOMERGE_TLS_CA")),
         };
     }
 
@@ -109,17 +128,41 @@ public sealed record CryoMergeHostSettings
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "cryomerge");
     }
 
-    /// <summary>The address to advertise: the configured one, loopback for a loopback cluster, else this host's first IPv4 address.</summary>
+    /// <summary>CRYOMERGE_DATA_ROOT: folders separated by ':' (as in PATH); empty parts are ignored.</summary>
+    public static IReadOnlyList<string> SplitRoots(string value) =>
+        value.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath).ToArray();
+
+    /// <summary>
+    /// The address to advertise: the configured one, else 127.0.0.1. A silo never guesses one of this host's addresses:
+    /// with a membership store on another host, loopback would be useless to the other silos, so that is refused.
+    /// </summary>
     public IPAddress ResolveAdvertisedAddress()
     {
-        if (AdvertisedAddress is not null)
+        if (AdvertisedAddress is not null) return ParseAddress("--advertise", AdvertisedAddress);
+        if (Cluster.Kind != ClusterKind.Localhost && !Cluster.IsLoopback)
         {
-            if (IPAddress.TryParse(AdvertisedAddress, out var ip)) return ip;
-            return Dns.GetHostAddresses(AdvertisedAddress).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+            var mine = Dns.GetHostAddresses(Dns.GetHostName()).Where(a => !IPAddress.IsLoopback(a) && a.AddressFamily == AddressFamily.InterNetwork);
+            throw new CryoMergeInputException("--advertise", $"the cluster at {Cluster.Display} is on another host, so other silos cannot reach this one " +
+                $"at 127.0.0.1; give the address they should use (this host has {string.Join(", ", mine.DefaultIfEmpty(IPAddress.None))}) or set POD_IP");
         }
-        if (Cluster.Kind == ClusterKind.Localhost || Cluster.IsLoopback) return IPAddress.Loopback;
-        return Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
-            ?? IPAddress.Loopback;
+        return IPAddress.Loopback;
+    }
+
+    /// <summary>The address the silo and gateway listen on: <see cref="ListenAddress"/>, else the advertised address.</summary>
+    public IPAddress ResolveListenAddress() => ListenAddress is null ? ResolveAdvertisedAddress() : ParseAddress("--listen", ListenAddress);
+
+    private static IPAddress ParseAddress(string option, string value)
+    {
+        if (IPAddress.TryParse(value, out var ip)) return ip;
+        try
+        {
+            return Dns.GetHostAddresses(value).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? throw new CryoMergeInputException(option, $"'{value}' has no IPv4 address");
+        }
+        catch (SocketException e)
+        {
+            throw new CryoMergeInputException(option, $"'{value}' is not an IP address or a host name that resolves: {e.Message}");
+        }
     }
 
     /// <summary>A free TCP port on loopback (for embedded silos, so that two runs never collide).</summary>

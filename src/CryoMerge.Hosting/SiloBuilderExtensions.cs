@@ -39,6 +39,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddCryoMerge(this ISiloBuilder silo, CryoMergeHostSettings settings)
     {
         silo.UseCryoMergeClustering(settings);
+        silo.UseCryoMergeTls(settings);
         if (settings.SiloName is not null) silo.Configure<SiloOptions>(o => o.SiloName = settings.SiloName);
         if (settings.KubernetesHosting)
         {
@@ -50,6 +51,6 @@ public static class SiloBuilderExtensions
         }
         // A silo that stops gracefully hands its grains over before the host's shutdown timeout ends.
         silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = TimeSpan.FromSeconds(30));
-        return silo.AddCryoMergeGrains(settings.StateDirectory, settings.MaxConcurrentItems);
+        return silo.AddCryoMergeGrains(settings.StateDirectory, settings.MaxConcurrentItems, o => o.DataRoots = settings.DataRoots);
     }
 }

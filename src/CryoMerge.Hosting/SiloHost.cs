@@ -17,6 +17,9 @@ public static class SiloHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(settings.Verbose ? LogLevel.Information : LogLevel.Warning);
+        // A refused TLS handshake is a warning with a stack trace, and so is every TCP health probe of a TLS port
+        // (Kubernetes, compose): shown with --verbose only.
+        if (!settings.Verbose) builder.Logging.AddFilter("Orleans.Connections.Security", LogLevel.Error);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddCryoMergeTelemetry(settings, "silo");
         builder.UseOrleans(silo => silo.AddCryoMerge(settings));

@@ -21,7 +21,27 @@ internal sealed class ClusterOptions
         Description = "Print every span (job, stage, work item) on stderr as it ends; OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set",
     };
 
-    public IEnumerable<Option> All => [Cluster, StateDir, Trace];
+    public Option<string?> TlsCert { get; } = new("--tls-cert")
+    {
+        Description = "Mutual TLS with the cluster (--cluster only): this member's certificate, a .pfx/.p12 with its key or a PEM " +
+            "certificate (key inside or in --tls-key); password in $CRYOMERGE_TLS_PASSWORD. Default: $CRYOMERGE_TLS_CERT, else no TLS",
+        HelpName = "FILE",
+    };
+
+    public Option<string?> TlsKey { get; } = new("--tls-key")
+    {
+        Description = "PEM private key of a PEM --tls-cert, when it is in a file of its own (default: $CRYOMERGE_TLS_KEY)",
+        HelpName = "FILE",
+    };
+
+    public Option<string?> TlsCa { get; } = new("--tls-ca")
+    {
+        Description = "PEM certificate(s) of the cluster's CA: peers must present a certificate it issued. Without it every member " +
+            "must present the same certificate as --tls-cert (default: $CRYOMERGE_TLS_CA)",
+        HelpName = "FILE",
+    };
+
+    public IEnumerable<Option> All => [Cluster, StateDir, Trace, TlsCert, TlsKey, TlsCa];
 
     /// <summary>Environment first, then the command line.</summary>
     public CryoMergeHostSettings Settings(ParseResult parse, bool verbose)
@@ -29,6 +49,17 @@ internal sealed class ClusterOptions
         var settings = CryoMergeHostSettings.FromEnvironment(Environment.GetEnvironmentVariables());
         if (parse.GetValue(Cluster) is { } cluster) settings = settings with { Cluster = ClusterTarget.Parse(cluster, settings.ClusterPassword) };
         if (parse.GetValue(StateDir) is { } dir) settings = settings with { StateDirectory = Path.GetFullPath(dir) };
+        settings = settings with
+        {
+            Tls = settings.Tls with
+            {
+                Certificate = parse.GetValue(TlsCert) ?? settings.Tls.Certificate,
+                Key = parse.GetValue(TlsKey) ?? settings.Tls.Key,
+                Ca = parse.GetValue(TlsCa) ?? settings.Tls.Ca,
+            },
+        };
+        if (!settings.Tls.Enabled && (settings.Tls.Key ?? settings.Tls.Ca) is not null)
+            throw new Core.CryoMergeInputException("--tls-cert", "--tls-key and --tls-ca (or CRYOMERGE_TLS_KEY, _CA) go with a certificate; give --tls-cert too");
         return settings with { ConsoleTrace = parse.GetValue(Trace), Verbose = verbose };
     }
 }

@@ -45,6 +45,7 @@ public sealed partial class MergeJobGrain(
 
     async Task<JobStatus> IMergeJobGrain.StartAsync(MergeJobRequest request)
     {
+        await CheckDataRootsAsync(request);
         bool samePlan = S.PlanJson == request.PlanJson;
         if (!request.Restart && samePlan && S.State is JobState.Running or JobState.Completed)
         {

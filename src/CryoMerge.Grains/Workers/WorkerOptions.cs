@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace CryoMerge.Grains.Workers;
 
-/// <summary>How much work one silo runs at once.</summary>
+/// <summary>How much work one silo runs at once, and where its plans may read and write.</summary>
 public sealed class WorkerOptions
 {
     /// <summary>Default: one item per core; items use one FFT thread each when several run.</summary>
@@ -19,6 +19,12 @@ public sealed class WorkerOptions
 
     /// <summary>Attempts of an item before the job fails (a retry follows a silo failure or a timeout).</summary>
     public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Folders this silo's plans may read and write (serve --data-root); the coordinator refuses a plan with an input or
+    /// output outside all of them before any work. Empty: no restriction.
+    /// </summary>
+    public IReadOnlyList<string> DataRoots { get; set; } = [];
 }
 
 /// <summary>Start-up check of <see cref="WorkerOptions"/>, naming the option and the allowed range.</summary>
