@@ -39,8 +39,17 @@ public sealed class ComposeFileTests
             volumes.Add(volume);
             Assert.StartsWith("${CRYOMERGE_IMAGE:-cryomerge:", (string)((Dictionary<object, object>)s)["image"]);
             SiloEnvironmentTests.AssertEachIsRead(env.Keys);
-            if (name == "client") continue;
-            Assert.Equal(["serve"], List(s, "command"));
+            if (name == "client")
+            {
+                Assert.DoesNotContain("CRYOMERGE_LISTEN", env.Keys);
+                continue;
+            }
+            // Each silo advertises its own container (by host name) and listens on the container's addresses only.
+            Assert.Equal(["serve", "--advertise", name], List(s, "command"));
+            Assert.Equal(name, (string)((Dictionary<object, object>)s)["hostname"]);
+            Assert.Equal("0.0.0.0", env["CRYOMERGE_LISTEN"]);
+            Assert.Equal("/data", env["CRYOMERGE_DATA_ROOT"]);
+            Assert.False(((Dictionary<object, object>)s).ContainsKey("ports"), $"{name} publishes a port");
             Assert.True(names.Add(env["POD_NAME"]), "two silos with one name");
             var grace = TimeSpan.FromSeconds(int.Parse(((string)((Dictionary<object, object>)s)["stop_grace_period"]).TrimEnd('s')));
             Assert.True(grace > SiloHost.ShutdownTimeout);
@@ -51,9 +60,19 @@ public sealed class ComposeFileTests
         Assert.StartsWith("redis:", (string)((Dictionary<object, object>)services["redis"])["image"]);
         var jaeger = (Dictionary<object, object>)services["jaeger"];
         Assert.StartsWith("jaegertracing/", (string)jaeger["image"]);
-        Assert.Contains("16686:16686", List(jaeger, "ports"));
+        Assert.Equal(["127.0.0.1:16686:16686"], List(jaeger, "ports"));
+        Assert.False(((Dictionary<object, object>)services["redis"]).ContainsKey("ports"), "Redis is published");
         Assert.Contains("4317", List(jaeger, "expose"));
         Assert.Contains(List(jaeger, "command"), a => a.Contains("grpc.endpoint=0.0.0.0:4317"));
+    }
+
+    [Fact]
+    public void EveryPublishedPortIsBoundToLoopback()
+    {
+        var published = Services().SelectMany(p => ((Dictionary<object, object>)p.Value).TryGetValue("ports", out var ports)
+            ? ((List<object>)ports).Select(x => ((string)p.Key, (string)x)) : []).ToList();
+        Assert.NotEmpty(published);
+        Assert.All(published, p => Assert.True(p.Item2.StartsWith("127.0.0.1:", StringComparison.Ordinal), $"{p.Item1} publishes {p.Item2} on every address"));
     }
 
     [Fact]

@@ -25,6 +25,13 @@ public sealed class HelmChartTests
         Assert.DoesNotContain(chart.SiloPod["metadata"]!["labels"]!.AsObject(), l => l.Key.StartsWith("orleans/"));
         Assert.DoesNotContain("CRYOMERGE_KUBERNETES_HOSTING", RenderedChart.Env(chart.SiloContainer).Keys);
         Assert.DoesNotContain("CRYOMERGE_CLUSTER_PASSWORD", RenderedChart.Env(chart.SiloContainer).Keys);
+        // Silos listen on the pod IP only, and refuse plans outside the shared volume; no TLS unless a Secret is named.
+        var env = RenderedChart.Env(chart.SiloContainer);
+        Assert.Equal("$(POD_IP)", (string)env["CRYOMERGE_LISTEN"]["value"]!);
+        Assert.True(env.Keys.ToList().IndexOf("POD_IP") < env.Keys.ToList().IndexOf("CRYOMERGE_LISTEN"), "$(POD_IP) must be defined first");
+        Assert.Equal("/data", (string)env["CRYOMERGE_DATA_ROOT"]["value"]!);
+        Assert.DoesNotContain(env.Keys, k => k.StartsWith("CRYOMERGE_TLS_", StringComparison.Ordinal));
+        Assert.DoesNotContain(chart.SiloPod["spec"]!["volumes"]!.AsArray(), v => v!["secret"] is not null);
         var claim = chart.One("PersistentVolumeClaim").Json;
         Assert.Equal(["ReadWriteMany"], claim["spec"]!["accessModes"]!.AsArray().Select(m => (string)m!));
         Assert.Equal("keep", (string)claim["metadata"]!["annotations"]!["helm.sh/resource-policy"]!);
@@ -34,7 +41,7 @@ public sealed class HelmChartTests
     public void NonDefaultValuesRenderPostgresKubernetesHostingAndTheMergeJob()
     {
         var chart = ChartRenderer.RenderNonDefault();
-        Assert.Equal(["ConfigMap", "ConfigMap", "Deployment", "Job", "PodDisruptionBudget", "Role", "RoleBinding", "Service", "ServiceAccount"],
+        Assert.Equal(["ConfigMap", "ConfigMap", "Deployment", "Job", "NetworkPolicy", "PodDisruptionBudget", "Role", "RoleBinding", "Service", "ServiceAccount"],
             chart.Objects.Select(o => o.Kind).Order());
         Assert.Null(chart.Find("PersistentVolumeClaim"));
         Assert.Equal(5, (int)chart.Deployment.Json["spec"]!["replicas"]!);
@@ -79,6 +86,57 @@ public sealed class HelmChartTests
         Assert.Contains("output: /facility/cryo/merged", planMap["plan.yaml"]);
         var planVolume = chart.JobPod["spec"]!["volumes"]!.AsArray().Single(v => (string)v!["name"]! == "plan")!;
         Assert.Equal("cryo-cryomerge-plan", (string)planVolume["configMap"]!["name"]!);
+    }
+
+    [Fact]
+    public void TheTlsCertificateComesFromTheSecretInSilosAndTheJob()
+    {
+        var chart = ChartRenderer.RenderNonDefault();
+        foreach (var (pod, container) in new[] { (chart.SiloPod, chart.SiloContainer), (chart.JobPod, chart.JobContainer) })
+        {
+            var volume = pod["spec"]!["volumes"]!.AsArray().Single(v => v!["secret"] is not null)!;
+            Assert.Equal("cryo-tls", (string)volume["secret"]!["secretName"]!);
+            Assert.Equal(Convert.ToInt32("440", 8), (int)volume["secret"]!["defaultMode"]!);
+            var mount = container["volumeMounts"]!.AsArray().Single(m => (string)m!["name"]! == (string)volume["name"]!)!;
+            Assert.True((bool)mount["readOnly"]!);
+            string dir = (string)mount["mountPath"]!;
+            var env = RenderedChart.Env(container);
+            Assert.Equal($"{dir}/tls.crt", (string)env["CRYOMERGE_TLS_CERT"]["value"]!);
+            Assert.Equal($"{dir}/tls.key", (string)env["CRYOMERGE_TLS_KEY"]["value"]!);
+            Assert.Equal($"{dir}/ca.crt", (string)env["CRYOMERGE_TLS_CA"]["value"]!);
+            var password = env["CRYOMERGE_TLS_PASSWORD"]["valueFrom"]!["secretKeyRef"]!;
+            Assert.Equal(("cryo-tls-key", "pass"), ((string)password["name"]!, (string)password["key"]!));
+        }
+        Assert.Equal("0.0.0.0", (string)RenderedChart.Env(chart.SiloContainer)["CRYOMERGE_LISTEN"]["value"]!);
+        Assert.Equal("/facility/cryo", (string)RenderedChart.Env(chart.SiloContainer)["CRYOMERGE_DATA_ROOT"]["value"]!);
+        // The Job is a client: it neither listens nor checks plans.
+        Assert.DoesNotContain("CRYOMERGE_LISTEN", RenderedChart.Env(chart.JobContainer).Keys);
+    }
+
+    [Fact]
+    public void TheNetworkPolicyAdmitsOnlySilosTheJobAndListedPeers()
+    {
+        var chart = ChartRenderer.RenderNonDefault();
+        var spec = chart.One("NetworkPolicy").Json["spec"]!;
+        var siloSelector = RenderedChart.StringMap(chart.Deployment.Json["spec"]!["selector"]!["matchLabels"]);
+        Assert.Equal(siloSelector, RenderedChart.StringMap(spec["podSelector"]!["matchLabels"]));
+        Assert.Equal(["Ingress"], spec["policyTypes"]!.AsArray().Select(p => (string)p!));
+        var rules = spec["ingress"]!.AsArray().Select(r => (
+            From: r!["from"]!.AsArray().Select(f => f!).ToList(),
+            Ports: r["ports"]!.AsArray().Select(p => (int)p!["port"]!).Order().ToList())).ToList();
+        Assert.Equal(2, rules.Count);
+        // Silo pods reach both ports.
+        var silos = Assert.Single(rules, r => r.Ports.SequenceEqual([12111, 31000]));
+        Assert.Equal(siloSelector, RenderedChart.StringMap(Assert.Single(silos.From)["podSelector"]!["matchLabels"]));
+        // The gateway admits the merge Job's pods and the listed namespace, nothing else.
+        var clients = Assert.Single(rules, r => r.Ports.SequenceEqual([31000]));
+        var jobLabels = RenderedChart.StringMap(chart.JobPod["metadata"]!["labels"]);
+        var jobPeer = RenderedChart.StringMap(clients.From[0]["podSelector"]!["matchLabels"]);
+        Assert.All(jobPeer, l => Assert.Equal(l.Value, jobLabels[l.Key]));
+        Assert.NotEqual(siloSelector, jobPeer);
+        Assert.Equal("em-users", (string)clients.From[1]["namespaceSelector"]!["matchLabels"]!["kubernetes.io/metadata.name"]!);
+        Assert.Equal(2, clients.From.Count);
+        Assert.Null(ChartRenderer.RenderDefault().Find("NetworkPolicy"));
     }
 
     [Theory]

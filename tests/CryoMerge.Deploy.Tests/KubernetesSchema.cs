@@ -19,6 +19,7 @@ internal static partial class KubernetesSchema
         ["ConfigMap"] = "v1", ["Service"] = "v1", ["PersistentVolumeClaim"] = "v1", ["ServiceAccount"] = "v1",
         ["Deployment"] = "apps/v1", ["Job"] = "batch/v1", ["PodDisruptionBudget"] = "policy/v1",
         ["Role"] = "rbac.authorization.k8s.io/v1", ["RoleBinding"] = "rbac.authorization.k8s.io/v1",
+        ["NetworkPolicy"] = "networking.k8s.io/v1",
     };
 
     private const string Top = "apiVersion:!string kind:!string metadata:!ObjectMeta";
@@ -69,7 +70,14 @@ internal static partial class KubernetesSchema
         ["PodSecurityContext"] = "runAsNonRoot:bool runAsUser:int runAsGroup:int fsGroup:int fsGroupChangePolicy:enum(OnRootMismatch|Always) supplementalGroups:[]int seccompProfile:SeccompProfile",
         ["SeccompProfile"] = "type:!enum(RuntimeDefault|Localhost|Unconfined) localhostProfile:string",
         ["LocalObjectReference"] = "name:!dnsSubdomain",
-        ["Volume"] = "name:!dnsLabel persistentVolumeClaim:PvcSource emptyDir:EmptyDir configMap:ConfigMapSource secret:any",
+        ["Volume"] = "name:!dnsLabel persistentVolumeClaim:PvcSource emptyDir:EmptyDir configMap:ConfigMapSource secret:SecretSource",
+        ["SecretSource"] = "secretName:!dnsSubdomain items:any defaultMode:int optional:bool",
+        ["NetworkPolicy"] = $"{Top} spec:!NetworkPolicySpec",
+        ["NetworkPolicySpec"] = "podSelector:!LabelSelector policyTypes:enumList(Ingress|Egress) ingress:[]NetworkPolicyIngressRule egress:any",
+        ["NetworkPolicyIngressRule"] = "from:[]NetworkPolicyPeer ports:[]NetworkPolicyPort",
+        ["NetworkPolicyPeer"] = "podSelector:LabelSelector namespaceSelector:LabelSelector ipBlock:IPBlock",
+        ["NetworkPolicyPort"] = "protocol:enum(TCP|UDP|SCTP) port:intOrString endPort:port",
+        ["IPBlock"] = "cidr:!string except:[]string",
         ["PvcSource"] = "claimName:!dnsSubdomain readOnly:bool",
         ["EmptyDir"] = "medium:string sizeLimit:quantity",
         ["ConfigMapSource"] = "name:!dnsSubdomain items:any defaultMode:int optional:bool",

@@ -33,6 +33,12 @@ public sealed class SiloEnvironmentTests
         ["ORLEANS_SERVICE_ID"] = "service-test",
         ["ORLEANS_CLUSTER_ID"] = "cluster-test",
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://otel.test:4317",
+        ["CRYOMERGE_LISTEN"] = "0.0.0.0",
+        ["CRYOMERGE_DATA_ROOT"] = "/shared/data:/scratch",
+        ["CRYOMERGE_TLS_CERT"] = "/etc/cryomerge-tls/tls.crt",
+        ["CRYOMERGE_TLS_KEY"] = "/etc/cryomerge-tls/tls.key",
+        ["CRYOMERGE_TLS_PASSWORD"] = "key-s3cret",
+        ["CRYOMERGE_TLS_CA"] = "/etc/cryomerge-tls/ca.crt",
     };
 
     [Theory]

@@ -102,3 +102,49 @@ helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/* Where silos and the Job find the TLS Secret's files (CRYOMERGE_TLS_*). */}}
+{{- define "cryomerge.tlsDir" -}}
+/etc/cryomerge-tls
+{{- end }}
+
+{{/* CRYOMERGE_TLS_* of silos and the merge Job: the files of the mounted Secret and its key's password. */}}
+{{- define "cryomerge.tlsEnv" -}}
+{{- with .Values.tls }}
+{{- if .secretName }}
+- name: CRYOMERGE_TLS_CERT
+  value: {{ printf "%s/tls.crt" (include "cryomerge.tlsDir" $) | quote }}
+- name: CRYOMERGE_TLS_KEY
+  value: {{ printf "%s/tls.key" (include "cryomerge.tlsDir" $) | quote }}
+{{- if .caKey }}
+- name: CRYOMERGE_TLS_CA
+  value: {{ printf "%s/%s" (include "cryomerge.tlsDir" $) .caKey | quote }}
+{{- end }}
+{{- if .passwordSecret.name }}
+- name: CRYOMERGE_TLS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .passwordSecret.name }}
+      key: {{ .passwordSecret.key }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "cryomerge.tlsMount" -}}
+{{- if .Values.tls.secretName }}
+- name: tls
+  mountPath: {{ include "cryomerge.tlsDir" . }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* The Secret's files readable by the pods' group (fsGroup) only: mode 0440. */}}
+{{- define "cryomerge.tlsVolume" -}}
+{{- if .Values.tls.secretName }}
+- name: tls
+  secret:
+    secretName: {{ .Values.tls.secretName }}
+    defaultMode: 288
+{{- end }}
+{{- end }}
