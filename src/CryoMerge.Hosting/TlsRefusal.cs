@@ -20,6 +20,9 @@ public static class TlsRefusal
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a server that completed the handshake has to close the connection when it refuses our certificate.</summary>
+    private static readonly TimeSpan VerdictWait = TimeSpan.FromSeconds(2);
+
     /// <summary>A client that has not connected after this long asks whether TLS is the reason.</summary>
     private static readonly TimeSpan EarlyProbe = TimeSpan.FromSeconds(3);
 
@@ -97,9 +100,8 @@ public static class TlsRefusal
         {
             return new Verdict.Unreachable();
         }
-        // The platform validates the gateway's certificate only once the handshake is complete; a gateway that refuses
-        // us ends it earlier. Asking for our certificate shows the gateway speaks TLS, and carries its certificate.
-        bool asked = false;
+        // Whether the gateway speaks TLS shows in its first byte: a TLS record (handshake or alert), not Orleans'.
+        var network = new FirstByteStream(tcp.GetStream());
         X509Certificate2? presented = null;
         string? distrust = null;
         void See(X509Certificate? certificate, X509Chain? chain)
@@ -108,7 +110,7 @@ public static class TlsRefusal
             presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
             distrust = mine?.Check(presented, chain);
         }
-        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false,
+        await using var tls = new SslStream(network, leaveInnerStreamOpen: false,
             (_, certificate, chain, _) =>
             {
                 See(certificate, chain);
@@ -116,28 +118,103 @@ public static class TlsRefusal
             },
             (_, _, _, remote, _) =>
             {
-                asked = true;
                 See(remote, null);
                 return mine?.Certificate!;
             });
-        bool failed = false;
+        bool failed;
         try
         {
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
-                // With TLS 1.2 the server's verdict on our certificate comes within the handshake (1.3 sends it later).
-                EnabledSslProtocols = SslProtocols.Tls12,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             }, timeout.Token);
+            failed = await ClosedAfterHandshakeAsync(tls, cancellationToken);
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
         {
             failed = true;
         }
-        if (!asked && presented is null) return new Verdict.PlainGateway();
+        if (network.First is not (TlsHandshakeRecord or TlsAlertRecord)) return new Verdict.PlainGateway();
         if (mine is null) return new Verdict.WantsCertificate();
         if (distrust is not null) return new Verdict.Untrusted(presented?.Subject ?? "(unseen)", distrust);
         return failed ? new Verdict.Refused() : new Verdict.Accepted();
+    }
+
+    private const int TlsAlertRecord = 0x15;
+    private const int TlsHandshakeRecord = 0x16;
+
+    /// <summary>A stream that remembers the first byte read from it (-1 until then).</summary>
+    private sealed class FirstByteStream(Stream inner) : Stream
+    {
+        public int First { get; private set; } = -1;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            int n = await inner.ReadAsync(buffer, cancellationToken);
+            if (n > 0 && First < 0) First = buffer.Span[0];
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = inner.Read(buffer, offset, count);
+            if (n > 0 && First < 0) First = buffer[offset];
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override void Flush() => inner.Flush();
+
+        public override bool CanRead => true;
+
+        public override bool CanWrite => true;
+
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>
+    /// A .NET server judges the client's certificate once the TLS handshake is done, and then closes the connection;
+    /// one that accepts it waits, silent, for the client's Orleans preamble. So: closed soon after means refused.
+    /// </summary>
+    public static async Task<bool> ClosedAfterHandshakeAsync(SslStream tls, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(VerdictWait);
+        try
+        {
+            return await tls.ReadAsync(new byte[1], wait.Token) == 0;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or AuthenticationException)
+        {
+            return true;
+        }
     }
 
     /// <summary>The gateways in membership, through Orleans' own gateway list of a client that is built but never started.</summary>

@@ -6,23 +6,37 @@ namespace CryoMerge.Tests;
 /// <summary>The addresses TCP sockets of this machine listen on, read from Linux's /proc/net/tcp and tcp6.</summary>
 public static class ListeningSockets
 {
-    /// <summary>Every address something listens on at <paramref name="port"/> (0.0.0.0 or :: for "every address").</summary>
-    public static IReadOnlyList<IPAddress> On(int port)
+    /// <summary>
+    /// The listening sockets of one process (by the socket inodes among its open files): Orleans binds with
+    /// SO_REUSEPORT, so another process may listen on the same loopback port.
+    /// </summary>
+    public static IReadOnlyList<IPEndPoint> Of(int processId)
     {
-        var found = new List<IPAddress>();
+        var inodes = new HashSet<string>();
+        foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{processId}/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal)) inodes.Add(target[8..^1]);
+            }
+            catch (IOException) { }   // closed meanwhile
+        }
+        return All().Where(s => inodes.Contains(s.Inode)).Select(s => s.Endpoint).ToList();
+    }
+
+    private static IEnumerable<(IPEndPoint Endpoint, string Inode)> All()
+    {
         foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
         {
             if (!File.Exists(table)) continue;
             foreach (var line in File.ReadLines(table).Skip(1))
             {
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length < 4 || fields[3] != "0A") continue;   // 0A: LISTEN
+                if (fields.Length < 10 || fields[3] != "0A") continue;   // 0A: LISTEN
                 var local = fields[1].Split(':');
-                if (int.Parse(local[1], NumberStyles.HexNumber) != port) continue;
-                found.Add(Parse(local[0]));
+                yield return (new IPEndPoint(Parse(local[0]), int.Parse(local[1], NumberStyles.HexNumber)), fields[9]);
             }
         }
-        return found;
     }
 
     /// <summary>The kernel prints each 32-bit word of the address in host (little-endian) order.</summary>

@@ -90,9 +90,14 @@ public static class Tool
 /// <summary>A temporary folder deleted at the end of a test.</summary>
 public sealed class TempDir : IDisposable
 {
-    public TempDir()
+    public TempDir() : this(System.IO.Path.GetTempPath())
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "cryomerge-test-" + Guid.NewGuid().ToString("N")[..12]);
+    }
+
+    /// <summary>A fresh folder inside <paramref name="parent"/> (e.g. a silo's data root).</summary>
+    public TempDir(string parent)
+    {
+        Path = System.IO.Path.Combine(parent, "cryomerge-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path);
     }
 

@@ -36,6 +36,8 @@ public sealed class ServerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     /// <summary>Waits until a line containing <paramref name="text"/> appears; fails with the output so far.</summary>
     public async Task WaitForAsync(string text, TimeSpan timeout)
     {
