@@ -31,7 +31,8 @@ public sealed class DataRoots
         if (Contains(path)) return;
         string real = RealPath.Resolve(path);
         string seen = real == Path.GetFullPath(path) ? "" : $" (it leads to {real})";
-        throw new CryoMergeInputException(path, $"{what} is outside the data roots of this cluster ({string.Join(", ", Roots)}){seen}; " +
+        throw new CryoMergeInputException(path,
+            $"{what} is outside the data roots of this cluster ({string.Join(", ", Roots)}){seen}; " +
             "its silos read and write only under their --data-root folders");
     }
 }

@@ -35,9 +35,10 @@ public static class RealPath
             string next = Path.Join(current, part);
             if (LinkTarget(next) is { } target)
             {
-                if (++links > MaxLinks) throw new CryoMergeInputException(path, $"more than {MaxLinks} symbolic links on the way (a loop?)");
+                if (++links > MaxLinks)
+                    throw new CryoMergeInputException(path, $"more than {MaxLinks} symbolic links in it (a loop?)");
                 Push(pending, target);
-                // A relative target is relative to the link's folder, where we are; an absolute one starts again at the root.
+                // A relative target is relative to the link's folder, where we are; an absolute one starts at the root.
                 if (Path.IsPathRooted(target)) current = Path.GetPathRoot(target) ?? root;
                 continue;
             }
@@ -46,7 +47,7 @@ public static class RealPath
         return current;
     }
 
-    /// <summary>True when <paramref name="path"/> is <paramref name="folder"/> or inside it; both already resolved.</summary>
+    /// <summary>True when <paramref name="path"/> is <paramref name="folder"/> or inside it; both resolved.</summary>
     public static bool IsWithin(string path, string folder)
     {
         string f = Path.TrimEndingDirectorySeparator(folder);
@@ -60,7 +61,7 @@ public static class RealPath
         for (int i = parts.Length - 1; i >= 0; i--) pending.Push(parts[i]);
     }
 
-    /// <summary>The target of a symbolic link as stored; null when the path is not a link (or does not exist, or cannot be read).</summary>
+    /// <summary>A symbolic link's target as stored; null when the path is no link (or missing, unreadable).</summary>
     private static string? LinkTarget(string path)
     {
         try

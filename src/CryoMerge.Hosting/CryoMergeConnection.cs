@@ -85,7 +85,8 @@ public sealed class CryoMergeConnection : IAsyncDisposable
             try { await host.StopAsync(CancellationToken.None); } catch (Exception) { }
             host.Dispose();
             if (e is CryoMergeInputException) throw;
-            if (!cancellationToken.IsCancellationRequested && await TlsRefusal.ExplainAsync(settings, "client", cancellationToken) is { } refusal)
+            if (!cancellationToken.IsCancellationRequested
+                && await TlsRefusal.ExplainAsync(settings, "client", cancellationToken) is { } refusal)
                 throw new CryoMergeInputException("--tls-cert", refusal);
             string reason = e is OperationCanceledException ? $"no silo answered within {timeout.TotalSeconds:F0} s" : e.Message.Split('\n')[0];
             throw new CryoMergeInputException("--cluster", $"cannot reach the cluster at {settings.Cluster.Display}: {reason}");

@@ -26,7 +26,7 @@ public sealed record CryoMergeHostSettings
 
     public int GatewayPort { get; init; } = DefaultGatewayPort;
 
-    /// <summary>Address other silos and clients use to reach this silo (POD_IP in Kubernetes); 127.0.0.1 when not given.</summary>
+    /// <summary>Address other silos and clients reach this silo at (POD_IP in Kubernetes); else 127.0.0.1.</summary>
     public string? AdvertisedAddress { get; init; }
 
     /// <summary>
@@ -36,12 +36,12 @@ public sealed record CryoMergeHostSettings
     public string? ListenAddress { get; init; }
 
     /// <summary>
-    /// Folders a silo's plans may read and write (CRYOMERGE_DATA_ROOT, serve --data-root); a plan whose inputs or output
-    /// lie outside all of them is refused. Empty: no restriction.
+    /// Folders a silo's plans may read and write (CRYOMERGE_DATA_ROOT, serve --data-root); a plan whose inputs or
+    /// output lie outside all of them is refused. Empty: no restriction.
     /// </summary>
     public IReadOnlyList<string> DataRoots { get; init; } = Array.Empty<string>();
 
-    /// <summary>Mutual TLS between silos and clients (CRYOMERGE_TLS_*, --tls-cert ...); <see cref="TlsSettings.None"/> when off.</summary>
+    /// <summary>Mutual TLS between silos and clients (CRYOMERGE_TLS_*, --tls-cert ...); None when off.</summary>
     public TlsSettings Tls { get; init; } = TlsSettings.None;
 
     /// <summary>Name of the silo in reports (POD_NAME in Kubernetes).</summary>
@@ -80,8 +80,8 @@ public sealed record CryoMergeHostSettings
     [
         "CRYOMERGE_CLUSTER", "CRYOMERGE_CLUSTER_PASSWORD", "CRYOMERGE_STATE_DIR", "CRYOMERGE_SILO_PORT", "CRYOMERGE_GATEWAY_PORT",
         "CRYOMERGE_MAX_CONCURRENT_ITEMS", "CRYOMERGE_KUBERNETES_HOSTING", "POD_IP", "POD_NAME", "POD_NAMESPACE", "ORLEANS_SERVICE_ID",
-        "ORLEANS_CLUSTER_ID", "OTEL_EXPORTER_OTLP_ENDPOINT", "CRYOMERGE_LISTEN", "CRYOMERGE_DATA_ROOT", "CRYOMERGE_TLS_CERT",
-        "CRYOMERGE_TLS_KEY", "CRYOMERGE_TLS_PASSWORD", "CRYOMERGE_TLS_CA",
+        "ORLEANS_CLUSTER_ID", "OTEL_EXPORTER_OTLP_ENDPOINT", "CRYOMERGE_LISTEN", "CRYOMERGE_DATA_ROOT",
+        "CRYOMERGE_TLS_CERT", "CRYOMERGE_TLS_KEY", "CRYOMERGE_TLS_PASSWORD", "CRYOMERGE_TLS_CA",
     ];
 
     /// <summary>Settings from environment variables (pass Environment.GetEnvironmentVariables()).</summary>
@@ -117,7 +117,8 @@ public sealed record CryoMergeHostSettings
             OtlpEndpoint = Get("OTEL_EXPORTER_OTLP_ENDPOINT"),
             ListenAddress = Get("CRYOMERGE_LISTEN"),
             DataRoots = Get("CRYOMERGE_DATA_ROOT") is { } roots ? SplitRoots(roots) : settings.DataRoots,
-            Tls = new TlsSettings(Get("CRYOMERGE_TLS_CERT"), Get("CRYOMERGE_TLS_KEY"), Get("CRYOMERGE_TLS_PASSWORD"), Get("CRYOMERGE_TLS_CA")),
+            Tls = new TlsSettings(Get("CRYOMERGE_TLS_CERT"), Get("CRYOMERGE_TLS_KEY"), Get("CRYOMERGE_TLS_PASSWORD"),
+                Get("CRYOMERGE_TLS_CA")),
         };
     }
 
@@ -130,7 +131,8 @@ public sealed record CryoMergeHostSettings
 
     /// <summary>CRYOMERGE_DATA_ROOT: folders separated by ':' (as in PATH); empty parts are ignored.</summary>
     public static IReadOnlyList<string> SplitRoots(string value) =>
-        value.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath).ToArray();
+        value.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(Path.GetFullPath).ToArray();
 
     /// <summary>
     /// The address to advertise: the configured one, else 127.0.0.1. A silo never guesses one of this host's addresses:
@@ -141,15 +143,20 @@ public sealed record CryoMergeHostSettings
         if (AdvertisedAddress is not null) return ParseAddress("--advertise", AdvertisedAddress);
         if (Cluster.Kind != ClusterKind.Localhost && !Cluster.IsLoopback)
         {
-            var mine = Dns.GetHostAddresses(Dns.GetHostName()).Where(a => !IPAddress.IsLoopback(a) && a.AddressFamily == AddressFamily.InterNetwork);
-            throw new CryoMergeInputException("--advertise", $"the cluster at {Cluster.Display} is on another host, so other silos cannot reach this one " +
-                $"at 127.0.0.1; give the address they should use (this host has {string.Join(", ", mine.DefaultIfEmpty(IPAddress.None))}) or set POD_IP");
+            var mine = Dns.GetHostAddresses(Dns.GetHostName())
+                .Where(a => !IPAddress.IsLoopback(a) && a.AddressFamily == AddressFamily.InterNetwork)
+                .DefaultIfEmpty(IPAddress.None);
+            throw new CryoMergeInputException("--advertise",
+                $"the cluster at {Cluster.Display} is on another host, so other silos cannot reach this one " +
+                "at 127.0.0.1; " +
+                $"give the address they should use (this host has {string.Join(", ", mine)}) or set POD_IP");
         }
         return IPAddress.Loopback;
     }
 
-    /// <summary>The address the silo and gateway listen on: <see cref="ListenAddress"/>, else the advertised address.</summary>
-    public IPAddress ResolveListenAddress() => ListenAddress is null ? ResolveAdvertisedAddress() : ParseAddress("--listen", ListenAddress);
+    /// <summary>The address the silo and gateway listen on: <see cref="ListenAddress"/>, else the advertised.</summary>
+    public IPAddress ResolveListenAddress() =>
+        ListenAddress is null ? ResolveAdvertisedAddress() : ParseAddress("--listen", ListenAddress);
 
     private static IPAddress ParseAddress(string option, string value)
     {
@@ -161,7 +168,8 @@ public sealed record CryoMergeHostSettings
         }
         catch (SocketException e)
         {
-            throw new CryoMergeInputException(option, $"'{value}' is not an IP address or a host name that resolves: {e.Message}");
+            throw new CryoMergeInputException(option, $"'{value}' is not an IP address or a host name that resolves: " +
+                e.Message);
         }
     }
 

@@ -51,6 +51,7 @@ public static class SiloBuilderExtensions
         }
         // A silo that stops gracefully hands its grains over before the host's shutdown timeout ends.
         silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = TimeSpan.FromSeconds(30));
-        return silo.AddCryoMergeGrains(settings.StateDirectory, settings.MaxConcurrentItems, o => o.DataRoots = settings.DataRoots);
+        return silo.AddCryoMergeGrains(settings.StateDirectory, settings.MaxConcurrentItems,
+            o => o.DataRoots = settings.DataRoots);
     }
 }

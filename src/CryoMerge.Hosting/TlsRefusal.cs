@@ -20,7 +20,7 @@ public static class TlsRefusal
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a server that completed the handshake has to close the connection when it refuses our certificate.</summary>
+    /// <summary>How long a server that completed the handshake has to close the connection if it refuses us.</summary>
     private static readonly TimeSpan VerdictWait = TimeSpan.FromSeconds(2);
 
     /// <summary>A client that has not connected after this long asks whether TLS is the reason.</summary>
@@ -31,7 +31,8 @@ public static class TlsRefusal
     /// gateways cannot be listed or reached or accept this member (the failure is then not about TLS).
     /// </summary>
     /// <param name="member">"client" or "silo", for the message.</param>
-    public static async Task<string?> ExplainAsync(CryoMergeHostSettings settings, string member, CancellationToken cancellationToken = default)
+    public static async Task<string?> ExplainAsync(CryoMergeHostSettings settings, string member,
+        CancellationToken cancellationToken = default)
     {
         var mine = settings.Tls.Enabled ? ClusterCertificates.Load(settings.Tls, server: member == "silo") : null;
         foreach (var gateway in (await GatewaysAsync(settings, cancellationToken)).Take(3))
@@ -43,25 +44,29 @@ public static class TlsRefusal
                 case Verdict.Unreachable or Verdict.Accepted:
                     continue;
                 case Verdict.PlainGateway when mine is not null:
-                    return $"{at} does not use TLS, but this {member} was given a certificate; drop --tls-cert (CRYOMERGE_TLS_CERT) or check the address";
+                    return $"{at} does not use TLS, but this {member} was given a certificate; " +
+                        "drop --tls-cert (CRYOMERGE_TLS_CERT) or check the address";
                 case Verdict.PlainGateway:
                     return null;
                 case Verdict.WantsCertificate:
-                    return $"{at} requires TLS and this {member} has no certificate; give --tls-cert FILE (or CRYOMERGE_TLS_CERT)";
+                    return $"{at} requires TLS and this {member} has no certificate; " +
+                        "give --tls-cert FILE (or CRYOMERGE_TLS_CERT)";
                 case Verdict.Untrusted(var subject, var reason):
                     return $"{at} presented the certificate {subject}, which this {member} does not trust: it {reason}";
                 case Verdict.Refused:
-                    return $"{at} refused this {member}'s certificate {mine!.Certificate.Subject}: it is not one the cluster trusts";
+                    return $"{at} refused this {member}'s certificate {mine!.Certificate.Subject}: " +
+                        "it is not one the cluster trusts";
             }
         }
         return null;
     }
 
     /// <summary>
-    /// Awaits <paramref name="connecting"/>; if it has not succeeded within a few seconds, asks whether TLS is the reason
-    /// and, if so, gives up at once with that reason instead of waiting for Orleans' retries to time out.
+    /// Awaits <paramref name="connecting"/>; if it has not succeeded within a few seconds, asks whether TLS is the
+    /// reason and, if so, gives up at once with that reason instead of waiting for Orleans' retries to time out.
     /// </summary>
-    public static async Task WatchAsync(Task connecting, CryoMergeHostSettings settings, string member, CancellationToken cancellationToken)
+    public static async Task WatchAsync(Task connecting, CryoMergeHostSettings settings, string member,
+        CancellationToken cancellationToken)
     {
         var early = Task.Delay(EarlyProbe, cancellationToken);
         if (await Task.WhenAny(connecting, early) == connecting || cancellationToken.IsCancellationRequested)
@@ -71,128 +76,11 @@ public static class TlsRefusal
         }
         if (await ExplainAsync(settings, member, cancellationToken) is { } refusal)
         {
-            connecting.ContinueWith(t => t.Exception, TaskScheduler.Default).Ignore();   // observed: the caller stops the host
+            // The caller stops the host, which ends the attempt; its failure is expected and observed here.
+            connecting.ContinueWith(t => t.Exception, TaskScheduler.Default).Ignore();
             throw new CryoMergeInputException("--tls-cert", refusal);
         }
         await connecting;
-    }
-
-    private abstract record Verdict
-    {
-        public sealed record Unreachable : Verdict;
-        public sealed record Accepted : Verdict;
-        public sealed record PlainGateway : Verdict;
-        public sealed record WantsCertificate : Verdict;
-        public sealed record Untrusted(string Subject, string Reason) : Verdict;
-        public sealed record Refused : Verdict;
-    }
-
-    private static async Task<Verdict> ProbeAsync(IPEndPoint gateway, ClusterCertificates? mine, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ProbeTimeout);
-        using var tcp = new TcpClient(gateway.AddressFamily);
-        try
-        {
-            await tcp.ConnectAsync(gateway, timeout.Token);
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            return new Verdict.Unreachable();
-        }
-        // Whether the gateway speaks TLS shows in its first byte: a TLS record (handshake or alert), not Orleans'.
-        var network = new FirstByteStream(tcp.GetStream());
-        X509Certificate2? presented = null;
-        string? distrust = null;
-        void See(X509Certificate? certificate, X509Chain? chain)
-        {
-            if (certificate is null || presented is not null) return;
-            presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            distrust = mine?.Check(presented, chain);
-        }
-        await using var tls = new SslStream(network, leaveInnerStreamOpen: false,
-            (_, certificate, chain, _) =>
-            {
-                See(certificate, chain);
-                return true;   // go on, to learn whether the gateway accepts our certificate
-            },
-            (_, _, _, remote, _) =>
-            {
-                See(remote, null);
-                return mine?.Certificate!;
-            });
-        bool failed;
-        try
-        {
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            }, timeout.Token);
-            failed = await ClosedAfterHandshakeAsync(tls, cancellationToken);
-        }
-        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
-        {
-            failed = true;
-        }
-        if (network.First is not (TlsHandshakeRecord or TlsAlertRecord)) return new Verdict.PlainGateway();
-        if (mine is null) return new Verdict.WantsCertificate();
-        if (distrust is not null) return new Verdict.Untrusted(presented?.Subject ?? "(unseen)", distrust);
-        return failed ? new Verdict.Refused() : new Verdict.Accepted();
-    }
-
-    private const int TlsAlertRecord = 0x15;
-    private const int TlsHandshakeRecord = 0x16;
-
-    /// <summary>A stream that remembers the first byte read from it (-1 until then).</summary>
-    private sealed class FirstByteStream(Stream inner) : Stream
-    {
-        public int First { get; private set; } = -1;
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            int n = await inner.ReadAsync(buffer, cancellationToken);
-            if (n > 0 && First < 0) First = buffer.Span[0];
-            return n;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = inner.Read(buffer, offset, count);
-            if (n > 0 && First < 0) First = buffer[offset];
-            return n;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
-
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override void Flush() => inner.Flush();
-
-        public override bool CanRead => true;
-
-        public override bool CanWrite => true;
-
-        public override bool CanSeek => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
     }
 
     /// <summary>
@@ -217,8 +105,75 @@ public static class TlsRefusal
         }
     }
 
-    /// <summary>The gateways in membership, through Orleans' own gateway list of a client that is built but never started.</summary>
-    private static async Task<IReadOnlyList<IPEndPoint>> GatewaysAsync(CryoMergeHostSettings settings, CancellationToken cancellationToken)
+    private abstract record Verdict
+    {
+        public sealed record Unreachable : Verdict;
+        public sealed record Accepted : Verdict;
+        public sealed record PlainGateway : Verdict;
+        public sealed record WantsCertificate : Verdict;
+        public sealed record Untrusted(string Subject, string Reason) : Verdict;
+        public sealed record Refused : Verdict;
+    }
+
+    private static async Task<Verdict> ProbeAsync(IPEndPoint gateway, ClusterCertificates? mine,
+        CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ProbeTimeout);
+        using var tcp = new TcpClient(gateway.AddressFamily);
+        try
+        {
+            await tcp.ConnectAsync(gateway, timeout.Token);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return new Verdict.Unreachable();
+        }
+        // Whether the gateway speaks TLS shows in its first byte (the client-certificate callback runs before any
+        // answer, and certificate validation only once a handshake completes, which a refusing server may prevent).
+        var network = new FirstByteStream(tcp.GetStream());
+        X509Certificate2? presented = null;
+        string? distrust = null;
+        void See(X509Certificate? certificate, X509Chain? chain)
+        {
+            if (certificate is null || presented is not null) return;
+            presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            distrust = mine?.Check(presented, chain);
+        }
+        await using var tls = new SslStream(network, leaveInnerStreamOpen: false,
+            (_, certificate, chain, _) =>
+            {
+                See(certificate, chain);
+                return true;   // go on, to learn whether the gateway accepts our certificate
+            },
+            (_, _, _, remote, _) =>
+            {
+                See(remote, null);
+                return mine?.Certificate!;
+            });
+        bool failed;
+        try
+        {
+            var options = new SslClientAuthenticationOptions
+            {
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            };
+            await tls.AuthenticateAsClientAsync(options, timeout.Token);
+            failed = await ClosedAfterHandshakeAsync(tls, cancellationToken);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+        {
+            failed = true;
+        }
+        if (!network.AnsweredWithTls) return new Verdict.PlainGateway();
+        if (mine is null) return new Verdict.WantsCertificate();
+        if (distrust is not null) return new Verdict.Untrusted(presented?.Subject ?? "(unseen)", distrust);
+        return failed ? new Verdict.Refused() : new Verdict.Accepted();
+    }
+
+    /// <summary>The gateways in membership, from the gateway list of an Orleans client built but not started.</summary>
+    private static async Task<IReadOnlyList<IPEndPoint>> GatewaysAsync(CryoMergeHostSettings settings,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -229,11 +184,12 @@ public static class TlsRefusal
             var provider = host.Services.GetRequiredService<IGatewayListProvider>();
             await provider.InitializeGatewayListProvider().WaitAsync(ProbeTimeout, cancellationToken);
             var uris = await provider.GetGateways().WaitAsync(ProbeTimeout, cancellationToken);
-            return uris.Select(u => IPAddress.TryParse(u.DnsSafeHost, out var ip) ? new IPEndPoint(ip, u.Port) : null).OfType<IPEndPoint>().ToList();
+            return uris.Select(u => IPAddress.TryParse(u.DnsSafeHost, out var ip) ? new IPEndPoint(ip, u.Port) : null)
+                .OfType<IPEndPoint>().ToList();
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return [];
+            return [];   // no list, no explanation: the caller reports the failure it saw
         }
     }
 }

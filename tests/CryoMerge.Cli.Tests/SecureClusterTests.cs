@@ -32,7 +32,7 @@ public sealed class SecureCluster : IAsyncLifetime
 
     public string Ca { get; private set; } = "";
 
-    /// <summary>A silo certificate (PEM, key apart) and a client certificate (PKCS#12 with a password), both from the CA.</summary>
+    /// <summary>A silo certificate (PEM, key apart) and a client's (PKCS#12 with a password), from the CA.</summary>
     public (string Certificate, string Key) SiloPem { get; private set; }
 
     public string ClientPfx { get; private set; } = "";
@@ -55,18 +55,21 @@ public sealed class SecureCluster : IAsyncLifetime
         var authority = TestCertificates.Authority("cryomerge-test-ca");
         Ca = TestCertificates.WriteBundle(Path.Combine(certificates, "ca.pem"), authority);
         SiloPem = TestCertificates.WritePem(TestCertificates.Member("silo", authority), certificates, "silo");
-        ClientPfx = TestCertificates.WritePfx(TestCertificates.Member("client", authority, server: false), certificates, "client", ClientPassword);
+        var client = TestCertificates.Member("client", authority, server: false);
+        ClientPfx = TestCertificates.WritePfx(client, certificates, "client", ClientPassword);
         Rogue = TestCertificates.WritePem(TestCertificates.Member("rogue", null), certificates, "rogue");
 
         int redisPort = ServerProcess.FreePort();
-        var redis = Start("redis-server", ["--bind", "127.0.0.1", "--port", redisPort.ToString(), "--save", "", "--appendonly", "no"]);
+        var redis = Start("redis-server",
+            ["--bind", "127.0.0.1", "--port", redisPort.ToString(), "--save", "", "--appendonly", "no"]);
         await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromSeconds(20));
         Cluster = $"redis://127.0.0.1:{redisPort}";
         foreach (var name in new[] { "silo-a", "silo-b" })
         {
             int siloPort = ServerProcess.FreePort(), gatewayPort = ServerProcess.FreePort();
-            var silo = Start("dotnet", [Dll, "serve", "--cluster", Cluster, "--name", name, "--silo-port", siloPort.ToString(),
-                "--gateway-port", gatewayPort.ToString(), "--state-dir", State, "--data-root", Data,
+            var silo = Start("dotnet", [Dll, "serve", "--cluster", Cluster, "--name", name,
+                "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(),
+                "--state-dir", State, "--data-root", Data,
                 "--tls-cert", SiloPem.Certificate, "--tls-key", SiloPem.Key, "--tls-ca", Ca]);
             Silos.Add((name, siloPort, gatewayPort, silo));
         }
@@ -76,19 +79,25 @@ public sealed class SecureCluster : IAsyncLifetime
 
     public ServerProcess Start(string program, IReadOnlyList<string> arguments)
     {
-        var process = new ServerProcess(program, arguments,
-            new Dictionary<string, string> { ["ORLEANS_SERVICE_ID"] = ServiceId, ["ORLEANS_CLUSTER_ID"] = ServiceId, ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1" });
+        var process = new ServerProcess(program, arguments, new Dictionary<string, string>
+        {
+            ["ORLEANS_SERVICE_ID"] = ServiceId,
+            ["ORLEANS_CLUSTER_ID"] = ServiceId,
+            ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1",
+        });
         _processes.Add(process);
         return process;
     }
 
-    /// <summary>Runs cryomerge with this cluster's identity (and any NAME=VALUE in <paramref name="environment"/>).</summary>
+    /// <summary>Runs cryomerge with this cluster's identity and none of this process' TLS settings.</summary>
     public Tool.Result Run(IEnumerable<string> arguments, params string[] environment) =>
-        Tool.Run("env", ["-u", "CRYOMERGE_TLS_CERT", "-u", "CRYOMERGE_TLS_KEY", "-u", "CRYOMERGE_TLS_CA", "-u", "CRYOMERGE_TLS_PASSWORD",
-            $"ORLEANS_SERVICE_ID={ServiceId}", $"ORLEANS_CLUSTER_ID={ServiceId}", .. environment, "dotnet", Dll, .. arguments], timeoutSeconds: 300);
+        Tool.Run("env", ["-u", "CRYOMERGE_TLS_CERT", "-u", "CRYOMERGE_TLS_KEY", "-u", "CRYOMERGE_TLS_CA",
+            "-u", "CRYOMERGE_TLS_PASSWORD", $"ORLEANS_SERVICE_ID={ServiceId}", $"ORLEANS_CLUSTER_ID={ServiceId}",
+            .. environment, "dotnet", Dll, .. arguments], timeoutSeconds: 300);
 
-    /// <summary>The client's TLS options: its PKCS#12 certificate (password from the environment) and the CA.</summary>
-    public string[] ClientTls => ["--tls-cert", ClientPfx, "--tls-ca", Ca];
+    /// <summary>Runs cryomerge as a trusted client: its .pfx (password in its environment) and the CA.</summary>
+    public Tool.Result RunAsClient(IEnumerable<string> arguments) =>
+        Run([.. arguments, "--tls-cert", ClientPfx, "--tls-ca", Ca], $"CRYOMERGE_TLS_PASSWORD={ClientPassword}");
 
     public string SiloLog => string.Join("\n", Silos.Select(s => $"{s.Name}:\n{s.Process.Output}"));
 
@@ -131,15 +140,15 @@ public sealed class SecureClusterTests(SecureCluster cluster) : IClassFixture<Se
         var c = Ready();
         using var project = new TempDir(c.Data);
         MergeTestData.WritePlan(project, "out", micrographs: 4, size: 128);
-        var merge = c.Run(["merge", project.File("plan.yaml"), "--cluster", c.Cluster, "--state-dir", c.State, "--json", .. c.ClientTls],
-            $"CRYOMERGE_TLS_PASSWORD={SecureCluster.ClientPassword}");
+        var merge = c.RunAsClient(["merge", project.File("plan.yaml"), "--cluster", c.Cluster, "--state-dir", c.State,
+            "--json"]);
         Assert.True(merge.ExitCode == 0, $"merge failed:\n{merge.Stderr}\n{c.SiloLog}");
         var json = JsonDocument.Parse(merge.Stdout).RootElement;
         Assert.Equal("Completed", json.GetProperty("state").GetString());
         Assert.Equal(4, Directory.GetFiles(project.File("out/DS2/Micrographs")).Length);
 
-        var status = c.Run(["status", json.GetProperty("jobId").GetString()!, "--cluster", c.Cluster, "--json", .. c.ClientTls],
-            $"CRYOMERGE_TLS_PASSWORD={SecureCluster.ClientPassword}");
+        string jobId = json.GetProperty("jobId").GetString()!;
+        var status = c.RunAsClient(["status", jobId, "--cluster", c.Cluster, "--json"]);
         Assert.True(status.ExitCode == 0, status.Stderr);
         Assert.Equal("Completed", JsonDocument.Parse(status.Stdout).RootElement.GetProperty("state").GetString());
     }
@@ -165,11 +174,12 @@ public sealed class SecureClusterTests(SecureCluster cluster) : IClassFixture<Se
     {
         var c = Ready();
         // Its own certificate, self-signed, trusted by nobody else (without --tls-ca: pinned to itself).
-        var rogue = c.Run(["status", "any-job", "--cluster", c.Cluster, "--tls-cert", c.Rogue.Certificate, "--tls-key", c.Rogue.Key]);
+        string[] rogueTls = ["--tls-cert", c.Rogue.Certificate, "--tls-key", c.Rogue.Key];
+        var rogue = c.Run(["status", "any-job", "--cluster", c.Cluster, .. rogueTls]);
         string error = AssertRefusedInOneLine(rogue);
         Assert.Matches("refused this client's certificate CN=rogue|which this client does not trust", error);
         // The same certificate with the cluster's CA: refused before it even tries.
-        var withCa = c.Run(["status", "any-job", "--cluster", c.Cluster, "--tls-cert", c.Rogue.Certificate, "--tls-key", c.Rogue.Key, "--tls-ca", c.Ca]);
+        var withCa = c.Run(["status", "any-job", "--cluster", c.Cluster, .. rogueTls, "--tls-ca", c.Ca]);
         Assert.Contains("CN=rogue is not issued by the cluster CA", AssertRefusedInOneLine(withCa));
     }
 
@@ -177,15 +187,16 @@ public sealed class SecureClusterTests(SecureCluster cluster) : IClassFixture<Se
     public async Task ASiloWithoutOrWithAnUntrustedCertificateCannotJoin()
     {
         var c = Ready();
-        string[] Serve(string name) => ["serve", "--cluster", c.Cluster, "--name", name, "--silo-port", ServerProcess.FreePort().ToString(),
-            "--gateway-port", ServerProcess.FreePort().ToString(), "--state-dir", c.State];
+        string[] Serve(string name) => ["serve", "--cluster", c.Cluster, "--name", name, "--state-dir", c.State,
+            "--silo-port", ServerProcess.FreePort().ToString(), "--gateway-port", ServerProcess.FreePort().ToString()];
         var plain = c.Run(Serve("silo-plain"));
         Assert.Contains("cannot join: the cluster at", AssertRefusedInOneLine(plain));
         Assert.Contains("requires TLS and this silo has no certificate", plain.Stderr);
         var rogue = c.Run([.. Serve("silo-rogue"), "--tls-cert", c.Rogue.Certificate, "--tls-key", c.Rogue.Key]);
-        Assert.Matches("refused this silo's certificate CN=rogue|which this silo does not trust", AssertRefusedInOneLine(rogue));
+        Assert.Matches("refused this silo's certificate CN=rogue|which this silo does not trust",
+            AssertRefusedInOneLine(rogue));
 
-        // And the silos' own ports, whoever asks: no certificate or an untrusted one ends the handshake; ours completes.
+        // And the silos' own ports, whoever asks: without a certificate or with an untrusted one, no connection.
         var (_, siloPort, gatewayPort, _) = c.Silos[0];
         var good = X509Certificate2.CreateFromPemFile(c.SiloPem.Certificate, c.SiloPem.Key);
         var stranger = X509Certificate2.CreateFromPemFile(c.Rogue.Certificate, c.Rogue.Key);
@@ -205,20 +216,22 @@ public sealed class SecureClusterTests(SecureCluster cluster) : IClassFixture<Se
         using var project = new TempDir(c.Data);
         using var elsewhere = new TempDir();
         var plan = MergeTestData.WritePlan(project, Path.Combine(elsewhere.Path, "merged"), micrographs: 2, size: 128);
-        var merge = c.Run(["merge", project.File("plan.yaml"), "--cluster", c.Cluster, "--state-dir", c.State, .. c.ClientTls],
-            $"CRYOMERGE_TLS_PASSWORD={SecureCluster.ClientPassword}");
+        var merge = c.RunAsClient(["merge", project.File("plan.yaml"), "--cluster", c.Cluster, "--state-dir", c.State]);
         string error = AssertRefusedInOneLine(merge);
-        Assert.StartsWith($"cryomerge: {plan.Output}: the output folder is outside the data roots of this cluster", error);
+        Assert.StartsWith($"cryomerge: {plan.Output}: the output folder is outside the data roots of this cluster",
+            error);
         Assert.False(Directory.Exists(Path.Combine(plan.Output, "DS2")));
-        Assert.DoesNotContain(Directory.GetFiles(c.State, "*.json", SearchOption.AllDirectories), f => File.ReadAllText(f).Contains(elsewhere.Path));
+        var stateFiles = Directory.GetFiles(c.State, "*.json", SearchOption.AllDirectories);
+        Assert.DoesNotContain(stateFiles, f => File.ReadAllText(f).Contains(elsewhere.Path));
     }
 
-    /// <summary>Exit code 1 and exactly one error line (others are progress notes), no stack trace; returns the line.</summary>
+    /// <summary>Exit code 1, one error line (others are progress notes) and no stack trace; returns the line.</summary>
     private string AssertRefusedInOneLine(Tool.Result result)
     {
         Assert.True(result.ExitCode == 1, $"exit code {result.ExitCode}\n{result.Stderr}\n{cluster.SiloLog}");
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.DoesNotContain(lines, l => l.Contains("internal error") || l.TrimStart().StartsWith("at ") || l.Contains("Exception"));
+        Assert.DoesNotContain(lines,
+            l => l.Contains("internal error") || l.TrimStart().StartsWith("at ") || l.Contains("Exception"));
         return Assert.Single(lines, l => l.StartsWith("cryomerge: ", StringComparison.Ordinal));
     }
 
@@ -230,7 +243,8 @@ public sealed class SecureClusterTests(SecureCluster cluster) : IClassFixture<Se
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
-        await using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true, (_, _, _, _, _) => certificate!);
+        await using var tls = new SslStream(tcp.GetStream(), false,
+            (_, _, _, _) => true, (_, _, _, _, _) => certificate!);
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -45,7 +45,8 @@ public sealed class RealPathTests
         Directory.CreateSymbolicLink(dir.File("rel"), "a/b");                  // relative target
         Directory.CreateSymbolicLink(dir.File("abs"), dir.File("rel"));        // absolute target, itself a link
         Assert.Equal(Path.Combine(real, "a", "b", "new", "out.mrcs"), RealPath.Resolve(dir.File("abs/new/./out.mrcs")));
-        Assert.Equal(real, RealPath.Resolve(dir.File("abs/x/../..")));   // the text's ".." first: dir/abs/x/../.. is dir
+        // The text's ".." first: dir/abs/x/../.. is dir.
+        Assert.Equal(real, RealPath.Resolve(dir.File("abs/x/../..")));
         Assert.Equal("/", RealPath.Resolve("/../.."));
     }
 

@@ -69,10 +69,14 @@ public sealed class ComposeFileTests
     [Fact]
     public void EveryPublishedPortIsBoundToLoopback()
     {
-        var published = Services().SelectMany(p => ((Dictionary<object, object>)p.Value).TryGetValue("ports", out var ports)
-            ? ((List<object>)ports).Select(x => ((string)p.Key, (string)x)) : []).ToList();
+        var published = Services()
+            .SelectMany(p => ((Dictionary<object, object>)p.Value).TryGetValue("ports", out var ports)
+                ? ((List<object>)ports).Select(x => (Service: (string)p.Key, Port: (string)x))
+                : [])
+            .ToList();
         Assert.NotEmpty(published);
-        Assert.All(published, p => Assert.True(p.Item2.StartsWith("127.0.0.1:", StringComparison.Ordinal), $"{p.Item1} publishes {p.Item2} on every address"));
+        foreach (var (service, port) in published)
+            Assert.True(port.StartsWith("127.0.0.1:", StringComparison.Ordinal), $"{service} publishes {port} widely");
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public sealed class HelmChartTests
         // Silos listen on the pod IP only, and refuse plans outside the shared volume; no TLS unless a Secret is named.
         var env = RenderedChart.Env(chart.SiloContainer);
         Assert.Equal("$(POD_IP)", (string)env["CRYOMERGE_LISTEN"]["value"]!);
-        Assert.True(env.Keys.ToList().IndexOf("POD_IP") < env.Keys.ToList().IndexOf("CRYOMERGE_LISTEN"), "$(POD_IP) must be defined first");
+        var order = env.Keys.ToList();
+        Assert.True(order.IndexOf("POD_IP") < order.IndexOf("CRYOMERGE_LISTEN"), "$(POD_IP) must be defined first");
         Assert.Equal("/data", (string)env["CRYOMERGE_DATA_ROOT"]["value"]!);
         Assert.DoesNotContain(env.Keys, k => k.StartsWith("CRYOMERGE_TLS_", StringComparison.Ordinal));
         Assert.DoesNotContain(chart.SiloPod["spec"]!["volumes"]!.AsArray(), v => v!["secret"] is not null);
@@ -41,7 +42,8 @@ public sealed class HelmChartTests
     public void NonDefaultValuesRenderPostgresKubernetesHostingAndTheMergeJob()
     {
         var chart = ChartRenderer.RenderNonDefault();
-        Assert.Equal(["ConfigMap", "ConfigMap", "Deployment", "Job", "NetworkPolicy", "PodDisruptionBudget", "Role", "RoleBinding", "Service", "ServiceAccount"],
+        Assert.Equal(["ConfigMap", "ConfigMap", "Deployment", "Job", "NetworkPolicy", "PodDisruptionBudget", "Role",
+            "RoleBinding", "Service", "ServiceAccount"],
             chart.Objects.Select(o => o.Kind).Order());
         Assert.Null(chart.Find("PersistentVolumeClaim"));
         Assert.Equal(5, (int)chart.Deployment.Json["spec"]!["replicas"]!);
@@ -92,12 +94,14 @@ public sealed class HelmChartTests
     public void TheTlsCertificateComesFromTheSecretInSilosAndTheJob()
     {
         var chart = ChartRenderer.RenderNonDefault();
-        foreach (var (pod, container) in new[] { (chart.SiloPod, chart.SiloContainer), (chart.JobPod, chart.JobContainer) })
+        var pods = new[] { (chart.SiloPod, chart.SiloContainer), (chart.JobPod, chart.JobContainer) };
+        foreach (var (pod, container) in pods)
         {
             var volume = pod["spec"]!["volumes"]!.AsArray().Single(v => v!["secret"] is not null)!;
             Assert.Equal("cryo-tls", (string)volume["secret"]!["secretName"]!);
             Assert.Equal(Convert.ToInt32("440", 8), (int)volume["secret"]!["defaultMode"]!);
-            var mount = container["volumeMounts"]!.AsArray().Single(m => (string)m!["name"]! == (string)volume["name"]!)!;
+            string name = (string)volume["name"]!;
+            var mount = container["volumeMounts"]!.AsArray().Single(m => (string)m!["name"]! == name)!;
             Assert.True((bool)mount["readOnly"]!);
             string dir = (string)mount["mountPath"]!;
             var env = RenderedChart.Env(container);
@@ -134,7 +138,8 @@ public sealed class HelmChartTests
         var jobPeer = RenderedChart.StringMap(clients.From[0]["podSelector"]!["matchLabels"]);
         Assert.All(jobPeer, l => Assert.Equal(l.Value, jobLabels[l.Key]));
         Assert.NotEqual(siloSelector, jobPeer);
-        Assert.Equal("em-users", (string)clients.From[1]["namespaceSelector"]!["matchLabels"]!["kubernetes.io/metadata.name"]!);
+        var namespaceLabels = RenderedChart.StringMap(clients.From[1]["namespaceSelector"]!["matchLabels"]);
+        Assert.Equal("em-users", namespaceLabels["kubernetes.io/metadata.name"]);
         Assert.Equal(2, clients.From.Count);
         Assert.Null(ChartRenderer.RenderDefault().Find("NetworkPolicy"));
     }

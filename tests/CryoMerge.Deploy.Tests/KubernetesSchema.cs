@@ -70,10 +70,12 @@ internal static partial class KubernetesSchema
         ["PodSecurityContext"] = "runAsNonRoot:bool runAsUser:int runAsGroup:int fsGroup:int fsGroupChangePolicy:enum(OnRootMismatch|Always) supplementalGroups:[]int seccompProfile:SeccompProfile",
         ["SeccompProfile"] = "type:!enum(RuntimeDefault|Localhost|Unconfined) localhostProfile:string",
         ["LocalObjectReference"] = "name:!dnsSubdomain",
-        ["Volume"] = "name:!dnsLabel persistentVolumeClaim:PvcSource emptyDir:EmptyDir configMap:ConfigMapSource secret:SecretSource",
+        ["Volume"] = "name:!dnsLabel persistentVolumeClaim:PvcSource emptyDir:EmptyDir configMap:ConfigMapSource " +
+            "secret:SecretSource",
         ["SecretSource"] = "secretName:!dnsSubdomain items:any defaultMode:int optional:bool",
         ["NetworkPolicy"] = $"{Top} spec:!NetworkPolicySpec",
-        ["NetworkPolicySpec"] = "podSelector:!LabelSelector policyTypes:enumList(Ingress|Egress) ingress:[]NetworkPolicyIngressRule egress:any",
+        ["NetworkPolicySpec"] = "podSelector:!LabelSelector policyTypes:enumList(Ingress|Egress) " +
+            "ingress:[]NetworkPolicyIngressRule egress:any",
         ["NetworkPolicyIngressRule"] = "from:[]NetworkPolicyPeer ports:[]NetworkPolicyPort",
         ["NetworkPolicyPeer"] = "podSelector:LabelSelector namespaceSelector:LabelSelector ipBlock:IPBlock",
         ["NetworkPolicyPort"] = "protocol:enum(TCP|UDP|SCTP) port:intOrString endPort:port",

@@ -9,7 +9,7 @@ using Orleans.Configuration;
 
 namespace CryoMerge.Deploy.Tests;
 
-/// <summary>Where silos listen: the advertised address only, unless --listen says otherwise; the embedded silo on loopback.</summary>
+/// <summary>Where silos listen: the advertised address only, unless --listen says otherwise.</summary>
 [Collection(nameof(ProcessEnvironment))]
 public sealed class ListeningTests
 {
@@ -20,7 +20,8 @@ public sealed class ListeningTests
         var pod = Silo() with { AdvertisedAddress = "10.1.2.3" };
         Assert.Equal((IPAddress.Parse("10.1.2.3"), IPAddress.Parse("10.1.2.3")), Endpoints(pod));
         Assert.Equal((IPAddress.Any, IPAddress.Any), Endpoints(pod with { ListenAddress = "0.0.0.0" }));
-        Assert.Equal("0.0.0.0", CryoMergeHostSettings.FromEnvironment(new Hashtable { ["CRYOMERGE_LISTEN"] = "0.0.0.0" }).ListenAddress);
+        var fromEnvironment = CryoMergeHostSettings.FromEnvironment(new Hashtable { ["CRYOMERGE_LISTEN"] = "0.0.0.0" });
+        Assert.Equal("0.0.0.0", fromEnvironment.ListenAddress);
     }
 
     [Fact]
@@ -31,7 +32,10 @@ public sealed class ListeningTests
         Environment.SetEnvironmentVariable("POD_NAMESPACE", "em");
         try
         {
-            var settings = Silo() with { AdvertisedAddress = "10.1.2.3", KubernetesHosting = true, SiloName = "silo-abc", Namespace = "em" };
+            var settings = Silo() with
+            {
+                AdvertisedAddress = "10.1.2.3", KubernetesHosting = true, SiloName = "silo-abc", Namespace = "em",
+            };
             Assert.Equal((IPAddress.Parse("10.1.2.3"), IPAddress.Parse("10.1.2.3")), Endpoints(settings));
         }
         finally
@@ -49,8 +53,10 @@ public sealed class ListeningTests
         Assert.Equal("--advertise", e.File);
         Assert.Contains("redis://redis.example.org:6379 is on another host", e.Problem);
         Assert.Throws<CryoMergeInputException>(() => SiloHost.Build(remote).Dispose());
-        Assert.Equal(IPAddress.Parse("10.0.0.5"), (remote with { AdvertisedAddress = "10.0.0.5" }).ResolveAdvertisedAddress());
-        var bad = Assert.Throws<CryoMergeInputException>(() => (remote with { ListenAddress = "nosuchhost.invalid" }).ResolveListenAddress());
+        var told = remote with { AdvertisedAddress = "10.0.0.5" };
+        Assert.Equal(IPAddress.Parse("10.0.0.5"), told.ResolveAdvertisedAddress());
+        var unknown = remote with { ListenAddress = "nosuchhost.invalid" };
+        var bad = Assert.Throws<CryoMergeInputException>(() => unknown.ResolveListenAddress());
         Assert.Equal("--listen", bad.File);
     }
 
@@ -59,8 +65,9 @@ public sealed class ListeningTests
     {
         if (!File.Exists("/proc/net/tcp")) Assert.Skip("no /proc/net/tcp (not Linux)");
         using var state = new TempDir();
-        await using var connection = await CryoMergeConnection.StartEmbeddedAsync(new CryoMergeHostSettings { StateDirectory = state.Path },
-            TestContext.Current.CancellationToken);
+        var settings = new CryoMergeHostSettings { StateDirectory = state.Path };
+        var cancel = TestContext.Current.CancellationToken;
+        await using var connection = await CryoMergeConnection.StartEmbeddedAsync(settings, cancel);
         var endpoints = connection.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
         var mine = ListeningSockets.Of(Environment.ProcessId);
         foreach (int port in new[] { endpoints.SiloPort, endpoints.GatewayPort })

@@ -6,7 +6,7 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Grains.Tests;
 
-/// <summary>What a TLS member accepts as its own certificate, and which peers it trusts (ClusterCertificates).</summary>
+/// <summary>What a TLS member accepts as its own certificate, and which peers it trusts.</summary>
 public sealed class ClusterCertificatesTests
 {
     [Fact]
@@ -21,8 +21,8 @@ public sealed class ClusterCertificatesTests
         File.WriteAllText(combined, File.ReadAllText(crt) + "\n" + File.ReadAllText(key));
         string pfx = TestCertificates.WritePfx(member, dir.Path, "silo-1", "pfx-pass");
         string encrypted = dir.File("encrypted.key");
-        File.WriteAllText(encrypted, member.GetECDsaPrivateKey()!.ExportEncryptedPkcs8PrivateKeyPem("key-pass",
-            new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 1000)));
+        var pbe = new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 1000);
+        File.WriteAllText(encrypted, member.GetECDsaPrivateKey()!.ExportEncryptedPkcs8PrivateKeyPem("key-pass", pbe));
         foreach (var settings in new[]
         {
             new TlsSettings(crt, key, Ca: bundle), new TlsSettings(combined, Ca: bundle),
@@ -34,12 +34,11 @@ public sealed class ClusterCertificatesTests
             Assert.Equal(member.Thumbprint, loaded.Certificate.Thumbprint);
             Assert.True(loaded.HasAuthority);
         }
-        var wrong = Assert.Throws<CryoMergeInputException>(() => ClusterCertificates.Load(new TlsSettings(pfx, Password: "nope"), server: true));
-        Assert.Contains("CRYOMERGE_TLS_PASSWORD is wrong", wrong.Problem);
-        var keyless = Assert.Throws<CryoMergeInputException>(() => ClusterCertificates.Load(new TlsSettings(crt), server: true));
+        Assert.Contains("CRYOMERGE_TLS_PASSWORD is wrong", Refused(new TlsSettings(pfx, Password: "nope")).Problem);
+        var keyless = Refused(new TlsSettings(crt));
         Assert.Equal(crt, keyless.File);
         Assert.Contains("no private key", keyless.Problem);
-        var missing = Assert.Throws<CryoMergeInputException>(() => ClusterCertificates.Load(new TlsSettings(dir.File("none.pfx")), server: false));
+        var missing = Refused(new TlsSettings(dir.File("none.pfx")), server: false);
         Assert.Contains("cannot read the certificate", missing.Problem);
         Assert.DoesNotContain("pfx-pass", new TlsSettings(pfx, Password: "pfx-pass").ToString());
     }
@@ -50,25 +49,24 @@ public sealed class ClusterCertificatesTests
         using var dir = new TempDir();
         var ca = TestCertificates.Authority("ca");
         string bundle = TestCertificates.WriteBundle(dir.File("ca.pem"), ca);
-        TlsSettings Pem(X509Certificate2 certificate, string name, string? authority = null)
+        TlsSettings Pem(X509Certificate2 certificate, string name)
         {
             var (crt, key) = TestCertificates.WritePem(certificate, dir.Path, name);
-            return new TlsSettings(crt, key, Ca: authority);
+            return new TlsSettings(crt, key, Ca: bundle);
         }
-        var expired = Assert.Throws<CryoMergeInputException>(() => ClusterCertificates.Load(Pem(TestCertificates.Member("old", ca, -10, -1), "old", bundle), server: true));
-        Assert.Contains("this certificate expired on", expired.Problem);
-        var early = Assert.Throws<CryoMergeInputException>(() => ClusterCertificates.Load(Pem(TestCertificates.Member("early", ca, 1, 5), "early", bundle), server: true));
-        Assert.Contains("is not valid before", early.Problem);
+        var old = Pem(TestCertificates.Member("old", ca, -10, -1), "old");
+        Assert.Contains("this certificate expired on", Refused(old).Problem);
+        var early = Pem(TestCertificates.Member("early", ca, 1, 5), "early");
+        Assert.Contains("is not valid before", Refused(early).Problem);
         // A silo is a TLS server and client; a client only a client.
-        var clientOnly = Pem(TestCertificates.Member("client", ca, server: false), "client", bundle);
-        var notServer = Assert.Throws<CryoMergeInputException>(() => ClusterCertificates.Load(clientOnly, server: true));
-        Assert.Contains("does not allow TLS server authentication", notServer.Problem);
+        var clientOnly = Pem(TestCertificates.Member("client", ca, server: false), "client");
+        Assert.Contains("does not allow TLS server authentication", Refused(clientOnly).Problem);
         ClusterCertificates.Load(clientOnly, server: false);
-        var stranger = Assert.Throws<CryoMergeInputException>(() => ClusterCertificates.Load(Pem(TestCertificates.Member("stranger", null), "stranger", bundle), server: false));
+        var stranger = Refused(Pem(TestCertificates.Member("stranger", null), "stranger"), server: false);
         Assert.Contains("CN=stranger is not issued by the cluster CA", stranger.Problem);
         Assert.Contains("every other member would refuse it", stranger.Problem);
-        var notPem = Assert.Throws<CryoMergeInputException>(() => ClusterCertificates.Load(new TlsSettings(Pem(ca, "x").Certificate, Ca: dir.File("x.key")), server: false));
-        Assert.NotNull(notPem.Problem);
+        var keyAsCa = Pem(TestCertificates.Member("x", ca), "x") with { Ca = dir.File("x.key") };
+        Assert.Contains("holds no PEM certificate", Refused(keyAsCa, server: false).Problem);
     }
 
     [Fact]
@@ -78,7 +76,8 @@ public sealed class ClusterCertificatesTests
         var ca = TestCertificates.Authority("cluster-ca");
         var other = TestCertificates.Authority("other-ca");
         var (crt, key) = TestCertificates.WritePem(TestCertificates.Member("silo-1", ca), dir.Path, "silo-1");
-        var me = ClusterCertificates.Load(new TlsSettings(crt, key, Ca: TestCertificates.WriteBundle(dir.File("ca.pem"), ca)), server: true);
+        var bundle = TestCertificates.WriteBundle(dir.File("ca.pem"), ca);
+        var me = ClusterCertificates.Load(new TlsSettings(crt, key, Ca: bundle), server: true);
         Assert.True(me.Trusts(TestCertificates.Member("silo-2", ca), null));
         Assert.True(me.Trusts(TestCertificates.Member("client", ca, server: false), null));
         Assert.Contains("is not issued by the cluster CA", me.Check(TestCertificates.Member("silo-x", other), null));
@@ -96,10 +95,13 @@ public sealed class ClusterCertificatesTests
         var intermediate = IssueAuthority("intermediate", root);
         var leaf = TestCertificates.Member("silo", intermediate);
         var (crt, key) = TestCertificates.WritePem(leaf, dir.Path, "silo");
-        var me = ClusterCertificates.Load(new TlsSettings(crt, key, Ca: TestCertificates.WriteBundle(dir.File("ca.pem"), root, intermediate)), server: true);
+        var both = TestCertificates.WriteBundle(dir.File("ca.pem"), root, intermediate);
+        var me = ClusterCertificates.Load(new TlsSettings(crt, key, Ca: both), server: true);
         Assert.True(me.Trusts(TestCertificates.Member("peer", intermediate), null));
-        var rootOnly = ClusterCertificates.Load(new TlsSettings(TestCertificates.WritePem(TestCertificates.Member("r", root), dir.Path, "r").Certificate,
-            dir.File("r.key"), Ca: TestCertificates.WriteBundle(dir.File("root.pem"), root)), server: true);
+        var (rootCrt, rootKey) = TestCertificates.WritePem(TestCertificates.Member("r", root), dir.Path, "r");
+        var rootOnly = ClusterCertificates.Load(
+            new TlsSettings(rootCrt, rootKey, Ca: TestCertificates.WriteBundle(dir.File("root.pem"), root)),
+            server: true);
         Assert.False(rootOnly.Trusts(leaf, null));   // the intermediate is unknown and not presented
     }
 
@@ -108,11 +110,15 @@ public sealed class ClusterCertificatesTests
     {
         using var dir = new TempDir();
         var shared = TestCertificates.Member("cryomerge", null);
-        var me = ClusterCertificates.Load(new TlsSettings(TestCertificates.WritePfx(shared, dir.Path, "shared", null)), server: true);
+        var pfx = TestCertificates.WritePfx(shared, dir.Path, "shared", null);
+        var me = ClusterCertificates.Load(new TlsSettings(pfx), server: true);
         Assert.False(me.HasAuthority);
         Assert.True(me.Trusts(X509CertificateLoader.LoadCertificate(shared.RawData), null));
         Assert.Contains("is not the cluster's certificate", me.Check(TestCertificates.Member("cryomerge", null), null));
     }
+
+    private static CryoMergeInputException Refused(TlsSettings settings, bool server = true) =>
+        Assert.Throws<CryoMergeInputException>(() => ClusterCertificates.Load(settings, server));
 
     private static X509Certificate2 IssueAuthority(string name, X509Certificate2 issuer)
     {
@@ -120,7 +126,8 @@ public sealed class ClusterCertificatesTests
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var issued = request.Create(issuer, DateTimeOffset.UtcNow.AddDays(-1), issuer.NotAfter.AddDays(-1), RandomNumberGenerator.GetBytes(8));
+        var (from, to) = (DateTimeOffset.UtcNow.AddDays(-1), issuer.NotAfter.AddDays(-1));
+        using var issued = request.Create(issuer, from, to, RandomNumberGenerator.GetBytes(8));
         return issued.CopyWithPrivateKey(key);
     }
 }

@@ -18,15 +18,17 @@ public sealed class DataRootRefusalTests
         var outside = plan with { Output = Path.Combine(elsewhere.Path, "merged") };
 
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddCryoMergeGrains(state.Path, maxConcurrentItems: 1, o => o.DataRoots = [dir.Path]));
+        builder.ConfigureSilo((_, silo) =>
+            silo.AddCryoMergeGrains(state.Path, maxConcurrentItems: 1, o => o.DataRoots = [dir.Path]));
         await using var cluster = builder.Build();
         await cluster.DeployAsync(TestContext.Current.CancellationToken);
         try
         {
             var refused = cluster.Client.GetGrain<IMergeJobGrain>("outside");
             // The exception crosses the wire as itself: the command line prints its message as one line.
-            var e = await Assert.ThrowsAsync<JobRefusedException>(() => refused.StartAsync(new MergeJobRequest(MergeTestData.Json(outside), "plan.yaml", false)));
-            Assert.StartsWith($"{outside.Output}: the output folder is outside the data roots of this cluster", e.Message);
+            var request = new MergeJobRequest(MergeTestData.Json(outside), "plan.yaml", false);
+            var e = await Assert.ThrowsAsync<JobRefusedException>(() => refused.StartAsync(request));
+            Assert.StartsWith($"{outside.Output}: the output folder is outside the data roots", e.Message);
             Assert.DoesNotContain('\n', e.Message);
             Assert.False(Directory.Exists(outside.Output));
             Assert.Empty(Directory.GetFiles(state.Path, "*", SearchOption.AllDirectories));

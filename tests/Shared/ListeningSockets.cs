@@ -17,7 +17,8 @@ public static class ListeningSockets
         {
             try
             {
-                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal)) inodes.Add(target[8..^1]);
+                string? target = new FileInfo(fd).LinkTarget;
+                if (target?.StartsWith("socket:[", StringComparison.Ordinal) == true) inodes.Add(target[8..^1]);
             }
             catch (IOException) { }   // closed meanwhile
         }

@@ -18,7 +18,8 @@ public static class TestCertificates
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        var usage = X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign;
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(days));
     }
@@ -27,7 +28,8 @@ public static class TestCertificates
     /// A member's certificate issued by <paramref name="issuer"/> (self-signed when null), valid from
     /// <paramref name="from"/> to <paramref name="to"/> days from now, with the extended key usages asked for.
     /// </summary>
-    public static X509Certificate2 Member(string name, X509Certificate2? issuer, double from = -1, double to = 10, bool server = true, bool client = true)
+    public static X509Certificate2 Member(string name, X509Certificate2? issuer, double from = -1, double to = 10,
+        bool server = true, bool client = true)
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);

@@ -13,11 +13,21 @@ internal static class ServeCommand
         var cluster = new ClusterOptions();
         var siloPort = new Option<int?>("--silo-port") { Description = $"Port for silo-to-silo traffic (default {CryoMergeHostSettings.DefaultSiloPort} or $CRYOMERGE_SILO_PORT)" };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = $"Port clients connect to (default {CryoMergeHostSettings.DefaultGatewayPort} or $CRYOMERGE_GATEWAY_PORT)" };
-        var advertise = new Option<string?>("--advertise") { Description = "Address (or host name) other silos and clients use to reach this one; the silo listens on it alone (default $POD_IP, else 127.0.0.1, which only a cluster on this host can use)" };
-        var listen = new Option<string?>("--listen") { Description = "Listen on this address instead of the advertised one, e.g. 0.0.0.0 in a container (default $CRYOMERGE_LISTEN)" };
+        var advertise = new Option<string?>("--advertise")
+        {
+            Description = "Address (or host name) other silos and clients reach this one at; the silo listens on it " +
+                "alone (default $POD_IP, else 127.0.0.1, which only a cluster on this host can use)",
+        };
+        var listen = new Option<string?>("--listen")
+        {
+            Description = "Listen on this address instead of the advertised one, e.g. 0.0.0.0 in a container " +
+                "(default $CRYOMERGE_LISTEN)",
+        };
         var dataRoot = new Option<string[]>("--data-root")
         {
-            Description = "A folder plans may read and write; repeat for several. A plan with an input or output outside all of them is refused before any work (default $CRYOMERGE_DATA_ROOT, folders separated by ':'; none: no restriction)",
+            Description = "A folder plans may read and write; repeat for several. A plan with an input or output " +
+                "outside all of them is refused before any work (default $CRYOMERGE_DATA_ROOT, folders separated " +
+                "by ':'; none: no restriction)",
             HelpName = "DIR",
             Arity = ArgumentArity.ZeroOrMore,
         };
@@ -32,7 +42,8 @@ internal static class ServeCommand
 
             Example:
               cryomerge serve --cluster redis://127.0.0.1:6379 --silo-port 11111 --gateway-port 30000 --state-dir /shared/cryomerge-state
-              cryomerge serve --cluster redis://10.0.0.1:6379 --advertise 10.0.0.5 --data-root /shared/cryo --tls-cert silo.pfx --tls-ca ca.pem
+              cryomerge serve --cluster redis://10.0.0.1:6379 --advertise 10.0.0.5 --data-root /shared/cryo \
+                --tls-cert silo.pfx --tls-ca ca.pem
             """)
         {
             siloPort, gatewayPort, advertise, listen, dataRoot, name, maxItems, verbose,
@@ -47,7 +58,9 @@ internal static class ServeCommand
                 GatewayPort = parse.GetValue(gatewayPort) ?? settings.GatewayPort,
                 AdvertisedAddress = parse.GetValue(advertise) ?? settings.AdvertisedAddress,
                 ListenAddress = parse.GetValue(listen) ?? settings.ListenAddress,
-                DataRoots = parse.GetValue(dataRoot) is { Length: > 0 } roots ? roots.Select(Path.GetFullPath).ToArray() : settings.DataRoots,
+                DataRoots = parse.GetValue(dataRoot) is { Length: > 0 } roots
+                    ? roots.Select(Path.GetFullPath).ToArray()
+                    : settings.DataRoots,
                 SiloName = parse.GetValue(name) ?? settings.SiloName ?? $"{Environment.MachineName}-{Environment.ProcessId}",
                 MaxConcurrentItems = parse.GetValue(maxItems) ?? settings.MaxConcurrentItems,
             };
@@ -75,8 +88,10 @@ internal static class ServeCommand
         {
             throw new Core.CryoMergeInputException("--cluster", $"cannot join the cluster at {settings.Cluster.Display}: {e.Message.Split('\n')[0]}");
         }
-        console.Note($"silo {settings.SiloName} joined {settings.Cluster.Display} at {settings.ResolveAdvertisedAddress()}:{settings.SiloPort} (gateway {settings.GatewayPort}), " +
-            $"listening on {settings.ResolveListenAddress()}, {(settings.Tls.Enabled ? "mutual TLS" : "no TLS")}, state in {settings.StateDirectory}" +
+        console.Note($"silo {settings.SiloName} joined {settings.Cluster.Display} at " +
+            $"{settings.ResolveAdvertisedAddress()}:{settings.SiloPort} (gateway {settings.GatewayPort}), " +
+            $"listening on {settings.ResolveListenAddress()}, " +
+            $"{(settings.Tls.Enabled ? "mutual TLS" : "no TLS")}, state in {settings.StateDirectory}" +
             (settings.DataRoots.Count > 0 ? $", data roots {string.Join(", ", settings.DataRoots)}" : ""));
         try
         {

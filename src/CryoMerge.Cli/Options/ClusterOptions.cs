@@ -23,21 +23,23 @@ internal sealed class ClusterOptions
 
     public Option<string?> TlsCert { get; } = new("--tls-cert")
     {
-        Description = "Mutual TLS with the cluster (--cluster only): this member's certificate, a .pfx/.p12 with its key or a PEM " +
-            "certificate (key inside or in --tls-key); password in $CRYOMERGE_TLS_PASSWORD. Default: $CRYOMERGE_TLS_CERT, else no TLS",
+        Description = "Mutual TLS with the cluster (--cluster only): this member's certificate, a .pfx/.p12 with its " +
+            "key or a PEM certificate (key inside or in --tls-key); password in $CRYOMERGE_TLS_PASSWORD. " +
+            "Default: $CRYOMERGE_TLS_CERT, else no TLS",
         HelpName = "FILE",
     };
 
     public Option<string?> TlsKey { get; } = new("--tls-key")
     {
-        Description = "PEM private key of a PEM --tls-cert, when it is in a file of its own (default: $CRYOMERGE_TLS_KEY)",
+        Description = "PEM private key of a PEM --tls-cert, when it is in a file of its own (default: " +
+            "$CRYOMERGE_TLS_KEY)",
         HelpName = "FILE",
     };
 
     public Option<string?> TlsCa { get; } = new("--tls-ca")
     {
-        Description = "PEM certificate(s) of the cluster's CA: peers must present a certificate it issued. Without it every member " +
-            "must present the same certificate as --tls-cert (default: $CRYOMERGE_TLS_CA)",
+        Description = "PEM certificate(s) of the cluster's CA: peers must present a certificate it issued. Without " +
+            "it every member must present the same certificate as --tls-cert (default: $CRYOMERGE_TLS_CA)",
         HelpName = "FILE",
     };
 
@@ -59,7 +61,8 @@ internal sealed class ClusterOptions
             },
         };
         if (!settings.Tls.Enabled && (settings.Tls.Key ?? settings.Tls.Ca) is not null)
-            throw new Core.CryoMergeInputException("--tls-cert", "--tls-key and --tls-ca (or CRYOMERGE_TLS_KEY, _CA) go with a certificate; give --tls-cert too");
+            throw new Core.CryoMergeInputException("--tls-cert",
+                "--tls-key and --tls-ca (or CRYOMERGE_TLS_KEY, _CA) go with a certificate; give --tls-cert too");
         return settings with { ConsoleTrace = parse.GetValue(Trace), Verbose = verbose };
     }
 }

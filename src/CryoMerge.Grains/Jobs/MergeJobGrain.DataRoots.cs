@@ -20,7 +20,8 @@ public sealed partial class MergeJobGrain
             // Resolving links and reading the micrograph lists touches the file system: off the grain scheduler.
             await Task.Run(() =>
             {
-                var plan = JsonSerializer.Deserialize<MergePlan>(request.PlanJson, WorkJson.Options) ?? throw new CryoMergeInputException("", "empty plan");
+                var plan = JsonSerializer.Deserialize<MergePlan>(request.PlanJson, WorkJson.Options)
+                    ?? throw new CryoMergeInputException("", "empty plan");
                 PlanFiles.CheckWithin(plan, roots);
             });
         }

@@ -21,8 +21,8 @@ public sealed class WorkerOptions
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>
-    /// Folders this silo's plans may read and write (serve --data-root); the coordinator refuses a plan with an input or
-    /// output outside all of them before any work. Empty: no restriction.
+    /// Folders this silo's plans may read and write (serve --data-root); the coordinator refuses a plan with an input
+    /// or output outside all of them before any work. Empty: no restriction.
     /// </summary>
     public IReadOnlyList<string> DataRoots { get; set; } = [];
 }

@@ -15,10 +15,12 @@ public sealed class PlanFilesTests
             [new DataSetPlan("DS1", null, Path.Combine(data, "a.star"), Path.Combine(data, "a.mrc"), PixelSize: 1),
              new DataSetPlan("DS2", null, Path.Combine(data, "b.star"), map)]);
         PlanFiles.CheckWithin(Plan(Path.Combine(data, "merged"), Path.Combine(data, "b.mrc")), roots);
-        var output = Assert.Throws<CryoMergeInputException>(() => PlanFiles.CheckWithin(Plan("/srv/other-group/merged", Path.Combine(data, "b.mrc")), roots));
+        var output = Assert.Throws<CryoMergeInputException>(
+            () => PlanFiles.CheckWithin(Plan("/srv/other-group/merged", Path.Combine(data, "b.mrc")), roots));
         Assert.Equal("/srv/other-group/merged", output.File);
         Assert.StartsWith("the output folder is outside", output.Problem);
-        var map = Assert.Throws<CryoMergeInputException>(() => PlanFiles.CheckWithin(Plan(Path.Combine(data, "merged"), dir.File("b.mrc")), roots));
+        var map = Assert.Throws<CryoMergeInputException>(
+            () => PlanFiles.CheckWithin(Plan(Path.Combine(data, "merged"), dir.File("b.mrc")), roots));
         Assert.Equal(dir.File("b.mrc"), map.File);
         Assert.StartsWith("the map of DS2 is outside", map.Problem);
     }
