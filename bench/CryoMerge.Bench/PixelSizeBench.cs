@@ -73,7 +73,7 @@ internal static class PixelSizeBench
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{watch.Elapsed.TotalMilliseconds,7:F0} ms  maps read"));
             var fit = ScaleFitter.Fit(fft, input, new ScaleFitOptions { EvaluateProfile = false },
                 line => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{watch.Elapsed.TotalMilliseconds,7:F0} ms  {line}")));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {r + 1}: {watch.Elapsed.TotalSeconds:F3} s, BEST {fit.PixelSize:0.######} range {fit.Low:0.######} - {fit.High:0.######}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {r + 1}: {watch.Elapsed.TotalSeconds:F3} s, BEST {fit.Estimate.PixelSize:0.######} range {fit.Estimate.Low:0.######} - {fit.Estimate.High:0.######}"));
         }
         return 0;
     }

@@ -24,6 +24,8 @@ internal static class PixelSizeCommand
         var maxResolution = new Option<double?>("--max-resolution") { Description = "fit: never compare detail finer than this (A); default: where the masked FSC between the maps falls to 0.143", HelpName = "A" };
         var plot = new Option<string?>("--plot") { Description = "Directory for plots (PNG) and their numbers (CSV): score against candidate pixel size, FSC before and after", HelpName = "DIR" };
         var json = CommonOptions.Json();
+        var verbose = CommonOptions.Verbose();
+        verbose.Description = "fit: also log, in each resolution round, the amplitude profiles the filters match, shell by shell (frequency in 1/A, weight, log amplitudes measured and fitted, signal and noise power of both maps)";
         var command = new Command("pixel-size", """
             Relative pixel size of two independent maps of one structure: map 2's pixel size on map 1's scale.
             The first line on stdout is the paper's "BEST:<p> range:<lo> - <hi>" (A), then the relative scale,
@@ -32,8 +34,12 @@ internal static class PixelSizeCommand
 
             --method fit (default) searches all rotations and both hands at low resolution, translation by FFT
             cross-correlation, then refines scale, rotation and translation together on masked, whitened,
-            FSC-weighted maps with continuous resampling. The range is BEST +- 3 standard errors (from the curvature
-            of the score, simulated noise, and half maps when given) plus a 0.01 % systematic allowance.
+            FSC-weighted maps with continuous resampling. The range is BEST +- 3 standard errors: the largest of
+            the curvature of the score, refits with simulated noise and, when given, the half maps, combined with
+            how far the answer moved between filter rounds and a 0.02 % systematic allowance. It is a 99 % range:
+            on 120 simulated pairs of known truth it held the true pixel size 119 times (three standard errors
+            of a Gaussian would hold it 99.7 % of the time; the standard error runs about a sixth small). --json
+            gives each part of the error.
             --method fsc-sweep reproduces the paper's script (cubic maps, same orientation, centred by centre of
             mass): its range is the plateau of equal scores, about 2/N of the pixel size wide.
 
@@ -44,7 +50,7 @@ internal static class PixelSizeCommand
               cryomerge pixel-size --ref ../shared/data/real/daq/2566_3J6B_9.mrc --map ../shared/data/real/daq/2566_3J6B_9_new.mrc --plot pixel-size-plots
             """)
         {
-            reference, referenceAngpix, map, nominal, mask, method, range, referenceHalf2, mapHalf2, maxResolution, plot, json,
+            reference, referenceAngpix, map, nominal, mask, method, range, referenceHalf2, mapHalf2, maxResolution, plot, json, verbose,
         };
         command.SetAction(parse =>
         {
@@ -69,6 +75,7 @@ internal static class PixelSizeCommand
                         MaxResolution = finest,
                         // The score profile is for the plot and the JSON; the answer and its range do not use it.
                         EvaluateProfile = plotDir is not null || parse.GetValue(json),
+                        LogFilterShells = parse.GetValue(verbose),
                     });
             foreach (var w in outcome.Warnings) console.Warn(w);
             PixelSizeOutput.Print(console, outcome, parse.GetValue(json));

@@ -28,10 +28,11 @@ internal sealed record PixelSizeOutcome(
     public static PixelSizeOutcome FromFit(CliConsole console, ScaleFitInput input, ScaleFitOptions options)
     {
         var r = ScaleFitter.Fit(console.Fft, input, options, console.Note);
-        var warnings = r.Warnings.ToList();
-        return new PixelSizeOutcome("fit", r.PixelSize, r.Low, r.High, r.ReferencePixelSize, r.NominalPixelSize, r.StandardError,
-            r.Pose.Rotation, r.Pose.Translation, r.OppositeHand, r.Correlation, "masked correlation (higher is better)",
-            r.Before, r.After, r.Profile.Select(p => new ProfilePoint(p.PixelSize, p.Correlation)).ToList(), warnings, r);
+        var (e, a) = (r.Estimate, r.Alignment);
+        return new PixelSizeOutcome("fit", e.PixelSize, e.Low, e.High, e.ReferencePixelSize, e.NominalPixelSize, e.StandardError,
+            a.Pose.Rotation, a.Pose.Translation, r.Hand.Opposite, a.Correlation, "masked correlation (higher is better)",
+            r.Fsc.Before, r.Fsc.After, r.Profile.Points.Select(p => new ProfilePoint(p.PixelSize, p.Correlation)).ToList(),
+            r.Warnings.ToList(), r);
     }
 
     public static PixelSizeOutcome FromSweep(CliConsole console, MapVolume reference, MapVolume map, Grid? mask, bool halves)

@@ -70,15 +70,29 @@ internal static class PixelSizeOutput
         if (o.Shift is { } s) json["shift"] = new JsonArray(s.X, s.Y, s.Z);
         if (o.Fit is { } f)
         {
-            json["fitResolution"] = f.Resolution;
-            json["overlap"] = f.Overlap;
-            json["directHandCorrelation"] = f.DirectHandCorrelation;
-            json["mirroredHandCorrelation"] = double.IsNaN(f.MirroredHandCorrelation) ? null : f.MirroredHandCorrelation;
+            json["fitResolution"] = f.Alignment.Resolution;
+            json["overlap"] = f.Alignment.Overlap;
+            json["directHandCorrelation"] = f.Hand.DirectCorrelation;
+            json["mirroredHandCorrelation"] = f.Hand.MirroredCorrelation;
+            json["errors"] = Errors(f.Errors);
             if (f.HalfMaps is { } h)
                 json["halfMaps"] = new JsonObject { ["pixelSizeA"] = h.PixelSizeA, ["pixelSizeB"] = h.PixelSizeB, ["standardError"] = h.StandardError };
         }
         return json;
     }
+
+    /// <summary>The error budget, each part a relative standard error (0.001 = 0.1 %).</summary>
+    private static JsonObject Errors(ScaleErrorBudget b) => new()
+    {
+        ["statistical"] = b.Statistical,
+        ["curvature"] = b.Curvature,
+        ["noiseResponse"] = b.NoiseResponse,
+        ["halfMaps"] = b.HalfMaps,
+        ["filterSensitivity"] = b.FilterSensitivity,
+        ["systematicAllowance"] = b.SystematicAllowance,
+        ["total"] = b.Total,
+        ["noiseBiasRemoved"] = b.NoiseBias,
+    };
 
     private static JsonObject Curve(FscCurve c) => new()
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CryoMerge.Core.Analysis;
 
 /// <summary>The Fourier filters of one refinement level: one for each map, and the resolution they reach.</summary>
@@ -22,7 +24,10 @@ public sealed record FitFilters(RadialGain Reference, RadialGain Map, double Res
     /// </summary>
     /// <param name="mapScale">Current estimate of map 2's scale (its true pixel over the nominal one).</param>
     /// <param name="finest">Finest resolution allowed (A), from both pixel sizes.</param>
-    public static FitFilters FromFsc(MaskedComparison comparison, SignalSpectrum reference, SignalSpectrum map, double mapScale, double referencePixel, double highPass, double finest)
+    /// <param name="shellLog">Receives the measured and fitted amplitude profiles, a line per shell (diagnostics), or
+    /// null.</param>
+    public static FitFilters FromFsc(MaskedComparison comparison, SignalSpectrum reference, SignalSpectrum map,
+        double mapScale, double referencePixel, double highPass, double finest, Action<string>? shellLog = null)
     {
         var curve = comparison.Curve;
         int n = curve.ShellCount;
@@ -73,8 +78,10 @@ public sealed record FitFilters(RadialGain Reference, RadialGain Map, double Res
             double k = i * step;
             double w = Weight(k);
             double p1 = comparison.ReferencePower[i], p2 = comparison.MapPower[i];
-            double s1 = Math.Max(p1 - reference.MaskedNoisePower(k, 1, referencePixel, comparison.MaskSquares), SignalSpectrum.MinimumSignalFraction * p1);
-            double s2 = Math.Max(p2 - map.MaskedNoisePower(k, mapScale, referencePixel, comparison.MaskSquares), SignalSpectrum.MinimumSignalFraction * p2);
+            double n1 = reference.MaskedNoisePower(k, 1, referencePixel, comparison.MaskSquares);
+            double n2 = map.MaskedNoisePower(k, mapScale, referencePixel, comparison.MaskSquares);
+            double s1 = Math.Max(p1 - n1, SignalSpectrum.MinimumSignalFraction * p1);
+            double s2 = Math.Max(p2 - n2, SignalSpectrum.MinimumSignalFraction * p2);
             double a1 = Math.Sqrt(s1), a2 = Math.Sqrt(s2);
             if (w <= 0 || a1 <= 0 || a2 <= 0) continue;
             ks.Add(k / kc);
@@ -82,14 +89,28 @@ public sealed record FitFilters(RadialGain Reference, RadialGain Map, double Res
             logRef.Add(Math.Log(a1));
             logRatio.Add(Math.Log(a1 / a2));
         }
-        if (ks.Count < 4) throw new CryoMergeInputException("", "the maps share too few Fourier shells to compare (is one map empty or filtered to very low resolution?)");
+        if (ks.Count < 4)
+            throw new CryoMergeInputException("",
+                "the maps share too few Fourier shells to compare " +
+                "(is one map empty or filtered to very low resolution?)");
         var refFit = PolynomialInSquare(ks, ws, logRef, Math.Min(3, ks.Count - 1));
         var ratioFit = PolynomialInSquare(ks, ws, logRatio, Math.Min(2, ks.Count - 2));
-        if (Environment.GetEnvironmentVariable("CM_DEBUG") == "1")
+        if (shellLog is not null)
             for (int i = 0; i < ks.Count; i++)
-                Console.Error.WriteLine($"      k {ks[i] * kc:0.0000} w {ws[i]:0.###e0} logratio {logRatio[i]:0.0000} fit {ratioFit(ks[i]):0.0000} logref {logRef[i]:0.000} fit {refFit(ks[i]):0.000} P1 {comparison.ReferencePower[(int)Math.Round(ks[i]*kc/step)]:0.##e0} N1 {reference.MaskedNoisePower(ks[i]*kc, 1, referencePixel, comparison.MaskSquares):0.##e0} P2 {comparison.MapPower[(int)Math.Round(ks[i]*kc/step)]:0.##e0} N2 {map.MaskedNoisePower(ks[i]*kc, mapScale, referencePixel, comparison.MaskSquares):0.##e0}");
+            {
+                double k = ks[i] * kc;
+                int shell = (int)Math.Round(k / step);
+                double n1 = reference.MaskedNoisePower(k, 1, referencePixel, comparison.MaskSquares);
+                double n2 = map.MaskedNoisePower(k, mapScale, referencePixel, comparison.MaskSquares);
+                shellLog(string.Create(CultureInfo.InvariantCulture,
+                    $"  shell {k:0.0000} 1/A: weight {ws[i]:0.###e0}, " +
+                    $"log ratio {logRatio[i]:0.0000} (fit {ratioFit(ks[i]):0.0000}), " +
+                    $"log reference {logRef[i]:0.000} (fit {refFit(ks[i]):0.000}); " +
+                    $"power 1 {comparison.ReferencePower[shell]:0.##e0} (noise {n1:0.##e0}), " +
+                    $"power 2 {comparison.MapPower[shell]:0.##e0} (noise {n2:0.##e0})"));
+            }
         var refGain = RadialGain.Tabulate(k => Weight(k) * Math.Exp(-refFit(k / kc)), maxK);
-        var mapGain = Environment.GetEnvironmentVariable("CM_NORATIO") == "1" ? refGain : RadialGain.Tabulate(k => Weight(k) * Math.Exp(ratioFit(k / kc) - refFit(k / kc)), maxK);
+        var mapGain = RadialGain.Tabulate(k => Weight(k) * Math.Exp(ratioFit(k / kc) - refFit(k / kc)), maxK);
         return new FitFilters(refGain, mapGain, resolution);
     }
 
@@ -103,7 +124,9 @@ public sealed record FitFilters(RadialGain Reference, RadialGain Map, double Res
         return double.PositiveInfinity;
     }
 
-    /// <summary>Weighted least-squares polynomial in x^2 of the given degree; returns the fitted function of x.</summary>
+    /// <summary>
+    /// Weighted least-squares polynomial in x^2 of the given degree; returns the fitted function of x.
+    /// </summary>
     private static Func<double, double> PolynomialInSquare(List<double> x, List<double> w, List<double> y, int degree)
     {
         int m = degree + 1;
@@ -132,10 +155,15 @@ public sealed record FitFilters(RadialGain Reference, RadialGain Map, double Res
     /// <summary>Width of the band's low-pass edge as a fraction of its frequency.</summary>
     private const double EdgeFraction = 0.25;
 
-    /// <summary>Logarithmic slope (d log A / d log k) steeper than any B-factor decay, and the amplitude floor.</summary>
+    /// <summary>
+    /// Logarithmic slope (d log A / d log k) steeper than any B-factor decay, and the amplitude floor.
+    /// </summary>
     private const double SteepSlope = -15, AmplitudeFloor = 1e-3;
 
-    /// <summary>The last frequency before an amplitude profile drops steeply or to almost nothing (searched from <paramref name="from"/> to <paramref name="to"/>).</summary>
+    /// <summary>
+    /// The last frequency before an amplitude profile drops steeply or to almost nothing (searched from <paramref
+    /// name="from"/> to <paramref name="to"/>).
+    /// </summary>
     private static double SteepFrequency(Func<double, double> amplitude, double step, double from, double to)
     {
         double max = 0;

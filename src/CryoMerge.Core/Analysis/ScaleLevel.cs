@@ -37,7 +37,7 @@ public sealed record ScaleLevel(double EvaluationSpacing, double MapSpacing, dou
         Func<Vector3d, double>? interior = null;
         if (InteriorPose is { } pose)
         {
-            double taper = ScaleFitter.TaperWidth(map.Shape);
+            double taper = MapTaper.Width(map.Shape);
             // Two voxels or half the resolution, whichever is more, of smooth roll-off inside the taper.
             double margin = Math.Max(2, Filters.Resolution / 2 / map.PixelSize);
             interior = x => MovingMap.Interior(pose.ReferenceToMap(x), map.Shape, map.PixelSize, taper, margin);

@@ -63,7 +63,7 @@ public sealed class DemoMergeTests
         Assert.Null(ds2.ProfilePlan);
         var maps = new PixelSizeStage.Parameters(plan.ReferenceDataSet.Map!, state.DataSets["DS1"].MapPixelSize, null, plan.DataSets[1].Map!, ds2.MapPixelSize, null, 0.1);
         var fit = ScaleFitter.Fit(fft, PixelSizeStage.LoadMaps(maps));
-        Assert.Equal(fit.Profile.Select(p => (p.PixelSize, p.Correlation)), profile.Select(p => (p.PixelSize, p.Correlation)));
+        Assert.Equal(fit.Profile.Points.Select(p => (p.PixelSize, p.Correlation)), profile.Select(p => (p.PixelSize, p.Correlation)));
         Assert.True(profile.Count > PixelSizeProfileStage.CandidatesPerItem, $"{profile.Count} candidates: one work item");
         double factor = ds2.NominalPixelSize / ds2.MapPixelSize;
         Assert.InRange(profile.MaxBy(p => p.Correlation)!.PixelSize * factor, ds2.PixelSizeLow!.Value, ds2.PixelSizeHigh!.Value);

@@ -90,9 +90,10 @@ public sealed class PixelSizeStage : IMergeStage
         cancel.ThrowIfCancellationRequested();
         // The profile's candidates are scored by the next stage, spread over the nodes.
         var fit = ScaleFitter.Fit(environment.Fft, input, new ScaleFitOptions { Range = p.Range, EvaluateProfile = false });
-        var result = new Result(fit.PixelSize, fit.Low, fit.High, fit.StandardError, fit.Correlation,
-            fit.Before.InterpolatedResolutionAt(0.143), fit.After.InterpolatedResolutionAt(0.143), fit.OppositeHand, fit.Warnings,
-            fit.Before, fit.After, fit.ProfileLevel!, fit.ProfileCandidates);
+        var (e, fsc) = (fit.Estimate, fit.Fsc);
+        var result = new Result(e.PixelSize, e.Low, e.High, e.StandardError, fit.Alignment.Correlation,
+            fsc.Before.InterpolatedResolutionAt(0.143), fsc.After.InterpolatedResolutionAt(0.143), fit.Hand.Opposite,
+            fit.Warnings, fsc.Before, fsc.After, fit.Profile.Level, fit.Profile.Candidates);
         return new(result, BytesRead: BytesRead(p));
     }
 
