@@ -47,7 +47,7 @@ public sealed partial class PixelSizeCommandTests
     {
         using var dir = new TempDir();
         var (reference, map, truth) = WritePair(dir, seed: 21, mirrored: false, nominalError: 0.03);
-        var run = CliRunner.Run("pixel-size", "--ref", reference, "--map", map, "--json");
+        var run = CliRunner.Run("pixel-size", "--ref", reference, "--map", map, "--json", "--verbose");
         Assert.Equal(0, run.ExitCode);
         var root = JsonDocument.Parse(run.Out).RootElement;
         double best = root.GetProperty("best").GetDouble();
@@ -57,6 +57,22 @@ public sealed partial class PixelSizeCommandTests
         Assert.False(root.GetProperty("mirrored").GetBoolean());
         Assert.Equal(9, root.GetProperty("rotation").GetProperty("matrix").GetArrayLength());
         Assert.True(root.GetProperty("profile").GetArrayLength() > 5);
+        // The error budget: the range is 3 total standard errors each side of BEST (in log-scale).
+        var errors = root.GetProperty("errors");
+        double total = errors.GetProperty("total").GetDouble();
+        Assert.True(total >= errors.GetProperty("statistical").GetDouble() && total > 0, errors.ToString());
+        Assert.Equal(Math.Exp(3 * total), root.GetProperty("high").GetDouble() / best, 9);
+        // --verbose: each resolution round's amplitude match, shell by shell, on stderr.
+        Assert.True(run.Error.Split('\n').Count(l => l.TrimStart().StartsWith("shell ")) >= 8, run.Error);
+    }
+
+    [Fact]
+    public void TheHelpSaysHowOftenTheRangeHoldsTheTruth()
+    {
+        var run = CliRunner.Run("pixel-size", "--help");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"It is a {ScaleFitOptions.ClaimedCoverage * 100:0} % range", run.Out);
+        Assert.Contains("--verbose", run.Out);
     }
 
     [Fact]
