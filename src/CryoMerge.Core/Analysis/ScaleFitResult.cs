@@ -31,8 +31,8 @@ public sealed record ScaleEstimate(double PixelSize, double Low, double High, do
     public bool Contains(double pixelSize) => Low <= pixelSize && pixelSize <= High;
 
     /// <summary>
-    /// The estimate at map 2's <paramref name="logScale"/> with a relative standard error, its range k of them each
-    /// side.
+    /// The estimate at map 2's <paramref name="logScale"/> with a relative standard error, its range
+    /// <paramref name="k"/> of them each side.
     /// </summary>
     internal static ScaleEstimate Create(double nominalPixelSize, double referencePixelSize, double logScale,
         double relativeError, double k)

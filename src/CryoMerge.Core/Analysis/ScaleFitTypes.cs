@@ -51,11 +51,10 @@ public sealed record ScaleFitOptions
     public const double ClaimedCoverage = 0.99;
 
     /// <summary>
-    /// Pairs of refits with simulated noise added to and subtracted from both maps (noise spectra from their solvent),
-    /// to remove the bias that noise in the maps gives a correlation fit and to check the standard error; 0 turns it
-    /// off.
-    /// One pair already cancels the first-order response, so its mean is the bias; the larger of its spread and the
-    /// curvature's error is kept.
+    /// Pairs of refits with simulated noise added to and subtracted from both maps (noise spectra from their
+    /// solvent), to remove the bias that noise in the maps gives a correlation fit and to check the standard error;
+    /// 0 turns it off. One pair already cancels the first-order response, so its mean is the bias; the larger of its
+    /// spread and the curvature's error is kept.
     /// </summary>
     public int NoiseReplicates { get; init; } = 1;
 
@@ -63,8 +62,8 @@ public sealed record ScaleFitOptions
     public int ProfilePoints { get; init; } = 11;
 
     /// <summary>
-    /// Score the profile's candidates here; false leaves <see cref="ScaleFitResult.Profile"/> empty for other nodes to
-    /// fill.
+    /// Score the profile's candidates here; false leaves the points of <see cref="ScaleFitResult.Profile"/> empty, for
+    /// other nodes to score its candidates.
     /// </summary>
     public bool EvaluateProfile { get; init; } = true;
 
@@ -81,8 +80,8 @@ public sealed record ScaleFitOptions
 }
 
 /// <summary>
-/// One candidate pixel size of the profile: the correlation after re-optimising rotation and translation at that pixel
-/// size.
+/// One candidate pixel size of the profile: the correlation after re-optimising rotation and translation at that
+/// pixel size.
 /// </summary>
 public sealed record ScaleProfilePoint(double PixelSize, double Correlation);
 

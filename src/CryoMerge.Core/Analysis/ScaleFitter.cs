@@ -71,8 +71,7 @@ public static class ScaleFitter
 
     /// <summary>
     /// The pair a node needs to score profile candidates of a fit (<see cref="ScaleProfile.Candidates"/>): the same
-    /// maps,
-    /// mask and level as the fit, so that its scores equal the fit's own.
+    /// maps, mask and level as the fit, so that its scores equal the fit's own.
     /// </summary>
     public static PreparedScalePair PrepareProfile(IFftBackend fft, ScaleFitInput input, ScaleLevel level)
     {

@@ -57,8 +57,7 @@ public sealed class ScaleFitterTests(ITestOutputHelper output)
         output.WriteLine($"truth {truth:0.000000}, BEST {result.Estimate.PixelSize:0.000000} ({error * 100:+0.0000;-0.0000} %), range {result.Estimate.Low:0.000000} - {result.Estimate.High:0.000000}");
         Assert.True(Math.Abs(error) < 1e-3, $"error {error * 100:0.####} %");
         Assert.InRange(truth, result.Estimate.Low, result.Estimate.High);
-        // beta-galactosidase has D2 symmetry: 90 degrees about Z and its products with the three 2-folds fit equally
-        // well.
+        // beta-galactosidase is D2-symmetric: 90 degrees about Z and its products with the 2-folds fit equally well.
         var quarter = Matrix3.FromAxisAngle(new Vector3d(0, 0, 1), Math.PI / 2);
         Matrix3[] twoFolds = [Matrix3.Identity, .. new[] { new Vector3d(1, 0, 0), new Vector3d(0, 1, 0), new Vector3d(0, 0, 1) }.Select(a => Matrix3.FromAxisAngle(a, Math.PI))];
         double closest = twoFolds.SelectMany(s => new[] { quarter * s, quarter.Transpose() * s })
