@@ -29,6 +29,13 @@ public static class Requires
             Missing("python3-mrcfile under /usr/bin/python3 (Debian package python3-mrcfile)");
     }
 
+    /// <summary>NumPy under /usr/bin/python3 (Debian package python3-numpy; python3-mrcfile depends on it).</summary>
+    public static void Numpy()
+    {
+        if (!File.Exists(DebianPython) || Tool.Run(DebianPython, ["-c", "import numpy"]).ExitCode != 0)
+            Missing("python3-numpy under /usr/bin/python3 (Debian package python3-numpy)");
+    }
+
     public static void Program(string program, string package)
     {
         if (FindOnPath(program) is null) Missing($"{program} (Debian package {package})");
