@@ -31,6 +31,7 @@ public static class CryoMergeApp
             ScaleCtfCommand.Create(console),
             RelabelCommand.Create(console),
             JoinCommand.Create(console),
+            ConvertCommand.Create(console),
             ToleranceCommand.Create(console),
             PixelSizeCommand.Create(console),
             MergeCommand.Create(console),

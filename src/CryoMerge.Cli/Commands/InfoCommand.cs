@@ -14,7 +14,7 @@ internal static class InfoCommand
     {
         var files = new Argument<string[]>("FILE")
         {
-            Description = "MRC files (.mrc, .mrcs, .map, movies) and STAR files (.star) to describe",
+            Description = "MRC files (.mrc, .mrcs, .map, movies), STAR files (.star) and cryoSPARC files (.cs) to describe",
             Arity = ArgumentArity.OneOrMore,
         };
         var json = CommonOptions.Json();
@@ -26,10 +26,13 @@ internal static class InfoCommand
         var command = new Command("info", """
             Describe MRC and STAR files: shape, mode, pixel size per axis, origin, axis order and statistics;
             STAR blocks, row counts, columns and the pixel size of every optics group, with a warning where an
-            image header and its STAR file disagree.
+            image header and its STAR file disagree; cryoSPARC .cs files in the same terms: rows, fields and their
+            NumPy types, exposure groups with their pixel size, box and optics (and the RELION optics group each
+            becomes), whether poses (alignments3D or 2D) are present and in which pixel size the shifts are.
 
-            Example:
+            Examples:
               cryomerge info ../shared/data/real/ngl/betaGal.mrc ../shared/data/real/cryodrgn/relion31.star --json
+              cryomerge info ../shared/data/real/cryodrgn/cryosparc_P12_J24_001_particles.cs
             """)
         {
             files, json, verbose, headerOnly,
@@ -47,7 +50,12 @@ internal static class InfoCommand
         {
             try
             {
-                if (IsStar(file))
+                if (CryosparcInfo.Is(file))
+                {
+                    var summary = CryosparcSummary.Of(CryosparcFile.Read(file));
+                    if (json) results.Add(CryosparcInfo.Json(summary)); else CryosparcInfo.Print(console.Out, summary);
+                }
+                else if (IsStar(file))
                 {
                     var summary = StarSummary.Of(StarFile.Read(file), file);
                     foreach (var w in summary.Warnings) console.Warn(w);
