@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using CryoMerge.Bench;
 
 // Side-by-side benchmarks against RELION on the same files in the same run, and BenchmarkDotNet micro-benchmarks.
-// Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [metadata [ROWS]] [fft] [rescale [--small]]
+// Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [cs [ROWS]] [metadata [ROWS]] [fft] [rescale [--small]]
 //        [extract [MICS SIZE PARTICLES BOX SCALE WINDOW]] [pixel-size [BOX...]] [pixel-size-profile MAP1 MAP2 [REPEATS]] [merge [MICROGRAPHS [SIZE [PARTICLES]]]] [micro ...]
 string work = Path.Combine(Path.GetTempPath(), "cryomerge-bench");
 var report = Console.Out;
@@ -13,6 +13,9 @@ switch (what)
 {
     case "star":
         StarBench.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, work, report);
+        break;
+    case "cs":
+        CryosparcBench.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, work, report);
         break;
     case "metadata":
         MetadataBench.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, work, report);
@@ -48,7 +51,7 @@ switch (what)
         MetadataBench.Run(1_000_000, work, report);
         break;
     default:
-        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | metadata [ROWS] | fft | rescale [--small] | extract [MICROGRAPHS SIZE PARTICLES BOX SCALE WINDOW] | pixel-size [BOX...] | merge [MICROGRAPHS [SIZE [PARTICLES]]] | micro [BenchmarkDotNet options] | all]");
+        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | cs [ROWS] | metadata [ROWS] | fft | rescale [--small] | extract [MICROGRAPHS SIZE PARTICLES BOX SCALE WINDOW] | pixel-size [BOX...] | merge [MICROGRAPHS [SIZE [PARTICLES]]] | micro [BenchmarkDotNet options] | all]");
         return 2;
 }
 return 0;

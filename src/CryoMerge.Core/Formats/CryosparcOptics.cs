@@ -44,6 +44,8 @@ public static partial class CryosparcOptics
         var keys = new List<Key>();
         var counts = new List<int>();
         var groupOfRow = new int[n];
+        Key lastKey = default;
+        int lastGroup = -1;
         for (int r = 0; r < n; r++)
         {
             int box = 0;
@@ -56,6 +58,13 @@ public static partial class CryosparcOptics
             var key = new Key(exp is null ? 0 : exp.GetInt64(r), pixel?.GetSingle(r) ?? 0, box, kv?.GetSingle(r) ?? 0, csmm?.GetSingle(r) ?? 0,
                 ac?.GetSingle(r) ?? 0, tilt?.GetSingle(r, 0) ?? 0, tilt?.GetSingle(r, 1) ?? 0,
                 mag?.GetSingle(r, 0) ?? 0, mag?.GetSingle(r, 1) ?? 0, mag?.GetSingle(r, 2) ?? 0, mag?.GetSingle(r, 3) ?? 0);
+            // Particles of one exposure group follow each other: most rows match the row before.
+            if (r > 0 && key.Equals(lastKey))
+            {
+                counts[lastGroup]++;
+                groupOfRow[r] = lastGroup;
+                continue;
+            }
             if (!index.TryGetValue(key, out int g))
             {
                 g = keys.Count;
@@ -65,6 +74,7 @@ public static partial class CryosparcOptics
             }
             counts[g]++;
             groupOfRow[r] = g;
+            (lastKey, lastGroup) = (key, g);
         }
 
         // Number groups by exposure group id, then by first appearance.

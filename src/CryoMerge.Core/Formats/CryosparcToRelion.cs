@@ -82,9 +82,7 @@ public static class CryosparcToRelion
         AddLocation(cs, table, options, exportDirectory, Use);
         AddCtf(cs, table, Use, notes);
 
-        var opticsColumn = new StarColumnBuilder(RelionLabels.OpticsGroup, n);
-        for (int r = 0; r < n; r++) opticsColumn.Add(groupOfRow[r] + 1L);
-        table.AddParsedColumn(opticsColumn.Build());
+        table.AddParsedColumn(StarColumnBuilder.Build(RelionLabels.OpticsGroup, n, (c, r) => c.Add(groupOfRow[r] + 1L)));
 
         string? slot = cs.AlignmentSlot;
         if (slot is not null) AddAlignments(cs, slot, table, Use, notes);
@@ -112,30 +110,39 @@ public static class CryosparcToRelion
 
     private static StarColumn ImageNames(NpyColumn path, NpyColumn idx, string? project, string? export)
     {
-        int n = path.RowCount;
-        var names = new StarColumnBuilder(RelionLabels.ImageName, n);
+        var (names, nameOfRow) = DistinctNames(path, raw => CryosparcPaths.ToRelion(raw, project, export));
+        return StarColumnBuilder.Build(RelionLabels.ImageName, path.RowCount,
+            (column, r) => column.AddImageName((long)idx.GetUInt64(r) + 1, names[nameOfRow[r]]));
+    }
+
+    /// <summary>
+    /// The distinct values of a string field, converted once each (as UTF-8), and each row's index into them: rows of
+    /// one stack or micrograph follow each other, so most rows cost one comparison with the row before.
+    /// </summary>
+    private static (List<byte[]> Names, int[] NameOfRow) DistinctNames(NpyColumn column, Func<string, string> convert)
+    {
+        var names = new List<byte[]>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nameOfRow = new int[column.RowCount];
         byte[] lastRaw = [];
-        byte[] lastName = [];
-        var cell = new byte[256];
-        for (int r = 0; r < n; r++)
+        int last = -1;
+        for (int r = 0; r < column.RowCount; r++)
         {
-            var raw = path.GetUtf8(r);
-            if (!raw.SequenceEqual(lastRaw))
+            var raw = column.GetUtf8(r);
+            if (last < 0 || !raw.SequenceEqual(lastRaw))
             {
                 lastRaw = raw.ToArray();
-                lastName = Encoding.UTF8.GetBytes(CryosparcPaths.ToRelion(Encoding.UTF8.GetString(raw), project, export));
+                string text = Encoding.UTF8.GetString(raw);
+                if (!index.TryGetValue(text, out last))
+                {
+                    last = names.Count;
+                    index[text] = last;
+                    names.Add(Encoding.UTF8.GetBytes(convert(text)));
+                }
             }
-            long index = (long)idx.GetUInt64(r) + 1;
-            int need = 24 + lastName.Length;
-            if (cell.Length < need) cell = new byte[need * 2];
-            index.TryFormat(cell, out int digits, "D6", CultureInfo.InvariantCulture);
-            cell[digits] = (byte)'@';
-            lastName.CopyTo(cell, digits + 1);
-            var text = cell.AsSpan(0, digits + 1 + lastName.Length);
-            if (StarColumnBuilder.NeedsQuotes(text)) names.AddString(Encoding.UTF8.GetString(text));
-            else names.AddRaw(text);
+            nameOfRow[r] = last;
         }
-        return names.Build();
+        return (names, nameOfRow);
     }
 
     private static void AddLocation(CryosparcFile cs, StarTable table, CryosparcImportOptions options, string export, Action<string, string> use)
@@ -143,31 +150,23 @@ public static class CryosparcToRelion
         int n = cs.RowCount;
         if (cs.TryColumn(CryosparcFields.LocationMicrographPath) is { } mic)
         {
-            var names = new StarColumnBuilder(RelionLabels.MicrographName, n);
-            string lastRaw = "\0", lastName = "";
-            for (int r = 0; r < n; r++)
-            {
-                string raw = mic.GetString(r);
-                if (raw != lastRaw) (lastRaw, lastName) = (raw, CryosparcPaths.ToRelion(raw, options.ProjectDirectory, export));
-                names.AddString(lastName);
-            }
-            table.AddParsedColumn(names.Build());
+            var (names, nameOfRow) = DistinctNames(mic, raw => CryosparcPaths.ToRelion(raw, options.ProjectDirectory, export));
+            var quoted = names.Select(b => StarColumnBuilder.NeedsQuotes(b) ? Encoding.UTF8.GetBytes(StarValues.Quote(Encoding.UTF8.GetString(b))) : b).ToList();
+            table.AddParsedColumn(StarColumnBuilder.Build(RelionLabels.MicrographName, n, (c, r) => c.AddRaw(quoted[nameOfRow[r]])));
             use(CryosparcFields.LocationMicrographPath, RelionLabels.MicrographName);
         }
         if (cs.TryColumn(CryosparcFields.LocationCenterX) is { } fx && cs.TryColumn(CryosparcFields.LocationCenterY) is { } fy
             && cs.TryColumn(CryosparcFields.LocationMicrographShape) is { Field.Count: 2 } shape)
         {
-            var x = new StarColumnBuilder(RelionLabels.CoordinateX, n);
-            var y = new StarColumnBuilder(RelionLabels.CoordinateY, n);
-            for (int r = 0; r < n; r++)
+            // Shape is [ny, nx]. A float32 fraction of a 4096-pixel micrograph is good to 2e-4 px: rounding to
+            // 0.01 px keeps whole-pixel picks whole, so that RELION's truncation to an integer is not a pixel off.
+            var xy = StarColumnBuilder.Build([RelionLabels.CoordinateX, RelionLabels.CoordinateY], n, (c, r) =>
             {
-                // Shape is [ny, nx]. A float32 fraction of a 4096-pixel micrograph is good to 2e-4 px: rounding to
-                // 0.01 px keeps whole-pixel picks whole, so that RELION's truncation to an integer is not a pixel off.
-                x.Add(Math.Round(fx.GetSingle(r) * (double)shape.GetInt64(r, 1), 2));
-                y.Add(Math.Round(fy.GetSingle(r) * (double)shape.GetInt64(r, 0), 2));
-            }
-            table.AddParsedColumn(x.Build());
-            table.AddParsedColumn(y.Build());
+                c[0].Add(Math.Round(fx.GetSingle(r) * (double)shape.GetInt64(r, 1), 2));
+                c[1].Add(Math.Round(fy.GetSingle(r) * (double)shape.GetInt64(r, 0), 2));
+            });
+            table.AddParsedColumn(xy[0]);
+            table.AddParsedColumn(xy[1]);
             use(CryosparcFields.LocationCenterX, RelionLabels.CoordinateX);
             use(CryosparcFields.LocationCenterY, RelionLabels.CoordinateY);
             use(CryosparcFields.LocationMicrographShape, $"{RelionLabels.CoordinateX}, {RelionLabels.CoordinateY}");
@@ -225,19 +224,14 @@ public static class CryosparcToRelion
             notes.Add($"no {slot}psize_A: shifts taken as pixels of blob/psize_A");
         if (slot == CryosparcFields.Alignments3D)
         {
-            var rot = new StarColumnBuilder("rlnAngleRot", n);
-            var tilt = new StarColumnBuilder("rlnAngleTilt", n);
-            var psi = new StarColumnBuilder("rlnAnglePsi", n);
-            for (int r = 0; r < n; r++)
+            var angles = StarColumnBuilder.Build(["rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi"], n, (c, r) =>
             {
                 var e = CryosparcPose.EulerFromPose(pose.GetSingle(r, 0), pose.GetSingle(r, 1), pose.GetSingle(r, 2));
-                rot.Add(e.Rot);
-                tilt.Add(e.Tilt);
-                psi.Add(e.Psi);
-            }
-            table.AddParsedColumn(rot.Build());
-            table.AddParsedColumn(tilt.Build());
-            table.AddParsedColumn(psi.Build());
+                c[0].Add(e.Rot);
+                c[1].Add(e.Tilt);
+                c[2].Add(e.Psi);
+            });
+            foreach (var column in angles) table.AddParsedColumn(column);
             use(slot + CryosparcFields.Pose, "rlnAngleRot, rlnAngleTilt, rlnAnglePsi (ZYZ degrees of the transposed rotation)");
         }
         else
@@ -252,9 +246,7 @@ public static class CryosparcToRelion
         if (cs.Has(slot + CryosparcFields.AlignmentPixelSize)) use(slot + CryosparcFields.AlignmentPixelSize, "the shifts' unit");
         if (cs.TryColumn(slot + CryosparcFields.Class) is { } cls)
         {
-            var c = new StarColumnBuilder("rlnClassNumber", n);
-            for (int r = 0; r < n; r++) c.Add(cls.GetInt64(r) + 1);
-            table.AddParsedColumn(c.Build());
+            table.AddParsedColumn(StarColumnBuilder.Build("rlnClassNumber", n, (c, r) => c.Add(cls.GetInt64(r) + 1)));
             use(slot + CryosparcFields.Class, "rlnClassNumber (+1)");
         }
         if (cs.TryColumn(slot + CryosparcFields.Split) is { } split)
@@ -262,9 +254,7 @@ public static class CryosparcToRelion
             long first = split.GetInt64(0);
             if (Any(n, r => split.GetInt64(r) != first))
             {
-                var c = new StarColumnBuilder("rlnRandomSubset", n);
-                for (int r = 0; r < n; r++) c.Add(split.GetInt64(r) + 1);
-                table.AddParsedColumn(c.Build());
+                table.AddParsedColumn(StarColumnBuilder.Build("rlnRandomSubset", n, (c, r) => c.Add(split.GetInt64(r) + 1)));
                 use(slot + CryosparcFields.Split, "rlnRandomSubset (+1)");
             }
             else
@@ -322,19 +312,9 @@ public static class CryosparcToRelion
         return t;
     }
 
-    private static StarColumn Floats(string name, int n, Func<int, float> value)
-    {
-        var b = new StarColumnBuilder(name, n);
-        for (int r = 0; r < n; r++) b.Add(value(r));
-        return b.Build();
-    }
+    private static StarColumn Floats(string name, int n, Func<int, float> value) => StarColumnBuilder.Build(name, n, (c, r) => c.Add(value(r)));
 
-    private static StarColumn Doubles(string name, int n, Func<int, double> value)
-    {
-        var b = new StarColumnBuilder(name, n);
-        for (int r = 0; r < n; r++) b.Add(value(r));
-        return b.Build();
-    }
+    private static StarColumn Doubles(string name, int n, Func<int, double> value) => StarColumnBuilder.Build(name, n, (c, r) => c.Add(value(r)));
 
     private static bool Any(int n, Func<int, bool> test)
     {

@@ -11,6 +11,10 @@ namespace CryoMerge.Core.Formats;
 /// </summary>
 public sealed class NpyColumn
 {
+    private NpyField _field = null!;
+    private NpyKind _kind;
+    private int _itemSize, _size, _count;
+
     internal NpyColumn(NpyField field, int rows, byte[]? data = null)
     {
         Field = field;
@@ -20,7 +24,11 @@ public sealed class NpyColumn
         Data = data ?? new byte[bytes];
     }
 
-    public NpyField Field { get; internal set; }
+    public NpyField Field
+    {
+        get => _field;
+        internal set => (_field, _kind, _itemSize, _size, _count) = (value, value.Kind, value.ItemSize, value.Size, value.Count);
+    }
 
     public string Name => Field.Name;
 
@@ -30,7 +38,7 @@ public sealed class NpyColumn
     internal byte[] Data { get; }
 
     /// <summary>The bytes of one row (all elements of a sub-array).</summary>
-    public ReadOnlySpan<byte> RawBytes(int row) => Data.AsSpan(Offset(row, 0), Field.Size);
+    public ReadOnlySpan<byte> RawBytes(int row) => Data.AsSpan(Offset(row, 0), _size);
 
     /// <summary>Element <paramref name="element"/> of row <paramref name="row"/> as a number (bool: 0 or 1; complex: real part).</summary>
     public double GetDouble(int row, int element = 0)
@@ -52,7 +60,7 @@ public sealed class NpyColumn
 
     /// <summary>Element as a single-precision number, exactly as stored for 'f4' fields.</summary>
     public float GetSingle(int row, int element = 0) =>
-        Field is { Kind: NpyKind.Float, ItemSize: 4 } ? BinaryPrimitives.ReadSingleLittleEndian(Element(row, element)) : (float)GetDouble(row, element);
+        _kind == NpyKind.Float && _itemSize == 4 ? BinaryPrimitives.ReadSingleLittleEndian(Element(row, element)) : (float)GetDouble(row, element);
 
     /// <summary>Element as a signed integer; floats are refused.</summary>
     public long GetInt64(int row, int element = 0)
@@ -210,12 +218,13 @@ public sealed class NpyColumn
     /// <summary>Bytes of one float (of the real part for complex fields).</summary>
     private int FloatSize => Field.Kind == NpyKind.Complex ? Field.ItemSize / 2 : Field.ItemSize;
 
-    private ReadOnlySpan<byte> Element(int row, int element) => Data.AsSpan(Offset(row, element), Field.ItemSize);
+    private ReadOnlySpan<byte> Element(int row, int element) => Data.AsSpan(Offset(row, element), _itemSize);
 
     private int Offset(int row, int element)
     {
         if ((uint)row >= (uint)RowCount) throw new ArgumentOutOfRangeException(nameof(row), row, $"field '{Name}' has {RowCount} rows");
-        if ((uint)element >= (uint)Field.Count) throw new ArgumentOutOfRangeException(nameof(element), element, $"field '{Name}' has {Field.Count} elements per row");
-        return checked(row * Field.Size + element * Field.ItemSize);
+        if ((uint)element >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(element), element, $"field '{Name}' has {_count} elements per row");
+        // Data holds RowCount x size bytes (< 2 GB), so this cannot overflow.
+        return row * _size + element * _itemSize;
     }
 }

@@ -56,15 +56,16 @@ public static class RelionToCryosparc
         var data = new NpyArray(n);
         var paths = new FileNames(starPath, csPath, options.ProjectDirectory);
         var uid = data.AddColumn(NpyField.Of(CryosparcFields.Uid, "<u8"));
-        string[]? imageKeys = null;
-        if (!picks) imageKeys = AddBlob(data, t, names!, groupOfRow, paths, options, starPath);
+        if (!picks) AddBlob(data, t, names!, groupOfRow, paths, options, starPath);
         AddCtf(data, t, groupOfRow, starPath);
         if (t.Has("rlnAngleRot") && t.Has("rlnAngleTilt") && t.Has("rlnAnglePsi")) AddAlignments(data, t, groupOfRow, starPath, notes);
         else if (t.Has("rlnAnglePsi")) notes.Add("only in-plane angles (rlnAnglePsi): no alignments3D written");
         string[]? pickKeys = AddLocation(data, t, groupOfRow, paths, options, starPath, notes);
         if (paths.Missing.Count > 0)
             notes.Add($"{paths.Missing.Count} file(s) not found (first: {paths.Missing[0]}); their names are written as the STAR file gives them");
-        FillUids(uid, imageKeys ?? pickKeys ?? Enumerable.Range(0, n).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
+        if (!picks) FillUids(uid, r => names!.RawUtf8(r));
+        else if (pickKeys is not null) FillUids(uid, r => Encoding.UTF8.GetBytes(pickKeys[r]));
+        else FillUids(uid, r => BitConverter.GetBytes(r));
         var fields = data.Columns.Select(c => c.Name).ToList();
         return (data, new CryosparcExportReport(csPath, n, fields, notes));
     }
@@ -92,41 +93,71 @@ public static class RelionToCryosparc
         return result;
     }
 
-    private static string[] AddBlob(NpyArray data, StarTable t, StarColumn names, ExportOptics[] groups, FileNames paths,
+    private static void AddBlob(NpyArray data, StarTable t, StarColumn names, ExportOptics[] groups, FileNames paths,
         CryosparcExportOptions options, string starPath)
     {
         int n = t.RowCount;
-        var keys = new string[n];
-        var stacks = new byte[n][];
         var index = new uint[n];
-        int width = 1;
+        var stackOfRow = new int[n];
+        var stacks = new List<byte[]>();
+        byte[] lastStack = [];
         for (int r = 0; r < n; r++)
         {
-            string name = names.GetString(r);
-            keys[r] = name;
-            (int? i, string stack) = RelionPaths.SplitImageName(name);
-            if (i is null) throw new CryoMergeInputException(starPath, $"row {r + 1}: image name '{name}' has no index ('N@stack')");
-            index[r] = (uint)(i.Value - 1);
-            stacks[r] = paths.ForCs(stack);
-            width = Math.Max(width, stacks[r].Length);
+            var raw = names.RawUtf8(r);
+            int at = raw.IndexOf((byte)'@');
+            bool plain = at > 0 && raw[0] is not ((byte)'"' or (byte)'\'') && !raw.EndsWith(":mrc"u8) && !raw.EndsWith(":mrcs"u8);
+            ReadOnlySpan<byte> stack;
+            if (plain && int.TryParse(raw[..at], NumberStyles.None, CultureInfo.InvariantCulture, out int i) && i >= 1)
+            {
+                index[r] = (uint)(i - 1);
+                stack = raw[(at + 1)..];
+            }
+            else
+            {
+                // Quoted names, type suffixes and anything odd take the general (slower) path.
+                (int general, string generalStack) = Split(names.GetString(r), r, starPath);
+                index[r] = (uint)(general - 1);
+                stack = Encoding.UTF8.GetBytes(generalStack);
+            }
+            if (stacks.Count == 0 || !stack.SequenceEqual(lastStack))
+            {
+                lastStack = stack.ToArray();
+                stacks.Add(paths.ForCs(Encoding.UTF8.GetString(stack)));
+            }
+            stackOfRow[r] = stacks.Count - 1;
         }
+        int width = Math.Max(1, stacks.Count == 0 ? 1 : stacks.Max(b => b.Length));
         var path = data.AddColumn(NpyField.Of(CryosparcFields.BlobPath, $"|S{width}"));
         var idx = data.AddColumn(NpyField.Of(CryosparcFields.BlobIndex, "<u4"));
         var shape = data.AddColumn(NpyField.Of(CryosparcFields.BlobShape, "<u4", 2));
         var pixel = data.AddColumn(NpyField.Of(CryosparcFields.BlobPixelSize, "<f4"));
         var sign = data.AddColumn(NpyField.Of(CryosparcFields.BlobSign, "<f4"));
-        for (int r = 0; r < n; r++)
+        if (groups.FirstOrDefault(g => g.Box <= 0) is not null)
+            throw new CryoMergeInputException(starPath, "data_optics has no _rlnImageSize; cryoSPARC needs the box (blob/shape)");
+        Rows(n, r =>
         {
             var g = groups[r];
-            if (g.Box <= 0) throw new CryoMergeInputException(starPath, "data_optics has no _rlnImageSize; cryoSPARC needs the box (blob/shape)");
-            path.SetUtf8(r, stacks[r]);
+            path.SetUtf8(r, stacks[stackOfRow[r]]);
             idx.SetUInt64(r, 0, index[r]);
             shape.SetInt64(r, 0, g.Box);
             shape.SetInt64(r, 1, g.Box);
             pixel.SetDouble(r, g.Pixel);
             sign.SetDouble(r, options.BlobSign?.Invoke(r) ?? 1);
+        });
+    }
+
+    private static (int, string) Split(string name, int row, string starPath)
+    {
+        try
+        {
+            var (i, stack) = RelionPaths.SplitImageName(name);
+            if (i is not int index) throw new CryoMergeInputException(starPath, $"row {row + 1}: image name '{name}' has no index ('N@stack')");
+            return (index, stack);
         }
-        return keys;
+        catch (FormatException e)
+        {
+            throw new CryoMergeInputException(starPath, $"row {row + 1}: {e.Message}");
+        }
     }
 
     private static void AddCtf(NpyArray data, StarTable t, ExportOptics[] groups, string starPath)
@@ -155,7 +186,7 @@ public static class RelionToCryosparc
         var b = data.AddColumn(NpyField.Of(CryosparcFields.CtfBfactor, "<f4"));
         double Num(StarColumn? c, int r, double fallback) => c is null ? fallback : c.TryGetDouble(r, out double v) ? v
             : throw new CryoMergeInputException(starPath, $"_{c.Name} in row {r + 1} is '{c.Raw(r)}', not a number");
-        for (int r = 0; r < n; r++)
+        Rows(n, r =>
         {
             var g = groups[r];
             type.SetUtf8(r, "imported"u8);
@@ -171,7 +202,7 @@ public static class RelionToCryosparc
             tilt.SetDouble(r, 1, CryosparcOptics.TiltAngstrom(g.TiltY, g.Cs));
             for (int k = 0; k < 4; k++) aniso.SetDouble(r, k, g.Mag[k] - (k is 0 or 3 ? 1 : 0));
             b.SetDouble(r, Num(bfactor, r, 0));
-        }
+        });
     }
 
     private static void AddAlignments(NpyArray data, StarTable t, ExportOptics[] groups, string starPath, List<string> notes)
@@ -179,8 +210,7 @@ public static class RelionToCryosparc
         int n = t.RowCount;
         var columns = CryosparcFields.AlignmentSlot.ToDictionary(f => f.Name,
             f => data.AddColumn(NpyField.Of(CryosparcFields.Alignments3D + f.Name, f.Type, f.Shape)));
-        foreach (var f in CryosparcFields.AlignmentSlot.Where(f => f.Neutral != 0))
-            for (int r = 0; r < n; r++) columns[f.Name].SetDouble(r, f.Neutral);
+        var neutral = CryosparcFields.AlignmentSlot.Where(f => f.Neutral != 0).Select(f => (columns[f.Name], f.Neutral)).ToArray();
         var rot = t.Column("rlnAngleRot");
         var tiltColumn = t.Column("rlnAngleTilt");
         var psi = t.Column("rlnAnglePsi");
@@ -191,8 +221,9 @@ public static class RelionToCryosparc
         if (subset is null) notes.Add("no rlnRandomSubset: alignments3D/split alternates 0, 1");
         double Num(StarColumn c, int r) => c.TryGetDouble(r, out double v) ? v
             : throw new CryoMergeInputException(starPath, $"_{c.Name} in row {r + 1} is '{c.Raw(r)}', not a number");
-        for (int r = 0; r < n; r++)
+        Rows(n, r =>
         {
+            foreach (var (column, value) in neutral) column.SetDouble(r, value);
             double pixel = groups[r].Pixel;
             var w = CryosparcPose.PoseFromEuler(Num(rot, r), Num(tiltColumn, r), Num(psi, r));
             columns[CryosparcFields.Pose].SetDouble(r, 0, w.X);
@@ -205,7 +236,7 @@ public static class RelionToCryosparc
             if (half is not (0 or 1)) throw new CryoMergeInputException(starPath, $"rlnRandomSubset in row {r + 1} is {subset!.Raw(r)}; RELION's halves are 1 and 2");
             columns[CryosparcFields.Split].SetInt64(r, 0, half);
             if (cls is not null) columns[CryosparcFields.Class].SetInt64(r, 0, Math.Max(0, (long)Num(cls, r) - 1));
-        }
+        });
     }
 
     private static string[]? AddLocation(NpyArray data, StarTable t, ExportOptics[] groups, FileNames paths,
@@ -241,7 +272,7 @@ public static class RelionToCryosparc
         var shape = data.AddColumn(NpyField.Of(CryosparcFields.LocationMicrographShape, "<u4", 2));
         var fx = data.AddColumn(NpyField.Of(CryosparcFields.LocationCenterX, "<f4"));
         var fy = data.AddColumn(NpyField.Of(CryosparcFields.LocationCenterY, "<f4"));
-        for (int r = 0; r < n; r++)
+        Rows(n, r =>
         {
             var (nx, ny) = shapes[micNames[r]]!.Value;
             uid.SetUInt64(r, 0, XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(micNames[r])));
@@ -251,7 +282,7 @@ public static class RelionToCryosparc
             shape.SetInt64(r, 1, nx);
             fx.SetDouble(r, cx.GetDouble(r) / nx);
             fy.SetDouble(r, cy.GetDouble(r) / ny);
-        }
+        });
         return keys;
     }
 
@@ -268,15 +299,36 @@ public static class RelionToCryosparc
         }
     }
 
-    /// <summary>A 64-bit hash of each key; a collision (about one in 10^7 for a million rows) is resolved by hashing the row number in.</summary>
-    private static void FillUids(NpyColumn uid, string[] keys)
+    private delegate ReadOnlySpan<byte> KeyOf(int row);
+
+    /// <summary>A 64-bit hash of each row's key; a collision (about one in 10^7 for a million rows) is resolved by hashing the row number in.</summary>
+    private static void FillUids(NpyColumn uid, KeyOf key)
     {
-        var seen = new HashSet<ulong>();
-        for (int r = 0; r < keys.Length; r++)
+        int n = uid.RowCount;
+        var hashes = new ulong[n];
+        Rows(n, r => hashes[r] = XxHash64.HashToUInt64(key(r)));
+        var seen = new HashSet<ulong>(n);
+        for (int r = 0; r < n; r++)
         {
-            ulong h = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(keys[r]));
-            for (long salt = r; !seen.Add(h); salt += keys.Length) h = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(keys[r]), salt);
+            ulong h = hashes[r];
+            for (long salt = r; !seen.Add(h); salt += n) h = XxHash64.HashToUInt64(key(r), salt);
             uid.SetUInt64(r, 0, h);
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> for every row, in parallel chunks; a bad-input error reaches the caller as itself.</summary>
+    private static void Rows(int n, Action<int> body)
+    {
+        try
+        {
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, n, Math.Max(4096, n / 64 + 1)), range =>
+            {
+                for (int r = range.Item1; r < range.Item2; r++) body(r);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<CryoMergeInputException>().FirstOrDefault() is { } input)
+        {
+            throw input;
         }
     }
 
