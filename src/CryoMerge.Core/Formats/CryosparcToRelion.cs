@@ -21,7 +21,8 @@ public sealed record CryosparcImportReport(string Input, int Rows, CryosparcData
 /// <item>blob/idx [0-based], blob/path -> rlnImageName "idx+1@path", the path resolved by <see cref="CryosparcPaths"/>.</item>
 /// <item>blob/psize_A [A] -> rlnImagePixelSize, blob/shape [px] -> rlnImageSize (optics).</item>
 /// <item>location/micrograph_path -> rlnMicrographName; location/center_x_frac, center_y_frac [fraction] x
-///   location/micrograph_shape [ny, nx] -> rlnCoordinateX, rlnCoordinateY [px], with no Y flip: the fractions are
+///   location/micrograph_shape [ny, nx] -> rlnCoordinateX, rlnCoordinateY [px] (snapped to a whole pixel within
+///   1e-3 px, else to 4 decimals: float32 noise), with no Y flip: the fractions are
 ///   positions in the micrograph file the .cs names, read as RELION reads it (pyem flips Y by default because it
 ///   assumes micrographs from RELION's or MotionCor2's motion correction, which cryoSPARC's Patch Motion output is
 ///   flipped against; Scipion's cryoSPARC plug-in undoes that flip for cryoSPARC's own micrographs).</item>
@@ -158,12 +159,13 @@ public static class CryosparcToRelion
         if (cs.TryColumn(CryosparcFields.LocationCenterX) is { } fx && cs.TryColumn(CryosparcFields.LocationCenterY) is { } fy
             && cs.TryColumn(CryosparcFields.LocationMicrographShape) is { Field.Count: 2 } shape)
         {
-            // Shape is [ny, nx]. A float32 fraction of a 4096-pixel micrograph is good to 2e-4 px: rounding to
-            // 0.01 px keeps whole-pixel picks whole, so that RELION's truncation to an integer is not a pixel off.
+            // Shape is [ny, nx]. A float32 fraction of an 8000-pixel micrograph is good to 5e-4 px, so a whole-pixel pick
+            // can come out as 299.99998, which RELION would truncate to 299: positions within 1e-3 px of a whole pixel
+            // are snapped to it; others keep 4 decimals.
             var xy = StarColumnBuilder.Build([RelionLabels.CoordinateX, RelionLabels.CoordinateY], n, (c, r) =>
             {
-                c[0].Add(Math.Round(fx.GetSingle(r) * (double)shape.GetInt64(r, 1), 2));
-                c[1].Add(Math.Round(fy.GetSingle(r) * (double)shape.GetInt64(r, 0), 2));
+                c[0].Add(Snap(fx.GetSingle(r) * (double)shape.GetInt64(r, 1)));
+                c[1].Add(Snap(fy.GetSingle(r) * (double)shape.GetInt64(r, 0)));
             });
             table.AddParsedColumn(xy[0]);
             table.AddParsedColumn(xy[1]);
@@ -315,6 +317,12 @@ public static class CryosparcToRelion
     private static StarColumn Floats(string name, int n, Func<int, float> value) => StarColumnBuilder.Build(name, n, (c, r) => c.Add(value(r)));
 
     private static StarColumn Doubles(string name, int n, Func<int, double> value) => StarColumnBuilder.Build(name, n, (c, r) => c.Add(value(r)));
+
+    private static double Snap(double pixels)
+    {
+        double whole = Math.Round(pixels);
+        return Math.Abs(pixels - whole) < 1e-3 ? whole : Math.Round(pixels, 4);
+    }
 
     private static bool Any(int n, Func<int, bool> test)
     {

@@ -20,6 +20,8 @@ public enum MergeMethod
 /// <param name="NominalPixelSize">The pixel size the data set was processed with (A); read from the STAR file when absent.</param>
 /// <param name="PixelSize">The pixel size to trust (A): given for the reference, found by the merge when absent.</param>
 /// <param name="Resolution">The resolution of its map (A) as the user knows it, to choose the reference by; measured when absent.</param>
+/// <param name="CryosparcProject">For particles given as a cryoSPARC .cs file: the cryoSPARC project folder its file
+/// names are relative to.</param>
 public sealed record DataSetPlan(
     string Name,
     string? Micrographs,
@@ -28,7 +30,23 @@ public sealed record DataSetPlan(
     string? HalfMap2 = null,
     double? NominalPixelSize = null,
     double? PixelSize = null,
-    double? Resolution = null);
+    double? Resolution = null,
+    string? CryosparcProject = null)
+{
+    /// <summary>True when the particles are a cryoSPARC .cs file, which the first stage converts.</summary>
+    public bool ParticlesFromCryosparc => Particles is not null && CryosparcConversion.IsCryosparc(Particles);
+}
+
+/// <summary>The form(s) of the merged particles (plan key <c>outputFormat</c>).</summary>
+public enum MergeOutputFormat
+{
+    /// <summary>particles.star (RELION 3.1+).</summary>
+    Star,
+    /// <summary>particles.cs for cryoSPARC; the STAR file the merge works with goes to star/particles.star.</summary>
+    Cryosparc,
+    /// <summary>particles.star and particles.cs side by side.</summary>
+    Both,
+}
 
 /// <summary>How the reference of a merge is chosen.</summary>
 public enum ReferenceChoice
@@ -64,7 +82,8 @@ public sealed record MergePlan(
     double? ParticleDiameter = null,
     double? ExpectedResolution = null,
     int ParticlesPerShard = 2000,
-    ReferenceChoice ReferenceFrom = ReferenceChoice.Plan)
+    ReferenceChoice ReferenceFrom = ReferenceChoice.Plan,
+    MergeOutputFormat OutputFormat = MergeOutputFormat.Star)
 {
     public DataSetPlan ReferenceDataSet => DataSets.Single(d => d.Name == Reference);
 

@@ -59,6 +59,10 @@ public static class MergePlanReader
             if (d.Resolution is <= 0) Fail($"datasets[{name}].resolution must be positive (A)");
             var set = new DataSetPlan(name, Resolve(d.Micrographs), Resolve(d.Particles), Resolve(d.Map), Resolve(d.HalfMap2), d.NominalPixelSize, d.PixelSize, d.Resolution);
             if (set.Particles is null) Fail($"datasets[{name}].particles is missing");
+            set = set with
+            {
+                CryosparcProject = MergePlanCryosparc.Project(set, Resolve(d.CryosparcProject), checkFiles, Fail),
+            };
             if (method != MergeMethod.Relabel && set.Micrographs is null) Fail($"datasets[{name}].micrographs is needed for method {(int)method}");
             if (checkFiles)
                 foreach (var (field, file) in new[] { ("particles", set.Particles), ("micrographs", set.Micrographs), ("map", set.Map), ("halfMap2", set.HalfMap2) })
@@ -100,7 +104,8 @@ public static class MergePlanReader
             string.IsNullOrWhiteSpace(doc.Name) ? Path.GetFileNameWithoutExtension(source) : doc.Name.Trim(),
             output, method, reference, sets,
             new ExtractionBoxes(ex.Box, ex.Scale, ex.Window, ex.BackgroundDiameter, ex.Invert ?? true, ex.Normalize ?? true, ex.MinBox, ex.MaxBox),
-            doc.PixelSizeMethod ?? "fit", doc.ParticleDiameter, doc.ExpectedResolution, doc.ParticlesPerShard ?? 2000, choice);
+            doc.PixelSizeMethod ?? "fit", doc.ParticleDiameter, doc.ExpectedResolution, doc.ParticlesPerShard ?? 2000, choice,
+            MergePlanCryosparc.OutputFormat(doc.OutputFormat, method, Fail));
     }
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
@@ -132,6 +137,8 @@ public static class MergePlanReader
         public double? ParticleDiameter { get; set; }
         public double? ExpectedResolution { get; set; }
         public int? ParticlesPerShard { get; set; }
+        /// <summary>star (default), cs or both: the form(s) of the merged particles.</summary>
+        public string? OutputFormat { get; set; }
     }
 
     internal sealed class DataSetDocument
@@ -144,6 +151,8 @@ public static class MergePlanReader
         public double? NominalPixelSize { get; set; }
         public double? PixelSize { get; set; }
         public double? Resolution { get; set; }
+        /// <summary>cryoSPARC project folder for particles given as a .cs file.</summary>
+        public string? CryosparcProject { get; set; }
     }
 
     internal sealed class ExtractionDocument

@@ -14,8 +14,8 @@ public static class MergePreflight
     {
         foreach (var set in plan.DataSets)
         {
-            var particles = StarFile.Read(set.Particles!);
-            if (PixelSizes.DataBlock(particles)?.Table is not { RowCount: > 0 })
+            if (set.ParticlesFromCryosparc) MergePlanCryosparc.Preflight(set, plan.Method);
+            else if (PixelSizes.DataBlock(StarFile.Read(set.Particles!))?.Table is not { RowCount: > 0 })
                 throw new CryoMergeInputException(set.Particles!, "has no particle rows");
             if (plan.Method != MergeMethod.Relabel) MicrographList.Read(set.Micrographs!);
             foreach (var map in new[] { set.Map, set.HalfMap2 })

@@ -23,6 +23,7 @@ public static class MergeReport
             yield return string.Create(c, $"  scale {s.From} -> {s.To}: {s.Ratio:0.######} ({s.Low:0.######} - {s.High:0.######}), {s.To}'s map fitted to {s.From}'s");
         foreach (var cycle in state.ScaleCycles) yield return $"  scale cycle {cycle.Describe()}";
         if (state.MergedParticles is not null) yield return $"  merged: {state.MergedParticleCount} particles in {state.MergedParticles}";
+        if (state.MergedCryosparc is not null) yield return $"  merged for cryoSPARC: {state.MergedCryosparc}";
         foreach (var note in state.Notes) yield return $"  note: {note}";
     }
 }

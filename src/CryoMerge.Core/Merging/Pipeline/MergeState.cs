@@ -32,6 +32,8 @@ public sealed class DataSetState
     public int ImageBox { get; set; }
     public bool HasImages { get; set; }
     public int MicrographCount { get; set; }
+    /// <summary>blob/sign of particles read from a cryoSPARC .cs file (-1: dark); null for STAR input (RELION's white particles).</summary>
+    public float? BlobSign { get; set; }
 
     /// <summary>True over nominal pixel size: every pixel size of the data set is multiplied by this.</summary>
     public double Scale => PixelSize is double p && NominalPixelSize > 0 ? p / NominalPixelSize : 1;
@@ -66,6 +68,8 @@ public sealed class MergeState
     public Dictionary<string, DataSetState> DataSets { get; set; } = [];
     /// <summary>The merged particle STAR file, once joined.</summary>
     public string? MergedParticles { get; set; }
+    /// <summary>The merged particles as a cryoSPARC .cs file, when the plan asks for one.</summary>
+    public string? MergedCryosparc { get; set; }
     public long MergedParticleCount { get; set; }
     /// <summary>Summary files (text, JSON, plots) once written.</summary>
     public List<string> SummaryFiles { get; set; } = [];

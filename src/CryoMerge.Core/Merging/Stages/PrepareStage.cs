@@ -8,7 +8,9 @@ namespace CryoMerge.Core.Merging.Stages;
 /// First stage: reads each data set's STAR files and map header (one item per data set) for the pixel sizes it
 /// was processed with, its box and counts. A data set's nominal pixel size, unless the plan gives it, is the
 /// pixel size of its particle images (= its map's). When the plan names no reference, each item also finds its map's
-/// resolution (<see cref="MapResolution"/>) and the best-resolved data set becomes the reference.
+/// resolution (<see cref="MapResolution"/>) and the best-resolved data set becomes the reference. Particles given as a
+/// cryoSPARC .cs file are converted here to a STAR file in the data set's output folder
+/// (<see cref="CryosparcMergeInput"/>), which every later stage uses.
 /// </summary>
 public sealed class PrepareStage : IMergeStage
 {
@@ -20,18 +22,24 @@ public sealed class PrepareStage : IMergeStage
 
     /// <param name="MeasureResolution">Find the map's resolution (the plan names no reference).</param>
     /// <param name="StatedResolution">The map's resolution as the plan states it (A), used as it is.</param>
+    /// <param name="CryosparcProject">For .cs particles: the cryoSPARC project folder.</param>
+    /// <param name="Folder">For .cs particles: where the converted STAR file goes (the data set's output
+    /// folder).</param>
     public sealed record Parameters(string Particles, string? Micrographs, string? Map, bool MeasureResolution = false, string? HalfMap2 = null,
-        double? StatedResolution = null);
+        double? StatedResolution = null, string? CryosparcProject = null, string? Folder = null);
 
+    /// <param name="ParticlesStar">The STAR file converted from .cs particles, which later stages use.</param>
     public sealed record Result(double ImagePixelSize, double MicrographPixelSize, double MapPixelSize, int ImageBox, bool HasImages,
-        int Particles, int Micrographs, string? ProjectDirectory = null, MapResolutionEstimate? MapResolution = null);
+        int Particles, int Micrographs, string? ProjectDirectory = null, MapResolutionEstimate? MapResolution = null,
+        string? ParticlesStar = null, float? BlobSign = null, IReadOnlyList<string>? Notes = null);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state)
     {
         bool measure = state.Plan.ReferenceFrom == ReferenceChoice.HighestResolution;
         return state.Plan.DataSets
             .Select(d => Work.Item(new WorkItemId(Name, d.Name),
-                new Parameters(d.Particles!, d.Micrographs, d.Map, measure && d.Map is not null, d.HalfMap2, d.Resolution)))
+                new Parameters(d.Particles!, d.Micrographs, d.Map, measure && d.Map is not null, d.HalfMap2, d.Resolution,
+                    d.CryosparcProject, d.ParticlesFromCryosparc ? state.DataSetFolder(d.Name) : null)))
             .ToList();
     }
 
@@ -43,6 +51,8 @@ public sealed class PrepareStage : IMergeStage
             var d = state.DataSets[r.Id.DataSet];
             (d.ImagePixelSize, d.MicrographPixelSize, d.MapPixelSize, d.ImageBox, d.HasImages, d.ParticleCount, d.MicrographCount, d.ProjectDirectory) =
                 (x.ImagePixelSize, x.MicrographPixelSize, x.MapPixelSize, x.ImageBox, x.HasImages, x.Particles, x.Micrographs, x.ProjectDirectory);
+            if (x.ParticlesStar is not null) (d.Particles, d.BlobSign) = (x.ParticlesStar, x.BlobSign);
+            state.Notes.AddRange((x.Notes ?? []).Select(n => $"{d.Name}: {n}"));
             if (d.NominalPixelSize <= 0) d.NominalPixelSize = x.MapPixelSize > 0 ? x.MapPixelSize : x.ImagePixelSize;
             if (d.NominalPixelSize <= 0)
                 throw new CryoMergeInputException(state.Plan.DataSets.Single(p => p.Name == d.Name).Particles!,
@@ -76,7 +86,11 @@ public sealed class PrepareStage : IMergeStage
 
     private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
-        var particles = StarDataSet.Read(p.Particles);
+        CryosparcMergeInput.Outcome? converted = null;
+        if (CryosparcConversion.IsCryosparc(p.Particles))
+            converted = CryosparcMergeInput.Convert(p.Particles, p.CryosparcProject, p.Micrographs,
+                p.Folder ?? Path.GetDirectoryName(p.Particles)!);
+        var particles = StarDataSet.Read(converted?.Star ?? p.Particles);
         var block = particles.DataBlock;
         double imagePixel = PixelSizes.OfRow(particles.File, block, 0)?.Value ?? 0;
         int box = 0;
@@ -100,8 +114,8 @@ public sealed class PrepareStage : IMergeStage
         cancel.ThrowIfCancellationRequested();
         var resolution = p.MeasureResolution && p.Map is not null ? MeasureResolution(environment, p, mapPixel) : null;
         var result = new Result(imagePixel, micrographPixel, mapPixel, box, particles.Kind == StarDataKind.Particles,
-            particles.Data.RowCount, micrographs, project, resolution);
-        return new(result);
+            particles.Data.RowCount, micrographs, project, resolution, converted?.Star, converted?.BlobSign, converted?.Notes);
+        return new(result, Outputs: converted is null ? null : [converted.Star]);
     }
 
     /// <summary>The plan's word, else the half maps' FSC, else the map's own signal/noise (null if it has none to measure).</summary>
