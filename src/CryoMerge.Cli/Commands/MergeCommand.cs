@@ -31,7 +31,9 @@ internal static class MergeCommand
             are also fitted against each other and the summary checks the scales around every cycle (a warning when
             one does not close within its ranges); a plan without a reference takes the data set with the
             highest-resolution map. Without --cluster it starts a silo in this process; with --cluster it submits to
-            that cluster and follows the job. Running the same plan again resumes it where it stopped.
+            that cluster and follows the job. Running the same plan again resumes it where it stopped. A data set's
+            particles may be a cryoSPARC .cs file (with cryosparcProject: the project folder its names are relative
+            to); outputFormat: cs or both also writes the merged particles as particles.cs for cryoSPARC.
 
             Example:
               cryomerge merge plan.yaml
