@@ -16,11 +16,14 @@ public sealed class ConvertCommandTests
         var result = CliRunner.Run("info", Refinement);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("rows        2019", result.Out);
-        Assert.Contains("exp group 0   2019 rows: 2.95 A, box 180, 200 kV, Cs 2 mm, amplitude contrast 0.07 -> optics group 1 exp_group_0", result.Out);
+        Assert.Contains("exp group 0   2019 rows: 2.95 A, box 180, 200 kV, Cs 2 mm, amplitude contrast 0.07 -> optics "
+            + "group 1 exp_group_0", result.Out);
         Assert.Contains("alignments  alignments3D: 3D poses, shifts in pixels of 2.95 A, two half sets", result.Out);
         Assert.Contains("blob/path(|S89)", result.Out);
 
-        var json = JsonDocument.Parse(CliRunner.Run("info", Refinement, TestFiles.RealFile("cryodrgn/empiar_10076_7.cs"), "--json").Out).RootElement;
+        var json = JsonDocument.Parse(CliRunner.Run("info", Refinement,
+            TestFiles.RealFile("cryodrgn/empiar_10076_7.cs"),
+            "--json").Out).RootElement;
         Assert.Equal(["cryosparc", "cryosparc"], json.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
         Assert.Equal(23, json[1].GetProperty("exposureGroups")[0].GetProperty("id").GetInt64());
         Assert.Equal(JsonValueKind.Null, json[1].GetProperty("alignments").ValueKind);
@@ -35,9 +38,11 @@ public sealed class ConvertCommandTests
         var bytes = File.ReadAllBytes(Refinement);
         File.WriteAllBytes(dir.File("cut.cs"), bytes[..(bytes.Length / 2)]);
         File.WriteAllText(dir.File("text.cs"), "uid,blob/path\n1,a.mrcs\n");
-        foreach (var (file, problem) in new[] { ("cut.cs", "is truncated"), ("text.cs", "is not a NumPy .npy/.cs file"), ("missing.cs", "file not found") })
+        foreach (var (file, problem) in new[] { ("cut.cs", "is truncated"), ("text.cs", "is not a NumPy .npy/.cs file"),
+            ("missing.cs", "file not found") })
         {
-            foreach (var args in new[] { new[] { "info", dir.File(file) }, ["convert", dir.File(file), "--o", dir.File("out.star")] })
+            foreach (var args in new[] { new[] { "info", dir.File(file) }, ["convert", dir.File(file), "--o",
+                dir.File("out.star")] })
             {
                 var result = CliRunner.Run(args);
                 Assert.Equal(1, result.ExitCode);
@@ -54,7 +59,8 @@ public sealed class ConvertCommandTests
     {
         Requires.SharedData();
         using var dir = new TempDir();
-        var toStar = CliRunner.Run("convert", Refinement, "--o", dir.File("p.star"), "--cryosparc-project", "/data/P12", "--json");
+        var toStar = CliRunner.Run("convert", Refinement, "--o", dir.File("p.star"), "--cryosparc-project", "/data/P12",
+            "--json");
         Assert.Equal(0, toStar.ExitCode);
         var json = JsonDocument.Parse(toStar.Out).RootElement;
         Assert.Equal(2019, json.GetProperty("rows").GetInt32());
@@ -68,7 +74,8 @@ public sealed class ConvertCommandTests
         var original = CryosparcFile.Read(Refinement);
         var back = CryosparcFile.Read(dir.File("p.cs"));
         // Every field of the original except the import signature is written back under its name and NumPy type.
-        Assert.Equal(original.Data.Columns.Select(c => c.Name), back.Data.Columns.Select(c => c.Name).Intersect(original.Data.Columns.Select(c => c.Name)));
+        Assert.Equal(original.Data.Columns.Select(c => c.Name), back.Data.Columns.Select(c =>
+            c.Name).Intersect(original.Data.Columns.Select(c => c.Name)));
         foreach (var c in original.Data.Columns.Where(c => c.Name != "blob/path" && c.Name != "ctf/type"))
             Assert.Equal(c.Field.Describe(), back.Data.Column(c.Name).Field.Describe());
         Assert.Equal(-1f, back.Data.Column("blob/sign").GetSingle(0));
@@ -78,7 +85,8 @@ public sealed class ConvertCommandTests
             import numpy as np, sys
             a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
             print(len(b), set(a.dtype.names) <= set(b.dtype.names))
-            print(np.array_equal(a['alignments3D/shift'], b['alignments3D/shift']), np.array_equal(a['ctf/df1_A'], b['ctf/df1_A']))
+            print(np.array_equal(a['alignments3D/shift'], b['alignments3D/shift']), np.array_equal(a['ctf/df1_A'],
+                b['ctf/df1_A']))
             """, Refinement, dir.File("p.cs")]).Stdout;
         Assert.Equal("2019 True\nTrue True\n", numpy);
     }
@@ -91,7 +99,8 @@ public sealed class ConvertCommandTests
         var result = CliRunner.Run("convert", Refinement, "--o", dir.File("same.cs"));
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(".cs file into a .star file", result.Error);
-        Assert.Equal(1, CliRunner.Run("convert", TestFiles.RealFile("cryodrgn/relion31.star"), "--o", dir.File("x.cs"), "--blob-sign", "2").ExitCode);
+        Assert.Equal(1, CliRunner.Run("convert", TestFiles.RealFile("cryodrgn/relion31.star"), "--o", dir.File("x.cs"),
+            "--blob-sign", "2").ExitCode);
     }
 
     [Fact]
@@ -99,7 +108,8 @@ public sealed class ConvertCommandTests
     {
         Requires.SharedData();
         using var dir = new TempDir();
-        var result = CliRunner.Run("convert", TestFiles.RealFile("cryodrgn/empiar_10076_7.star"), "--o", dir.File("e.cs"));
+        var result = CliRunner.Run("convert", TestFiles.RealFile("cryodrgn/empiar_10076_7.star"), "--o",
+            dir.File("e.cs"));
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("converted from RELION 3.0", result.Error);
         var cs = CryosparcFile.Read(dir.File("e.cs"));

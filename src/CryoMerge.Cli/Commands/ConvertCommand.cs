@@ -14,7 +14,8 @@ internal static class ConvertCommand
     {
         var input = new Argument<string>("IN")
         {
-            Description = "Particles to convert: a cryoSPARC .cs file (a job's particles.cs or an exported one) or a RELION STAR file (3.0 to 5)",
+            Description = "Particles to convert: a cryoSPARC .cs file (a job's particles.cs or an exported one) or a "
+                + "RELION STAR file (3.0 to 5)",
         };
         var output = new Option<string>("--o")
         {
@@ -24,21 +25,22 @@ internal static class ConvertCommand
         };
         var cryosparcProject = new Option<string?>("--cryosparc-project")
         {
-            Description = "cryoSPARC project folder (e.g. /data/cryosparc/P12) that the .cs file's stack and micrograph names are " +
-                          "relative to; they are written with it in front. Default: names stay relative to it (run RELION from there). " +
-                          "Names of exported files ('>name') are taken relative to the .cs file's own folder either way",
+            Description = "cryoSPARC project folder (e.g. /data/cryosparc/P12) that the .cs file's stack and "
+                + "micrograph names are relative to; they are written with it in front. Default: names stay relative "
+                + "to it (run RELION from there). Names of exported files ('>name') are taken relative to the .cs "
+                + "file's own folder either way",
             HelpName = "DIR",
         };
         var relionProject = new Option<string?>("--relion-project")
         {
-            Description = "RELION project folder that the STAR file's names are relative to (default: the current folder, then " +
-                          "the STAR file's folder and those above it, as RELION finds them)",
+            Description = "RELION project folder that the STAR file's names are relative to (default: the current "
+                + "folder, then the STAR file's folder and those above it, as RELION finds them)",
             HelpName = "DIR",
         };
         var blobSign = new Option<int>("--blob-sign")
         {
-            Description = "blob/sign to write for a STAR input: 1 when the particles are white on a dark background (RELION's " +
-                          "convention after 'invert contrast', default), -1 when they are dark (raw contrast)",
+            Description = "blob/sign to write for a STAR input: 1 when the particles are white on a dark background "
+                + "(RELION's convention after 'invert contrast', default), -1 when they are dark (raw contrast)",
             DefaultValueFactory = _ => 1,
         };
         var json = CommonOptions.Json();
@@ -63,24 +65,28 @@ internal static class ConvertCommand
         command.SetAction(parse =>
         {
             string i = parse.GetValue(input)!, o = parse.GetValue(output)!;
-            bool fromCs = CryosparcConversion.IsCryosparc(i) || (File.Exists(i) && !i.EndsWith(".star", StringComparison.OrdinalIgnoreCase)
+            bool starName = i.EndsWith(".star", StringComparison.OrdinalIgnoreCase);
+            bool fromCs = CryosparcConversion.IsCryosparc(i) || (File.Exists(i) && !starName
                 && CryosparcFile.LooksLikeCryosparc(i));
             bool toCs = CryosparcConversion.IsCryosparc(o);
             if (fromCs == toCs)
             {
-                console.Error.WriteLine($"cryomerge: convert turns a .cs file into a .star file or a .star file into a .cs file; got {i} -> {o}");
+                console.Error.WriteLine($"cryomerge: convert turns a .cs file into a .star file or a .star file into a "
+                    + $".cs file; got {i} -> {o}");
                 return (int)ExitCode.Usage;
             }
             int sign = parse.GetValue(blobSign);
             if (sign is not (1 or -1)) throw new CryoMergeInputException("--blob-sign", $"must be 1 or -1, not {sign}");
             if (fromCs)
             {
-                var report = CryosparcConversion.ToStar(i, o, new CryosparcImportOptions(parse.GetValue(cryosparcProject)));
+                var report = CryosparcConversion.ToStar(i, o,
+                    new CryosparcImportOptions(parse.GetValue(cryosparcProject)));
                 PrintImport(console, o, report, parse.GetValue(json));
             }
             else
             {
-                var report = CryosparcConversion.ToCryosparc(i, o, new CryosparcExportOptions(parse.GetValue(relionProject), _ => sign));
+                var report = CryosparcConversion.ToCryosparc(i, o,
+                    new CryosparcExportOptions(parse.GetValue(relionProject), _ => sign));
                 PrintExport(console, report, parse.GetValue(json));
             }
             return (int)ExitCode.Ok;
@@ -91,7 +97,8 @@ internal static class ConvertCommand
     private static void PrintImport(CliConsole console, string output, CryosparcImportReport r, bool json)
     {
         foreach (var note in r.Notes) console.Warn(note);
-        if (r.LeftOut.Count > 0) console.Note($"not carried into the STAR file (no RELION label): {string.Join(", ", r.LeftOut)}");
+        if (r.LeftOut.Count > 0)
+            console.Note($"not carried into the STAR file (no RELION label): {string.Join(", ", r.LeftOut)}");
         if (json)
         {
             console.Out.WriteLine(new JsonObject
@@ -108,9 +115,11 @@ internal static class ConvertCommand
             return;
         }
         var t = console.Out;
-        t.WriteLine($"wrote {output}: {r.Rows} particles (RELION 3.1+){(r.Alignments is { } a ? $", poses from {a}" : ", no poses")}");
+        string poses = r.Alignments is { } a ? $", poses from {a}" : ", no poses";
+        t.WriteLine($"wrote {output}: {r.Rows} particles (RELION 3.1+){poses}");
         foreach (var g in r.OpticsGroups)
-            t.WriteLine($"  optics group {g.Number} {g.Name}: exposure group {g.ExposureGroup}, {g.Rows} particles, {MetadataOutput.F(g.PixelSize)} A, box {g.Box}");
+            t.WriteLine($"  optics group {g.Number} {g.Name}: exposure group {g.ExposureGroup}, {g.Rows} particles, "
+                + $"{MetadataOutput.F(g.PixelSize)} A, box {g.Box}");
     }
 
     private static JsonObject OpticsJson(CryosparcOpticsGroup g) => new()
@@ -140,6 +149,7 @@ internal static class ConvertCommand
             }.ToJsonString(Json.Indented));
             return;
         }
-        console.Out.WriteLine($"wrote {r.Output}: {r.Rows} particles, {r.Fields.Count} cryoSPARC fields ({string.Join(", ", r.Fields.Select(f => f.Split('/')[0]).Distinct())})");
+        console.Out.WriteLine($"wrote {r.Output}: {r.Rows} particles, {r.Fields.Count} cryoSPARC fields "
+            + $"({string.Join(", ", r.Fields.Select(f => f.Split('/')[0]).Distinct())})");
     }
 }

@@ -14,7 +14,7 @@ internal static class InfoCommand
     {
         var files = new Argument<string[]>("FILE")
         {
-            Description = "MRC files (.mrc, .mrcs, .map, movies), STAR files (.star) and cryoSPARC files (.cs) to describe",
+            Description = "MRC files (.mrc, .mrcs, .map, movies), STAR files (.star) and cryoSPARC files (.cs)",
             Arity = ArgumentArity.OneOrMore,
         };
         var json = CommonOptions.Json();

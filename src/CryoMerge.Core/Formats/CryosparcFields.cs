@@ -11,7 +11,8 @@ public static class CryosparcFields
     public const string Uid = "uid";
 
     // blob: the particle image.
-    /// <summary>Stack file, relative to the cryoSPARC project folder; a leading '>' (exported jobs) means relative to the .cs file's folder.</summary>
+    /// <summary>Stack file, relative to the cryoSPARC project folder; a leading '>' (exported jobs) means relative to
+    /// the .cs file's folder.</summary>
     public const string BlobPath = "blob/path";
     /// <summary>Image index in the stack, from 0.</summary>
     public const string BlobIndex = "blob/idx";
@@ -19,13 +20,15 @@ public static class CryosparcFields
     public const string BlobShape = "blob/shape";
     /// <summary>Image pixel size, A.</summary>
     public const string BlobPixelSize = "blob/psize_A";
-    /// <summary>Contrast of the stored images: -1 dark particles (as extracted by cryoSPARC, raw contrast), +1 white (RELION's convention).</summary>
+    /// <summary>Contrast of the stored images: -1 dark particles (as extracted by cryoSPARC, raw contrast), +1 white
+    /// (RELION's convention).</summary>
     public const string BlobSign = "blob/sign";
     public const string BlobImportSignature = "blob/import_sig";
 
     // ctf
     public const string CtfType = "ctf/type";
-    /// <summary>Exposure group, cryoSPARC's optics group (0-based when cryoSPARC made it, RELION's number when imported).</summary>
+    /// <summary>Exposure group, cryoSPARC's optics group (0-based when cryoSPARC made it, RELION's number when
+    /// imported).</summary>
     public const string CtfExposureGroup = "ctf/exp_group_id";
     public const string CtfVoltage = "ctf/accel_kv";
     public const string CtfCs = "ctf/cs_mm";
@@ -44,7 +47,8 @@ public static class CryosparcFields
     public const string CtfTilt = "ctf/tilt_A";
     public const string CtfTrefoil = "ctf/trefoil_A";
     public const string CtfTetrafoil = "ctf/tetra_A";
-    /// <summary>Anisotropic magnification as the 2 x 2 matrix minus identity (00, 01, 10, 11); zeros mean none.</summary>
+    /// <summary>Anisotropic magnification as the 2 x 2 matrix minus identity (00, 01, 10, 11); zeros mean
+    /// none.</summary>
     public const string CtfAnisoMag = "ctf/anisomag";
     /// <summary>CTF B-factor, A^2 (RELION's rlnCtfBfactor).</summary>
     public const string CtfBfactor = "ctf/bfactor";
@@ -77,13 +81,15 @@ public static class CryosparcFields
     public const string MicrographPixelSize = "micrograph_blob/psize_A";
     public const string MovieBlobPath = "movie_blob/path";
 
-    /// <summary>The fields of an alignments slot as cryoSPARC's refinements write them, with the neutral value a new particle gets.</summary>
+    /// <summary>The fields of an alignments slot as cryoSPARC's refinements write them, with the neutral value a new
+    /// particle gets.</summary>
     internal static readonly (string Name, string Type, int[] Shape, double Neutral)[] AlignmentSlot =
     [
         (Split, "<u4", [], 0), (Shift, "<f4", [2], 0), (Pose, "<f4", [3], 0), (AlignmentPixelSize, "<f4", [], 0),
         ("error", "<f4", [], 0), ("error_min", "<f4", [], 0), ("resid_pow", "<f4", [], 0), ("slice_pow", "<f4", [], 0),
         ("image_pow", "<f4", [], 0), ("cross_cor", "<f4", [], 0), ("alpha", "<f4", [], 1), ("weight", "<f4", [], 0),
-        ("pose_ess", "<f4", [], 0), ("shift_ess", "<f4", [], 0), ("class_posterior", "<f4", [], 1), (Class, "<u4", [], 0),
+        ("pose_ess", "<f4", [], 0), ("shift_ess", "<f4", [], 0), ("class_posterior", "<f4", [], 1), (Class, "<u4", [],
+            0),
         ("class_ess", "<f4", [], 1),
     ];
 }

@@ -32,12 +32,14 @@ public sealed class CryosparcFile
 
     public int RowCount => Data.RowCount;
 
-    /// <summary>Reads a .cs file; a file that is not a cryoSPARC dataset is a <see cref="CryoMergeInputException"/>.</summary>
+    /// <summary>Reads a .cs file; a file that is not a cryoSPARC dataset is a <see
+    /// cref="CryoMergeInputException"/>.</summary>
     public static CryosparcFile Read(string path)
     {
         var data = NpyArray.Read(path);
         if (!data.Has(CryosparcFields.Uid))
-            throw new CryoMergeInputException(path, "is a NumPy table but not a cryoSPARC dataset: it has no 'uid' field");
+            throw new CryoMergeInputException(path,
+                "is a NumPy table but not a cryoSPARC dataset: it has no 'uid' field");
         return new CryosparcFile(data, path);
     }
 
@@ -49,7 +51,8 @@ public sealed class CryosparcFile
         {
             Span<byte> magic = stackalloc byte[6];
             using var f = File.OpenRead(path);
-            return f.Read(magic) == 6 && (magic.SequenceEqual(NpyHeader.Magic) || magic.SequenceEqual(NpyHeader.CsdatMagic));
+            return f.Read(magic) == 6 && (magic.SequenceEqual(NpyHeader.Magic)
+                || magic.SequenceEqual(NpyHeader.CsdatMagic));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -61,7 +64,8 @@ public sealed class CryosparcFile
 
     public NpyColumn? TryColumn(string field) => Data.TryColumn(field);
 
-    /// <summary>A field the conversion cannot do without; a one-line error naming the file when it is missing.</summary>
+    /// <summary>A field the conversion cannot do without; a one-line error naming the file when it is
+    /// missing.</summary>
     public NpyColumn Require(string field, string purpose) => Data.TryColumn(field)
         ?? throw new CryoMergeInputException(Path, $"has no '{field}' field, needed for {purpose}");
 
@@ -80,7 +84,8 @@ public sealed class CryosparcFile
         : HasAlignments(CryosparcFields.Alignments2D, 1) ? CryosparcFields.Alignments2D
         : null;
 
-    /// <summary>Slots with alignments of other kinds (3D classification's alignments3D_multi, alignments_class_N), for messages.</summary>
+    /// <summary>Slots with alignments of other kinds (3D classification's alignments3D_multi, alignments_class_N), for
+    /// messages.</summary>
     public IReadOnlyList<string> OtherAlignmentSlots =>
         Data.Columns.Select(c => c.Name).Where(n => n.EndsWith("/" + CryosparcFields.Pose, StringComparison.Ordinal))
             .Select(n => n[..(n.IndexOf('/') + 1)])

@@ -8,7 +8,8 @@ namespace CryoMerge.Core.Formats;
 /// cryoSPARC keeps per particle (pixel size and box of the images, voltage, Cs, amplitude contrast, beam tilt in
 /// mrad, anisotropic magnification matrix).
 /// </summary>
-public sealed record CryosparcOpticsGroup(int Number, string Name, long ExposureGroup, float PixelSize, int Box, float Voltage,
+public sealed record CryosparcOpticsGroup(int Number, string Name, long ExposureGroup, float PixelSize, int Box,
+    float Voltage,
     float Cs, float AmplitudeContrast, double BeamTiltX, double BeamTiltY, double[] MagMatrix, int Rows);
 
 /// <summary>
@@ -22,11 +23,14 @@ public sealed record CryosparcOpticsGroup(int Number, string Name, long Exposure
 /// </summary>
 public static partial class CryosparcOptics
 {
-    private readonly record struct Key(long Group, float Pixel, int Box, float Kv, float Cs, float Ac, float Tx, float Ty,
+    private readonly record struct Key(long Group, float Pixel, int Box, float Kv, float Cs, float Ac, float Tx,
+        float Ty,
         float M0, float M1, float M2, float M3);
 
-    /// <summary>The optics group (0-based index into the list) of every row, the groups, and notes for the user.</summary>
-    public static (int[] GroupOfRow, IReadOnlyList<CryosparcOpticsGroup> Groups, IReadOnlyList<string> Notes) Assign(CryosparcFile cs)
+    /// <summary>The optics group (0-based index into the list) of every row, the groups, and notes for the
+    /// user.</summary>
+    public static (int[] GroupOfRow, IReadOnlyList<CryosparcOpticsGroup> Groups,
+        IReadOnlyList<string> Notes) Assign(CryosparcFile cs)
     {
         int n = cs.RowCount;
         var exp = cs.TryColumn(CryosparcFields.CtfExposureGroup) ?? cs.TryColumn(CryosparcFields.LocationExposureGroup);
@@ -38,7 +42,8 @@ public static partial class CryosparcOptics
         var tilt = cs.TryColumn(CryosparcFields.CtfTilt) is { Field.Count: 2 } t ? t : null;
         var mag = cs.TryColumn(CryosparcFields.CtfAnisoMag) is { Field.Count: 4 } m ? m : null;
         if (shape is not null && shape.Field.Count != 2)
-            throw new CryoMergeInputException(cs.Path, $"'{CryosparcFields.BlobShape}' has {shape.Field.Count} elements per row, not 2");
+            throw new CryoMergeInputException(cs.Path,
+                $"'{CryosparcFields.BlobShape}' has {shape.Field.Count} elements per row, not 2");
 
         var index = new Dictionary<Key, int>();
         var keys = new List<Key>();
@@ -52,12 +57,15 @@ public static partial class CryosparcOptics
             if (shape is not null)
             {
                 long ny = shape.GetInt64(r, 0), nx = shape.GetInt64(r, 1);
-                if (nx != ny) throw new CryoMergeInputException(cs.Path, $"row {r + 1}: the image is {nx} x {ny} pixels; RELION needs square particle images");
+                if (nx != ny) throw new CryoMergeInputException(cs.Path,
+                    $"row {r + 1}: the image is {nx} x {ny} pixels; RELION needs square particle images");
                 box = checked((int)nx);
             }
-            var key = new Key(exp is null ? 0 : exp.GetInt64(r), pixel?.GetSingle(r) ?? 0, box, kv?.GetSingle(r) ?? 0, csmm?.GetSingle(r) ?? 0,
+            var key = new Key(exp is null ? 0 : exp.GetInt64(r), pixel?.GetSingle(r) ?? 0, box, kv?.GetSingle(r) ?? 0,
+                csmm?.GetSingle(r) ?? 0,
                 ac?.GetSingle(r) ?? 0, tilt?.GetSingle(r, 0) ?? 0, tilt?.GetSingle(r, 1) ?? 0,
-                mag?.GetSingle(r, 0) ?? 0, mag?.GetSingle(r, 1) ?? 0, mag?.GetSingle(r, 2) ?? 0, mag?.GetSingle(r, 3) ?? 0);
+                mag?.GetSingle(r, 0) ?? 0, mag?.GetSingle(r, 1) ?? 0, mag?.GetSingle(r, 2) ?? 0, mag?.GetSingle(r, 3)
+                    ?? 0);
             // Particles of one exposure group follow each other: most rows match the row before.
             if (r > 0 && key.Equals(lastKey))
             {
@@ -89,13 +97,15 @@ public static partial class CryosparcOptics
         {
             var members = split.ToList();
             if (members.Count > 1)
-                notes.Add($"exposure group {split.Key} holds particles of {members.Count} different optics ({Differences(members.Select(g => keys[g]).ToList())}); " +
-                          $"RELION keeps one of each per optics group, so it became {members.Count} optics groups");
+                notes.Add($"exposure group {split.Key} holds particles of {members.Count} different optics "
+                          + $"({Differences(members.Select(g => keys[g]).ToList())}); RELION keeps one of each per "
+                          + $"optics group, so it became {members.Count} optics groups");
             for (int k = 0; k < members.Count; k++)
             {
                 var key = keys[members[k]];
                 string name = members.Count == 1 ? GroupName(key.Group) : $"{GroupName(key.Group)}_{k + 1}";
-                groups.Add(new CryosparcOpticsGroup(groups.Count + 1, name, key.Group, key.Pixel, key.Box, key.Kv, key.Cs, key.Ac,
+                groups.Add(new CryosparcOpticsGroup(groups.Count + 1, name, key.Group, key.Pixel, key.Box, key.Kv,
+                    key.Cs, key.Ac,
                     BeamTiltMilliradians(key.Tx, key.Cs), BeamTiltMilliradians(key.Ty, key.Cs),
                     [1 + key.M0, key.M1, key.M2, 1 + key.M3], counts[members[k]]));
             }
@@ -104,20 +114,25 @@ public static partial class CryosparcOptics
     }
 
     /// <summary>"exp_group_3": the optics group name of exposure group 3.</summary>
-    public static string GroupName(long exposureGroup) => "exp_group_" + exposureGroup.ToString(CultureInfo.InvariantCulture);
+    public static string GroupName(long exposureGroup) => "exp_group_"
+        + exposureGroup.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The exposure group id an optics group name made by <see cref="GroupName"/> carries, else null.</summary>
+    /// <summary>The exposure group id an optics group name made by <see cref="GroupName"/> carries, else
+    /// null.</summary>
     public static long? ExposureGroupOf(string opticsGroupName) =>
-        NamePattern().Match(opticsGroupName) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+        NamePattern().Match(opticsGroupName) is { Success: true } m ? long.Parse(m.Groups[1].Value,
+            CultureInfo.InvariantCulture) : null;
 
     /// <summary>
     /// Beam tilt in mrad from cryoSPARC's ctf/tilt_A. Beam tilt tau adds the axial-coma phase 2 pi Cs lambda^2 |k|^2
     /// (k . tau); cryoSPARC fits the coefficient Cs tau in Angstrom, so tau = tilt_A / Cs (Cs in A = mm x 1e7).
     /// pyem's csparc2star reads it the same way (arcsin of the ratio, equal to it at these sizes).
     /// </summary>
-    public static double BeamTiltMilliradians(float tiltA, float csMm) => tiltA == 0 || csMm == 0 ? 0 : tiltA / (csMm * 1e7) * 1e3;
+    public static double BeamTiltMilliradians(float tiltA, float csMm) => tiltA == 0 || csMm == 0 ? 0
+        : tiltA / (csMm * 1e7) * 1e3;
 
-    /// <summary>The inverse of <see cref="BeamTiltMilliradians"/>: cryoSPARC's tilt_A (A) from RELION's beam tilt (mrad).</summary>
+    /// <summary>The inverse of <see cref="BeamTiltMilliradians"/>: cryoSPARC's tilt_A (A) from RELION's beam tilt
+    /// (mrad).</summary>
     public static double TiltAngstrom(double milliradians, double csMm) => milliradians * 1e-3 * csMm * 1e7;
 
     private static string Differences(List<Key> keys)

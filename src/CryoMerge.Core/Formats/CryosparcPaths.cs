@@ -21,7 +21,8 @@ public static class CryosparcPaths
         if (name.Length > 0 && name[0] == ExportPrefix)
         {
             string rest = name[1..];
-            return exportDirectory is null or "" || Path.IsPathRooted(rest) ? rest : Path.Combine(exportDirectory, rest);
+            return exportDirectory is null or "" || Path.IsPathRooted(rest) ? rest : Path.Combine(exportDirectory,
+                rest);
         }
         if (Path.IsPathRooted(name) || projectDirectory is null or "") return name;
         return Path.Combine(projectDirectory, name);
@@ -37,7 +38,8 @@ public static class CryosparcPaths
         string full = Path.GetFullPath(file);
         string folder = Path.GetDirectoryName(Path.GetFullPath(csPath)) ?? "/";
         string relative = Path.GetRelativePath(folder, full);
-        bool inside = !Path.IsPathRooted(relative) && relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        bool inside = !Path.IsPathRooted(relative) && relative != ".." && !relative.StartsWith(".."
+            + Path.DirectorySeparatorChar, StringComparison.Ordinal);
         return inside ? ExportPrefix + relative : full;
     }
 

@@ -32,12 +32,14 @@ public sealed class NpyArray
 
     public NpyColumn? TryColumn(string name) => _byName.GetValueOrDefault(name);
 
-    public NpyColumn Column(string name) => _byName.TryGetValue(name, out var c) ? c : throw new KeyNotFoundException($"no field '{name}'");
+    public NpyColumn Column(string name) => _byName.TryGetValue(name, out var c) ? c
+        : throw new KeyNotFoundException($"no field '{name}'");
 
     /// <summary>Adds a field (all zeros) at the end and returns it.</summary>
     public NpyColumn AddColumn(NpyField field)
     {
-        if (!field.IsPadding && _byName.ContainsKey(field.Name)) throw new ArgumentException($"field '{field.Name}' exists already");
+        if (!field.IsPadding
+            && _byName.ContainsKey(field.Name)) throw new ArgumentException($"field '{field.Name}' exists already");
         var column = new NpyColumn(field, RowCount);
         Add(column);
         return column;
@@ -49,14 +51,16 @@ public sealed class NpyArray
         if (!column.Field.IsPadding) _byName[column.Name] = column;
     }
 
-    /// <summary>Reads a .npy/.cs file; every problem is a <see cref="CryoMergeInputException"/> naming the file.</summary>
+    /// <summary>Reads a .npy/.cs file; every problem is a <see cref="CryoMergeInputException"/> naming the
+    /// file.</summary>
     public static NpyArray Read(string path)
     {
         if (Directory.Exists(path)) throw new CryoMergeInputException(path, "is a directory, not a .cs file");
         if (!File.Exists(path)) throw new CryoMergeInputException(path, "file not found");
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16,
+                FileOptions.SequentialScan);
             if (stream.Length == 0) throw new CryoMergeInputException(path, "file is empty");
             return Read(stream, path);
         }
@@ -66,21 +70,25 @@ public sealed class NpyArray
         }
     }
 
-    /// <summary>Reads an array from a stream positioned at its magic; <paramref name="name"/> is used in messages.</summary>
+    /// <summary>Reads an array from a stream positioned at its magic; <paramref name="name"/> is used in
+    /// messages.</summary>
     public static NpyArray Read(Stream stream, string name)
     {
         NpyHeader header;
         try { header = NpyHeader.Read(stream); }
         catch (FormatException e) { throw new CryoMergeInputException(name, e.Message, e); }
         int record = header.RecordSize;
-        if (header.Rows > int.MaxValue) throw new CryoMergeInputException(name, $"holds {header.Rows} rows, more than this reader supports ({int.MaxValue})");
+        if (header.Rows > int.MaxValue) throw new CryoMergeInputException(name,
+            $"holds {header.Rows} rows, more than this reader supports ({int.MaxValue})");
         int rows = (int)header.Rows;
         long needed = (long)rows * record;
         if (stream.CanSeek)
         {
             long available = stream.Length - stream.Position;
             if (available < needed)
-                throw new CryoMergeInputException(name, $"is truncated: its header announces {rows} rows of {record} bytes ({needed} bytes) but only {available} bytes follow");
+                throw new CryoMergeInputException(name,
+                    $"is truncated: its header announces {rows} rows of {record} bytes ({needed} bytes) but only "
+                        + $"{available} bytes follow");
         }
         var array = new NpyArray(rows) { Header = header };
         foreach (var f in header.Fields) array.Add(new NpyColumn(f, rows));
@@ -110,7 +118,9 @@ public sealed class NpyArray
             while (got < bytes)
             {
                 int r = stream.Read(buffer, got, bytes - got);
-                if (r == 0) throw new CryoMergeInputException(name, $"is truncated: it ends inside row {first + got / record + 1} of {RowCount} (needs {needed} bytes of rows)");
+                if (r == 0) throw new CryoMergeInputException(name,
+                    $"is truncated: it ends inside row {first + got / record + 1} of {RowCount} (needs {needed} bytes "
+                        + $"of rows)");
                 got += r;
             }
             for (int j = 0; j < _columns.Count; j++) Scatter(buffer, n, record, offsets[j], first, _columns[j]);
@@ -150,9 +160,12 @@ public sealed class NpyArray
         var data = column.Data.AsSpan();
         switch (unit)
         {
-            case 2: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(data), MemoryMarshal.Cast<byte, ushort>(data)); break;
-            case 4: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(data), MemoryMarshal.Cast<byte, uint>(data)); break;
-            case 8: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(data), MemoryMarshal.Cast<byte, ulong>(data)); break;
+            case 2: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(data), MemoryMarshal.Cast<byte,
+                ushort>(data)); break;
+            case 4: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(data), MemoryMarshal.Cast<byte,
+                uint>(data)); break;
+            case 8: BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(data), MemoryMarshal.Cast<byte,
+                ulong>(data)); break;
         }
     }
 

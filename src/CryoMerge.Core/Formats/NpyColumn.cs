@@ -20,14 +20,16 @@ public sealed class NpyColumn
         Field = field;
         RowCount = rows;
         long bytes = (long)rows * field.Size;
-        if (bytes > Array.MaxLength) throw new InvalidOperationException($"field '{field.Name}' would hold {bytes} bytes, more than one array can");
+        if (bytes > Array.MaxLength) throw new InvalidOperationException($"field '{field.Name}' would hold {bytes} "
+            + $"bytes, more than one array can");
         Data = data ?? new byte[bytes];
     }
 
     public NpyField Field
     {
         get => _field;
-        internal set => (_field, _kind, _itemSize, _size, _count) = (value, value.Kind, value.ItemSize, value.Size, value.Count);
+        internal set => (_field, _kind, _itemSize, _size, _count) = (value, value.Kind, value.ItemSize, value.Size,
+            value.Count);
     }
 
     public string Name => Field.Name;
@@ -40,7 +42,8 @@ public sealed class NpyColumn
     /// <summary>The bytes of one row (all elements of a sub-array).</summary>
     public ReadOnlySpan<byte> RawBytes(int row) => Data.AsSpan(Offset(row, 0), _size);
 
-    /// <summary>Element <paramref name="element"/> of row <paramref name="row"/> as a number (bool: 0 or 1; complex: real part).</summary>
+    /// <summary>Element <paramref name="element"/> of row <paramref name="row"/> as a number (bool: 0 or 1; complex:
+    /// real part).</summary>
     public double GetDouble(int row, int element = 0)
     {
         var b = Element(row, element);
@@ -60,7 +63,8 @@ public sealed class NpyColumn
 
     /// <summary>Element as a single-precision number, exactly as stored for 'f4' fields.</summary>
     public float GetSingle(int row, int element = 0) =>
-        _kind == NpyKind.Float && _itemSize == 4 ? BinaryPrimitives.ReadSingleLittleEndian(Element(row, element)) : (float)GetDouble(row, element);
+        _kind == NpyKind.Float && _itemSize == 4 ? BinaryPrimitives.ReadSingleLittleEndian(Element(row, element))
+            : (float)GetDouble(row, element);
 
     /// <summary>Element as a signed integer; floats are refused.</summary>
     public long GetInt64(int row, int element = 0)
@@ -81,7 +85,8 @@ public sealed class NpyColumn
         };
     }
 
-    /// <summary>Element as an unsigned integer (cryoSPARC's uid and indices); floats and negative values are refused.</summary>
+    /// <summary>Element as an unsigned integer (cryoSPARC's uid and indices); floats and negative values are
+    /// refused.</summary>
     public ulong GetUInt64(int row, int element = 0)
     {
         var b = Element(row, element);
@@ -122,14 +127,16 @@ public sealed class NpyColumn
     /// <summary>The UTF-8 bytes of a byte-string field without its NUL padding (no copy).</summary>
     public ReadOnlySpan<byte> GetUtf8(int row)
     {
-        if (Field.Kind != NpyKind.Bytes) throw new InvalidOperationException($"field '{Name}' ({Field.TypeString}) is not a byte string");
+        if (Field.Kind != NpyKind.Bytes) throw new InvalidOperationException($"field '{Name}' ({Field.TypeString}) is "
+            + $"not a byte string");
         var b = RawBytes(row);
         int n = b.Length;
         while (n > 0 && b[n - 1] == 0) n--;
         return b[..n];
     }
 
-    /// <summary>Sets a numeric element, converting to the field's type (integers are rounded and range-checked).</summary>
+    /// <summary>Sets a numeric element, converting to the field's type (integers are rounded and
+    /// range-checked).</summary>
     public void SetDouble(int row, int element, double value)
     {
         var b = Data.AsSpan(Offset(row, element), Field.ItemSize);
@@ -200,7 +207,8 @@ public sealed class NpyColumn
             NpyKind.Unicode => Encoding.UTF32.GetBytes(value),
             _ => throw new InvalidOperationException($"field '{Name}' ({Field.TypeString}) is not a string"),
         };
-        if (bytes.Length > b.Length) throw new ArgumentException($"'{value}' is longer than field '{Name}' ({Field.TypeString}) holds");
+        if (bytes.Length > b.Length) throw new ArgumentException($"'{value}' is longer than field '{Name}' "
+            + $"({Field.TypeString}) holds");
         bytes.CopyTo(b);
         b[bytes.Length..].Clear();
     }
@@ -208,9 +216,11 @@ public sealed class NpyColumn
     /// <summary>Sets a byte-string field from UTF-8 bytes (fast path, no string).</summary>
     public void SetUtf8(int row, ReadOnlySpan<byte> utf8)
     {
-        if (Field.Kind != NpyKind.Bytes) throw new InvalidOperationException($"field '{Name}' ({Field.TypeString}) is not a byte string");
+        if (Field.Kind != NpyKind.Bytes) throw new InvalidOperationException($"field '{Name}' ({Field.TypeString}) is "
+            + $"not a byte string");
         var b = Data.AsSpan(Offset(row, 0), Field.Size);
-        if (utf8.Length > b.Length) throw new ArgumentException($"a value is longer than field '{Name}' ({Field.TypeString}) holds");
+        if (utf8.Length > b.Length) throw new ArgumentException($"a value is longer than field '{Name}' "
+            + $"({Field.TypeString}) holds");
         utf8.CopyTo(b);
         b[utf8.Length..].Clear();
     }
@@ -222,8 +232,10 @@ public sealed class NpyColumn
 
     private int Offset(int row, int element)
     {
-        if ((uint)row >= (uint)RowCount) throw new ArgumentOutOfRangeException(nameof(row), row, $"field '{Name}' has {RowCount} rows");
-        if ((uint)element >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(element), element, $"field '{Name}' has {_count} elements per row");
+        if ((uint)row >= (uint)RowCount) throw new ArgumentOutOfRangeException(nameof(row), row,
+            $"field '{Name}' has {RowCount} rows");
+        if ((uint)element >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(element), element,
+            $"field '{Name}' has {_count} elements per row");
         // Data holds RowCount x size bytes (< 2 GB), so this cannot overflow.
         return row * _size + element * _itemSize;
     }

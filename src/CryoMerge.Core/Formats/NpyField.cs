@@ -40,22 +40,28 @@ public sealed record NpyField(string Name, NpyKind Kind, int ItemSize, IReadOnly
 
     /// <summary>The type string as NumPy writes it in a header: "&lt;f4", "&gt;u8", "|S61", "|b1".</summary>
     public string TypeString =>
-        $"{ByteOrderChar}{KindChar(Kind)}{(Kind == NpyKind.Unicode ? ItemSize / 4 : ItemSize).ToString(CultureInfo.InvariantCulture)}";
+        ByteOrderChar + KindChar(Kind).ToString()
+        + (Kind == NpyKind.Unicode ? ItemSize / 4 : ItemSize).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>"&lt;f4" or "&lt;u4 x (2,)" for messages and <c>cryomerge info</c>.</summary>
-    public string Describe() => Shape.Count == 0 ? TypeString : $"{TypeString} x ({string.Join(",", Shape)}{(Shape.Count == 1 ? "," : "")})";
+    public string Describe() => Shape.Count == 0 ? TypeString
+        : $"{TypeString} x ({string.Join(",", Shape)}{(Shape.Count == 1 ? "," : "")})";
 
     private char ByteOrderChar => ItemSize == 1 || Kind is NpyKind.Bytes or NpyKind.Void ? '|' : BigEndian ? '>' : '<';
 
-    /// <summary>A scalar or sub-array field of a little-endian numeric type, e.g. <c>Of("ctf/df1_A", "&lt;f4")</c>.</summary>
+    /// <summary>A scalar or sub-array field of a little-endian numeric type, e.g. <c>Of("ctf/df1_A",
+    /// "&lt;f4")</c>.</summary>
     public static NpyField Of(string name, string typeString, params int[] shape) => Parse(name, typeString, shape);
 
-    /// <summary>Parses an array-protocol type string; throws <see cref="FormatException"/> naming what is not supported.</summary>
+    /// <summary>Parses an array-protocol type string; throws <see cref="FormatException"/> naming what is not
+    /// supported.</summary>
     public static NpyField Parse(string name, string typeString, IReadOnlyList<int> shape)
     {
         if (typeString.TrimStart('<', '>', '|', '=') == "O")
-            throw new FormatException($"field '{name}' holds Python objects ('{typeString}'), which need pickle; save the dataset with fixed-length strings (cryosparc-tools Dataset.save does)");
-        if (typeString.Length < 2) throw new FormatException($"field '{name}': type '{typeString}' is not a NumPy type string");
+            throw new FormatException($"field '{name}' holds Python objects ('{typeString}'), which need pickle; save "
+                + $"the dataset with fixed-length strings (cryosparc-tools Dataset.save does)");
+        if (typeString.Length < 2) throw new FormatException($"field '{name}': type '{typeString}' is not a NumPy type "
+            + $"string");
         int i = 0;
         bool big = false;
         if (typeString[0] is '<' or '>' or '|' or '=')
@@ -96,7 +102,8 @@ public sealed record NpyField(string Name, NpyKind Kind, int ItemSize, IReadOnly
         if (kind == NpyKind.Unicode) size *= 4;
         foreach (int d in shape)
             if (d < 0) throw new FormatException($"field '{name}': negative sub-array size {d}");
-        return new NpyField(name, kind, size, shape.ToArray(), big && size > 1 && kind is not (NpyKind.Bytes or NpyKind.Void));
+        return new NpyField(name, kind, size, shape.ToArray(), big && size > 1
+            && kind is not (NpyKind.Bytes or NpyKind.Void));
     }
 
     private static char KindChar(NpyKind kind) => kind switch

@@ -17,7 +17,8 @@ public sealed record NpyHeader(int Major, int Minor, IReadOnlyList<NpyField> Fie
 {
     public static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
-    /// <summary>What cryosparc-tools writes in its compressed stream format (Dataset.save(format=CSDAT_FORMAT)).</summary>
+    /// <summary>What cryosparc-tools writes in its compressed stream format
+    /// (Dataset.save(format=CSDAT_FORMAT)).</summary>
     public static ReadOnlySpan<byte> CsdatMagic => [0x95, (byte)'C', (byte)'S', (byte)'D', (byte)'A', (byte)'T'];
 
     /// <summary>Headers above this size are refused as corrupt (NumPy's own default limit is 10,000 bytes).</summary>
@@ -28,25 +29,30 @@ public sealed record NpyHeader(int Major, int Minor, IReadOnlyList<NpyField> Fie
 
     public bool AnyBigEndian => Fields.Any(f => f.BigEndian);
 
-    /// <summary>Reads and checks the header; problems are <see cref="FormatException"/>s in words a user can act on.</summary>
+    /// <summary>Reads and checks the header; problems are <see cref="FormatException"/>s in words a user can act
+    /// on.</summary>
     public static NpyHeader Read(Stream stream)
     {
         Span<byte> start = stackalloc byte[12];
         int got = ReadUpTo(stream, start);
         if (got >= 6 && start[..6].SequenceEqual(CsdatMagic))
-            throw new FormatException("is a compressed cryosparc-tools dataset (CSDAT format), not NumPy's; save it again with "
+            throw new FormatException("is a compressed cryosparc-tools dataset (CSDAT format), not NumPy's; save it "
+                + "again with "
                 + "Dataset.save(path) (the default NumPy format) or export it from cryoSPARC");
         if (got < 6 || !start[..6].SequenceEqual(Magic))
             throw new FormatException("is not a NumPy .npy/.cs file (it does not start with \\x93NUMPY)");
         if (got < 10) throw new FormatException("is truncated inside its NumPy header");
         int major = start[6], minor = start[7];
         if (major is < 1 or > 3 || minor != 0)
-            throw new FormatException($"uses NumPy format version {major}.{minor}; versions 1.0, 2.0 and 3.0 are supported");
+            throw new FormatException($"uses NumPy format version {major}.{minor}; versions 1.0, 2.0 and 3.0 are "
+                + $"supported");
         int lengthBytes = major == 1 ? 2 : 4;
         if (got < 8 + lengthBytes) throw new FormatException("is truncated inside its NumPy header");
-        long length = major == 1 ? start[8] | start[9] << 8 : (long)(uint)(start[8] | start[9] << 8 | start[10] << 16 | start[11] << 24);
+        long length = major == 1 ? start[8] | start[9] << 8
+            : (long)(uint)(start[8] | start[9] << 8 | start[10] << 16 | start[11] << 24);
         int prefix = 8 + lengthBytes;
-        if (length > MaxHeaderBytes) throw new FormatException($"has a NumPy header of {length} bytes, which cannot be right");
+        if (length > MaxHeaderBytes) throw new FormatException($"has a NumPy header of {length} bytes, which cannot be "
+            + $"right");
         var text = new byte[length];
         int already = got - prefix;
         start[prefix..got].CopyTo(text);
@@ -57,7 +63,8 @@ public sealed record NpyHeader(int Major, int Minor, IReadOnlyList<NpyField> Fie
         return new NpyHeader(major, minor, fields, rows, checked(prefix + (int)length));
     }
 
-    /// <summary>The header bytes for these fields and rows: version 1.0 when it fits, else 2.0, or 3.0 for non-Latin-1 names.</summary>
+    /// <summary>The header bytes for these fields and rows: version 1.0 when it fits, else 2.0, or 3.0 for non-Latin-1
+    /// names.</summary>
     public static byte[] Format(IReadOnlyList<NpyField> fields, long rows)
     {
         var sb = new StringBuilder("{'descr': [");
@@ -67,11 +74,13 @@ public sealed record NpyHeader(int Major, int Minor, IReadOnlyList<NpyField> Fie
             if (i > 0) sb.Append(", ");
             sb.Append('(').Append(PythonLiteral.Repr(f.Name)).Append(", ").Append(PythonLiteral.Repr(f.TypeString));
             if (f.Shape.Count > 0)
-                sb.Append(", (").Append(string.Join(", ", f.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture))))
+                sb.Append(", (").Append(string.Join(", ", f.Shape.Select(d =>
+                    d.ToString(CultureInfo.InvariantCulture))))
                   .Append(f.Shape.Count == 1 ? ",)" : ")");
             sb.Append(')');
         }
-        sb.Append("], 'fortran_order': False, 'shape': (").Append(rows.ToString(CultureInfo.InvariantCulture)).Append(",), }");
+        sb.Append("], 'fortran_order': False, 'shape': (")
+            .Append(rows.ToString(CultureInfo.InvariantCulture)).Append(",), }");
         string dict = sb.ToString();
         bool latin1 = dict.All(c => c <= '\xff');
         byte[] body = (latin1 ? Encoding.Latin1 : Encoding.UTF8).GetBytes(dict);
@@ -103,7 +112,10 @@ public sealed record NpyHeader(int Major, int Minor, IReadOnlyList<NpyField> Fie
     {
         object? parsed;
         try { parsed = PythonLiteral.Parse(text); }
-        catch (FormatException e) { throw new FormatException($"has a NumPy header that is not a Python dict: {e.Message}"); }
+        catch (FormatException e)
+        {
+            throw new FormatException($"has a NumPy header that is not a Python dict: {e.Message}");
+        }
         if (parsed is not Dictionary<string, object?> dict)
             throw new FormatException("has a NumPy header that is not a Python dict");
         foreach (var key in new[] { "descr", "fortran_order", "shape" })
@@ -117,9 +129,11 @@ public sealed record NpyHeader(int Major, int Minor, IReadOnlyList<NpyField> Fie
             _ => throw new FormatException($"holds a {shape.Items.Count}-D array; cryoSPARC tables are 1-D"),
         };
         if (rows < 0) throw new FormatException($"has a negative length {rows}");
-        if (dict["fortran_order"] is not bool) throw new FormatException("has a NumPy header whose 'fortran_order' is not True or False");
+        if (dict["fortran_order"] is not bool) throw new FormatException("has a NumPy header whose 'fortran_order' is "
+            + "not True or False");
         if (dict["descr"] is string simple)
-            throw new FormatException($"is a NumPy array of '{simple}', not a table of named fields (cryoSPARC writes structured arrays)");
+            throw new FormatException($"is a NumPy array of '{simple}', not a table of named fields (cryoSPARC writes "
+                + $"structured arrays)");
         if (dict["descr"] is not List<object?> descr)
             throw new FormatException("has a NumPy header whose 'descr' is neither a type string nor a list of fields");
         var fields = new List<NpyField>(descr.Count);
@@ -144,12 +158,14 @@ public sealed record NpyHeader(int Major, int Minor, IReadOnlyList<NpyField> Fie
             _ => throw new FormatException("has a field whose name is not a string"),
         };
         if (t.Items[1] is List<object?>)
-            throw new FormatException($"field '{name}' is a nested structure, which cryoSPARC never writes and is not supported");
+            throw new FormatException($"field '{name}' is a nested structure, which cryoSPARC never writes and is not "
+                + $"supported");
         if (t.Items[1] is not string type) throw new FormatException($"field '{name}' has no type string");
         var shape = t.Items.Count == 3 ? t.Items[2] switch
         {
             long n => [checked((int)n)],
-            PythonLiteral.Tuple dims when dims.Items.All(d => d is long) => dims.Items.Select(d => checked((int)(long)d!)).ToArray(),
+            PythonLiteral.Tuple dims when dims.Items.All(d => d is long) => dims.Items.Select(d =>
+                checked((int)(long)d!)).ToArray(),
             _ => throw new FormatException($"field '{name}' has a shape that is not a tuple of integers"),
         } : Array.Empty<int>();
         return NpyField.Parse(name, type, shape);

@@ -121,7 +121,8 @@ internal static class PythonLiteral
                 case '0': sb.Append('\0'); break;
                 case 'x' or 'u' or 'U':
                     int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-                    if (i + digits > s.Length || !int.TryParse(s.AsSpan(i, digits), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int code))
+                    if (i + digits > s.Length || !int.TryParse(s.AsSpan(i, digits), NumberStyles.HexNumber,
+                        CultureInfo.InvariantCulture, out int code))
                         throw new FormatException($"bad escape \\{e} at character {i}");
                     sb.Append(char.ConvertFromUtf32(code));
                     i += digits;
@@ -149,7 +150,8 @@ internal static class PythonLiteral
 
     private static void Expect(string s, ref int i, char c)
     {
-        if (i >= s.Length || s[i] != c) throw new FormatException(i >= s.Length ? $"the text ends where '{c}' should be" : $"expected '{c}' at character {i + 1}, found '{s[i]}'");
+        if (i >= s.Length || s[i] != c) throw new FormatException(i >= s.Length ? $"the text ends where '{c}' should be"
+            : $"expected '{c}' at character {i + 1}, found '{s[i]}'");
         i++;
     }
 

@@ -157,7 +157,7 @@ public sealed class StarColumn
 
     internal void Append(string text) => Append(Encoding.UTF8.GetBytes(text));
 
-    /// <summary>Appends every cell of <paramref name="other"/> in one copy (columns built in parallel chunks).</summary>
+    /// <summary>Appends every cell of <paramref name="other"/> in one copy (columns built in chunks).</summary>
     internal void AppendColumn(StarColumn other)
     {
         if (other._overrides is not null)
@@ -166,9 +166,12 @@ public sealed class StarColumn
             return;
         }
         long length = (long)_length + other._length;
-        if (length > Array.MaxLength) throw new InvalidOperationException($"column {Name} holds more than 2 GB of text");
-        if (length > _data.Length) Array.Resize(ref _data, (int)Math.Min(Array.MaxLength, Math.Max(length, 2L * _data.Length)));
-        if (_count + other._count > _ends.Length) Array.Resize(ref _ends, Math.Max(_count + other._count, 2 * _ends.Length));
+        if (length > Array.MaxLength)
+            throw new InvalidOperationException($"column {Name} holds more than 2 GB of text");
+        if (length > _data.Length)
+            Array.Resize(ref _data, (int)Math.Min(Array.MaxLength, Math.Max(length, 2L * _data.Length)));
+        if (_count + other._count > _ends.Length)
+            Array.Resize(ref _ends, Math.Max(_count + other._count, 2 * _ends.Length));
         other._data.AsSpan(0, other._length).CopyTo(_data.AsSpan(_length));
         for (int i = 0; i < other._count; i++) _ends[_count + i] = _length + other._ends[i];
         _count += other._count;

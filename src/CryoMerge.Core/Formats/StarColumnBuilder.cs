@@ -17,24 +17,28 @@ internal sealed class StarColumnBuilder(string name, int rows)
     /// <summary>A float32 value (cryoSPARC's) in the shortest text that reads back as the same float32.</summary>
     public void Add(float value)
     {
-        if (!value.TryFormat(_buffer, out int n, default, CultureInfo.InvariantCulture)) throw new InvalidOperationException("number too long");
+        if (!value.TryFormat(_buffer, out int n, default,
+            CultureInfo.InvariantCulture)) throw new InvalidOperationException("number too long");
         _column.Append(_buffer.AsSpan(0, n));
     }
 
     /// <summary>A double in the shortest text that reads back as the same double.</summary>
     public void Add(double value)
     {
-        if (!value.TryFormat(_buffer, out int n, default, CultureInfo.InvariantCulture)) throw new InvalidOperationException("number too long");
+        if (!value.TryFormat(_buffer, out int n, default,
+            CultureInfo.InvariantCulture)) throw new InvalidOperationException("number too long");
         _column.Append(_buffer.AsSpan(0, n));
     }
 
     public void Add(long value)
     {
-        if (!value.TryFormat(_buffer, out int n, default, CultureInfo.InvariantCulture)) throw new InvalidOperationException("number too long");
+        if (!value.TryFormat(_buffer, out int n, default,
+            CultureInfo.InvariantCulture)) throw new InvalidOperationException("number too long");
         _column.Append(_buffer.AsSpan(0, n));
     }
 
-    /// <summary>RELION's image name "000012@path" (index padded to six digits), quoted when the path needs it.</summary>
+    /// <summary>RELION's image name "000012@path" (index padded to six digits), quoted when the path needs
+    /// it.</summary>
     public void AddImageName(long index, ReadOnlySpan<byte> path)
     {
         if (_buffer.Length < path.Length + 24) _buffer = new byte[2 * (path.Length + 24)];
@@ -46,17 +50,20 @@ internal sealed class StarColumnBuilder(string name, int rows)
         else _column.Append(text);
     }
 
-    /// <summary>Cell text that is known to need no quoting (checked by the caller, e.g. with <see cref="NeedsQuotes"/>).</summary>
+    /// <summary>Cell text that is known to need no quoting (checked by the caller, e.g. with <see
+    /// cref="NeedsQuotes"/>).</summary>
     public void AddRaw(ReadOnlySpan<byte> utf8) => _column.Append(utf8);
 
     /// <summary>A name, quoted when it is empty or holds blanks or starts with a quote or '#'.</summary>
     public void AddString(string value) => _column.Append(StarValues.Quote(value));
 
     public static bool NeedsQuotes(ReadOnlySpan<byte> utf8) =>
-        utf8.Length == 0 || utf8[0] is (byte)'"' or (byte)'\'' or (byte)'#' || utf8.IndexOfAny((byte)' ', (byte)'\t') >= 0;
+        utf8.Length == 0 || utf8[0] is (byte)'"' or (byte)'\'' or (byte)'#' || utf8.IndexOfAny((byte)' ',
+            (byte)'\t') >= 0;
 
     /// <summary>
-    /// Builds columns of <paramref name="rows"/> cells in parallel chunks of rows, in row order: <paramref name="addRow"/>
+    /// Builds columns of <paramref name="rows"/> cells in parallel chunks of rows, in row order: <paramref
+    /// name="addRow"/>
     /// appends row r's cell to each builder (one per name). <paramref name="addRow"/> must be safe to call from several
     /// threads for different rows.
     /// </summary>
@@ -83,14 +90,16 @@ internal sealed class StarColumnBuilder(string name, int rows)
         return result;
     }
 
-    /// <summary>One column built in parallel chunks (see <see cref="Build(IReadOnlyList{string}, int, Action{StarColumnBuilder[], int})"/>).</summary>
+    /// <summary>One column built in parallel chunks (see <see cref="Build(IReadOnlyList{string}, int,
+    /// Action{StarColumnBuilder[], int})"/>).</summary>
     public static StarColumn Build(string name, int rows, Action<StarColumnBuilder, int> addRow) =>
         Build([name], rows, (b, r) => addRow(b[0], r))[0];
 
     /// <summary>The finished column, to add to a table with <see cref="StarTable.AddParsedColumn"/>.</summary>
     public StarColumn Build()
     {
-        if (_column.Count != rows) throw new InvalidOperationException($"column {name} has {_column.Count} cells, not {rows}");
+        if (_column.Count != rows) throw new InvalidOperationException($"column {name} has {_column.Count} cells, not "
+            + $"{rows}");
         return _column;
     }
 }

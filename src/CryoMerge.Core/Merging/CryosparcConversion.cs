@@ -21,7 +21,8 @@ public static class CryosparcConversion
         return report;
     }
 
-    public static CryosparcExportReport ToCryosparc(string starPath, string csPath, CryosparcExportOptions? options = null)
+    public static CryosparcExportReport ToCryosparc(string starPath, string csPath,
+        CryosparcExportOptions? options = null)
     {
         OutputFiles.EnsureNotInput(csPath, starPath);
         var set = StarDataSet.Read(starPath);

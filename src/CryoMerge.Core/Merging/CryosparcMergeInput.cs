@@ -20,8 +20,10 @@ public static class CryosparcMergeInput
     {
         var cs = CryosparcFile.Read(csPath);
         string folder = Path.GetDirectoryName(Path.GetFullPath(csPath)) ?? ".";
-        var (star, report) = CryosparcToRelion.Convert(cs, new CryosparcImportOptions(Path.GetFullPath(project ?? CryosparcPaths.GuessProjectDirectory(csPath)), folder));
-        var notes = report.Notes.Where(n => !n.StartsWith("file names are relative", StringComparison.Ordinal)).ToList();
+        var (star, report) = CryosparcToRelion.Convert(cs, new CryosparcImportOptions(Path.GetFullPath(project
+            ?? CryosparcPaths.GuessProjectDirectory(csPath)), folder));
+        var notes = report.Notes.Where(n => !n.StartsWith("file names are relative",
+            StringComparison.Ordinal)).ToList();
         if (micrographsStar is not null) MatchMicrographNames(star, micrographsStar, notes);
         string output = Path.Combine(outputFolder, StarName);
         OutputFiles.EnsureNotInput(output, csPath);
@@ -63,6 +65,7 @@ public static class CryosparcMergeInput
             return StarValues.Quote(match ?? name);
         });
         if (unmatched > 0)
-            notes.Add($"{unmatched} of {renamed.Count} micrographs of the particles are not in {micrographsStar} (neither the same file nor the same file name); their particles cannot be re-extracted");
+            notes.Add($"{unmatched} of {renamed.Count} micrographs of the particles are not in {micrographsStar} "
+                + $"(neither the same file nor the same file name); their particles cannot be re-extracted");
     }
 }

@@ -2,7 +2,8 @@ using CryoMerge.Core.Formats;
 
 namespace CryoMerge.Core.Merging;
 
-/// <summary>The plan keys for cryoSPARC data: a data set's <c>cryosparcProject</c> and the plan's <c>outputFormat</c>.</summary>
+/// <summary>The plan keys for cryoSPARC data: a data set's <c>cryosparcProject</c> and the plan's
+/// <c>outputFormat</c>.</summary>
 internal static class MergePlanCryosparc
 {
     /// <summary>
@@ -13,13 +14,16 @@ internal static class MergePlanCryosparc
     {
         if (!set.ParticlesFromCryosparc)
         {
-            if (resolvedProject is not null) fail($"datasets[{set.Name}].cryosparcProject is given, but its particles are not a cryoSPARC .cs file");
+            if (resolvedProject is not null) fail($"datasets[{set.Name}].cryosparcProject is given, but its particles "
+                + $"are not a cryoSPARC .cs file");
             return null;
         }
         if (set.Micrographs is not null && CryosparcConversion.IsCryosparc(set.Micrographs))
-            fail($"datasets[{set.Name}].micrographs: give the micrographs as a RELION STAR file (micrographs_ctf.star); cryoSPARC exposure files are not read yet");
+            fail($"datasets[{set.Name}].micrographs: give the micrographs as a RELION STAR file "
+                + $"(micrographs_ctf.star); cryoSPARC exposure files are not read yet");
         string project = resolvedProject ?? CryosparcPaths.GuessProjectDirectory(set.Particles!);
-        if (checkFiles && !Directory.Exists(project)) fail($"datasets[{set.Name}].cryosparcProject: {project} is not a folder");
+        if (checkFiles
+            && !Directory.Exists(project)) fail($"datasets[{set.Name}].cryosparcProject: {project} is not a folder");
         return project;
     }
 
@@ -35,7 +39,8 @@ internal static class MergePlanCryosparc
         };
         if (format is null) fail($"outputFormat must be star, cs or both, not '{value}'");
         if (format != MergeOutputFormat.Star && method == MergeMethod.RescaleMicrographs)
-            fail("outputFormat cs and both need merged particles, which methods 2 and 3 write; method 1 rescales the micrographs only");
+            fail("outputFormat cs and both need merged particles, which methods 2 and 3 write; method 1 rescales the "
+                + "micrographs only");
         return format ?? MergeOutputFormat.Star;
     }
 
@@ -48,11 +53,15 @@ internal static class MergePlanCryosparc
         var cs = CryosparcFile.Read(set.Particles!);
         if (cs.RowCount == 0) throw new CryoMergeInputException(set.Particles!, "holds no particles");
         if (cs.Kind is not (CryosparcDataKind.Particles or CryosparcDataKind.Picks))
-            throw new CryoMergeInputException(set.Particles!, "holds neither particle images (blob/path) nor particle locations (location/*)");
+            throw new CryoMergeInputException(set.Particles!,
+                "holds neither particle images (blob/path) nor particle locations (location/*)");
         if (method == MergeMethod.Relabel && !cs.Has(CryosparcFields.BlobPath))
-            throw new CryoMergeInputException(set.Particles!, "has no particle images (blob/path), which method 3 relabels; give the particles of an extraction or refinement job");
+            throw new CryoMergeInputException(set.Particles!,
+                "has no particle images (blob/path), which method 3 relabels; give the particles of an extraction or "
+                    + "refinement job");
         if (method == MergeMethod.ReExtract && !cs.Has(CryosparcFields.LocationCenterX))
-            throw new CryoMergeInputException(set.Particles!, "has no particle locations (location/*), which method 2 re-extracts from; " +
-                "give an exported .cs (Export in the job's outputs) or one that includes the job's passthrough fields");
+            throw new CryoMergeInputException(set.Particles!,
+                "has no particle locations (location/*), which method 2 re-extracts from; give an exported .cs "
+                + "(Export in the job's outputs) or one that includes the job's passthrough fields");
     }
 }

@@ -6,19 +6,25 @@ using Matrix3 = CryoMerge.Core.Analysis.Matrix3;
 
 namespace CryoMerge.Core.Tests.Formats;
 
-/// <summary>cryoSPARC rotation vectors and RELION Euler angles: the convention, exact round trips, projections.</summary>
+/// <summary>cryoSPARC rotation vectors and RELION Euler angles: the convention, exact round trips,
+/// projections.</summary>
 public sealed class CryosparcPoseTests
 {
-    private static Matrix3 Rz(double deg) { double a = deg * Math.PI / 180; return new(Math.Cos(a), -Math.Sin(a), 0, Math.Sin(a), Math.Cos(a), 0, 0, 0, 1); }
+    private static Matrix3 Rz(double deg) { double a = deg * Math.PI / 180; return new(Math.Cos(a), -Math.Sin(a), 0,
+        Math.Sin(a), Math.Cos(a), 0, 0, 0, 1); }
 
-    private static Matrix3 Ry(double deg) { double a = deg * Math.PI / 180; return new(Math.Cos(a), 0, Math.Sin(a), 0, 1, 0, -Math.Sin(a), 0, Math.Cos(a)); }
+    private static Matrix3 Ry(double deg) { double a = deg * Math.PI / 180; return new(Math.Cos(a), 0, Math.Sin(a), 0,
+        1,
+        0, -Math.Sin(a), 0, Math.Cos(a)); }
 
-    private static double MaxDifference(Matrix3 a, Matrix3 b) => a.ToArray().Zip(b.ToArray(), (x, y) => Math.Abs(x - y)).Max();
+    private static double MaxDifference(Matrix3 a, Matrix3 b) => a.ToArray().Zip(b.ToArray(), (x, y) =>
+        Math.Abs(x - y)).Max();
 
     public static TheoryData<double, double, double> Vectors() => new()
     {
         { 0.3, -1.2, 2.0 }, { 2.3386633, -0.25595567, -1.2236784 }, { -1.0133039, -2.72435, -1.9319392 },
-        { 0, 0, 0 }, { 1e-9, 0, -2e-9 }, { 0, 0, Math.PI }, { Math.PI, 0, 0 }, { 2, 2, 2 },   // |w| = 3.46 > pi, as cryoSPARC writes some
+        { 0, 0, 0 }, { 1e-9, 0, -2e-9 }, { 0, 0, Math.PI }, { Math.PI, 0, 0 }, { 2, 2, 2 },
+            // |w| = 3.46 > pi, as cryoSPARC writes some
         { 0, 0, 0.5 }, { 0, 0, -3.1 }, { 1e-7, 1e-7, 3.0 }, { 0.7, -0.7, 0 }, { 3.1415, 0.001, -0.002 },
     };
 
@@ -44,7 +50,8 @@ public sealed class CryosparcPoseTests
         AssertAngles((-90, 90, 90), CryosparcPose.EulerFromPose(Math.PI / 2, 0, 0));
         // An in-plane turn is psi alone, with the same sign (as cryoSPARC's 2D pose).
         AssertAngles((0, 0, 0.5 * 180 / Math.PI), CryosparcPose.EulerFromPose(0, 0, 0.5));
-        AssertAngles((0, 180, 30), CryosparcPose.EulerFromPose(Math.PI * Math.Sin(Math.PI / 12), Math.PI * Math.Cos(Math.PI / 12), 0));
+        AssertAngles((0, 180, 30), CryosparcPose.EulerFromPose(Math.PI * Math.Sin(Math.PI / 12),
+            Math.PI * Math.Cos(Math.PI / 12), 0));
     }
 
     private static void AssertAngles((double, double, double) expected, (double Rot, double Tilt, double Psi) actual)
@@ -65,7 +72,8 @@ public sealed class CryosparcPoseTests
         if (length > 1e-6 && length < Math.PI - 1e-3)
         {
             // Through the angles' shortest exact text the float32 vector is restored bit for bit.
-            var text = (double.Parse(e.Rot.ToString()), double.Parse(e.Tilt.ToString()), double.Parse(e.Psi.ToString()));
+            var text = (double.Parse(e.Rot.ToString()), double.Parse(e.Tilt.ToString()),
+                double.Parse(e.Psi.ToString()));
             var fromText = CryosparcPose.PoseFromEuler(text.Item1, text.Item2, text.Item3);
             Assert.Equal(w, ((float)fromText.X, (float)fromText.Y, (float)fromText.Z));
         }
@@ -84,7 +92,9 @@ public sealed class CryosparcPoseTests
     public void AnglesNearTiltZeroAndOneEightyKeepFullPrecision()
     {
         // RELION's own decomposition sets tilt to 0 below sin(tilt) = 2e-6 and loses that much; ours does not.
-        foreach (var (rot, tilt, psi) in new[] { (20.0, 1e-7, 30.0), (-170.0, 180 - 3e-8, 60.0), (10.0, 0.0, 40.0), (5.0, 180.0, -5.0) })
+        foreach (var (rot, tilt, psi) in new[] { (20.0, 1e-7, 30.0), (-170.0, 180 - 3e-8, 60.0), (10.0, 0.0, 40.0),
+            (5.0,
+            180.0, -5.0) })
         {
             var a = Matrix3.FromRelionEuler(rot, tilt, psi);
             var e = CryosparcPose.EulerFromMatrix(a);
@@ -101,7 +111,8 @@ public sealed class CryosparcPoseTests
         var projector = new FourierProjector(FftBackends.Create(), phantom.Render(n, pixel));
         // Poses of the real refinement file's first particles (alignments3D/pose), two of them longer than pi.
         (float X, float Y, float Z)[] poses =
-            [(2.3386633f, -0.25595567f, -1.2236784f), (-1.0133039f, -2.72435f, -1.9319392f), (0.9f, 2.9f, -1.6f), (0.1f, 0.2f, 0.05f)];
+            [(2.3386633f, -0.25595567f, -1.2236784f), (-1.0133039f, -2.72435f, -1.9319392f), (0.9f, 2.9f, -1.6f), (0.1f,
+                0.2f, 0.05f)];
         foreach (var w in poses)
         {
             // cryoSPARC's projection at pose R: the map point r lands at R^T r (what cryoDRGN's Fourier slice and pyem
@@ -115,11 +126,13 @@ public sealed class CryosparcPoseTests
             Assert.True(match > 0.995, $"pose {w}: correlation {match:F4} with the projection at the converted angles");
             // The transposed convention (RELION's A = R) gives another view: the test can tell the two apart.
             var wrong = projector.Project(ToImaging(rt.Transpose())).Data;
-            Assert.True(Correlation(original, wrong) < match - 0.1, $"pose {w}: the untransposed pose also matches ({Correlation(original, wrong):F4})");
+            Assert.True(Correlation(original, wrong) < match - 0.1,
+                $"pose {w}: the untransposed pose also matches ({Correlation(original, wrong):F4})");
         }
     }
 
-    private static ImagingMatrix ToImaging(Matrix3 m) => new(m.M00, m.M01, m.M02, m.M10, m.M11, m.M12, m.M20, m.M21, m.M22);
+    private static ImagingMatrix ToImaging(Matrix3 m) => new(m.M00, m.M01, m.M02, m.M10, m.M11, m.M12, m.M20, m.M21,
+        m.M22);
 
     private static double Correlation(float[] a, float[] b)
     {

@@ -7,9 +7,14 @@ namespace CryoMerge.Core.Tests.Formats;
 /// <summary>The real cryoSPARC files of ../shared/data/real/cryodrgn (see its SOURCES.md) read and converted.</summary>
 public sealed class CryosparcRealFilesTests
 {
-    public const string Refinement = "cryodrgn/cryosparc_P12_J24_001_particles.cs";   // 2,019 particles, alignments3D
-    public const string Exported2D = "cryodrgn/cryosparc_J2_particles_exported.cs";   // 22 particles, alignments2D, '>' paths
-    public const string Empiar = "cryodrgn/empiar_10076_7.cs";                        // the 7 particles of empiar_10076_7.star
+    /// <summary>2,019 particles of a refinement, with alignments3D.</summary>
+    public const string Refinement = "cryodrgn/cryosparc_P12_J24_001_particles.cs";
+
+    /// <summary>22 exported particles with alignments2D and '>' names.</summary>
+    public const string Exported2D = "cryodrgn/cryosparc_J2_particles_exported.cs";
+
+    /// <summary>The 7 particles of empiar_10076_7.star.</summary>
+    public const string Empiar = "cryodrgn/empiar_10076_7.cs";
 
     public static TheoryData<string> Files() => new([Refinement, Exported2D, Empiar]);
 
@@ -28,9 +33,13 @@ public sealed class CryosparcRealFilesTests
             """, TestFiles.RealFile(file));
         var lines = numpy.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(int.Parse(lines[0]), cs.RowCount);
-        Assert.Equal(lines[1..^1].Select(l => l.Trim()), cs.Data.Columns.Select(c => $"{c.Name} {c.Field.TypeString} {(c.Field.Shape.Count == 0 ? "" : $"({string.Join(", ", c.Field.Shape)},)")}".Trim()));
+        string Shape(NpyField f) => f.Shape.Count == 0 ? "" : $"({string.Join(", ", f.Shape)},)";
+        Assert.Equal(lines[1..^1].Select(l => l.Trim()),
+            cs.Data.Columns.Select(c => $"{c.Name} {c.Field.TypeString} {Shape(c.Field)}".Trim()));
         int last = cs.RowCount - 1;
-        Assert.Equal(lines[^1], $"{(double)cs.Data.Column("blob/psize_A").GetSingle(last):R} {cs.Data.Column("blob/path").GetString(last)} {cs.Data.Column("uid").GetUInt64(last)}");
+        Assert.Equal(lines[^1],
+            $"{(double)cs.Data.Column("blob/psize_A").GetSingle(last):R} {cs.Data.Column("blob/path").GetString(last)} "
+                + $"{cs.Data.Column("uid").GetUInt64(last)}");
     }
 
     [Fact]
@@ -62,7 +71,8 @@ public sealed class CryosparcRealFilesTests
         Assert.Equal(1, ours.GetInt(0, "rlnOpticsGroup"));
         Assert.Equal(10000 * 5 / 38168.0, optics.GetDouble(0, "rlnImagePixelSize"), 6);
         Assert.Equal(320, optics.GetInt(0, "rlnImageSize"));
-        Assert.Equal((300.0, 2.7, 0.07), (optics.GetDouble(0, "rlnVoltage"), optics.GetDouble(0, "rlnSphericalAberration"), Math.Round(optics.GetDouble(0, "rlnAmplitudeContrast"), 7)));
+        Assert.Equal((300.0, 2.7, 0.07), (optics.GetDouble(0, "rlnVoltage"), optics.GetDouble(0,
+            "rlnSphericalAberration"), Math.Round(optics.GetDouble(0, "rlnAmplitudeContrast"), 7)));
         Assert.Null(report.Alignments);
         Assert.Contains("uid", report.LeftOut);
         Assert.Contains(report.Notes, n => n.Contains("blob/sign is -1"));
@@ -74,12 +84,14 @@ public sealed class CryosparcRealFilesTests
         Requires.SharedData();
         using var dir = new TempDir();
         var cs = CryosparcFile.Read(TestFiles.RealFile(Refinement));
-        var importReport = CryosparcConversion.ToStar(cs.Path, dir.File("p.star"), new CryosparcImportOptions(ProjectDirectory: "/data/P12"));
+        var importReport = CryosparcConversion.ToStar(cs.Path, dir.File("p.star"),
+            new CryosparcImportOptions(ProjectDirectory: "/data/P12"));
         Assert.Equal("alignments3D", importReport.Alignments);
         var star = StarFile.Read(dir.File("p.star"));
         var particles = star.Block("particles").Table!;
         Assert.StartsWith("000001@/data/P12/J19/extract/", particles.GetString(0, "rlnImageName"));
-        Assert.Equal([1, 2], Enumerable.Range(0, particles.RowCount).Select(r => particles.GetInt(r, "rlnRandomSubset")).Distinct().Order());
+        Assert.Equal([1, 2], Enumerable.Range(0, particles.RowCount).Select(r => particles.GetInt(r,
+            "rlnRandomSubset")).Distinct().Order());
 
         CryosparcConversion.ToCryosparc(dir.File("p.star"), dir.File("back.cs"),
             new CryosparcExportOptions(BlobSign: _ => -1));
@@ -97,20 +109,26 @@ public sealed class CryosparcRealFilesTests
             {
                 // cryoSPARC wrote a vector longer than pi: the same rotation comes back written the short way.
                 longer++;
-                double angle = CryoMerge.Core.Analysis.Matrix3.AngleBetween(CryosparcPose.RotationFromVector(w.Item1, w.Item2, w.Item3),
+                double angle = CryoMerge.Core.Analysis.Matrix3.AngleBetween(CryosparcPose.RotationFromVector(w.Item1,
+                    w.Item2, w.Item3),
                     CryosparcPose.RotationFromVector(w2.Item1, w2.Item2, w2.Item3));
                 Assert.True(angle < 5e-7, $"row {r + 1}: {angle} rad");
             }
-            Assert.Equal((shift.GetSingle(r, 0), shift.GetSingle(r, 1)), (shift2.GetSingle(r, 0), shift2.GetSingle(r, 1)));
-            Assert.Equal(cs.Data.Column("alignments3D/split").GetInt64(r), back.Data.Column("alignments3D/split").GetInt64(r));
-            foreach (var f in new[] { "ctf/df1_A", "ctf/df2_A", "ctf/df_angle_rad", "blob/psize_A", "ctf/accel_kv", "ctf/cs_mm", "ctf/amp_contrast" })
+            Assert.Equal((shift.GetSingle(r, 0), shift.GetSingle(r, 1)), (shift2.GetSingle(r, 0), shift2.GetSingle(r,
+                1)));
+            Assert.Equal(cs.Data.Column("alignments3D/split").GetInt64(r),
+                back.Data.Column("alignments3D/split").GetInt64(r));
+            foreach (var f in new[] { "ctf/df1_A", "ctf/df2_A", "ctf/df_angle_rad", "blob/psize_A", "ctf/accel_kv",
+                "ctf/cs_mm", "ctf/amp_contrast" })
                 Assert.Equal(cs.Data.Column(f).GetSingle(r), back.Data.Column(f).GetSingle(r));
             Assert.Equal(cs.Data.Column("blob/idx").GetInt64(r), back.Data.Column("blob/idx").GetInt64(r));
-            Assert.Equal(cs.Data.Column("ctf/exp_group_id").GetInt64(r), back.Data.Column("ctf/exp_group_id").GetInt64(r));
+            Assert.Equal(cs.Data.Column("ctf/exp_group_id").GetInt64(r),
+                back.Data.Column("ctf/exp_group_id").GetInt64(r));
         }
         Assert.Equal(291, longer);
         // The stacks are not on this machine: their names stay as the STAR file gives them.
-        Assert.Equal("/data/P12/J19/extract/20150917_05196_DNA-TET-25k-DE20_raw.region_000.sum-all_003-072_particles.mrc",
+        const string stack = "20150917_05196_DNA-TET-25k-DE20_raw.region_000.sum-all_003-072_particles.mrc";
+        Assert.Equal("/data/P12/J19/extract/" + stack,
             back.Data.Column("blob/path").GetString(0));
     }
 
@@ -123,10 +141,12 @@ public sealed class CryosparcRealFilesTests
         var t = star.Block("particles").Table!;
         Assert.Equal("alignments2D", report.Alignments);
         Assert.False(t.Has("rlnAngleRot"));
-        Assert.Equal((double)cs.Data.Column("alignments2D/pose").GetSingle(1) * 180 / Math.PI, t.GetDouble(1, "rlnAnglePsi"), 10);
+        Assert.Equal((double)cs.Data.Column("alignments2D/pose").GetSingle(1) * 180 / Math.PI, t.GetDouble(1,
+            "rlnAnglePsi"), 10);
         Assert.Equal(6 * 1.3450001f, t.GetDouble(1, "rlnOriginXAngst"), 5);
         Assert.Equal(5, t.GetInt(0, "rlnClassNumber"));
-        Assert.Equal("000001@export/J1/imported/000090334788266266069_18jam15b_0345_ali_DW.mrcs", t.GetString(0, "rlnImageName"));
+        Assert.Equal("000001@export/J1/imported/000090334788266266069_18jam15b_0345_ali_DW.mrcs", t.GetString(0,
+            "rlnImageName"));
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace CryoMerge.Core.Tests.Formats;
 public sealed class NpyArrayTests
 {
     // Two rows of (uid <u8, path |S5, shape <u4 (2,), psize <f4) in file order.
-    private const string Dict = "{'descr': [('uid', '<u8'), ('blob/path', '|S5'), ('blob/shape', '<u4', (2,)), ('blob/psize_A', '<f4')], 'fortran_order': False, 'shape': (2,), }";
+    private const string Dict = "{'descr': [('uid', '<u8'), ('blob/path', '|S5'), ('blob/shape', '<u4', (2,)), "
+        + "('blob/psize_A', '<f4')], 'fortran_order': False, 'shape': (2,), }";
 
     private static byte[] Rows(bool bigEndian = false)
     {
@@ -17,11 +18,14 @@ public sealed class NpyArrayTests
         foreach (var (uid, path, n, p) in new[] { (7UL, "a.mrc", 180u, 1.5f), (ulong.MaxValue, "b", 64u, 2.95f) })
         {
             var b = new byte[8 + 5 + 8 + 4];
-            if (bigEndian) BinaryPrimitives.WriteUInt64BigEndian(b, uid); else BinaryPrimitives.WriteUInt64LittleEndian(b, uid);
+            if (bigEndian) BinaryPrimitives.WriteUInt64BigEndian(b,
+                uid); else BinaryPrimitives.WriteUInt64LittleEndian(b, uid);
             Encoding.ASCII.GetBytes(path).CopyTo(b, 8);
             for (int k = 0; k < 2; k++)
-                if (bigEndian) BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(13 + 4 * k), n); else BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(13 + 4 * k), n);
-            if (bigEndian) BinaryPrimitives.WriteSingleBigEndian(b.AsSpan(21), p); else BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(21), p);
+                if (bigEndian) BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(13 + 4 * k),
+                    n); else BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(13 + 4 * k), n);
+            if (bigEndian) BinaryPrimitives.WriteSingleBigEndian(b.AsSpan(21),
+                p); else BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(21), p);
             rows.AddRange(b);
         }
         return rows.ToArray();
@@ -43,7 +47,8 @@ public sealed class NpyArrayTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void ReadsEveryFormatVersion(int major) => AssertRows(NpyTestFiles.Read(NpyTestFiles.File(Dict, Rows(), major)));
+    public void ReadsEveryFormatVersion(int major) => AssertRows(NpyTestFiles.Read(NpyTestFiles.File(Dict, Rows(),
+        major)));
 
     [Fact]
     public void ReadsBigEndianFieldsAndWritesThemBackLittleEndian()
@@ -60,7 +65,8 @@ public sealed class NpyArrayTests
     public void ReadsFieldsInAnyOrderAndKeepsUnknownOnes()
     {
         // The same values with the fields in another order, plus a field no one knows and a padding field.
-        string dict = "{'shape': (1,), 'fortran_order': False, 'descr': [('blob/psize_A', '<f4'), ('', '|V3'), ('my/extra', '<i2', (3,)), ('uid', '<u8')], }";
+        string dict = "{'shape': (1,), 'fortran_order': False, 'descr': [('blob/psize_A', '<f4'), ('', '|V3'), "
+            + "('my/extra', '<i2', (3,)), ('uid', '<u8')], }";
         var row = new byte[4 + 3 + 6 + 8];
         BinaryPrimitives.WriteSingleLittleEndian(row, 1.25f);
         for (int k = 0; k < 3; k++) BinaryPrimitives.WriteInt16LittleEndian(row.AsSpan(7 + 2 * k), (short)(k - 5));
@@ -93,7 +99,8 @@ public sealed class NpyArrayTests
     [Fact]
     public void ReadsEveryNumericKindAndUnicode()
     {
-        string dict = "{'descr': [('b', '|b1'), ('i1', '|i1'), ('i8', '<i8'), ('u2', '<u2'), ('f2', '<f2'), ('f8', '>f8'), ('c8', '<c8'), ('u', '<U3')], 'fortran_order': False, 'shape': (1,), }";
+        string dict = "{'descr': [('b', '|b1'), ('i1', '|i1'), ('i8', '<i8'), ('u2', '<u2'), ('f2', '<f2'), ('f8', "
+            + "'>f8'), ('c8', '<c8'), ('u', '<U3')], 'fortran_order': False, 'shape': (1,), }";
         var row = new List<byte> { 1, 0xFE };
         row.AddRange(BitConverter.GetBytes(-5L));
         row.AddRange(BitConverter.GetBytes((ushort)65535));
@@ -124,7 +131,8 @@ public sealed class NpyArrayTests
     [InlineData("\x93NUMPY\x01\0\xff\x7f{'descr'", "truncated inside its NumPy header")]
     public void RefusesFilesThatAreNotNpyInOneLine(string text, string expected)
     {
-        var e = Assert.Throws<CryoMergeInputException>(() => NpyTestFiles.Read(Encoding.Latin1.GetBytes(text), "bad.cs"));
+        var e = Assert.Throws<CryoMergeInputException>(() => NpyTestFiles.Read(Encoding.Latin1.GetBytes(text),
+            "bad.cs"));
         Assert.Contains(expected, e.Message);
         Assert.StartsWith("bad.cs: ", e.Message);
         Assert.DoesNotContain('\n', e.Message);
@@ -141,7 +149,8 @@ public sealed class NpyArrayTests
     [InlineData("{'descr': [('a', '<x4')], 'fortran_order': False, 'shape': (1,), }", "not supported")]
     public void RefusesHeadersItCannotUse(string dict, string expected)
     {
-        var e = Assert.Throws<CryoMergeInputException>(() => NpyTestFiles.Read(NpyTestFiles.File(dict, new byte[64]), "bad.cs"));
+        var e = Assert.Throws<CryoMergeInputException>(() => NpyTestFiles.Read(NpyTestFiles.File(dict, new byte[64]),
+            "bad.cs"));
         Assert.Contains(expected, e.Message);
     }
 
@@ -169,8 +178,10 @@ public sealed class NpyArrayTests
             print(a.dtype.descr)
             print(a['uid'].tolist(), a['blob/path'].tolist(), a['blob/shape'].tolist(), a['blob/psize_A'].tolist())
             """, dir.File("ours.cs"));
-        Assert.Contains("[('uid', '<u8'), ('blob/path', '|S5'), ('blob/shape', '<u4', (2,)), ('blob/psize_A', '<f4')]", output);
-        Assert.Contains("[7, 18446744073709551615] [b'a.mrc', b'b'] [[180, 180], [64, 64]] [1.5, 2.950000047683716]", output);
+        Assert.Contains("[('uid', '<u8'), ('blob/path', '|S5'), ('blob/shape', '<u4', (2,)), ('blob/psize_A', '<f4')]",
+            output);
+        Assert.Contains("[7, 18446744073709551615] [b'a.mrc', b'b'] [[180, 180], [64, 64]] [1.5, 2.950000047683716]",
+            output);
     }
 
     [Theory]
@@ -182,7 +193,8 @@ public sealed class NpyArrayTests
         Requires.Numpy();
         using var dir = new TempDir();
         NpyTestFiles.Python($$"""
-            a = np.zeros(3, dtype=[('uid', '{{order}}u8'), ('blob/path', 'S12'), ('alignments3D/pose', '{{order}}f4', (3,)), ('ctf/df1_A', '{{order}}f8')])
+            a = np.zeros(3, dtype=[('uid', '{{order}}u8'), ('blob/path', 'S12'), ('alignments3D/pose', '{{order}}f4',
+                (3,)), ('ctf/df1_A', '{{order}}f8')])
             a['uid'] = [1, 2, 2**63]
             a['blob/path'] = [b'J1/x.mrc', b'', b'J2/long_name']
             a['alignments3D/pose'] = [[0.1, -0.2, 3.5], [0, 0, 0], [1e-7, 2, -3]]
@@ -193,7 +205,8 @@ public sealed class NpyArrayTests
         var read = NpyArray.Read(dir.File("numpy.cs"));
         Assert.Equal(int.Parse(version[1..2]), read.Header!.Major);
         Assert.Equal(1UL << 63, read.Column("uid").GetUInt64(2));
-        Assert.Equal(["J1/x.mrc", "", "J2/long_name"], Enumerable.Range(0, 3).Select(r => read.Column("blob/path").GetString(r)));
+        Assert.Equal(["J1/x.mrc", "", "J2/long_name"], Enumerable.Range(0, 3).Select(r =>
+            read.Column("blob/path").GetString(r)));
         Assert.Equal(3.5f, read.Column("alignments3D/pose").GetSingle(0, 2));
         Assert.Equal(1e-7f, read.Column("alignments3D/pose").GetSingle(2, 0));
         Assert.Equal(15301.1, read.Column("ctf/df1_A").GetDouble(0));
@@ -213,6 +226,7 @@ public sealed class NpyArrayTests
     {
         public override bool CanSeek => false;
         public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position { get => throw new NotSupportedException(); set =>
+            throw new NotSupportedException(); }
     }
 }

@@ -10,7 +10,8 @@ namespace CryoMerge.Core.Tests.Formats;
 /// </summary>
 internal static class NpyTestFiles
 {
-    /// <summary>Magic, version, header length (2 bytes for 1.0, 4 for 2.0 and 3.0), the dict padded to 64 bytes, the rows.</summary>
+    /// <summary>Magic, version, header length (2 bytes for 1.0, 4 for 2.0 and 3.0), the dict padded to 64 bytes, the
+    /// rows.</summary>
     public static byte[] File(string dict, byte[] rows, int major = 1)
     {
         var body = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetBytes(dict);

@@ -15,7 +15,9 @@ namespace CryoMerge.Core.Tests.Merging;
 public sealed class CryosparcMergeTests
 {
     private static readonly IFftBackend Fft = FftBackends.Create();
-    private static readonly DemoSettings Settings = new(TruePixelSize: 1.3, NominalError: -0.03, Micrographs: 3, ParticlesPerMicrograph: 12, Seed: 5);
+    private static readonly IFormatProvider Invariant = System.Globalization.CultureInfo.InvariantCulture;
+    private static readonly DemoSettings Settings = new(TruePixelSize: 1.3, NominalError: -0.03, Micrographs: 3,
+        ParticlesPerMicrograph: 12, Seed: 5);
 
     [Fact]
     public void Method2FromCsReExtractsTheSameImagesAsFromStarAndWritesBothForms()
@@ -28,8 +30,10 @@ public sealed class CryosparcMergeTests
         var fromStar = Run(dir, "star.yaml", 2, "DS2/particles_truth.star", null, "star", truePixel);
         var fromCs = Run(dir, "cs.yaml", 2, "DS2/particles.cs", "DS2", "both", truePixel);
 
-        // The .cs was converted to STAR in the data set's folder, its micrographs named as in the micrographs STAR file.
-        var converted = StarFile.Read(Path.Combine(fromCs.DataSetFolder("DS2"), CryosparcMergeInput.StarName)).Block("particles").Table!;
+        // The .cs was converted to STAR in the data set's folder, its micrographs named as in the micrographs STAR
+        // file.
+        var converted = StarFile.Read(Path.Combine(fromCs.DataSetFolder("DS2"),
+            CryosparcMergeInput.StarName)).Block("particles").Table!;
         var truth = StarFile.Read(dir.File("DS2/particles_truth.star")).Block("particles").Table!;
         Assert.Equal(truth.RowCount, converted.RowCount);
         for (int r = 0; r < truth.RowCount; r++)
@@ -52,17 +56,21 @@ public sealed class CryosparcMergeTests
         var optics = star.Block("optics").Table!;
         var particles = star.Block("particles").Table!;
         Assert.Equal(particles.RowCount, cs.RowCount);
-        var groups = Enumerable.Range(0, cs.RowCount).Select(r => cs.Data.Column("ctf/exp_group_id").GetInt64(r)).Distinct().ToList();
+        var groups = Enumerable.Range(0, cs.RowCount).Select(r =>
+            cs.Data.Column("ctf/exp_group_id").GetInt64(r)).Distinct().ToList();
         Assert.Equal(2, groups.Count);
         for (int r = 0; r < cs.RowCount; r++)
         {
             int group = particles.GetInt(r, "rlnOpticsGroup");
-            Assert.Equal((float)optics.GetDouble(group - 1, "rlnImagePixelSize"), cs.Data.Column("blob/psize_A").GetSingle(r));
+            Assert.Equal((float)optics.GetDouble(group - 1, "rlnImagePixelSize"),
+                cs.Data.Column("blob/psize_A").GetSingle(r));
             Assert.Equal(1f, cs.Data.Column("blob/sign").GetSingle(r));   // re-extracted with inverted contrast: white
             Assert.Equal((float)particles.GetDouble(r, "rlnDefocusU"), cs.Data.Column("ctf/df1_A").GetSingle(r));
         }
         Assert.Contains(fromCs.SummaryFiles, f => f.EndsWith("summary.txt"));
-        Assert.Contains("merged for cryoSPARC: " + fromCs.MergedCryosparc, File.ReadAllText(fromCs.SummaryFiles.First(f => f.EndsWith("summary.txt"))));
+        Assert.Contains("merged for cryoSPARC: " + fromCs.MergedCryosparc,
+            File.ReadAllText(fromCs.SummaryFiles.First(f =>
+            f.EndsWith("summary.txt"))));
     }
 
     [Fact]
@@ -73,9 +81,11 @@ public sealed class CryosparcMergeTests
         Extract(dir.File("DS1"), Settings.Box);
         Extract(dir.File("DS2"), 2 * (int)Math.Ceiling(Settings.Box * 1.0 / Settings.TruePixelSize / 2));
         // Data set II as a cryoSPARC refinement would give it: images of dark particles (blob/sign -1).
-        CryosparcConversion.ToCryosparc(dir.File("DS2/Extract/particles.star"), dir.File("DS2/refined.cs"), new CryosparcExportOptions(BlobSign: _ => -1));
+        CryosparcConversion.ToCryosparc(dir.File("DS2/Extract/particles.star"), dir.File("DS2/refined.cs"),
+            new CryosparcExportOptions(BlobSign: _ => -1));
         string truePixel = Settings.TruePixelSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var fromStar = Run(dir, "star.yaml", 3, "DS2/Extract/particles.star", null, "star", truePixel, "DS1/Extract/particles.star");
+        var fromStar = Run(dir, "star.yaml", 3, "DS2/Extract/particles.star", null, "star", truePixel,
+            "DS1/Extract/particles.star");
         var fromCs = Run(dir, "cs.yaml", 3, "DS2/refined.cs", "DS2", "cs", truePixel, "DS1/Extract/particles.star");
 
         // outputFormat cs: particles.cs in the output folder, the STAR file the merge works with under star/.
@@ -99,11 +109,14 @@ public sealed class CryosparcMergeTests
             var (ib, sb) = RelionPaths.SplitImageName(pb.GetString(r, "rlnImageName"));
             Assert.Equal(ia, ib);
             Assert.Equal(Path.GetFullPath(RelionPaths.Resolve(sa, fromStar.MergedParticles)!), sb);
-            foreach (var label in new[] { "rlnDefocusU", "rlnDefocusV", "rlnOriginXAngst", "rlnOriginYAngst", "rlnAngleTilt" })
-                Assert.True(Math.Abs(pa.GetDouble(r, label) - pb.GetDouble(r, label)) < 2e-3, $"row {r + 1} {label}: {pa.GetDouble(r, label)} vs {pb.GetDouble(r, label)}");
+            foreach (var label in new[] { "rlnDefocusU", "rlnDefocusV", "rlnOriginXAngst", "rlnOriginYAngst",
+                "rlnAngleTilt" })
+                Assert.True(Math.Abs(pa.GetDouble(r, label) - pb.GetDouble(r, label)) < 2e-3,
+                    $"row {r + 1} {label}: {pa.GetDouble(r, label)} vs {pb.GetDouble(r, label)}");
         }
         var cs = CryosparcFile.Read(fromCs.MergedCryosparc!);
-        var signs = Enumerable.Range(0, cs.RowCount).Select(r => (pb.GetInt(r, "rlnOpticsGroup"), cs.Data.Column("blob/sign").GetSingle(r))).Distinct().Order();
+        var signs = Enumerable.Range(0, cs.RowCount).Select(r => (pb.GetInt(r, "rlnOpticsGroup"),
+            cs.Data.Column("blob/sign").GetSingle(r))).Distinct().Order();
         Assert.Equal([(1, 1f), (2, -1f)], signs);
     }
 
@@ -135,8 +148,10 @@ public sealed class CryosparcMergeTests
         {
             (Plan("outputFormat: relion"), "outputFormat must be star, cs or both"),
             (Plan("", "particles: P1/J7/particles.cs\n    cryosparcProject: nowhere"), "is not a folder"),
-            (Plan("").Replace("particles: a.star", "particles: a.star\n    cryosparcProject: P1"), "particles are not a cryoSPARC .cs file"),
-            (Plan("outputFormat: cs").Replace("method: 3", "method: 1").Replace("    pixelSize:", "    micrographs: a.star\n    pixelSize:"),
+            (Plan("").Replace("particles: a.star", "particles: a.star\n    cryosparcProject: P1"),
+                "particles are not a cryoSPARC .cs file"),
+            (Plan("outputFormat: cs").Replace("method: 3", "method: 1").Replace("    pixelSize:",
+                "    micrographs: a.star\n    pixelSize:"),
                 "method 1 rescales the micrographs only"),
         })
         {
@@ -149,8 +164,11 @@ public sealed class CryosparcMergeTests
         Assert.Contains("particles.cs: file is empty", empty.Message);
     }
 
-    /// <summary>Writes a plan (data set II's pixel size given, so that no fit runs) and merges it through Core.</summary>
-    private static MergeState Run(TempDir dir, string name, int method, string particles, string? project, string format, string pixel,
+    /// <summary>Writes a plan (data set II's pixel size given, so that no fit runs) and merges it through
+    /// Core.</summary>
+    private static MergeState Run(TempDir dir, string name, int method, string particles, string? project,
+        string format,
+        string pixel,
         string referenceParticles = "DS1/particles_truth.star")
     {
         string output = Path.GetFileNameWithoutExtension(name) + "-out";
@@ -171,7 +189,7 @@ public sealed class CryosparcMergeTests
                 micrographs: DS2/{SimulatedDataSet.MicrographsStarName}
                 particles: {particles}
                 {(project is null ? "" : $"cryosparcProject: {project}")}
-                nominalPixelSize: {Settings.NominalPixelSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}
+                nominalPixelSize: {Settings.NominalPixelSize.ToString(Invariant)}
                 pixelSize: {pixel}
             """);
         var plan = MergePlanReader.Read(dir.File(name));
@@ -180,14 +198,17 @@ public sealed class CryosparcMergeTests
     }
 
     private static List<string> Stacks(MergeState state, string dataSet) =>
-        Directory.EnumerateFiles(state.DataSetFolder(dataSet), "*.mrcs", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        Directory.EnumerateFiles(state.DataSetFolder(dataSet), "*.mrcs",
+            SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Extracts a simulated data set's particles at its own box into DIR/Extract (images for method 3).</summary>
+    /// <summary>Extracts a simulated data set's particles at its own box into DIR/Extract (images for method
+    /// 3).</summary>
     private static void Extract(string folder, int box)
     {
         var settings = ExtractionSettings.Create(box, null, null, null, null, true, true, true, new List<string>());
         var plan = ExtractionPlanner.Plan(Path.Combine(folder, SimulatedDataSet.MicrographsStarName),
-            new CoordinateSource.StarFileSource(Path.Combine(folder, SimulatedDataSet.ParticlesStarName)), settings, Path.Combine(folder, "Extract"));
+            new CoordinateSource.StarFileSource(Path.Combine(folder, SimulatedDataSet.ParticlesStarName)), settings,
+                Path.Combine(folder, "Extract"));
         ParticleExtraction.Run(Fft, plan);
     }
 }

@@ -32,7 +32,7 @@ public sealed class DataSetState
     public int ImageBox { get; set; }
     public bool HasImages { get; set; }
     public int MicrographCount { get; set; }
-    /// <summary>blob/sign of particles read from a cryoSPARC .cs file (-1: dark); null for STAR input (RELION's white particles).</summary>
+    /// <summary>blob/sign of particles read from a .cs file (-1: dark); null for STAR input (white).</summary>
     public float? BlobSign { get; set; }
 
     /// <summary>True over nominal pixel size: every pixel size of the data set is multiplied by this.</summary>

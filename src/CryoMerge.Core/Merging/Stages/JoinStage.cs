@@ -23,16 +23,20 @@ public sealed class JoinStage : IMergeStage
 
     /// <param name="Cryosparc">particles.cs to write beside the STAR file, or null.</param>
     /// <param name="BlobSigns">blob/sign of each input's images (1 white, -1 dark), for the .cs file.</param>
-    public sealed record Parameters(IReadOnlyList<string> Inputs, string Output, string? Cryosparc = null, IReadOnlyList<float>? BlobSigns = null);
+    public sealed record Parameters(IReadOnlyList<string> Inputs, string Output, string? Cryosparc = null,
+        IReadOnlyList<float>? BlobSigns = null);
 
-    public sealed record Result(string Output, int Rows, IReadOnlyList<string> Groups, IReadOnlyList<string> Warnings, string? Cryosparc = null);
+    public sealed record Result(string Output, int Rows, IReadOnlyList<string> Groups, IReadOnlyList<string> Warnings,
+        string? Cryosparc = null);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state)
     {
         var order = state.Plan.DataSets.Select(d => d.Name).OrderBy(n => n == state.Plan.Reference ? 0 : 1).ToList();
         var inputs = order.Select(n => state.DataSets[n].Particles!).ToList();
         var format = state.Plan.OutputFormat;
-        string star = format == MergeOutputFormat.Cryosparc ? Path.Combine(state.Plan.Output, "star", OutputName) : Path.Combine(state.Plan.Output, OutputName);
+        string star = format == MergeOutputFormat.Cryosparc
+            ? Path.Combine(state.Plan.Output, "star", OutputName)
+            : Path.Combine(state.Plan.Output, OutputName);
         string? cs = format == MergeOutputFormat.Star ? null : Path.Combine(state.Plan.Output, CryosparcName);
         var parameters = new Parameters(inputs, star, cs, order.Select(n => BlobSign(state, n)).ToList());
         return [Work.Item(new WorkItemId(Name, Key: "all"), parameters)];
@@ -52,9 +56,11 @@ public sealed class JoinStage : IMergeStage
         OutputFiles.EnsureNotInput(p.Output, p.Inputs);
         var report = StarJoin.JoinFiles(p.Inputs, p.Output);
         var groups = report.OpticsGroups.Select(g => $"{g.Name} ({g.Number})").ToList();
-        if (p.Cryosparc is null) return new(new Result(p.Output, report.Rows, groups, report.Warnings), report.Rows, Outputs: [p.Output]);
+        if (p.Cryosparc is null)
+            return new(new Result(p.Output, report.Rows, groups, report.Warnings), report.Rows, Outputs: [p.Output]);
         // Rows come input by input: the sign of a row is its input's.
-        var ends = report.Inputs.Select(i => i.Rows).Aggregate(new List<int>(), (a, n) => { a.Add((a.Count == 0 ? 0 : a[^1]) + n); return a; });
+        var ends = new List<int>();
+        foreach (var input in report.Inputs) ends.Add((ends.Count == 0 ? 0 : ends[^1]) + input.Rows);
         var signs = p.BlobSigns ?? [];
         float Sign(int row)
         {
@@ -62,7 +68,8 @@ public sealed class JoinStage : IMergeStage
             return k >= 0 && k < signs.Count ? signs[k] : 1;
         }
         var cs = CryosparcConversion.ToCryosparc(p.Output, p.Cryosparc, new CryosparcExportOptions(BlobSign: Sign));
-        var result = new Result(p.Output, report.Rows, groups, [.. report.Warnings, .. cs.Notes.Select(n => $"{CryosparcName}: {n}")], p.Cryosparc);
+        var warnings = report.Warnings.Concat(cs.Notes.Select(n => $"{CryosparcName}: {n}")).ToList();
+        var result = new Result(p.Output, report.Rows, groups, warnings, p.Cryosparc);
         return new(result, report.Rows, Outputs: [p.Output, p.Cryosparc]);
     }
 
