@@ -28,6 +28,8 @@ public static class PlanFiles
             if (set.Micrographs is { } micrographs) yield return (micrographs, $"the micrographs of {set.Name}");
             if (set.Map is { } map) yield return (map, $"the map of {set.Name}");
             if (set.HalfMap2 is { } half) yield return (half, $"the second half map of {set.Name}");
+            if (set.CryosparcProject is { } project)
+                yield return (project, $"the cryoSPARC project folder of {set.Name}");
         }
     }
 }

@@ -23,6 +23,12 @@ public sealed class PlanFilesTests
             () => PlanFiles.CheckWithin(Plan(Path.Combine(data, "merged"), dir.File("b.mrc")), roots));
         Assert.Equal(dir.File("b.mrc"), map.File);
         Assert.StartsWith("the map of DS2 is outside", map.Problem);
+        // A cryoSPARC data set's project folder is one of the plan's paths too.
+        var plan = Plan(Path.Combine(data, "merged"), Path.Combine(data, "b.mrc"));
+        var fromCs = plan.DataSets[1] with { Particles = Path.Combine(data, "b.cs"), CryosparcProject = "/srv/P12" };
+        var cs = plan with { DataSets = [plan.DataSets[0], fromCs] };
+        var project = Assert.Throws<CryoMergeInputException>(() => PlanFiles.CheckWithin(cs, roots));
+        Assert.StartsWith("the cryoSPARC project folder of DS2 is outside", project.Problem);
     }
 
     [Fact]
