@@ -66,6 +66,8 @@ internal static class InfoCommand
                     using var mrc = MrcFile.Open(RelionPaths.StripTypeSuffix(file), MrcReadOptions.Permissive);
                     var summary = MrcSummary.Of(mrc, computeStatistics: !headerOnly);
                     if (summary.PixelSize.X <= 0) console.Warn($"{file}: header has no pixel size (0); give one with --angpix where needed");
+                    if (summary.NonFiniteValues > 0)
+                        console.Warn($"{file}: {summary.NonFiniteValues} NaN or infinite value(s), the first in {SectionName(summary)} {summary.FirstNonFiniteSection}; rescale, extract and merge refuse such data");
                     if (verbose) foreach (var f in summary.Findings) console.Note($"{file}: {f}");
                     if (json) results.Add(MrcJson(summary)); else PrintMrc(console.Out, summary);
                 }
@@ -96,6 +98,8 @@ internal static class InfoCommand
         o.WriteLine($"  space group {s.SpaceGroup}");
         if (s.Statistics is { } st)
             o.WriteLine($"  statistics  min {G(st.Min)}  max {G(st.Max)}  mean {G(st.Mean)}  rms {G(st.StdDev)}");
+        if (s.NonFiniteValues > 0)
+            o.WriteLine($"  non-finite  {s.NonFiniteValues} NaN or infinite values, the first in {SectionName(s)} {s.FirstNonFiniteSection}");
         else
             o.WriteLine($"  header stats min {G(s.Header.DMin)}  max {G(s.Header.DMax)}  mean {G(s.Header.DMean)}  rms {G(s.Header.Rms)}");
         foreach (var label in s.Header.UsedLabels) o.WriteLine($"  label       {label.Trim()}");
@@ -125,6 +129,8 @@ internal static class InfoCommand
             ["mean"] = st?.Mean ?? s.Header.DMean,
             ["rms"] = st?.StdDev ?? s.Header.Rms,
             ["statisticsFrom"] = st is null ? "header" : "data",
+            ["nonFiniteValues"] = st is null ? null : s.NonFiniteValues,
+            ["firstNonFiniteSection"] = s.FirstNonFiniteSection,
             ["header"] = new JsonObject { ["min"] = s.Header.DMin, ["max"] = s.Header.DMax, ["mean"] = s.Header.DMean, ["rms"] = s.Header.Rms },
             ["labels"] = new JsonArray(s.Header.UsedLabels.Select(l => (JsonNode)l.Trim()).ToArray()),
             ["findings"] = new JsonArray(s.Findings.Select(f => (JsonNode)f).ToArray()),
@@ -177,6 +183,8 @@ internal static class InfoCommand
         ["pixelSizes"] = new JsonArray(s.Relion30PixelSizes.Select(p => (JsonNode)new JsonObject { ["value"] = p.Value, ["source"] = p.Source }).ToArray()),
         ["warnings"] = new JsonArray(s.Warnings.Select(w => (JsonNode)w).ToArray()),
     };
+
+    private static string SectionName(MrcSummary s) => s.Kind is MrcKind.ImageStack or MrcKind.Image ? "image" : "section";
 
     private static string KindName(MrcKind kind) => kind switch
     {

@@ -32,6 +32,7 @@ public static class CoordinateFiles
             if (!table.Has(RelionLabels.CoordinateY)) throw new CryoMergeInputException(path, "has rlnCoordinateX but no rlnCoordinateY");
             return table;
         }
+        InputFiles.RequireRegularFile(path, "a coordinate file");
         var result = new StarTable();
         result.AddColumn(RelionLabels.CoordinateX, "");
         result.AddColumn(RelionLabels.CoordinateY, "");

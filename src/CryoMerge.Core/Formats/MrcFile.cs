@@ -89,8 +89,7 @@ public sealed class MrcFile : IDisposable
     public static MrcFile Open(string path, MrcReadOptions? options = null)
     {
         options ??= MrcReadOptions.Strict;
-        if (Directory.Exists(path)) throw new CryoMergeInputException(path, "is a directory, not an MRC file");
-        if (!File.Exists(path)) throw new CryoMergeInputException(path, "file not found");
+        InputFiles.RequireRegularFile(path, "an MRC file");
         SafeFileHandle handle;
         try
         {
@@ -153,6 +152,7 @@ public sealed class MrcFile : IDisposable
             }
         }
         if (header.NSymBt < 0) throw new CryoMergeInputException(path, $"negative extended header size NSYMBT={header.NSymBt}");
+        if (PixelSizeProblem(header) is { } pixelProblem) throw new CryoMergeInputException(path, pixelProblem);
 
         // All arithmetic in long/decimal: a header claiming 10^15 voxels must not overflow or allocate.
         int bpv = MrcModes.BytesPerVoxel((MrcMode)header.Mode);
@@ -172,6 +172,26 @@ public sealed class MrcFile : IDisposable
 
         var kind = KindOf(path, header, options);
         return new MrcFile(path, handle, header, bigEndian, kind, findings);
+    }
+
+    /// <summary>
+    /// Why the header's pixel size (CELLA / MX, MY, MZ) is unusable: a NaN, infinite or negative cell, or a negative
+    /// sampling; null when every axis is positive or 0 (0 means "not set", as many programs write).
+    /// </summary>
+    internal static string? PixelSizeProblem(in MrcHeader h)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        foreach (var (axis, cell, m) in new[] { ("X", h.CellA.X, h.Mx), ("Y", h.CellA.Y, h.My), ("Z", h.CellA.Z, h.Mz) })
+        {
+            if (double.IsNaN(cell)) return $"pixel size NaN in the header (CELLA {axis} is not a number)";
+            if (double.IsInfinity(cell)) return $"infinite pixel size in the header (CELLA {axis} is {(cell > 0 ? "+" : "-")}inf)";
+            if (m < 0) return string.Create(c, $"negative sampling M{axis} = {m} in the header: no pixel size can be derived");
+            if (cell < 0)
+                return m > 0
+                    ? string.Create(c, $"negative pixel size {cell / m:0.######} in the header (CELLA {axis} = {cell:0.###} A over M{axis} = {m})")
+                    : string.Create(c, $"negative cell size CELLA {axis} = {cell:0.###} A in the header");
+        }
+        return null;
     }
 
     private static MrcKind KindOf(string path, MrcHeader h, MrcReadOptions options)

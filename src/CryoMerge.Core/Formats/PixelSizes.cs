@@ -45,7 +45,7 @@ public static class PixelSizes
                 Positive(table, RelionLabels.ImagePixelSize, r),
                 Positive(table, RelionLabels.MicrographPixelSize, r),
                 Positive(table, RelionLabels.MicrographOriginalPixelSize, r),
-                table.TryColumn(RelionLabels.ImageSize) is { } size && size.TryGetDouble(r, out double s) ? (int)s : null));
+                table.TryColumn(RelionLabels.ImageSize) is { } size && size.TryGetDouble(r, out double s) && s is > 0 and <= int.MaxValue ? (int)s : null));
         }
         return result;
     }
@@ -78,9 +78,9 @@ public static class PixelSizes
     public static PixelSizeAnswer? FromRelion30Row(StarTable table, int row)
     {
         if (table.TryColumn(RelionLabels.Magnification) is { } mag && table.TryColumn(RelionLabels.DetectorPixelSize) is { } det
-            && mag.TryGetDouble(row, out double m) && det.TryGetDouble(row, out double d) && m > 0 && d > 0)
+            && mag.TryGetDouble(row, out double m) && det.TryGetDouble(row, out double d) && IsPositive(m) && IsPositive(d) && IsPositive(10000.0 * d / m))
             return new PixelSizeAnswer(10000.0 * d / m, "10000 x rlnDetectorPixelSize / rlnMagnification");
-        if (table.TryColumn(RelionLabels.LegacyPixelSize) is { } px && px.TryGetDouble(row, out double p) && p > 0)
+        if (table.TryColumn(RelionLabels.LegacyPixelSize) is { } px && px.TryGetDouble(row, out double p) && IsPositive(p))
             return new PixelSizeAnswer(p, RelionLabels.LegacyPixelSize);
         return null;
     }
@@ -106,7 +106,10 @@ public static class PixelSizes
     }
 
     private static double? Positive(StarTable table, string column, int row) =>
-        table.TryColumn(column) is { } c && c.TryGetDouble(row, out double v) && v > 0 ? v : null;
+        table.TryColumn(column) is { } c && c.TryGetDouble(row, out double v) && IsPositive(v) ? v : null;
+
+    /// <summary>A usable pixel size: positive and finite ("inf" and "1e999" parse as numbers).</summary>
+    public static bool IsPositive(double value) => value > 0 && double.IsFinite(value);
 
     private static PixelSizeAnswer? Answer(double? value, string label, OpticsGroupPixelSize group) =>
         value is double v ? new PixelSizeAnswer(v, $"{label} of optics group {group.Number} ({group.Name})") : null;

@@ -26,6 +26,9 @@ public sealed class StarColumn
     /// <summary>Label without the leading underscore, e.g. "rlnDefocusU".</summary>
     public string Name { get; internal set; }
 
+    /// <summary>The file and block this column was read from, for messages; null for columns built in memory.</summary>
+    internal StarSource? Source { get; set; }
+
     /// <summary>Text after the "#N" column number in the loop header (e.g. "[Modulation Transfer Function]"), kept as is.</summary>
     public string? HeaderComment { get; set; }
 
@@ -46,22 +49,37 @@ public sealed class StarColumn
     /// <summary>The cell as a string, with STAR quotes removed.</summary>
     public string GetString(int row) => StarValues.Unquote(Raw(row));
 
-    /// <summary>The cell as a number; a one-line error names the column and row when it is not one.</summary>
+    /// <summary>
+    /// The cell as a number ("nan" and "inf" included: RELION writes them); a one-line
+    /// <see cref="CryoMergeInputException"/> naming the file, block, column and row when it is not one.
+    /// </summary>
     public double GetDouble(int row)
     {
         var raw = RawUtf8(row);
         if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)) return value;
-        throw new FormatException($"column {Name}, row {row + 1}: '{Encoding.UTF8.GetString(raw)}' is not a number");
+        throw ValueError(row, raw, "a number");
     }
 
-    /// <summary>The cell as an integer (RELION also writes integers such as optics group numbers as "1.000000" sometimes).</summary>
+    /// <summary>
+    /// The cell as an integer (RELION also writes integers such as optics group numbers as "1.000000" sometimes);
+    /// NaN, infinite, fractional or out-of-range values are a one-line <see cref="CryoMergeInputException"/>.
+    /// </summary>
     public int GetInt(int row)
     {
         var raw = RawUtf8(row);
         if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)) return value;
-        double d = GetDouble(row);
-        if (d == Math.Round(d) && Math.Abs(d) <= int.MaxValue) return (int)d;
-        throw new FormatException($"column {Name}, row {row + 1}: '{Encoding.UTF8.GetString(raw)}' is not an integer");
+        if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
+            && double.IsFinite(d) && d == Math.Round(d) && Math.Abs(d) <= int.MaxValue) return (int)d;
+        throw ValueError(row, raw, "an integer");
+    }
+
+    /// <summary>"data_optics, column _rlnOpticsGroup, row 1: 'nan' is not an integer", naming the file when known.</summary>
+    private CryoMergeInputException ValueError(int row, ReadOnlySpan<byte> raw, string expected)
+    {
+        string text = Encoding.UTF8.GetString(raw);
+        if (text.Length > 40) text = text[..37] + "...";
+        string block = Source is { } s ? $"data_{s.Block}, " : "";
+        return new CryoMergeInputException(Source?.File ?? "", $"{block}column _{Name}, row {row + 1}: '{text}' is not {expected}");
     }
 
     public bool TryGetDouble(int row, out double value) =>
@@ -184,6 +202,7 @@ public sealed class StarColumn
         var result = new StarColumn(Name, rows.Length, Math.Max(16, (int)Math.Min(Array.MaxLength, (long)_length * rows.Length / Math.Max(1, _count) + 16)))
         {
             HeaderComment = HeaderComment,
+            Source = Source,
         };
         foreach (int r in rows) result.Append(RawUtf8(r));
         return result;
@@ -219,3 +238,6 @@ public sealed class StarColumn
         _overrides = null;
     }
 }
+
+/// <summary>Where a table was read from: the file as the user named it and the block (without "data_").</summary>
+internal sealed record StarSource(string File, string Block);

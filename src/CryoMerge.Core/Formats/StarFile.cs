@@ -20,8 +20,7 @@ public sealed class StarFile
     /// <summary>Reads a STAR file; problems are <see cref="CryoMergeInputException"/>s naming the file and line.</summary>
     public static StarFile Read(string path)
     {
-        if (Directory.Exists(path)) throw new CryoMergeInputException(path, "is a directory, not a STAR file");
-        if (!File.Exists(path)) throw new CryoMergeInputException(path, "file not found");
+        InputFiles.RequireRegularFile(path, "a STAR file");
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);

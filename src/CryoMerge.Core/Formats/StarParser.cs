@@ -80,7 +80,7 @@ internal sealed class StarParser
             var block = _block ?? throw Error("loop_ outside a data block");
             if (block.Table is not null) throw Error($"a second loop_ in data_{block.Name} (RELION reads one loop per block)");
             FlushInnerComments();
-            _table = new StarTable { HasColumnNumbers = false };
+            _table = new StarTable { HasColumnNumbers = false, Source = new StarSource(_source, block.Name) };
             block.Table = _table;
             _state = State.InLoopHeader;
             return;

@@ -14,6 +14,9 @@ public sealed class StarTable
 
     public IReadOnlyList<StarColumn> Columns => _columns;
 
+    /// <summary>The file and block the table was read from (null when built in memory), given to its columns for messages.</summary>
+    internal StarSource? Source { get; set; }
+
     public int RowCount => _columns.Count == 0 ? _emptyRows : _columns[0].Count;
     private int _emptyRows;
 
@@ -49,7 +52,7 @@ public sealed class StarTable
         name = Strip(name);
         if (_index.ContainsKey(name)) throw new ArgumentException($"column _{name} exists already");
         int rows = RowCount;
-        var column = new StarColumn(name, rows, rows * 8);
+        var column = new StarColumn(name, rows, rows * 8) { Source = Source };
         for (int i = 0; i < rows; i++)
         {
             string t = cell(i);
@@ -64,6 +67,7 @@ public sealed class StarTable
     internal void AddParsedColumn(StarColumn column)
     {
         if (_index.ContainsKey(column.Name)) throw new ArgumentException($"column _{column.Name} appears twice");
+        column.Source ??= Source;
         _index[column.Name] = _columns.Count;
         _columns.Add(column);
     }
@@ -115,7 +119,7 @@ public sealed class StarTable
     /// <summary>A new table with the same columns and no rows.</summary>
     public StarTable EmptyLike()
     {
-        var t = new StarTable { HasColumnNumbers = HasColumnNumbers };
+        var t = new StarTable { HasColumnNumbers = HasColumnNumbers, Source = Source };
         foreach (var c in _columns) t.AddParsedColumn(new StarColumn(c.Name) { HeaderComment = c.HeaderComment });
         return t;
     }
