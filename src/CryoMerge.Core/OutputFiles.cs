@@ -39,6 +39,23 @@ public static class OutputFiles
                 throw new CryoMergeInputException(output, $"output would overwrite the input {input}; choose another output name");
     }
 
+    /// <summary>
+    /// Maps a name taken from an input (a micrograph, stack or data-set name) to a path inside
+    /// <paramref name="folder"/>: empty, "." and ".." parts are dropped, so an absolute name lands below the folder
+    /// ("/data/a.mrc" becomes "folder/data/a.mrc") and "../../x" becomes "folder/x"; '/' separates parts. A name with
+    /// nothing left (empty, "/", "..") is refused, naming <paramref name="source"/>, the input it came from. The result
+    /// keeps <paramref name="folder"/> as given (relative stays relative), so it can also be written into a STAR file.
+    /// </summary>
+    public static string InsideFolder(string folder, string name, string source)
+    {
+        if (name.Contains('\0')) throw new CryoMergeInputException(source, "a file name contains a NUL character");
+        var parts = name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p is not ("." or "..")).ToArray();
+        if (parts.Length == 0)
+            throw new CryoMergeInputException(source, $"the name '{name}' leaves no file name inside the output folder {(folder.Length == 0 ? "." : folder)}");
+        string inside = string.Join('/', parts);
+        return folder.Length == 0 ? inside : folder.EndsWith('/') ? folder + inside : folder + "/" + inside;
+    }
+
     /// <summary>Writes a text file atomically.</summary>
     public static void WriteAllText(string path, string text)
     {

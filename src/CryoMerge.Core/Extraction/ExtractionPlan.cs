@@ -19,10 +19,11 @@ public abstract record CoordinateSource
 /// </summary>
 public sealed class ExtractionPlan
 {
-    internal ExtractionPlan(ExtractionSettings settings, string starPath, IReadOnlyList<string> columns, StarTable optics,
+    internal ExtractionPlan(ExtractionSettings settings, string outputDirectory, string starPath, IReadOnlyList<string> columns, StarTable optics,
         IReadOnlyList<MicrographExtractionItem> items, IReadOnlyList<string> warnings)
     {
         Settings = settings;
+        OutputDirectory = outputDirectory;
         StarPath = starPath;
         Columns = columns;
         Optics = optics;
@@ -31,6 +32,12 @@ public sealed class ExtractionPlan
     }
 
     public ExtractionSettings Settings { get; }
+
+    /// <summary>DIR, the folder every output is written into.</summary>
+    public string OutputDirectory { get; }
+
+    /// <summary>Every file the extraction writes: the stacks and the STAR file (for <see cref="OutputRecord"/>).</summary>
+    public IEnumerable<string> OutputPaths => Items.Select(i => i.StackPath).Append(StarPath);
 
     /// <summary>DIR/particles.star.</summary>
     public string StarPath { get; }

@@ -31,7 +31,6 @@ public static class ExtractionPlanner
             throw new CryoMergeInputException(coords.Description, $"names no particle on any micrograph of {micrographsStar}");
 
         var layout = new ExtractionRows(mics, coords);
-        string dir = outputDirectory.Length == 0 || outputDirectory.EndsWith('/') ? outputDirectory : outputDirectory + "/";
         var items = new List<MicrographExtractionItem>();
         var stacks = new Dictionary<string, string>(StringComparer.Ordinal);
         var headerChecked = new HashSet<int>();
@@ -57,7 +56,8 @@ public static class ExtractionPlanner
                 positions[k] = new ParticleCoordinate(x, y);
             }
             string post = RelionPaths.DecomposePipelineName(name).Post;
-            string stack = dir + StripExtension(post) + ".mrcs";
+            // Named after the micrograph as relion_preprocess names it, but always inside the output folder.
+            string stack = OutputFiles.InsideFolder(outputDirectory, StripExtension(post) + ".mrcs", micrographsStar);
             if (stacks.TryGetValue(stack, out var other))
                 throw new CryoMergeInputException(name, $"would be extracted to {stack} like {other}; RELION names stacks after the micrograph name, which must differ");
             stacks[stack] = name;
@@ -69,7 +69,7 @@ public static class ExtractionPlanner
         var optics = mics.OutputOptics(settings, keepMicrographPixelSize: coordinates is CoordinateSource.StarFileSource);
         string starPath = Path.Combine(outputDirectory, StarName);
         OutputFiles.EnsureNotInput(starPath, [micrographsStar, .. coords.Sets.Where(c => c is not null).Select(c => c!.Source).Distinct()]);
-        return new ExtractionPlan(settings, starPath, layout.Columns, optics, items, notes);
+        return new ExtractionPlan(settings, outputDirectory, starPath, layout.Columns, optics, items, notes);
     }
 
     private static (int Width, int Height, double Pixel) Header(string path)

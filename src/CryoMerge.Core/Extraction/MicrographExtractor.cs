@@ -66,6 +66,7 @@ public static class MicrographExtractor
             try
             {
                 mrc.ReadSection(0, micrograph.AsSpan(0, width * height));
+                NonFiniteValues.Require(micrograph.AsSpan(0, width * height), item.MicrographPath, "the micrograph", width);
             }
             catch
             {

@@ -8,10 +8,19 @@ public static class ParticleExtraction
     /// <summary>
     /// Extracts every micrograph, <paramref name="threads"/> at a time (one micrograph per thread, each with its
     /// own buffers, so memory stays at a few micrographs), then writes DIR/particles.star atomically. Stacks are
-    /// written atomically one by one; the STAR file appears only when all are complete.
+    /// written atomically one by one; the STAR file appears only when all are complete. The outputs are claimed
+    /// first (<see cref="OutputRecord"/>: an existing file cryomerge did not write there is replaced only with
+    /// <paramref name="overwrite"/>), and a failure removes the stacks this run created.
     /// </summary>
     public static IReadOnlyList<MicrographExtractionResult> Run(IFftBackend fft, ExtractionPlan plan, int threads = 0,
-        Action<MicrographExtractionResult>? progress = null, CancellationToken cancel = default)
+        Action<MicrographExtractionResult>? progress = null, CancellationToken cancel = default, bool overwrite = false)
+    {
+        var claim = OutputRecord.Claim(plan.OutputDirectory, plan.OutputPaths, overwrite);
+        return claim.Guard(() => RunClaimed(fft, plan, threads, progress, cancel));
+    }
+
+    private static IReadOnlyList<MicrographExtractionResult> RunClaimed(IFftBackend fft, ExtractionPlan plan, int threads,
+        Action<MicrographExtractionResult>? progress, CancellationToken cancel)
     {
         if (threads <= 0) threads = Environment.ProcessorCount;
         var results = new MicrographExtractionResult[plan.Items.Count];

@@ -37,6 +37,7 @@ public static class StackWindowing
             (k, _, buffers) =>
             {
                 input.ReadSection(item.Indices[k] - 1, buffers.In.Data);
+                NonFiniteValues.Require(buffers.In.Data, item.InputStack, $"image {item.Indices[k]}", shape.X);
                 RealSpaceWindow.Window(buffers.In, buffers.Out);
                 writer.WriteSection(k, buffers.Out.Data);
                 return buffers;
@@ -50,9 +51,10 @@ public static class StackWindowing
 /// <summary>A checked windowing of every stack a particles STAR file names, with the STAR file to write afterwards.</summary>
 public sealed class WindowPlan
 {
-    internal WindowPlan(StarFile star, string starPath, IReadOnlyList<StackWindowItem> items, IReadOnlyList<string> warnings)
+    internal WindowPlan(StarFile star, string outputDirectory, string starPath, IReadOnlyList<StackWindowItem> items, IReadOnlyList<string> warnings)
     {
         Star = star;
+        OutputDirectory = outputDirectory;
         StarPath = starPath;
         Items = items;
         Warnings = warnings;
@@ -63,14 +65,28 @@ public sealed class WindowPlan
 
     public string StarPath { get; }
 
+    /// <summary>The folder every output is written into.</summary>
+    public string OutputDirectory { get; }
+
     public IReadOnlyList<StackWindowItem> Items { get; }
 
     public IReadOnlyList<string> Warnings { get; }
 
     public int ImageCount => Items.Sum(i => i.Indices.Count);
 
-    /// <summary>Windows every stack (<paramref name="threads"/> at a time) and then writes the STAR file.</summary>
-    public IReadOnlyList<StackWindowResult> Run(int threads = 0, Action<StackWindowResult>? progress = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Windows every stack (<paramref name="threads"/> at a time) and then writes the STAR file. The outputs are
+    /// claimed first (<see cref="OutputRecord"/>; <paramref name="overwrite"/> replaces files cryomerge did not write
+    /// there), and a failure removes the stacks this run created.
+    /// </summary>
+    public IReadOnlyList<StackWindowResult> Run(int threads = 0, Action<StackWindowResult>? progress = null, CancellationToken cancel = default,
+        bool overwrite = false)
+    {
+        var claim = OutputRecord.Claim(OutputDirectory, Items.Select(i => i.OutputStack).Append(StarPath), overwrite);
+        return claim.Guard(() => RunClaimed(threads, progress, cancel));
+    }
+
+    private IReadOnlyList<StackWindowResult> RunClaimed(int threads, Action<StackWindowResult>? progress, CancellationToken cancel)
     {
         if (threads <= 0) threads = Environment.ProcessorCount;
         int inner = Math.Max(1, threads / Math.Max(1, Math.Min(threads, Items.Count)));

@@ -50,7 +50,6 @@ public static class WindowPlanner
             stacks[s].Images.Add((r, index ?? 1));
         }
 
-        string dir = outputDirectory.Length == 0 || outputDirectory.EndsWith('/') ? outputDirectory : outputDirectory + "/";
         var items = new List<StackWindowItem>();
         var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
         var newNames = new string[table.RowCount];
@@ -68,7 +67,7 @@ public static class WindowPlanner
                 if (bad.Index > shape.Z)
                     throw new CryoMergeInputException(particlesStar, string.Create(CultureInfo.InvariantCulture, $"row {bad.Row + 1} names image {bad.Index} of {name}, which has {shape.Z} images"));
             }
-            string output = dir + StripLeadingSlashes(RelionPaths.DecomposePipelineName(name).Post);
+            string output = OutputFiles.InsideFolder(outputDirectory, RelionPaths.DecomposePipelineName(name).Post, particlesStar);
             if (outputs.TryGetValue(output, out var other))
                 throw new CryoMergeInputException(name, $"would be written to {output} like {other}; give the stacks distinct names");
             outputs[output] = name;
@@ -85,13 +84,6 @@ public static class WindowPlanner
         string starPath = Path.Combine(outputDirectory, Path.GetFileName(particlesStar));
         OutputFiles.EnsureNotInput(starPath, particlesStar);
         if (warnings is not null) foreach (var n in notes) warnings.Add(n);
-        return new WindowPlan(star, starPath, items, notes);
-    }
-
-    private static string StripLeadingSlashes(string path)
-    {
-        // An absolute stack name must not escape the output folder; ".." parts likewise.
-        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p is not ("." or ".."));
-        return string.Join('/', parts);
+        return new WindowPlan(star, outputDirectory, starPath, items, notes);
     }
 }

@@ -71,6 +71,7 @@ public sealed record ExtractionBoxes(int? Box = null, int? Scale = null, int? Wi
 /// Everything a merge needs: the data sets (one of them the reference), the method, boxes and the output folder.
 /// Read from YAML or JSON by <see cref="MergePlanReader"/>.
 /// </summary>
+/// <param name="Overwrite">Replace files in the output folder that cryomerge did not write there (see <see cref="OutputRecord"/>).</param>
 public sealed record MergePlan(
     string Name,
     string Output,
@@ -83,7 +84,8 @@ public sealed record MergePlan(
     double? ExpectedResolution = null,
     int ParticlesPerShard = 2000,
     ReferenceChoice ReferenceFrom = ReferenceChoice.Plan,
-    MergeOutputFormat OutputFormat = MergeOutputFormat.Star)
+    MergeOutputFormat OutputFormat = MergeOutputFormat.Star,
+    bool Overwrite = false)
 {
     public DataSetPlan ReferenceDataSet => DataSets.Single(d => d.Name == Reference);
 

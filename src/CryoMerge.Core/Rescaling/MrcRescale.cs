@@ -76,6 +76,8 @@ public static class MrcRescale
                 var data = frame.AsSpan(0, inputCount);
                 if (plan.Kind == ImageFileKind.Map) mrc.ReadSections(0, plan.FileShape.Z, data);
                 else mrc.ReadSection(index, data);
+                NonFiniteValues.Require(data, plan.Input, plan.Kind == ImageFileKind.Map ? "the map" : $"image {index + 1}",
+                    plan.FileShape.X, plan.FileShape.Y);
                 var result = rescaler.Rescale(frame);
                 if (plan.Kind == ImageFileKind.Map) writer.WriteAll(result);
                 else writer.WriteSection(index, result);

@@ -109,7 +109,7 @@ public sealed class StarRescalePlan
             throw new CryoMergeInputException(starPath, $"{missing.Count} of {table.RowCount} listed files cannot be found (relative names are read from {project}): "
                 + string.Join(", ", missing.Take(3)) + (missing.Count > 3 ? ", ..." : ""));
 
-        var outputs = OutputPaths(found, outFolder);
+        var outputs = OutputPaths(found, outFolder, starPath);
         var plans = new FileRescalePlan[found.Count];
         var warnings = new string?[found.Count];
         var errors = new Exception?[found.Count];
@@ -167,12 +167,12 @@ public sealed class StarRescalePlan
     }
 
     /// <summary>Output paths: each input's path below the deepest folder common to all inputs, under the output folder.</summary>
-    private static string[] OutputPaths(IReadOnlyList<string> inputs, string outputFolder)
+    private static string[] OutputPaths(IReadOnlyList<string> inputs, string outputFolder, string starPath)
     {
         string common = Path.GetDirectoryName(inputs[0])!;
         foreach (var input in inputs)
             while (!IsBelow(input, common)) common = Path.GetDirectoryName(common) ?? "/";
-        return inputs.Select(i => Path.Combine(outputFolder, Path.GetRelativePath(common, i))).ToArray();
+        return inputs.Select(i => OutputFiles.InsideFolder(outputFolder, Path.GetRelativePath(common, i), starPath)).ToArray();
     }
 
     private static bool IsBelow(string path, string folder) =>

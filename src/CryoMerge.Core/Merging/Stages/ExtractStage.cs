@@ -28,6 +28,7 @@ public sealed class ExtractStage : IMergeStage
         {
             var warnings = new List<string>();
             var plan = job.Plan(warnings);
+            OutputRecord.Claim(state.Plan.Output, plan.OutputPaths, state.Plan.Overwrite);
             items.AddRange(Items(plan, Name, job.DataSet));
         }
         return items;

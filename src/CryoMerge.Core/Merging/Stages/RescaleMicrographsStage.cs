@@ -32,6 +32,7 @@ public sealed class RescaleMicrographsStage : IMergeStage
         var reference = state.DataSets[plan.Reference];
         double target = reference.MicrographPixelSize * reference.Scale;
         var items = new List<WorkItem>();
+        var outputs = new List<string>();
         foreach (var set in plan.Others)
         {
             var ds = state.DataSets[set.Name];
@@ -40,11 +41,13 @@ public sealed class RescaleMicrographsStage : IMergeStage
             string folder = Path.Combine(state.DataSetFolder(set.Name), "Micrographs");
             foreach (var m in MicrographList.Read(ds.Micrographs!, ds.ProjectDirectory))
             {
-                string output = Path.Combine(folder, Path.GetFileName(m.Path));
+                string output = OutputFiles.InsideFolder(folder, Path.GetFileName(m.Path), ds.Micrographs!);
+                outputs.Add(output);
                 var id = new WorkItemId(Name, set.Name, m.Row.ToString("D6", CultureInfo.InvariantCulture));
                 items.Add(Work.Item(id, new Parameters(m.Path, output, truePixel, target)));
             }
         }
+        OutputRecord.Claim(plan.Output, outputs, plan.Overwrite);
         return items;
     }
 
@@ -71,6 +74,7 @@ public sealed class RescaleMicrographsStage : IMergeStage
             shape = mrc.Shape;
             if (shape.Z != 1) throw new CryoMergeInputException(p.Input, $"a micrograph must be a single image, not {shape}");
             image = new Grid(shape, mrc.ReadSection(0));
+            NonFiniteValues.Require(image.Data, p.Input, "the micrograph", shape.X);
         }
         var rescale = RelionRescale.Plan(shape, p.PixelSize, p.TargetPixelSize);
         var output = RelionRescale.Apply(environment.Fft, image, rescale, environment.ThreadsPerItem);
