@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using CryoMerge.Cli.Commands;
 using CryoMerge.Core;
 
@@ -65,13 +66,22 @@ public static class CryoMergeApp
         };
         if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
         {
-            foreach (var error in parse.Errors) console.Error.WriteLine($"cryomerge: {error.Message}");
+            foreach (var error in parse.Errors) console.Error.WriteLine($"cryomerge: {UsageMessage(error.Message)}");
             console.Error.WriteLine("Run 'cryomerge --help' or 'cryomerge COMMAND --help' for usage.");
             return (int)ExitCode.Usage;
         }
         try
         {
-            return await parse.InvokeAsync(config);
+            try
+            {
+                return await parse.InvokeAsync(config);
+            }
+            catch (AggregateException e)
+            {
+                // A parallel loop's wrapper: report what the worker found, as if it had been thrown here.
+                ParallelFailures.Rethrow(e);
+                throw;
+            }
         }
         catch (CryoMergeInputException e)
         {
@@ -99,6 +109,19 @@ public static class CryoMergeApp
             console.Error.WriteLine($"cryomerge: internal error, please report it: {e}");
             return (int)ExitCode.BadInput;
         }
+    }
+
+    /// <summary>System.CommandLine's "Cannot parse argument 'abc' for option '--x' as expected type 'System.Double'" in words.</summary>
+    internal static string UsageMessage(string message)
+    {
+        var m = Regex.Match(message, @"^Cannot parse argument '(?<value>.*)' for (?:option|argument) '(?<name>[^']*)' as expected type '(?<type>[^']*)'\.?$");
+        if (!m.Success) return message;
+        string type = m.Groups["type"].Value;
+        string expected = type.Contains("Double") || type.Contains("Single") ? "a number"
+            : type.Contains("Int") ? "a whole number"
+            : type.Contains("Boolean") ? "true or false"
+            : "a valid value";
+        return $"{m.Groups["name"].Value}: '{m.Groups["value"].Value}' is not {expected}";
     }
 
     private sealed class VersionAction(CliConsole console) : SynchronousCommandLineAction

@@ -25,6 +25,7 @@ internal static class ExtractCommand
         var noNorm = new Option<bool>("--no-norm") { Description = "Do not normalise (default: background mean 0, stddev 1)" };
         var noRamp = new Option<bool>("--no-ramp") { Description = "Normalise by subtracting the background mean only, without fitting a plane" };
         var threads = CommonOptions.Threads();
+        var overwrite = CommonOptions.Overwrite();
         var output = CommonOptions.Output("Output folder: DIR/particles.star and one DIR/<micrograph>.mrcs stack per micrograph (names as relion_preprocess gives them)");
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
@@ -41,7 +42,7 @@ internal static class ExtractCommand
               cryomerge extract --mics micrographs_ctf.star --coords particles_truth.star --box 560 --scale 440 --window 420 --bg-diameter 400 --invert --o Extract/rescaled
             """)
         {
-            mics, coords, coordDir, coordSuffix, box, scale, window, bgDiameter, bgRadius, invert, noNorm, noRamp, threads, output, json, verbose,
+            mics, coords, coordDir, coordSuffix, box, scale, window, bgDiameter, bgRadius, invert, noNorm, noRamp, threads, overwrite, output, json, verbose,
         };
         command.SetAction(parse =>
         {
@@ -49,8 +50,8 @@ internal static class ExtractCommand
             var settings = ExtractionSettings.Create(parse.GetValue(box), parse.GetValue(scale), parse.GetValue(window), parse.GetValue(bgDiameter),
                 parse.GetValue(bgRadius), !parse.GetValue(noNorm), !parse.GetValue(noRamp), parse.GetValue(invert), warnings);
             var source = Source(parse.GetValue(coords), parse.GetValue(coordDir), parse.GetValue(coordSuffix));
-            return (int)Run(console, parse.GetValue(mics)!, source, settings, parse.GetValue(output)!, parse.GetValue(threads),
-                parse.GetValue(json), parse.GetValue(verbose), warnings);
+            return (int)Run(console, parse.GetValue(mics)!, source, settings, parse.GetValue(output)!, CommonOptions.ThreadCount(parse.GetValue(threads)),
+                parse.GetValue(json), parse.GetValue(verbose), warnings, parse.GetValue(overwrite));
         });
         return command;
     }
@@ -66,7 +67,7 @@ internal static class ExtractCommand
     }
 
     public static ExitCode Run(CliConsole console, string micrographsStar, CoordinateSource coordinates, ExtractionSettings settings, string output,
-        int? threads, bool json, bool verbose, IReadOnlyList<string> warnings)
+        int? threads, bool json, bool verbose, IReadOnlyList<string> warnings, bool overwrite = false)
     {
         foreach (var w in warnings) console.Warn(w);
         if (verbose) console.Note($"FFT backend: {console.Fft.Describe()}");
@@ -76,7 +77,7 @@ internal static class ExtractCommand
             console.Note(FormattableString.Invariant($"{plan.ParticleCount} particles on {plan.Items.Count} micrographs; box {settings.Box}{(settings.Scale is int s ? $" -> scale {s}" : "")}{(settings.Window is int w2 ? $" -> window {w2}" : "")}, background radius {settings.BackgroundRadius} px"));
         var results = new List<MicrographExtractionResult>();
         using (var progress = new ProgressReporter(console, "extract", plan.ParticleCount))
-            results.AddRange(ParticleExtraction.Run(console.Fft, plan, threads ?? 0, r => progress.Advance(r.ParticleCount)));
+            results.AddRange(ParticleExtraction.Run(console.Fft, plan, threads ?? 0, r => progress.Advance(r.ParticleCount), overwrite: overwrite));
         int flat = results.Sum(r => r.FlatImages);
         if (flat > 0) console.Warn($"{flat} particles had a flat background and were not normalised (RELION skips them the same way)");
         var optics = plan.Optics;

@@ -21,6 +21,7 @@ internal static class MergeCommand
     {
         var plan = new Argument<string>("PLAN") { Description = "Merge plan (.yaml, .yml or .json): data sets, reference, method 1, 2 or 3, boxes, output folder" };
         var restart = new Option<bool>("--restart") { Description = "Forget earlier progress of this plan and start again (default: resume it)" };
+        var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var cluster = new ClusterOptions();
@@ -40,21 +41,23 @@ internal static class MergeCommand
               cryomerge merge plan.yaml --cluster redis://127.0.0.1:6379 --json
             """)
         {
-            plan, restart, json, verbose,
+            plan, restart, overwrite, json, verbose,
         };
         foreach (var o in cluster.All) command.Options.Add(o);
         command.SetAction((parse, ct) => RunAsync(console, parse.GetValue(plan)!, parse.GetValue(restart), parse.GetValue(json),
-            cluster.Settings(parse, parse.GetValue(verbose)), ct));
+            cluster.Settings(parse, parse.GetValue(verbose)), ct, parse.GetValue(overwrite)));
         return command;
     }
 
-    public static async Task<int> RunAsync(CliConsole console, string planPath, bool restart, bool json, CryoMergeHostSettings settings, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliConsole console, string planPath, bool restart, bool json, CryoMergeHostSettings settings,
+        CancellationToken cancellationToken, bool overwrite = false)
     {
         var silo = StartEmbeddedSilo(settings, cancellationToken);
         MergePlan plan;
         try
         {
             plan = MergePlanReader.Read(planPath);
+            if (overwrite) plan = plan with { Overwrite = true };
             MergePreflight.Check(plan);
         }
         catch
@@ -88,7 +91,8 @@ internal static class MergeCommand
         CryoMergeHostSettings settings, CancellationToken cancellationToken, Task<CryoMergeConnection>? embeddedSilo = null)
     {
         string planJson = JsonSerializer.Serialize(plan, WorkJson.Options);
-        string jobId = JobId(plan, planJson);
+        // --overwrite is a permission, not part of the job: the same plan with it resumes the same job.
+        string jobId = JobId(plan, plan.Overwrite ? JsonSerializer.Serialize(plan with { Overwrite = false }, WorkJson.Options) : planJson);
         console.Note($"job {jobId}: {plan.DataSets.Count} data sets, method {(int)plan.Method}, output {plan.Output}");
         await using var connection = embeddedSilo is not null ? await embeddedSilo
             : settings.Cluster.Kind == ClusterKind.Localhost

@@ -16,7 +16,7 @@ namespace CryoMerge.Cli.Commands;
 internal static class RescaleCommand
 {
     /// <summary>What the user asked for, parsed.</summary>
-    public sealed record Request(string Input, string Output, RescaleOptions Options, bool Json, bool Verbose);
+    public sealed record Request(string Input, string Output, RescaleOptions Options, bool Json, bool Verbose, bool Overwrite = false);
 
     public static Command Create(CliConsole console)
     {
@@ -29,12 +29,9 @@ internal static class RescaleCommand
         method.AcceptOnlyFromAmong("fourier", "spline");
         var stack = new Option<bool>("--stack") { Description = "Treat a 3-D MRC file as a stack of 2-D images (a movie saved with a volume header)" };
         var threads = new Option<int?>("--threads") { Description = "Cores to use (default: all)" };
+        var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
-        PositiveOrAbsent(angpix);
-        PositiveOrAbsent(rescale);
-        newBox.Validators.Add(r => { if (r.GetValue(newBox) is < 2) r.AddError("--new-box must be at least 2 pixels"); });
-        threads.Validators.Add(r => { if (r.GetValue(threads) is < 1) r.AddError("--threads must be at least 1"); });
         var command = new Command("rescale", """
             Rescale images to a new pixel size exactly as relion_image_handler --rescale_angpix (and --new_box)
             does: maps, micrographs, particle stacks (every image) and movies (frames streamed, so memory stays at
@@ -47,14 +44,16 @@ internal static class RescaleCommand
               cryomerge rescale --i MotionCorr/job002/corrected_micrographs.star --o Rescaled --rescale-angpix 1.06
             """)
         {
-            input, output, angpix, rescale, newBox, method, stack, threads, json, verbose,
+            input, output, angpix, rescale, newBox, method, stack, threads, overwrite, json, verbose,
         };
         command.Validators.Add(r =>
         {
-            if (r.GetValue(rescale) is null && r.GetValue(newBox) is null) r.AddError("give --rescale-angpix, --new-box or both");
+            // Presence, not value: GetValue throws for a value that did not parse (that error is reported on its own).
+            if (r.GetResult(rescale) is null && r.GetResult(newBox) is null) r.AddError("give --rescale-angpix, --new-box or both");
         });
         command.SetAction((parse, cancellationToken) =>
         {
+            // Values out of range are bad input (exit code 1, one line naming the option), as in every command.
             var options = new RescaleOptions
             {
                 PixelSize = parse.GetValue(angpix) is double p ? new PixelSizeAnswer(p, "--angpix") : null,
@@ -62,16 +61,15 @@ internal static class RescaleCommand
                 NewBox = parse.GetValue(newBox),
                 Method = parse.GetValue(method) == "spline" ? RescaleMethod.Spline : RescaleMethod.Fourier,
                 AsStack = parse.GetValue(stack),
-                Threads = parse.GetValue(threads) ?? 0,
+                Threads = CommonOptions.ThreadCount(parse.GetValue(threads)),
             };
-            var request = new Request(parse.GetValue(input)!, parse.GetValue(output)!, options, parse.GetValue(json), parse.GetValue(verbose));
+            options.Validate();
+            var request = new Request(parse.GetValue(input)!, parse.GetValue(output)!, options, parse.GetValue(json), parse.GetValue(verbose),
+                parse.GetValue(overwrite));
             return Task.Run(() => (int)Run(console, request, cancellationToken), CancellationToken.None);
         });
         return command;
     }
-
-    private static void PositiveOrAbsent(Option<double?> option) =>
-        option.Validators.Add(r => { if (r.GetValue(option) is double v && !(v > 0)) r.AddError($"{option.Name} must be a positive pixel size in A"); });
 
     public static ExitCode Run(CliConsole console, Request request, CancellationToken cancellationToken)
     {
@@ -98,7 +96,7 @@ internal static class RescaleCommand
         if (plan.Warnings.Count > 10) console.Warn($"... and {plan.Warnings.Count - 10} more pixel-size disagreements");
         StarRescaleSummary summary;
         using (var progress = new ProgressReporter(console, $"rescale {plan.Items.Count} {(plan.IsMovies ? "movies" : "micrographs")}", plan.Items.Count))
-            summary = StarRescale.Run(plan, console.Fft, request.Options.Threads, cancellationToken, _ => progress.Advance());
+            summary = StarRescale.Run(plan, console.Fft, request.Options.Threads, cancellationToken, _ => progress.Advance(), request.Overwrite);
         foreach (var note in summary.Results.SelectMany(r => r.Notes).Distinct().Take(10)) console.Warn(note);
         // One warning per distinct outcome (an optics group's files share a box), not one per file.
         foreach (var same in summary.Results.Where(r => r.Warning is not null).GroupBy(r => (r.PixelSize, r.InputShape)))

@@ -13,6 +13,7 @@ internal static class WindowCommand
         var input = new Option<string>("--i") { Description = "Particles STAR file (RELION 3.0 or 3.1+) whose stacks to window", Required = true, HelpName = "particles.star" };
         var box = new Option<int>("--box") { Description = "New box in pixels, at most the current one (odd sizes become even)", Required = true };
         var threads = CommonOptions.Threads();
+        var overwrite = CommonOptions.Overwrite();
         var output = CommonOptions.Output("Output folder: the STAR file (same name as --i) and one stack per input stack (path after jobNNN/)");
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
@@ -26,19 +27,20 @@ internal static class WindowCommand
               cryomerge window --i Extract/rescaled/particles.star --box 420 --o Extract/window420
             """)
         {
-            input, box, threads, output, json, verbose,
+            input, box, threads, overwrite, output, json, verbose,
         };
-        command.SetAction(parse => (int)Run(console, parse.GetValue(input)!, parse.GetValue(box), parse.GetValue(output)!, parse.GetValue(threads), parse.GetValue(json)));
+        command.SetAction(parse => (int)Run(console, parse.GetValue(input)!, parse.GetValue(box), parse.GetValue(output)!,
+            CommonOptions.ThreadCount(parse.GetValue(threads)), parse.GetValue(json), parse.GetValue(overwrite)));
         return command;
     }
 
-    public static ExitCode Run(CliConsole console, string input, int box, string output, int? threads, bool json)
+    public static ExitCode Run(CliConsole console, string input, int box, string output, int? threads, bool json, bool overwrite = false)
     {
         var plan = WindowPlanner.Plan(input, box, output);
         foreach (var w in plan.Warnings) console.Warn(w);
         int size = plan.Items.Count > 0 ? plan.Items[0].Size : box;
         using (var progress = new ProgressReporter(console, "window", plan.ImageCount))
-            plan.Run(threads ?? 0, r => progress.Advance(r.Count));
+            plan.Run(threads ?? 0, r => progress.Advance(r.Count), overwrite: overwrite);
         if (json)
         {
             console.Out.WriteLine(new JsonObject

@@ -40,9 +40,14 @@ internal sealed class DefocusOptionSet
         });
     }
 
-    public DefocusOptions Read(ParseResult parse) => new(
-        parse.GetValue(PaperConstant) ? DefocusCorrection.PaperConstant : parse.GetValue(ScaleCs) ? DefocusCorrection.ScaleCs : DefocusCorrection.Band,
-        parse.GetValue(Band));
+    /// <summary>The options as given; a band out of range is bad input (exit code 1), like every value out of range.</summary>
+    public DefocusOptions Read(ParseResult parse)
+    {
+        var band = parse.GetValue(Band);
+        if (band?.Problem is { } problem)
+            throw new CryoMerge.Core.CryoMergeInputException("--band", $"{band.LowResolution.ToString(CultureInfo.InvariantCulture)},{band.HighResolution.ToString(CultureInfo.InvariantCulture)}: {problem}");
+        return new(parse.GetValue(PaperConstant) ? DefocusCorrection.PaperConstant : parse.GetValue(ScaleCs) ? DefocusCorrection.ScaleCs : DefocusCorrection.Band, band);
+    }
 
     private static CtfFitBand? ParseBand(System.CommandLine.Parsing.ArgumentResult result)
     {
@@ -52,9 +57,7 @@ internal sealed class DefocusOptionSet
             && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double low)
             && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double high))
         {
-            var band = new CtfFitBand(low, high);
-            if (band.Problem is { } problem) result.AddError($"--band {text}: {problem}");
-            return band;
+            return new CtfFitBand(low, high);
         }
         result.AddError($"--band '{text}': give the low and high resolution in A separated by a comma, e.g. 30,5");
         return null;

@@ -35,6 +35,10 @@ public static class ParticleExtraction
                 progress?.Invoke(results[i]);
             });
         }
+        catch (AggregateException e)
+        {
+            ParallelFailures.Rethrow(e);
+        }
         finally
         {
             processors.Dispose();

@@ -32,17 +32,24 @@ public static class StackWindowing
             if (index < 1 || index > shape.Z) throw new CryoMergeInputException(item.InputStack, $"has {shape.Z} images; image {index} is named in the STAR file");
         var options = new MrcWriteOptions { PixelSize = input.PixelSize, IsStack = true };
         using var writer = MrcWriter.Create(item.OutputStack, new Shape3(item.Size, item.Size, item.Indices.Count), options);
-        Parallel.For(0, item.Indices.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
-            () => (In: Grid.Square(shape.X), Out: Grid.Square(item.Size)),
-            (k, _, buffers) =>
-            {
-                input.ReadSection(item.Indices[k] - 1, buffers.In.Data);
-                NonFiniteValues.Require(buffers.In.Data, item.InputStack, $"image {item.Indices[k]}", shape.X);
-                RealSpaceWindow.Window(buffers.In, buffers.Out);
-                writer.WriteSection(k, buffers.Out.Data);
-                return buffers;
-            },
-            _ => { });
+        try
+        {
+            Parallel.For(0, item.Indices.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+                () => (In: Grid.Square(shape.X), Out: Grid.Square(item.Size)),
+                (k, _, buffers) =>
+                {
+                    input.ReadSection(item.Indices[k] - 1, buffers.In.Data);
+                    NonFiniteValues.Require(buffers.In.Data, item.InputStack, $"image {item.Indices[k]}", shape.X);
+                    RealSpaceWindow.Window(buffers.In, buffers.Out);
+                    writer.WriteSection(k, buffers.Out.Data);
+                    return buffers;
+                },
+                _ => { });
+        }
+        catch (AggregateException e)
+        {
+            ParallelFailures.Rethrow(e);
+        }
         writer.Commit();
         return new StackWindowResult(item.OutputStack, item.Indices.Count, writer.Statistics.Mean, writer.Statistics.StdDev);
     }
@@ -93,11 +100,18 @@ public sealed class WindowPlan
         foreach (var dir in Items.Select(i => Path.GetDirectoryName(Path.GetFullPath(i.OutputStack))).Distinct())
             if (dir is not null) Directory.CreateDirectory(dir);
         var results = new StackWindowResult[Items.Count];
-        Parallel.For(0, Items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel }, i =>
+        try
         {
-            results[i] = StackWindowing.Window(Items[i], inner);
-            progress?.Invoke(results[i]);
-        });
+            Parallel.For(0, Items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel }, i =>
+            {
+                results[i] = StackWindowing.Window(Items[i], inner);
+                progress?.Invoke(results[i]);
+            });
+        }
+        catch (AggregateException e)
+        {
+            ParallelFailures.Rethrow(e);
+        }
         Star.Write(StarPath);
         return results;
     }

@@ -49,13 +49,20 @@ public sealed record MrcSummary(
     {
         var perSection = new ImageStatistics[mrc.SectionCount];
         var nonFinite = new long[mrc.SectionCount];
-        Parallel.For(0, mrc.SectionCount, () => new float[mrc.Shape.SectionCount], (z, _, buffer) =>
+        try
         {
-            mrc.ReadSection(z, buffer);
-            perSection[z] = ImageStatistics.Of(buffer);
-            nonFinite[z] = Imaging.NonFiniteValues.Count(buffer);
-            return buffer;
-        }, _ => { });
+            Parallel.For(0, mrc.SectionCount, () => new float[mrc.Shape.SectionCount], (z, _, buffer) =>
+            {
+                mrc.ReadSection(z, buffer);
+                perSection[z] = ImageStatistics.Of(buffer);
+                nonFinite[z] = Imaging.NonFiniteValues.Count(buffer);
+                return buffer;
+            }, _ => { });
+        }
+        catch (AggregateException e)
+        {
+            ParallelFailures.Rethrow(e);
+        }
         var total = ImageStatistics.Empty;
         foreach (var s in perSection) total = total.Combine(s);
         int first = Array.FindIndex(nonFinite, n => n > 0);

@@ -51,7 +51,7 @@ public static class ParticleRescaling
         StarFileTransform.RequirePositive(set.Path, request.TargetPixel, "the target pixel size");
         if (Math.Abs(request.RelativePixel / request.NominalPixel - 1) < 1e-9 && Math.Abs(request.RelativePixel / request.TargetPixel - 1) < 1e-9)
             throw new CryoMergeInputException(set.Path, $"the nominal, relative and target pixel sizes are equal ({StarFileTransform.Format(request.TargetPixel)} A): there is nothing to change");
-        if (set.Kind is StarDataKind.Micrographs or StarDataKind.Movies)
+        if (set.Kind is StarDataKind.Micrographs or StarDataKind.Movies && !set.IsParticlesWithoutImages)
             throw new CryoMergeInputException(set.Path, $"holds {StarDataSet.TableName(set.Kind)}; rescale-particles takes particle or coordinate files (scale-ctf or relabel change micrograph files)");
         var x = set.RequireData(RelionLabels.CoordinateX, "to rescale coordinates");
         set.RequireData(RelionLabels.CoordinateY, "to rescale coordinates");
@@ -120,7 +120,8 @@ public static class ParticleRescaling
             });
             Note(changed, RelionLabels.MicrographName);
         }
-        var result = new MetadataChangeReport(set.Path, set.Generation, set.Kind, table.RowCount, report with { ChangedColumns = changed }, warnings);
+        var kind = set.IsParticlesWithoutImages ? StarDataKind.Particles : set.Kind;
+        var result = new MetadataChangeReport(set.Path, set.Generation, kind, table.RowCount, report with { ChangedColumns = changed }, warnings);
         return new RescaleParticlesReport(result, factor, micrographs is null ? 0 : table.RowCount);
     }
 

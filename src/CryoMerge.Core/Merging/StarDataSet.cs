@@ -61,6 +61,14 @@ public sealed class StarDataSet
         _ => null,
     };
 
+    /// <summary>
+    /// Particles that name no images: a data_particles block, or a table with coordinates, that has rlnMicrographName
+    /// but no rlnImageName (picks with micrograph names, the simulator's particles_truth.star). Such a table reads as
+    /// micrographs by its columns; messages must not call it that.
+    /// </summary>
+    public bool IsParticlesWithoutImages => Kind == StarDataKind.Micrographs
+        && (DataBlock.Name == "particles" || Data.Has(RelionLabels.CoordinateX) || Data.Has(RelionLabels.CoordinateY));
+
     /// <summary>RELION's table name for the kind: particles, micrographs or movies.</summary>
     public static string TableName(StarDataKind kind) => kind switch
     {

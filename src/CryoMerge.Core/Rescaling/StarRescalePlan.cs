@@ -152,14 +152,18 @@ public sealed class StarRescalePlan
     /// <summary>The block and column listing the files: micrographs or movies, RELION 3.1+ or 3.0.</summary>
     private static (StarBlock Block, string Column, bool Movies) FindList(StarFile star, string starPath)
     {
+        // Particles (with images, or only coordinates as picks and simulated truth have) are not rescaled here:
+        // rescaling the micrographs they name would leave their coordinates in the old pixels.
+        if (star.Find("particles") is { Table: not null } || PixelSizes.DataBlock(star)?.Table is { } t
+            && (t.Has(RelionLabels.ImageName) || t.Has(RelionLabels.CoordinateX) || t.Has(RelionLabels.CoordinateY)))
+            throw new CryoMergeInputException(starPath, "lists particles, not micrographs or movies; rescale its micrographs from their "
+                + "micrographs STAR file, then move the particles onto them with cryomerge rescale-particles");
         if (star.Find("micrographs") is { Table: not null } mics && mics.Table.Has(RelionLabels.MicrographName))
             return (mics, RelionLabels.MicrographName, false);
         if (star.Find("movies") is { Table: not null } movies && movies.Table.Has(RelionLabels.MicrographMovieName))
             return (movies, RelionLabels.MicrographMovieName, true);
         if (PixelSizes.DataBlock(star) is { Table: not null } data)
         {
-            if (data.Table.Has(RelionLabels.ImageName))
-                throw new CryoMergeInputException(starPath, "lists particles (rlnImageName); rescale the micrographs or movies they came from, or their stacks one by one");
             if (data.Table.Has(RelionLabels.MicrographName)) return (data, RelionLabels.MicrographName, false);
             if (data.Table.Has(RelionLabels.MicrographMovieName)) return (data, RelionLabels.MicrographMovieName, true);
         }

@@ -139,4 +139,86 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
             ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(dir.File("particles.star")), Settings, dir.Path));
         Assert.Contains("would overwrite the input", e.Problem);
     }
+
+    /// <summary>
+    /// A project of its own: micrograph 1 (optionally with a NaN pixel) and 2 copied into DIR/project/Micrographs,
+    /// named in the STAR files by <paramref name="nameOf"/>; returns the micrographs and coordinates files.
+    /// </summary>
+    private (string Mics, string Coords) Project(TempDir dir, Func<int, string> nameOf, int nanInMicrograph = 0)
+    {
+        Directory.CreateDirectory(dir.File("project/Micrographs"));
+        for (int m = 1; m <= 2; m++)
+        {
+            string source = Path.Combine(_data.Dir.Path, "Micrographs", $"mic00000{m}.mrc"), copy = dir.File($"project/Micrographs/mic00000{m}.mrc");
+            using var mrc = MrcFile.Open(source);
+            var data = mrc.ReadAll();
+            if (m == nanInMicrograph) data[1234] = float.NaN;
+            MrcWriter.WriteFile(copy, mrc.Shape, data, new MrcWriteOptions { PixelSize = mrc.PixelSize });
+        }
+        var mics = StarFile.Read(_data.MicrographsStar);
+        var micNames = mics.Block("micrographs").RequireTable().Column(RelionLabels.MicrographName);
+        micNames.SetAll(r => StarValues.Quote(nameOf(r + 1)));
+        mics.Write(dir.File("project/mics.star"));
+        var truth = StarFile.Read(Truth);
+        var names = truth.Block("particles").RequireTable().Column(RelionLabels.MicrographName);
+        names.SetAll(r => StarValues.Quote(nameOf(names.GetString(r).EndsWith("1.mrc", StringComparison.Ordinal) ? 1 : 2)));
+        truth.Write(dir.File("project/coords.star"));
+        return (dir.File("project/mics.star"), dir.File("project/coords.star"));
+    }
+
+    [Fact]
+    public void MicrographNamesClimbingOutOfTheOutputFolderAreMappedInsideItAndReplaceNothingOutside()
+    {
+        // The STAR file: rlnMicrographName climbs out with ../../../../ (here to the micrograph's own folder), so
+        // that relion_preprocess's naming put the stack next to the micrograph, over a file of that name.
+        using var dir = new TempDir();
+        string Climbing(int m) => string.Concat(Enumerable.Repeat("../", 24)) + dir.File($"project/Micrographs/mic00000{m}.mrc").TrimStart('/');
+        var (mics, coords) = Project(dir, Climbing);
+        string decoy = dir.File("project/Micrographs/mic000001.mrcs");
+        File.WriteAllText(decoy, "somebody's stack");
+        string output = dir.File("out");
+        var plan = ExtractionPlanner.Plan(mics, new CoordinateSource.StarFileSource(coords), Settings, output);
+        string expected = Path.Combine(output, dir.File("project/Micrographs/mic000001.mrcs").TrimStart('/'));
+        Assert.Equal(expected, plan.Items[0].StackPath);
+        ParticleExtraction.Run(ExtractionTestData.Fft, plan, 2, cancel: TestContext.Current.CancellationToken);
+        Assert.Equal("somebody's stack", File.ReadAllText(decoy));
+        Assert.True(File.Exists(expected));
+        var names = StarFile.Read(plan.StarPath).Block("particles").RequireTable().Column(RelionLabels.ImageName);
+        Assert.All(Enumerable.Range(0, names.Count), r => Assert.StartsWith(output + "/", RelionPaths.SplitImageName(names.GetString(r)).Path));
+    }
+
+    [Fact]
+    public void AnExistingFileCryomergeDidNotWriteIsKeptUnlessOverwriteWhileARerunReplacesItsOwnStacks()
+    {
+        using var dir = new TempDir();
+        var (mics, coords) = Project(dir, m => $"Micrographs/mic00000{m}.mrc");
+        string output = dir.File("out");
+        Directory.CreateDirectory(dir.File("out/Micrographs"));
+        string theirs = dir.File("out/Micrographs/mic000002.mrcs");
+        File.WriteAllText(theirs, "a stack from elsewhere");
+        var plan = ExtractionPlanner.Plan(mics, new CoordinateSource.StarFileSource(coords), Settings, output);
+        var e = Assert.Throws<CryoMergeInputException>(() => ParticleExtraction.Run(ExtractionTestData.Fft, plan, 1, cancel: TestContext.Current.CancellationToken));
+        Assert.Equal(theirs, e.File);
+        Assert.Equal("a stack from elsewhere", File.ReadAllText(theirs));
+        Assert.Equal([theirs], Directory.GetFiles(output, "*", SearchOption.AllDirectories));
+
+        ParticleExtraction.Run(ExtractionTestData.Fft, plan, 1, cancel: TestContext.Current.CancellationToken, overwrite: true);
+        Assert.NotEqual("a stack from elsewhere", File.ReadAllText(theirs));
+        // The same extraction again replaces its own outputs without being asked.
+        var again = ParticleExtraction.Run(ExtractionTestData.Fft, ExtractionPlanner.Plan(mics, new CoordinateSource.StarFileSource(coords), Settings, output), 1, cancel: TestContext.Current.CancellationToken);
+        Assert.Equal(2, again.Count);
+    }
+
+    [Fact]
+    public void AMicrographWithANaNIsRefusedNamingItAndTheStacksAlreadyWrittenAreRemoved()
+    {
+        using var dir = new TempDir();
+        var (mics, coords) = Project(dir, m => $"Micrographs/mic00000{m}.mrc", nanInMicrograph: 2);
+        string output = dir.File("out");
+        var plan = ExtractionPlanner.Plan(mics, new CoordinateSource.StarFileSource(coords), Settings, output);
+        var e = Assert.Throws<CryoMergeInputException>(() => ParticleExtraction.Run(ExtractionTestData.Fft, plan, 1, cancel: TestContext.Current.CancellationToken));
+        Assert.EndsWith("Micrographs/mic000002.mrc", e.File);
+        Assert.StartsWith("the micrograph holds 1 NaN or infinite value(s) (the first, NaN, at pixel (", e.Problem);
+        Assert.False(Directory.Exists(output), "a failed extraction left files behind");
+    }
 }

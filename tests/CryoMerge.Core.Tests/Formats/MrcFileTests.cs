@@ -223,4 +223,31 @@ public sealed class MrcFileTests
         Assert.Equal(7.5f, last[5]);
         Assert.Equal(0f, last[4]);
     }
+
+    [Theory]
+    [InlineData(40, -12f, "negative pixel size -1.2 in the header (CELLA X = -12 A over MX = 10)")]
+    [InlineData(44, float.NaN, "pixel size NaN in the header (CELLA Y is not a number)")]
+    [InlineData(48, float.PositiveInfinity, "infinite pixel size in the header (CELLA Z is +inf)")]
+    public void ANegativeNaNOrInfiniteCellIsRefusedByName(int offset, float cell, string problem)
+    {
+        using var dir = new TempDir();
+        var header = MrcTestFiles.Header(10, 10, 10, 2, pixel: 1.2f);
+        BinaryPrimitives.WriteSingleLittleEndian(header.AsSpan(offset), cell);
+        string path = dir.File("cell.mrc");
+        System.IO.File.WriteAllBytes(path, MrcTestFiles.File(header, new byte[4000]));
+        var e = Assert.Throws<CryoMergeInputException>(() => MrcFile.Open(path, MrcReadOptions.Permissive));
+        Assert.Equal(path, e.File);
+        Assert.Equal(problem, e.Problem);
+    }
+
+    [Fact]
+    public void ACellOfZeroMeansNoPixelSizeAndIsAccepted()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("zero.mrc");
+        System.IO.File.WriteAllBytes(path, MrcTestFiles.File(MrcTestFiles.Header(10, 10, 10, 2, pixel: 0f), new byte[4000]));
+        using var mrc = MrcFile.Open(path);
+        Assert.Equal(0, mrc.PixelSize.X);
+        Assert.Null(PixelSizes.OfMrc(mrc));
+    }
 }

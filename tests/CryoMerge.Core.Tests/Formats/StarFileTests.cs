@@ -207,4 +207,33 @@ public sealed class StarFileTests
         Assert.Equal(big.Length, star.Blocks[0].RequireTable()["a"].RawUtf8(0).Length);
         Assert.Equal(4, star.Blocks[0].RequireTable().GetInt(1, "b"));
     }
+
+    [Theory]
+    [InlineData("nan", "an integer")]
+    [InlineData("inf", "an integer")]
+    [InlineData("1e999", "an integer")]
+    [InlineData("abc", "an integer")]
+    [InlineData("1.5", "an integer")]
+    [InlineData("3000000000", "an integer")]
+    public void ANonIntegerInAnIntegerColumnNamesTheFileBlockColumnAndRow(string value, string expected)
+    {
+        using var dir = new TempDir();
+        string path = dir.File("bad.star");
+        File.WriteAllText(path, $"data_optics\nloop_\n_rlnOpticsGroup #1\n_rlnImagePixelSize #2\n1 1.0\n{value} 1.0\n");
+        var column = StarFile.Read(path).Block("optics").RequireTable().Column("rlnOpticsGroup");
+        Assert.Equal(1, column.GetInt(0));
+        var e = Assert.Throws<CryoMergeInputException>(() => column.GetInt(1));
+        Assert.Equal(path, e.File);
+        Assert.Equal($"data_optics, column _rlnOpticsGroup, row 2: '{value}' is not {expected}", e.Problem);
+        if (value == "abc") Assert.Equal($"data_optics, column _rlnOpticsGroup, row 2: 'abc' is not a number", Assert.Throws<CryoMergeInputException>(() => column.GetDouble(1)).Problem);
+    }
+
+    [Fact]
+    public void AnIntegerWrittenAsAWholeDoubleIsRead()
+    {
+        var table = StarFile.Parse("data_optics\nloop_\n_rlnOpticsGroup #1\n2.000000\n").Block("optics").RequireTable();
+        Assert.Equal(2, table.GetInt(0, "rlnOpticsGroup"));
+        table.KeepRows([0, 0]);
+        Assert.Equal("<text>", Assert.Throws<CryoMergeInputException>(() => { table.Column("rlnOpticsGroup").SetRaw(1, "x"); return table.GetInt(1, "rlnOpticsGroup"); }).File);
+    }
 }
