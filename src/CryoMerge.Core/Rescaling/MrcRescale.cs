@@ -28,6 +28,11 @@ public static class MrcRescale
 
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         long perWorker = ImageRescaler.WorkerBytes(plan.Image);
+        // A header with an absurd pixel size asks for an absurd box: say so instead of running out of memory.
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (perWorker > available / 2)
+            throw new CryoMergeInputException(input, FormattableString.Invariant(
+                $"rescaling one {(plan.Kind == ImageFileKind.Map ? "map" : "image")} from {plan.Image.InputPixelSize:0.######} A to {plan.Image.OutputPixelSize:0.######} A would need {perWorker / 1e9:0.#} GB, more than half of the {available / 1e9:0.#} GB available; check both pixel sizes"));
         long byMemory = Math.Max(1, (options.MaxBufferBytes ?? RescaleOptions.DefaultMaxBufferBytes) / Math.Max(1, perWorker));
         int workers = plan.Kind == ImageFileKind.Map ? 1 : (int)Math.Clamp(Math.Min(options.MaxImagesInFlight ?? threads, byMemory), 1, plan.Images);
         // Images in parallel get one FFT thread each; a lone image or map gets them all.
