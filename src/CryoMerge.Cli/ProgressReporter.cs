@@ -73,7 +73,8 @@ public sealed class ProgressReporter : IDisposable
         {
             if (_finished) return;
             _finished = true;
-            if (!Enabled) return;
+            // Nothing done and nothing shown (refused before the first item): no "0/N" line above the error.
+            if (!Enabled || (Done == 0 && _lastDraw < 0)) return;
             if (_console.ErrorIsTerminal)
             {
                 Draw(Done, _watch.Elapsed.TotalSeconds);

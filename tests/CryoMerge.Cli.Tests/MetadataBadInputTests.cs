@@ -64,4 +64,33 @@ public sealed class MetadataBadInputTests
         Assert.Contains("19135.591569", File.ReadAllText(dir.File("out.star")));
         Assert.Equal(["in.star", "out.star"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
     }
+
+    [Fact]
+    public void ParticlesWithoutImagesAreCalledParticlesAndAMissingColumnIsNamed()
+    {
+        // The simulator's particles_truth.star: data_particles with micrograph names and coordinates, no rlnImageName.
+        using var dir = new TempDir();
+        Assert.Equal(0, CliRunner.Run("simulate", "--angpix-true", "1", "--micrographs", "1", "--particles", "3", "--mic-size", "256", "--box", "32", "--o", dir.File("sim")).ExitCode);
+        string truth = dir.File("sim/particles_truth.star"), mics = dir.File("sim/micrographs_ctf.star");
+        string withoutImages = $"cryomerge: {truth}: lists particles without images (data_particles has no _rlnImageName, only micrograph names and coordinates); "
+            + "join takes particle files with images, micrograph or movie files: extract the particles first (cryomerge extract)";
+        foreach (var other in new[] { truth, mics })
+        {
+            var join = CliRunner.Run("join", truth, other, "--o", dir.File("joined.star"));
+            Assert.Equal(1, join.ExitCode);
+            Assert.Equal(withoutImages, join.Error.Trim());
+        }
+
+        var rescaled = CliRunner.Run("rescale-particles", "--i", truth, "--o", dir.File("r.star"), "--pix-nominal", "1", "--pix-relative", "0.98", "--pix-target", "1.1");
+        Assert.Equal(0, rescaled.ExitCode);
+        Assert.Contains(": 3 particles (RELION 3.1+)", rescaled.Out);
+
+        var star = CryoMerge.Core.Formats.StarFile.Read(truth);
+        star.Block("particles").RequireTable().RemoveColumn("rlnCoordinateX");
+        star.Write(dir.File("nox.star"));
+        var missing = CliRunner.Run("rescale-particles", "--i", dir.File("nox.star"), "--o", dir.File("r2.star"), "--pix-nominal", "1", "--pix-relative", "0.98", "--pix-target", "1.1");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal($"cryomerge: {dir.File("nox.star")}: column _rlnCoordinateX is missing from data_particles (needed to rescale coordinates)", missing.Error.Trim());
+        Assert.False(File.Exists(dir.File("joined.star")) || File.Exists(dir.File("r2.star")));
+    }
 }

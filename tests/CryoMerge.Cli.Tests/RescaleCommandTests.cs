@@ -85,14 +85,45 @@ public sealed class RescaleCommandTests
 
     [Theory]
     [InlineData("--i", "x.mrc", "--o", "y.mrc")]
-    [InlineData("--i", "x.mrc", "--o", "y.mrc", "--rescale-angpix", "0")]
-    [InlineData("--i", "x.mrc", "--o", "y.mrc", "--new-box", "1")]
+    [InlineData("--i", "x.mrc", "--o", "y.mrc", "--rescale-angpix", "abc")]
     [InlineData("--i", "x.mrc", "--o", "y.mrc", "--rescale-angpix", "1", "--method", "bilinear")]
     public void MeaninglessOptionsAreUsageErrors(params string[] options)
     {
         var result = CliRunner.Run(["rescale", .. options]);
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("", result.Out);
+        Assert.DoesNotContain("System.", result.Error);
+    }
+
+    [Theory]
+    [InlineData("--rescale-angpix", "-1.2", "cryomerge: --rescale-angpix: must be a positive pixel size in A, not -1.2")]
+    [InlineData("--rescale-angpix", "0", "cryomerge: --rescale-angpix: must be a positive pixel size in A, not 0")]
+    [InlineData("--angpix", "-1.2", "cryomerge: --angpix: must be a positive pixel size in A, not -1.2")]
+    [InlineData("--new-box", "1", "cryomerge: --new-box: a box of 1 pixels is too small; at least 2 are needed")]
+    [InlineData("--threads", "-1", "cryomerge: --threads: must be 0 (every core) or more, not -1")]
+    public void AValueOutOfRangeIsBadInputLikeInEveryOtherCommand(string option, string value, string message)
+    {
+        // Exit code 1 as scale-ctf, relabel and rescale-particles give for a negative pixel size (issue 20).
+        string[] args = option == "--rescale-angpix" ? ["rescale", "--i", "x.mrc", "--o", "y.mrc", option, value]
+            : ["rescale", "--i", "x.mrc", "--o", "y.mrc", "--rescale-angpix", "2", option, value];
+        var result = CliRunner.Run(args);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(message, result.Error.Trim());
+    }
+
+    [Fact]
+    public void AParticlesStarFileIsRefusedPointingToRescaleParticles()
+    {
+        // The simulator's particles_truth.star has no images, only micrograph names and coordinates: rescaling the
+        // micrographs it names would leave the coordinates in the old pixels (issue 20).
+        using var dir = new TempDir();
+        Assert.Equal(0, CliRunner.Run("simulate", "--angpix-true", "1", "--micrographs", "1", "--particles", "3", "--mic-size", "256", "--box", "32", "--o", dir.File("sim")).ExitCode);
+        string truth = dir.File("sim/particles_truth.star");
+        var result = CliRunner.Run("rescale", "--i", truth, "--o", dir.File("out"), "--rescale-angpix", "2");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"cryomerge: {truth}: lists particles, not micrographs or movies; rescale its micrographs from their micrographs STAR file, then move the particles onto them with cryomerge rescale-particles",
+            result.Error.Trim());
+        Assert.False(Directory.Exists(dir.File("out")));
     }
 
     [Fact]

@@ -47,5 +47,9 @@ public sealed class ScaleCtfCommandTests
         result = CliRunner.Run("scale-ctf", "--i", "a.star", "--o", "b.star", "--angpix-old", "0.9", "--angpix-new", "0.88", "--band", "thirty");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--band 'thirty'", result.Error);
+        // A band that parses but is upside down is a value out of range: bad input.
+        result = CliRunner.Run("scale-ctf", "--i", "a.star", "--o", "b.star", "--angpix-old", "0.9", "--angpix-new", "0.88", "--band", "5,30");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("cryomerge: --band: 5,30: the band must go from low to high resolution (e.g. 30,5), not 5,30", result.Error.Trim());
     }
 }
