@@ -34,7 +34,7 @@ public sealed class MergeCommandTests
     [InlineData("no-map", "need a 'map'")]
     [InlineData("contradictory", "differ by more than 30 %")]
     [InlineData("bad-method", "method must be 1, 2 or 3")]
-    [InlineData("unknown-key", "Property 'colour' not found")]
+    [InlineData("unknown-key", "unknown key 'colour' in the plan; did you mean")]
     [InlineData("bad-reference", "reference 'DS9' is not one of the data sets")]
     [InlineData("missing-micrograph", "not found")]
     public void ABadPlanIsOneLineAndNothingIsWritten(string problem, string message)
