@@ -111,10 +111,13 @@ public static class CryoMergeApp
         }
     }
 
-    /// <summary>System.CommandLine's "Cannot parse argument 'abc' for option '--x' as expected type 'System.Double'" in words.</summary>
+    /// <summary>
+    /// System.CommandLine's "Cannot parse argument 'abc' for option '--x' as expected type 'System.Double'" in words.
+    /// </summary>
     internal static string UsageMessage(string message)
     {
-        var m = Regex.Match(message, @"^Cannot parse argument '(?<value>.*)' for (?:option|argument) '(?<name>[^']*)' as expected type '(?<type>[^']*)'\.?$");
+        var m = Regex.Match(message, @"^Cannot parse argument '(?<value>.*)' for (?:option|argument) '(?<name>[^']*)'"
+            + @" as expected type '(?<type>[^']*)'\.?$");
         if (!m.Success) return message;
         string type = m.Groups["type"].Value;
         string expected = type.Contains("Double") || type.Contains("Single") ? "a number"

@@ -9,7 +9,9 @@ namespace CryoMerge.Cli;
 public enum ExitCode
 {
     Ok = 0,
-    /// <summary>Bad input: a file that is not what it should be, an option's value out of range. One line on stderr says which.</summary>
+    /// <summary>
+    /// Bad input: a file that is not what it should be, an option's value out of range. One line on stderr says which.
+    /// </summary>
     BadInput = 1,
     /// <summary>The command line itself is wrong (unknown option, missing argument).</summary>
     Usage = 2,

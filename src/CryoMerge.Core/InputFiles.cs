@@ -15,7 +15,8 @@ public static class InputFiles
 
     /// <summary>
     /// The length of a regular, non-empty file; otherwise a <see cref="CryoMergeInputException"/> naming
-    /// <paramref name="path"/> and what it is instead. <paramref name="what"/> names the expected content ("an MRC file").
+    /// <paramref name="path"/> and what it is instead; <paramref name="what"/> names the expected content
+    /// ("an MRC file").
     /// </summary>
     public static long RequireRegularFile(string path, string what)
     {
@@ -25,15 +26,20 @@ public static class InputFiles
             case Kind.Missing: throw new CryoMergeInputException(path, "file not found");
             case Kind.Directory: throw new CryoMergeInputException(path, $"is a directory, not {what}");
             case Kind.NamedPipe or Kind.Socket or Kind.CharacterDevice or Kind.BlockDevice:
-                throw new CryoMergeInputException(path, $"is a {Describe(kind)}, not a regular file; give {what} on disk");
+                throw new CryoMergeInputException(path,
+                    $"is a {Describe(kind)}, not a regular file; give {what} on disk");
         }
         long length = new FileInfo(path).Length;
         if (length == 0)
-            throw new CryoMergeInputException(path, kind == Kind.Regular ? "file is empty" : "file is empty or not a regular file");
+            throw new CryoMergeInputException(path,
+                kind == Kind.Regular ? "file is empty" : "file is empty or not a regular file");
         return length;
     }
 
-    /// <summary>What <paramref name="path"/> is (links followed); <see cref="Kind.Unknown"/> for an existing file whose type this platform does not say.</summary>
+    /// <summary>
+    /// What <paramref name="path"/> is (links followed); <see cref="Kind.Unknown"/> for an existing file whose type
+    /// this platform does not say.
+    /// </summary>
     public static Kind KindOf(string path)
     {
         if (Directory.Exists(path)) return Kind.Directory;
@@ -68,7 +74,9 @@ public static class InputFiles
     private static unsafe delegate* unmanaged<int, byte*, int, uint, byte*, int> LoadStatx()
     {
         if (!OperatingSystem.IsLinux()) return null;
-        if (!NativeLibrary.TryLoad("libc.so.6", out var libc) || !NativeLibrary.TryGetExport(libc, "statx", out var statx)) return null;
+        if (!NativeLibrary.TryLoad("libc.so.6", out var libc)
+            || !NativeLibrary.TryGetExport(libc, "statx", out var statx))
+            return null;
         return (delegate* unmanaged<int, byte*, int, uint, byte*, int>)statx;
     }
 

@@ -51,7 +51,9 @@ public static class OutputFiles
         if (name.Contains('\0')) throw new CryoMergeInputException(source, "a file name contains a NUL character");
         var parts = name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p is not ("." or "..")).ToArray();
         if (parts.Length == 0)
-            throw new CryoMergeInputException(source, $"the name '{name}' leaves no file name inside the output folder {(folder.Length == 0 ? "." : folder)}");
+            throw new CryoMergeInputException(source,
+                $"the name '{name}' leaves no file name inside the output folder "
+                + (folder.Length == 0 ? "." : folder));
         string inside = string.Join('/', parts);
         return folder.Length == 0 ? inside : folder.EndsWith('/') ? folder + inside : folder + "/" + inside;
     }

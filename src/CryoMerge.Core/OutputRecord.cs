@@ -15,15 +15,16 @@ public sealed class OutputRecord
     /// <summary>The record's file name inside an output folder.</summary>
     public const string FileName = ".cryomerge-outputs";
 
-    private const string Header = "# Files cryomerge wrote into this folder (paths relative to it); cryomerge replaces an existing\n"
-        + "# file here only if it is listed, or with --overwrite.\n";
+    private const string Header = "# Files cryomerge wrote into this folder (paths relative to it); cryomerge\n"
+        + "# replaces an existing file here only if it is listed, or with --overwrite.\n";
 
     private readonly string _recordPath;
     private readonly string? _previousRecord;
     private readonly IReadOnlyList<string> _created;
     private readonly IReadOnlyList<string> _createdFolders;
 
-    private OutputRecord(string recordPath, string? previousRecord, IReadOnlyList<string> created, IReadOnlyList<string> createdFolders)
+    private OutputRecord(string recordPath, string? previousRecord, IReadOnlyList<string> created,
+        IReadOnlyList<string> createdFolders)
     {
         _recordPath = recordPath;
         _previousRecord = previousRecord;
@@ -34,7 +35,7 @@ public sealed class OutputRecord
     /// <summary>
     /// Checks and records that this run will write <paramref name="paths"/> (each inside <paramref name="folder"/>).
     /// Throws a <see cref="CryoMergeInputException"/> naming the first path that exists, is not listed and may not be
-    /// replaced (<paramref name="overwrite"/> false); nothing is written then. Creates the folder and writes the record.
+    /// replaced (<paramref name="overwrite"/> false); nothing is written then. Creates the folder, writes the record.
     /// </summary>
     public static OutputRecord Claim(string folder, IEnumerable<string> paths, bool overwrite)
     {
@@ -49,23 +50,29 @@ public sealed class OutputRecord
         {
             string full = Path.GetFullPath(path);
             string relative = Path.GetRelativePath(root, full).Replace(Path.DirectorySeparatorChar, '/');
-            if (relative == "." || relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+            if (relative is "." or ".." || relative.StartsWith("../", StringComparison.Ordinal)
+                || Path.IsPathRooted(relative))
                 throw new ArgumentException($"{path} is not inside the output folder {folder}", nameof(paths));
             if (!claimed.Add(relative)) continue;
             if (Directory.Exists(full))
-                throw new CryoMergeInputException(path, "is a folder where an output file would be written; nothing was written");
+                throw new CryoMergeInputException(path,
+                    "is a folder where an output file would be written; nothing was written");
             if (!File.Exists(full)) created.Add(full);
             else if (!overwrite && !listed.Contains(relative)) conflicts.Add(path);
         }
         if (conflicts.Count > 0)
             throw new CryoMergeInputException(conflicts[0],
-                $"exists and was not written by cryomerge into {folder}{(conflicts.Count > 1 ? $" (nor were {conflicts.Count - 1} other outputs)" : "")}; "
+                $"exists and was not written by cryomerge into {folder}"
+                + (conflicts.Count > 1 ? $" (nor were {conflicts.Count - 1} other outputs)" : "") + "; "
                 + "nothing was written: move it away, choose another output folder, or give --overwrite to replace it");
 
         var newFolders = new List<string>();
         foreach (var dir in created.Select(Path.GetDirectoryName).Append(root).Distinct())
-            for (var d = dir; d is not null && !Directory.Exists(d) && !newFolders.Contains(d); d = Path.GetDirectoryName(d))
+        {
+            for (var d = dir; d is not null && !Directory.Exists(d) && !newFolders.Contains(d);
+                 d = Path.GetDirectoryName(d))
                 newFolders.Add(d);
+        }
         newFolders.Sort((a, b) => b.Length.CompareTo(a.Length));   // deepest first, for removal
         Directory.CreateDirectory(root);
         listed.UnionWith(claimed);

@@ -8,7 +8,7 @@ namespace CryoMerge.Core;
 /// </summary>
 public static class ParallelFailures
 {
-    /// <summary>Rethrows the first failure that is not a cancellation (else the first), with its own stack trace.</summary>
+    /// <summary>Rethrows the first bad input, else the first failure that is not a cancellation, as itself.</summary>
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public static void Rethrow(AggregateException e)
     {

@@ -42,7 +42,7 @@ public sealed partial class InputFuzzTests
         ("starfile/postprocess.star", 0),                   // not a data set: every command refuses it
     ];
 
-    /// <summary>The source each is joined with: another data set of the same kind where there is one, so joins can succeed.</summary>
+    /// <summary>Each source's join partner: another data set of its kind where there is one, so a join can succeed.</summary>
     private static readonly int[] JoinPartner = [1, 0, 0, 5, 0, 3, 0, 0];
 
     private enum Command { RescaleParticles, ScaleCtf, Relabel, Join, Window, RescaleStar }
@@ -60,24 +60,29 @@ public sealed partial class InputFuzzTests
         using var root = new FuzzFolder();
         string shared = Directory.CreateDirectory(Path.Combine(root.Path, "shared")).FullName;
         var mrcs = MrcSources.Select(s => Cut(File.ReadAllBytes(TestFiles.RealFile(s.Path)), s.KeepImages)).ToArray();
-        var stars = StarSources.Select(s => KeepRows(File.ReadAllText(TestFiles.RealFile(s.Path)), s.KeepRows)).ToArray();
+        var stars = StarSources.Select(s => KeepRows(File.ReadAllText(TestFiles.RealFile(s.Path)), s.KeepRows))
+            .ToArray();
         // The stack the aspire particles name, for window; and each STAR source unharmed, for join.
         File.Copy(TestFiles.RealFile("aspire/sample.mrcs"), Path.Combine(shared, "sample.mrcs"));
         // Micrographs under the names corrected_micrographs.star gives its first rows (the real ones are not in the
         // data): a real 200 x 200 image each, so that rescaling the STAR file can succeed.
         string movies = Directory.CreateDirectory(Path.Combine(shared, "MotionCorr", "job002", "Movies")).FullName;
         var image = Cut(File.ReadAllBytes(TestFiles.RealFile("aspire/sample.mrcs")), 1);
-        foreach (int m in new[] { 21, 22, 23 }) File.WriteAllBytes(Path.Combine(movies, $"20170629_000{m}_frameImage.mrc"), image);
+        foreach (int m in new[] { 21, 22, 23 })
+            File.WriteAllBytes(Path.Combine(movies, $"20170629_000{m}_frameImage.mrc"), image);
         for (int i = 0; i < stars.Length; i++) File.WriteAllText(Path.Combine(shared, $"original{i}.star"), stars[i]);
         var sharedBefore = Snapshot(shared);
         var tally = new Tally();
         var watch = Stopwatch.StartNew();
 
-        var mrcCase = Gen.Select(Gen.Int[0, MrcSources.Length - 1], Mrc.Array[1, 3], Gen.Int[0, 2]).Select(c => (Star: false, Source: c.Item1, Mutations: c.Item2, Command: c.Item3));
-        var starCase = Gen.Select(Gen.Int[0, StarSources.Length - 1], Star.Array[1, 3], Gen.Int[0, 5]).Select(c => (Star: true, Source: c.Item1, Mutations: c.Item2, Command: c.Item3));
+        var mrcCase = Gen.Select(Gen.Int[0, MrcSources.Length - 1], Mrc.Array[1, 3], Gen.Int[0, 2])
+            .Select(c => (Star: false, Source: c.Item1, Mutations: c.Item2, Command: c.Item3));
+        var starCase = Gen.Select(Gen.Int[0, StarSources.Length - 1], Star.Array[1, 3], Gen.Int[0, 5])
+            .Select(c => (Star: true, Source: c.Item1, Mutations: c.Item2, Command: c.Item3));
         Gen.Frequency((2, mrcCase), (3, starCase)).Sample(c =>
         {
-            string dir = Directory.CreateDirectory(Path.Combine(shared, "cases", Guid.NewGuid().ToString("N"))).FullName;
+            string dir = Path.Combine(shared, "cases", Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
             try
             {
                 if (c.Star) RunStarCase(dir, shared, stars, c.Source, c.Mutations, (Command)c.Command, tally);
@@ -93,8 +98,10 @@ public sealed partial class InputFuzzTests
         Assert.Equal(sharedBefore, Snapshot(shared, skip: "cases"));
         var output = TestContext.Current.TestOutputHelper;
         output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{tally.Cases} cases ({tally.Ok + tally.Refused} transforming runs plus as many info runs) in {watch.Elapsed.TotalSeconds:0} s: {tally.Ok} transforming runs exit 0, {tally.Refused} exit 1"));
-        output?.WriteLine("by command (exit 0 / exit 1): " + string.Join(", ", Enumerable.Range(0, 8).Select(k => $"{Name(k)} {tally.OkBy[k]}/{tally.RefusedBy[k]}")));
+            $"{tally.Cases} cases (as many transforming and info runs) in {watch.Elapsed.TotalSeconds:0} s: ")
+            + $"{tally.Ok} transforming runs exit 0, {tally.Refused} exit 1");
+        var byCommand = Enumerable.Range(0, 8).Select(k => $"{Name(k)} {tally.OkBy[k]}/{tally.RefusedBy[k]}");
+        output?.WriteLine("by command (exit 0 / exit 1): " + string.Join(", ", byCommand));
         // Both outcomes must be common, or the mutations do not reach the commands' own checks.
         Assert.True(tally.Ok > Cases / 20 && tally.Refused > Cases / 4, $"exit 0: {tally.Ok}, exit 1: {tally.Refused}");
     }
@@ -107,9 +114,11 @@ public sealed partial class InputFuzzTests
         _ => ((Command)k).ToString(),
     };
 
-    private static void RunMrcCase(string dir, byte[][] mrcs, int source, Mutation[] mutations, int command, Tally tally)
+    private static void RunMrcCase(string dir, byte[][] mrcs, int source, Mutation[] mutations, int command,
+        Tally tally)
     {
-        string ext = MrcSources[source].Path.EndsWith(".mrcs", StringComparison.Ordinal) ? ".mrcs" : Path.GetExtension(MrcSources[source].Path);
+        string name = MrcSources[source].Path;
+        string ext = name.EndsWith(".mrcs", StringComparison.Ordinal) ? ".mrcs" : Path.GetExtension(name);
         string input = Path.Combine(dir, "m" + ext);
         var bytes = ApplyMrc(mrcs[source], mutations);
         File.WriteAllBytes(input, bytes);
@@ -129,15 +138,18 @@ public sealed partial class InputFuzzTests
         else
         {
             args = command == 1
-                ? ["rescale", "--i", input, "--o", Path.Combine(dir, "out.mrc"), "--angpix", "1.3", "--rescale-angpix", "2.6", "--threads", "1"]
-                : ["rescale", "--i", input, "--o", Path.Combine(dir, "out.mrc"), "--rescale-angpix", "2.6", "--threads", "1"];
+                ? ["rescale", "--i", input, "--o", Path.Combine(dir, "out.mrc"), "--angpix", "1.3", "--rescale-angpix",
+                   "2.6", "--threads", "1"]
+                : ["rescale", "--i", input, "--o", Path.Combine(dir, "out.mrc"), "--rescale-angpix", "2.6", "--threads",
+                   "1"];
         }
         Count(tally, kind, Check(dir, inputs, args, bytes, input, Path.Combine(dir, "out")));
     }
 
-    private static void RunStarCase(string dir, string shared, string[] stars, int source, Mutation[] mutations, Command command, Tally tally)
+    private static void RunStarCase(string dir, string shared, string[] stars, int source, Mutation[] mutations,
+        Command command, Tally tally)
     {
-        // Two folders below the shared one, so that the names in the STAR file resolve there (sample.mrcs) as RELION's would.
+        // Two folders below the shared one, so that names in the STAR file resolve there (sample.mrcs) as in RELION.
         string input = Path.Combine(dir, "in.star");
         var bytes = ApplyStar(stars[source], mutations);
         File.WriteAllBytes(input, bytes);
@@ -145,37 +157,47 @@ public sealed partial class InputFuzzTests
         string output = Path.Combine(dir, "out.star");
         string[] args = command switch
         {
-            Command.RescaleParticles => ["rescale-particles", "--i", input, "--o", output, "--pix-nominal", "1.4", "--pix-relative", "1.36", "--pix-target", "1.5"],
-            Command.ScaleCtf => ["scale-ctf", "--i", input, "--o", output, "--angpix-old", "1.4", "--angpix-new", "1.37"],
+            Command.RescaleParticles =>
+                ["rescale-particles", "--i", input, "--o", output, "--pix-nominal", "1.4", "--pix-relative", "1.36",
+                 "--pix-target", "1.5"],
+            Command.ScaleCtf =>
+                ["scale-ctf", "--i", input, "--o", output, "--angpix-old", "1.4", "--angpix-new", "1.37"],
             Command.Relabel => ["relabel", "--i", input, "--o", output, "--pix-relative", "1.37"],
             Command.Join => ["join", input, Path.Combine(shared, $"original{JoinPartner[source]}.star"), "--o", output],
-            Command.Window => ["window", "--i", input, "--box", "64", "--threads", "1", "--o", Path.Combine(dir, "out")],
-            _ => ["rescale", "--i", input, "--o", Path.Combine(dir, "out"), "--rescale-angpix", "2.8", "--threads", "1"],
+            Command.Window =>
+                ["window", "--i", input, "--box", "64", "--threads", "1", "--o", Path.Combine(dir, "out")],
+            _ => ["rescale", "--i", input, "--o", Path.Combine(dir, "out"), "--rescale-angpix", "2.8", "--threads",
+                  "1"],
         };
-        Count(tally, (int)command, Check(dir, [input], args, bytes, input, command is Command.Window or Command.RescaleStar ? Path.Combine(dir, "out") : output));
+        string written = command is Command.Window or Command.RescaleStar ? Path.Combine(dir, "out") : output;
+        Count(tally, (int)command, Check(dir, [input], args, bytes, input, written));
     }
 
     [GeneratedRegex(@"^(cryomerge: .+|warning: .+|[^:]+: \d+/\d+ \(\d+ %\), .+)$")]
     private static partial Regex AllowedLine();
 
     /// <summary>Runs one command line and checks the property; true when it exited 0.</summary>
-    private static bool Check(string dir, string[] inputs, string[] args, byte[] inputBytes, string input, string? output)
+    private static bool Check(string dir, string[] inputs, string[] args, byte[] inputBytes, string input,
+        string? output)
     {
         var before = Directory.GetFileSystemEntries(dir).Order().ToArray();
         var result = CliRunner.Run(args);
         string what = $"cryomerge {string.Join(' ', args)}";
         Assert.False(result.Error.Contains("internal error", StringComparison.Ordinal), $"{what}\n{result.Error}");
-        Assert.False(result.Error.Contains("\n   at ", StringComparison.Ordinal), $"{what}: a stack trace\n{result.Error}");
+        Assert.False(result.Error.Contains("\n   at ", StringComparison.Ordinal),
+            $"{what}: a stack trace\n{result.Error}");
         Assert.True(inputBytes.AsSpan().SequenceEqual(File.ReadAllBytes(input)), $"{what} changed its input");
         Assert.Empty(Directory.GetFiles(dir, "*" + OutputFiles.TemporarySuffix, SearchOption.AllDirectories));
         if (result.ExitCode == 0) return true;
         Assert.True(result.ExitCode == 1, $"{what}: exit code {result.ExitCode}\n{result.Error}");
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.All(lines, l => Assert.Matches(AllowedLine(), l));
-        Assert.True(lines.Count(l => l.StartsWith("cryomerge: ", StringComparison.Ordinal)) == 1, $"{what}: not one error line\n{result.Error}");
+        Assert.True(lines.Count(l => l.StartsWith("cryomerge: ", StringComparison.Ordinal)) == 1,
+            $"{what}: not one error line\n{result.Error}");
         // Nothing written: the case folder holds what it held before (the inputs), no output file or folder.
         Assert.Equal(before, Directory.GetFileSystemEntries(dir).Order().ToArray());
-        if (output is not null) Assert.False(File.Exists(output) || Directory.Exists(output), $"{what} failed but wrote {output}");
+        if (output is not null)
+            Assert.False(File.Exists(output) || Directory.Exists(output), $"{what} failed but wrote {output}");
         return false;
     }
 
@@ -186,11 +208,14 @@ public sealed partial class InputFuzzTests
         Interlocked.Increment(ref ok ? ref tally.OkBy[kind] : ref tally.RefusedBy[kind]);
     }
 
-    /// <summary>A real stack cut to its first <paramref name="images"/> images (NZ and MZ set to match); 0 keeps the file whole.</summary>
+    /// <summary>
+    /// A real stack cut to its first <paramref name="images"/> images (NZ and MZ set to match); 0 keeps the file whole.
+    /// </summary>
     private static byte[] Cut(byte[] file, int images)
     {
         if (images == 0) return file;
-        int nx = BitConverter.ToInt32(file, 0), ny = BitConverter.ToInt32(file, 4), mode = BitConverter.ToInt32(file, 12);
+        int nx = BitConverter.ToInt32(file, 0), ny = BitConverter.ToInt32(file, 4);
+        int mode = BitConverter.ToInt32(file, 12);
         int nsymbt = BitConverter.ToInt32(file, 92);
         int bytesPerVoxel = mode switch { 0 => 1, 1 or 6 or 12 => 2, _ => 4 };
         var cut = file[..(1024 + nsymbt + images * nx * ny * bytesPerVoxel)];
@@ -223,7 +248,8 @@ public sealed partial class InputFuzzTests
     private sealed class FuzzFolder : IDisposable
     {
         public string Path { get; } = System.IO.Path.Combine(
-            Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath(), "cryomerge-fuzz-" + Guid.NewGuid().ToString("N")[..12]);
+            Directory.Exists("/dev/shm") ? "/dev/shm" : System.IO.Path.GetTempPath(),
+            "cryomerge-fuzz-" + Guid.NewGuid().ToString("N")[..12]);
 
         public void Dispose()
         {

@@ -4,18 +4,25 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Cli.Tests;
 
-/// <summary>Issue 19: a command writes only inside its output folder, replaces only what it wrote, and refuses odd files at once.</summary>
+/// <summary>
+/// Issue 19: a command writes only inside its output folder, replaces only what it wrote, and refuses odd files at once.
+/// </summary>
 public sealed class OutputSafetyTests
 {
     private static void Simulate(TempDir dir) =>
-        Assert.Equal(0, CliRunner.Run("simulate", "--angpix-true", "1", "--micrographs", "2", "--particles", "4", "--mic-size", "256", "--box", "32", "--o", dir.File("sim")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("simulate", "--angpix-true", "1", "--micrographs", "2", "--particles", "4", "--mic-size", "256",
+            "--box", "32", "--o", dir.File("sim")).ExitCode);
 
     [Fact]
     public void ExtractReplacesOnlyItsOwnStacksUnlessOverwrite()
     {
         using var dir = new TempDir();
         Simulate(dir);
-        string[] extract = ["extract", "--mics", dir.File("sim/micrographs_ctf.star"), "--coords", dir.File("sim/particles_truth.star"), "--box", "32", "--o", dir.File("out")];
+        string[] extract =
+        [
+            "extract", "--mics", dir.File("sim/micrographs_ctf.star"), "--coords", dir.File("sim/particles_truth.star"),
+            "--box", "32", "--o", dir.File("out"),
+        ];
         Directory.CreateDirectory(dir.File("out/Micrographs"));
         File.WriteAllText(dir.File("out/Micrographs/mic000002.mrcs"), "from another run of another program");
 
@@ -23,7 +30,8 @@ public sealed class OutputSafetyTests
         Assert.Equal(1, refused.ExitCode);
         Assert.Equal($"cryomerge: {dir.File("out/Micrographs/mic000002.mrcs")}: exists and was not written by cryomerge into {dir.File("out")}; "
             + "nothing was written: move it away, choose another output folder, or give --overwrite to replace it", refused.Error.Trim());
-        Assert.Equal(["mic000002.mrcs"], Directory.GetFiles(dir.File("out"), "*", SearchOption.AllDirectories).Select(Path.GetFileName));
+        var left = Directory.GetFiles(dir.File("out"), "*", SearchOption.AllDirectories).Select(Path.GetFileName);
+        Assert.Equal(["mic000002.mrcs"], left);
 
         Assert.Equal(0, CliRunner.Run([.. extract, "--overwrite"]).ExitCode);
         Assert.True(OutputRecord.Lists(dir.File("out"), dir.File("out/Micrographs/mic000002.mrcs")));
@@ -58,7 +66,8 @@ public sealed class OutputSafetyTests
     {
         using var dir = new TempDir();
         string star = dir.File("p.star");
-        File.WriteAllText(star, $"data_optics\nloop_\n_rlnOpticsGroup\n_rlnImagePixelSize\n{value} 1.2\n\ndata_particles\nloop_\n_rlnImageName\n_rlnOpticsGroup\n1@a.mrcs 1\n");
+        File.WriteAllText(star, $"data_optics\nloop_\n_rlnOpticsGroup\n_rlnImagePixelSize\n{value} 1.2\n\n"
+            + "data_particles\nloop_\n_rlnImageName\n_rlnOpticsGroup\n1@a.mrcs 1\n");
         var result = CliRunner.Run("info", star);
         Assert.Equal(1, result.ExitCode);
         Assert.Equal($"cryomerge: {star}: data_optics, column _rlnOpticsGroup, row 1: '{value}' is not an integer", result.Error.Trim());

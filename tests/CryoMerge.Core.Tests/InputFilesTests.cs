@@ -4,7 +4,9 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests;
 
-/// <summary>A named pipe, a device or a directory given as an input file is refused at once, never read (a FIFO would hang).</summary>
+/// <summary>
+/// A named pipe, a device or a directory given as an input file is refused at once, never read (a FIFO would hang).
+/// </summary>
 public sealed class InputFilesTests
 {
     [Fact]
@@ -13,7 +15,8 @@ public sealed class InputFilesTests
         if (!OperatingSystem.IsLinux()) Assert.Skip("named pipes are made with mkfifo on Linux");
         using var dir = new TempDir();
         string fifo = dir.File("pipe.mrc");
-        using (var mkfifo = Process.Start("mkfifo", [fifo])) await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+        using (var mkfifo = Process.Start("mkfifo", [fifo]))
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
         Assert.Equal(InputFiles.Kind.NamedPipe, InputFiles.KindOf(fifo));
         // Opening it for reading would block until a writer comes: these must return at once.
         var open = Task.Run(() => Assert.Throws<CryoMergeInputException>(() => MrcFile.Open(fifo)));
@@ -32,9 +35,10 @@ public sealed class InputFilesTests
         if (OperatingSystem.IsLinux())
             Assert.Equal("is a character device, not a regular file; give an MRC file on disk",
                 Assert.Throws<CryoMergeInputException>(() => InputFiles.RequireRegularFile("/dev/zero", "an MRC file")).Problem);
-        Assert.Equal("is a directory, not a STAR file", Assert.Throws<CryoMergeInputException>(() => StarFile.Read(dir.Path)).Problem);
-        Assert.Equal("file is empty", Assert.Throws<CryoMergeInputException>(() => StarFile.Read(dir.File("empty.star"))).Problem);
-        Assert.Equal("file not found", Assert.Throws<CryoMergeInputException>(() => StarFile.Read(dir.File("none.star"))).Problem);
+        string Problem(string path) => Assert.Throws<CryoMergeInputException>(() => StarFile.Read(path)).Problem;
+        Assert.Equal("is a directory, not a STAR file", Problem(dir.Path));
+        Assert.Equal("file is empty", Problem(dir.File("empty.star")));
+        Assert.Equal("file not found", Problem(dir.File("none.star")));
         File.WriteAllText(dir.File("a.star"), "data_\n");
         if (OperatingSystem.IsLinux()) Assert.Equal(InputFiles.Kind.Regular, InputFiles.KindOf(dir.File("a.star")));
         Assert.Equal(6, InputFiles.RequireRegularFile(dir.File("a.star"), "a STAR file"));

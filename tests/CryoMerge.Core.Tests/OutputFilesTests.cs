@@ -1,6 +1,8 @@
 namespace CryoMerge.Core.Tests;
 
-/// <summary>Names taken from inputs are mapped inside the output folder (issue 19: a climbing micrograph name wrote elsewhere).</summary>
+/// <summary>
+/// Names taken from inputs are mapped inside the output folder (issue 19: a climbing micrograph name wrote elsewhere).
+/// </summary>
 public sealed class OutputFilesTests
 {
     [Theory]
@@ -36,5 +38,6 @@ public sealed class OutputFilesTests
 
     [Fact]
     public void ANulCharacterIsRefused() =>
-        Assert.Equal("mics.star", Assert.Throws<CryoMergeInputException>(() => OutputFiles.InsideFolder("out", "a\0b", "mics.star")).File);
+        Assert.Equal("mics.star",
+            Assert.Throws<CryoMergeInputException>(() => OutputFiles.InsideFolder("out", "a\0b", "mics.star")).File);
 }

@@ -2,7 +2,7 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests;
 
-/// <summary>A run replaces only files cryomerge wrote into the folder, unless --overwrite; a failed run leaves nothing.</summary>
+/// <summary>A run replaces only files cryomerge wrote into the folder unless --overwrite; a failed run leaves nothing.</summary>
 public sealed class OutputRecordTests
 {
     [Fact]
@@ -23,7 +23,8 @@ public sealed class OutputRecordTests
         string theirs = Path.Combine(folder, "Movies", "b.mrcs");
         File.WriteAllText(theirs, "precious");
         string record = File.ReadAllText(Path.Combine(folder, OutputRecord.FileName));
-        var e = Assert.Throws<CryoMergeInputException>(() => OutputRecord.Claim(folder, [.. outputs, theirs], overwrite: false));
+        var e = Assert.Throws<CryoMergeInputException>(() =>
+            OutputRecord.Claim(folder, [.. outputs, theirs], overwrite: false));
         Assert.Equal(theirs, e.File);
         Assert.Contains("was not written by cryomerge", e.Problem);
         Assert.Contains("--overwrite", e.Problem);
@@ -60,7 +61,8 @@ public sealed class OutputRecordTests
         // In a folder that did not exist, a rolled-back run leaves no folder at all.
         string other = dir.File("other");
         var first = OutputRecord.Claim(other, [Path.Combine(other, "x", "y.mrcs")], overwrite: false);
-        Assert.Throws<InvalidOperationException>(() => first.Guard<int>(() => throw new InvalidOperationException("failed")));
+        Assert.Throws<InvalidOperationException>(() =>
+            first.Guard<int>(() => throw new InvalidOperationException("failed")));
         Assert.False(Directory.Exists(other));
     }
 
@@ -69,7 +71,8 @@ public sealed class OutputRecordTests
     {
         using var dir = new TempDir();
         Directory.CreateDirectory(dir.File("out/a.mrcs"));
-        Assert.Contains("is a folder", Assert.Throws<CryoMergeInputException>(() => OutputRecord.Claim(dir.File("out"), [dir.File("out/a.mrcs")], true)).Problem);
+        var e = Assert.Throws<CryoMergeInputException>(() => OutputRecord.Claim(dir.File("out"), [dir.File("out/a.mrcs")], true));
+        Assert.Contains("is a folder", e.Problem);
         Assert.Throws<ArgumentException>(() => OutputRecord.Claim(dir.File("out"), [dir.File("elsewhere.mrcs")], true));
     }
 }

@@ -42,7 +42,9 @@ internal static class ExtractCommand
               cryomerge extract --mics micrographs_ctf.star --coords particles_truth.star --box 560 --scale 440 --window 420 --bg-diameter 400 --invert --o Extract/rescaled
             """)
         {
-            mics, coords, coordDir, coordSuffix, box, scale, window, bgDiameter, bgRadius, invert, noNorm, noRamp, threads, overwrite, output, json, verbose,
+            mics, coords, coordDir, coordSuffix, box, scale, window, bgDiameter, bgRadius, invert, noNorm, noRamp,
+            threads,
+            overwrite, output, json, verbose,
         };
         command.SetAction(parse =>
         {
@@ -50,7 +52,8 @@ internal static class ExtractCommand
             var settings = ExtractionSettings.Create(parse.GetValue(box), parse.GetValue(scale), parse.GetValue(window), parse.GetValue(bgDiameter),
                 parse.GetValue(bgRadius), !parse.GetValue(noNorm), !parse.GetValue(noRamp), parse.GetValue(invert), warnings);
             var source = Source(parse.GetValue(coords), parse.GetValue(coordDir), parse.GetValue(coordSuffix));
-            return (int)Run(console, parse.GetValue(mics)!, source, settings, parse.GetValue(output)!, CommonOptions.ThreadCount(parse.GetValue(threads)),
+            return (int)Run(console, parse.GetValue(mics)!, source, settings, parse.GetValue(output)!,
+                CommonOptions.ThreadCount(parse.GetValue(threads)),
                 parse.GetValue(json), parse.GetValue(verbose), warnings, parse.GetValue(overwrite));
         });
         return command;
@@ -77,7 +80,8 @@ internal static class ExtractCommand
             console.Note(FormattableString.Invariant($"{plan.ParticleCount} particles on {plan.Items.Count} micrographs; box {settings.Box}{(settings.Scale is int s ? $" -> scale {s}" : "")}{(settings.Window is int w2 ? $" -> window {w2}" : "")}, background radius {settings.BackgroundRadius} px"));
         var results = new List<MicrographExtractionResult>();
         using (var progress = new ProgressReporter(console, "extract", plan.ParticleCount))
-            results.AddRange(ParticleExtraction.Run(console.Fft, plan, threads ?? 0, r => progress.Advance(r.ParticleCount), overwrite: overwrite));
+            results.AddRange(ParticleExtraction.Run(console.Fft, plan, threads ?? 0,
+                r => progress.Advance(r.ParticleCount), overwrite: overwrite));
         int flat = results.Sum(r => r.FlatImages);
         if (flat > 0) console.Warn($"{flat} particles had a flat background and were not normalised (RELION skips them the same way)");
         var optics = plan.Optics;

@@ -67,7 +67,9 @@ internal static class InfoCommand
                     var summary = MrcSummary.Of(mrc, computeStatistics: !headerOnly);
                     if (summary.PixelSize.X <= 0) console.Warn($"{file}: header has no pixel size (0); give one with --angpix where needed");
                     if (summary.NonFiniteValues > 0)
-                        console.Warn($"{file}: {summary.NonFiniteValues} NaN or infinite value(s), the first in {SectionName(summary)} {summary.FirstNonFiniteSection}; rescale, extract and merge refuse such data");
+                        console.Warn($"{file}: {summary.NonFiniteValues} NaN or infinite value(s), the first in "
+                            + $"{SectionName(summary)} {summary.FirstNonFiniteSection}; "
+                            + "rescale, extract and merge refuse such data");
                     if (verbose) foreach (var f in summary.Findings) console.Note($"{file}: {f}");
                     if (json) results.Add(MrcJson(summary)); else PrintMrc(console.Out, summary);
                 }
@@ -99,7 +101,8 @@ internal static class InfoCommand
         if (s.Statistics is { } st)
             o.WriteLine($"  statistics  min {G(st.Min)}  max {G(st.Max)}  mean {G(st.Mean)}  rms {G(st.StdDev)}");
         if (s.NonFiniteValues > 0)
-            o.WriteLine($"  non-finite  {s.NonFiniteValues} NaN or infinite values, the first in {SectionName(s)} {s.FirstNonFiniteSection}");
+            o.WriteLine($"  non-finite  {s.NonFiniteValues} NaN or infinite values, the first in {SectionName(s)} "
+                + $"{s.FirstNonFiniteSection}");
         else
             o.WriteLine($"  header stats min {G(s.Header.DMin)}  max {G(s.Header.DMax)}  mean {G(s.Header.DMean)}  rms {G(s.Header.Rms)}");
         foreach (var label in s.Header.UsedLabels) o.WriteLine($"  label       {label.Trim()}");
@@ -184,7 +187,8 @@ internal static class InfoCommand
         ["warnings"] = new JsonArray(s.Warnings.Select(w => (JsonNode)w).ToArray()),
     };
 
-    private static string SectionName(MrcSummary s) => s.Kind is MrcKind.ImageStack or MrcKind.Image ? "image" : "section";
+    private static string SectionName(MrcSummary s) =>
+        s.Kind is MrcKind.ImageStack or MrcKind.Image ? "image" : "section";
 
     private static string KindName(MrcKind kind) => kind switch
     {

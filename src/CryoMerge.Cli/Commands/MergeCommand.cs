@@ -49,7 +49,8 @@ internal static class MergeCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(CliConsole console, string planPath, bool restart, bool json, CryoMergeHostSettings settings,
+    public static async Task<int> RunAsync(CliConsole console, string planPath, bool restart, bool json,
+        CryoMergeHostSettings settings,
         CancellationToken cancellationToken, bool overwrite = false)
     {
         var silo = StartEmbeddedSilo(settings, cancellationToken);
@@ -92,7 +93,8 @@ internal static class MergeCommand
     {
         string planJson = JsonSerializer.Serialize(plan, WorkJson.Options);
         // --overwrite is a permission, not part of the job: the same plan with it resumes the same job.
-        string jobId = JobId(plan, plan.Overwrite ? JsonSerializer.Serialize(plan with { Overwrite = false }, WorkJson.Options) : planJson);
+        string jobId = JobId(plan,
+            plan.Overwrite ? JsonSerializer.Serialize(plan with { Overwrite = false }, WorkJson.Options) : planJson);
         console.Note($"job {jobId}: {plan.DataSets.Count} data sets, method {(int)plan.Method}, output {plan.Output}");
         await using var connection = embeddedSilo is not null ? await embeddedSilo
             : settings.Cluster.Kind == ClusterKind.Localhost

@@ -16,7 +16,8 @@ namespace CryoMerge.Cli.Commands;
 internal static class RescaleCommand
 {
     /// <summary>What the user asked for, parsed.</summary>
-    public sealed record Request(string Input, string Output, RescaleOptions Options, bool Json, bool Verbose, bool Overwrite = false);
+    public sealed record Request(string Input, string Output, RescaleOptions Options, bool Json, bool Verbose,
+        bool Overwrite = false);
 
     public static Command Create(CliConsole console)
     {
@@ -49,7 +50,8 @@ internal static class RescaleCommand
         command.Validators.Add(r =>
         {
             // Presence, not value: GetValue throws for a value that did not parse (that error is reported on its own).
-            if (r.GetResult(rescale) is null && r.GetResult(newBox) is null) r.AddError("give --rescale-angpix, --new-box or both");
+            if (r.GetResult(rescale) is null && r.GetResult(newBox) is null)
+                r.AddError("give --rescale-angpix, --new-box or both");
         });
         command.SetAction((parse, cancellationToken) =>
         {
@@ -64,7 +66,8 @@ internal static class RescaleCommand
                 Threads = CommonOptions.ThreadCount(parse.GetValue(threads)),
             };
             options.Validate();
-            var request = new Request(parse.GetValue(input)!, parse.GetValue(output)!, options, parse.GetValue(json), parse.GetValue(verbose),
+            var request = new Request(parse.GetValue(input)!, parse.GetValue(output)!, options, parse.GetValue(json),
+                parse.GetValue(verbose),
                 parse.GetValue(overwrite));
             return Task.Run(() => (int)Run(console, request, cancellationToken), CancellationToken.None);
         });
@@ -96,7 +99,8 @@ internal static class RescaleCommand
         if (plan.Warnings.Count > 10) console.Warn($"... and {plan.Warnings.Count - 10} more pixel-size disagreements");
         StarRescaleSummary summary;
         using (var progress = new ProgressReporter(console, $"rescale {plan.Items.Count} {(plan.IsMovies ? "movies" : "micrographs")}", plan.Items.Count))
-            summary = StarRescale.Run(plan, console.Fft, request.Options.Threads, cancellationToken, _ => progress.Advance(), request.Overwrite);
+            summary = StarRescale.Run(plan, console.Fft, request.Options.Threads, cancellationToken,
+                _ => progress.Advance(), request.Overwrite);
         foreach (var note in summary.Results.SelectMany(r => r.Notes).Distinct().Take(10)) console.Warn(note);
         // One warning per distinct outcome (an optics group's files share a box), not one per file.
         foreach (var same in summary.Results.Where(r => r.Warning is not null).GroupBy(r => (r.PixelSize, r.InputShape)))

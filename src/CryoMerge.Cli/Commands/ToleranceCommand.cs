@@ -55,12 +55,15 @@ internal static class ToleranceCommand
         // The warning is a sentence of its own ("... is above d/D: expect ..."), not the verdict's label glued on.
         string? why = a.Verdict switch
         {
-            ToleranceVerdict.Warning => "above d/D: expect a loss at this resolution (the paper saw a small reduction at about 1.5 d/D); determine the relative pixel size more precisely if you can",
-            ToleranceVerdict.TooLarge => "above 2 d/D, too large: merging at this scale is likely to make the map worse than either data set alone (the paper's 7 %)",
+            ToleranceVerdict.Warning => "above d/D: expect a loss at this resolution (the paper saw a small reduction "
+                + "at about 1.5 d/D); determine the relative pixel size more precisely if you can",
+            ToleranceVerdict.TooLarge => "above 2 d/D, too large: merging at this scale is likely to make the map "
+                + "worse than either data set alone (the paper's 7 %)",
             _ => null,
         };
         if (why is not null)
-            console.Warn(FormattableString.Invariant($"a scale error of {a.RelativeError * 100:0.###} % for a {a.DiameterA:0.#} A particle at {a.ResolutionA:0.##} A is {why}"));
+            console.Warn(FormattableString.Invariant($"a scale error of {a.RelativeError * 100:0.###} % for a ")
+                + FormattableString.Invariant($"{a.DiameterA:0.#} A particle at {a.ResolutionA:0.##} A is {why}"));
         if (json)
         {
             var o = new JsonObject

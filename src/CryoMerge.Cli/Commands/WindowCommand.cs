@@ -29,12 +29,14 @@ internal static class WindowCommand
         {
             input, box, threads, overwrite, output, json, verbose,
         };
-        command.SetAction(parse => (int)Run(console, parse.GetValue(input)!, parse.GetValue(box), parse.GetValue(output)!,
+        command.SetAction(parse => (int)Run(console, parse.GetValue(input)!, parse.GetValue(box),
+            parse.GetValue(output)!,
             CommonOptions.ThreadCount(parse.GetValue(threads)), parse.GetValue(json), parse.GetValue(overwrite)));
         return command;
     }
 
-    public static ExitCode Run(CliConsole console, string input, int box, string output, int? threads, bool json, bool overwrite = false)
+    public static ExitCode Run(CliConsole console, string input, int box, string output, int? threads, bool json,
+        bool overwrite = false)
     {
         var plan = WindowPlanner.Plan(input, box, output);
         foreach (var w in plan.Warnings) console.Warn(w);

@@ -52,15 +52,17 @@ internal static class CommonOptions
     /// <summary>--overwrite of the commands that write many files named after their inputs into a folder.</summary>
     public static Option<bool> Overwrite() => new("--overwrite")
     {
-        Description = "Replace files in the output folder that cryomerge did not write there (by default such a file stops the run "
-                      + "before anything is written; files cryomerge wrote there before, listed in the folder's .cryomerge-outputs, "
+        Description = "Replace files in the output folder that cryomerge did not write there (by default such a file "
+                      + "stops the run before anything is written; files cryomerge wrote there before, listed in the "
+                      + "folder's .cryomerge-outputs, "
                       + "are always replaced)",
     };
 
     /// <summary>A --threads value: null or 0 = every core; a negative count is bad input (exit code 1).</summary>
     public static int ThreadCount(int? value, string option = "--threads")
     {
-        if (value is < 0) throw new CryoMerge.Core.CryoMergeInputException(option, $"must be 0 (every core) or more, not {value}");
+        if (value is < 0)
+            throw new CryoMerge.Core.CryoMergeInputException(option, $"must be 0 (every core) or more, not {value}");
         return value ?? 0;
     }
 

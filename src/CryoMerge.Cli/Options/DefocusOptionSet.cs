@@ -40,13 +40,16 @@ internal sealed class DefocusOptionSet
         });
     }
 
-    /// <summary>The options as given; a band out of range is bad input (exit code 1), like every value out of range.</summary>
+    /// <summary>The options as given; a band out of range is bad input (exit code 1), like any such value.</summary>
     public DefocusOptions Read(ParseResult parse)
     {
         var band = parse.GetValue(Band);
         if (band?.Problem is { } problem)
-            throw new CryoMerge.Core.CryoMergeInputException("--band", $"{band.LowResolution.ToString(CultureInfo.InvariantCulture)},{band.HighResolution.ToString(CultureInfo.InvariantCulture)}: {problem}");
-        return new(parse.GetValue(PaperConstant) ? DefocusCorrection.PaperConstant : parse.GetValue(ScaleCs) ? DefocusCorrection.ScaleCs : DefocusCorrection.Band, band);
+            throw new CryoMerge.Core.CryoMergeInputException("--band",
+                FormattableString.Invariant($"{band.LowResolution},{band.HighResolution}: {problem}"));
+        var correction = parse.GetValue(PaperConstant) ? DefocusCorrection.PaperConstant
+            : parse.GetValue(ScaleCs) ? DefocusCorrection.ScaleCs : DefocusCorrection.Band;
+        return new(correction, band);
     }
 
     private static CtfFitBand? ParseBand(System.CommandLine.Parsing.ArgumentResult result)

@@ -19,7 +19,8 @@ public sealed record CtfFitBand(double LowResolution = 30, double HighResolution
 
     /// <summary>Checks 0 &lt; high &lt; low; the message names the problem.</summary>
     public string? Problem =>
-        !(HighResolution > 0) || !(LowResolution > 0) || double.IsInfinity(LowResolution) ? "the band's resolutions must be positive (in A)"
+        !(HighResolution > 0) || !(LowResolution > 0) || double.IsInfinity(LowResolution)
+            ? "the band's resolutions must be positive (in A)"
         : HighResolution >= LowResolution ? $"the band must go from low to high resolution (e.g. 30,5), not {LowResolution},{HighResolution}"
         : null;
 }

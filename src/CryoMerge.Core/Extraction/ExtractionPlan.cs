@@ -19,7 +19,8 @@ public abstract record CoordinateSource
 /// </summary>
 public sealed class ExtractionPlan
 {
-    internal ExtractionPlan(ExtractionSettings settings, string outputDirectory, string starPath, IReadOnlyList<string> columns, StarTable optics,
+    internal ExtractionPlan(ExtractionSettings settings, string outputDirectory, string starPath,
+        IReadOnlyList<string> columns, StarTable optics,
         IReadOnlyList<MicrographExtractionItem> items, IReadOnlyList<string> warnings)
     {
         Settings = settings;
@@ -36,7 +37,7 @@ public sealed class ExtractionPlan
     /// <summary>DIR, the folder every output is written into.</summary>
     public string OutputDirectory { get; }
 
-    /// <summary>Every file the extraction writes: the stacks and the STAR file (for <see cref="OutputRecord"/>).</summary>
+    /// <summary>Every file the extraction writes, stacks and STAR file (see <see cref="OutputRecord"/>).</summary>
     public IEnumerable<string> OutputPaths => Items.Select(i => i.StackPath).Append(StarPath);
 
     /// <summary>DIR/particles.star.</summary>

@@ -66,7 +66,8 @@ public static class MicrographExtractor
             try
             {
                 mrc.ReadSection(0, micrograph.AsSpan(0, width * height));
-                NonFiniteValues.Require(micrograph.AsSpan(0, width * height), item.MicrographPath, "the micrograph", width);
+                NonFiniteValues.Require(micrograph.AsSpan(0, width * height), item.MicrographPath, "the micrograph",
+                    width);
             }
             catch
             {

@@ -19,7 +19,8 @@ public static class ParticleExtraction
         return claim.Guard(() => RunClaimed(fft, plan, threads, progress, cancel));
     }
 
-    private static IReadOnlyList<MicrographExtractionResult> RunClaimed(IFftBackend fft, ExtractionPlan plan, int threads,
+    private static IReadOnlyList<MicrographExtractionResult> RunClaimed(IFftBackend fft, ExtractionPlan plan,
+        int threads,
         Action<MicrographExtractionResult>? progress, CancellationToken cancel)
     {
         if (threads <= 0) threads = Environment.ProcessorCount;

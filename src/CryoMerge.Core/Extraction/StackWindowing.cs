@@ -58,7 +58,8 @@ public static class StackWindowing
 /// <summary>A checked windowing of every stack a particles STAR file names, with the STAR file to write afterwards.</summary>
 public sealed class WindowPlan
 {
-    internal WindowPlan(StarFile star, string outputDirectory, string starPath, IReadOnlyList<StackWindowItem> items, IReadOnlyList<string> warnings)
+    internal WindowPlan(StarFile star, string outputDirectory, string starPath, IReadOnlyList<StackWindowItem> items,
+        IReadOnlyList<string> warnings)
     {
         Star = star;
         OutputDirectory = outputDirectory;
@@ -86,14 +87,16 @@ public sealed class WindowPlan
     /// claimed first (<see cref="OutputRecord"/>; <paramref name="overwrite"/> replaces files cryomerge did not write
     /// there), and a failure removes the stacks this run created.
     /// </summary>
-    public IReadOnlyList<StackWindowResult> Run(int threads = 0, Action<StackWindowResult>? progress = null, CancellationToken cancel = default,
+    public IReadOnlyList<StackWindowResult> Run(int threads = 0, Action<StackWindowResult>? progress = null,
+        CancellationToken cancel = default,
         bool overwrite = false)
     {
         var claim = OutputRecord.Claim(OutputDirectory, Items.Select(i => i.OutputStack).Append(StarPath), overwrite);
         return claim.Guard(() => RunClaimed(threads, progress, cancel));
     }
 
-    private IReadOnlyList<StackWindowResult> RunClaimed(int threads, Action<StackWindowResult>? progress, CancellationToken cancel)
+    private IReadOnlyList<StackWindowResult> RunClaimed(int threads, Action<StackWindowResult>? progress,
+        CancellationToken cancel)
     {
         if (threads <= 0) threads = Environment.ProcessorCount;
         int inner = Math.Max(1, threads / Math.Max(1, Math.Min(threads, Items.Count)));
@@ -102,7 +105,8 @@ public sealed class WindowPlan
         var results = new StackWindowResult[Items.Count];
         try
         {
-            Parallel.For(0, Items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel }, i =>
+            var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel };
+            Parallel.For(0, Items.Count, options, i =>
             {
                 results[i] = StackWindowing.Window(Items[i], inner);
                 progress?.Invoke(results[i]);

@@ -67,7 +67,8 @@ public static class WindowPlanner
                 if (bad.Index > shape.Z)
                     throw new CryoMergeInputException(particlesStar, string.Create(CultureInfo.InvariantCulture, $"row {bad.Row + 1} names image {bad.Index} of {name}, which has {shape.Z} images"));
             }
-            string output = OutputFiles.InsideFolder(outputDirectory, RelionPaths.DecomposePipelineName(name).Post, particlesStar);
+            string output = OutputFiles.InsideFolder(outputDirectory, RelionPaths.DecomposePipelineName(name).Post,
+                particlesStar);
             if (outputs.TryGetValue(output, out var other))
                 throw new CryoMergeInputException(name, $"would be written to {output} like {other}; give the stacks distinct names");
             outputs[output] = name;

@@ -181,14 +181,18 @@ public sealed class MrcFile : IDisposable
     internal static string? PixelSizeProblem(in MrcHeader h)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
-        foreach (var (axis, cell, m) in new[] { ("X", h.CellA.X, h.Mx), ("Y", h.CellA.Y, h.My), ("Z", h.CellA.Z, h.Mz) })
+        var axes = new[] { ("X", h.CellA.X, h.Mx), ("Y", h.CellA.Y, h.My), ("Z", h.CellA.Z, h.Mz) };
+        foreach (var (axis, cell, m) in axes)
         {
             if (double.IsNaN(cell)) return $"pixel size NaN in the header (CELLA {axis} is not a number)";
-            if (double.IsInfinity(cell)) return $"infinite pixel size in the header (CELLA {axis} is {(cell > 0 ? "+" : "-")}inf)";
-            if (m < 0) return string.Create(c, $"negative sampling M{axis} = {m} in the header: no pixel size can be derived");
+            if (double.IsInfinity(cell))
+                return $"infinite pixel size in the header (CELLA {axis} is {(cell > 0 ? "+" : "-")}inf)";
+            if (m < 0)
+                return string.Create(c, $"negative sampling M{axis} = {m} in the header: no pixel size can be derived");
             if (cell < 0)
                 return m > 0
-                    ? string.Create(c, $"negative pixel size {cell / m:0.######} in the header (CELLA {axis} = {cell:0.###} A over M{axis} = {m})")
+                    ? string.Create(c, $"negative pixel size {cell / m:0.######} in the header ")
+                      + string.Create(c, $"(CELLA {axis} = {cell:0.###} A over M{axis} = {m})")
                     : string.Create(c, $"negative cell size CELLA {axis} = {cell:0.###} A in the header");
         }
         return null;

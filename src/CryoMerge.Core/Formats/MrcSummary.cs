@@ -24,7 +24,7 @@ public sealed record MrcSummary(
     /// <summary>NaN or infinite values in the data (0 when statistics were not computed).</summary>
     public long NonFiniteValues { get; init; }
 
-    /// <summary>The first section (image of a stack, Z slice of a map; 1-based) holding a NaN or infinite value.</summary>
+    /// <summary>The first section (image of a stack, Z slice of a map; from 1) with a NaN or infinite value.</summary>
     public int? FirstNonFiniteSection { get; init; }
 
     /// <summary>Reads the header and, unless <paramref name="computeStatistics"/> is false, one pass over the data.</summary>

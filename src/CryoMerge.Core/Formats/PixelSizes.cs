@@ -45,7 +45,8 @@ public static class PixelSizes
                 Positive(table, RelionLabels.ImagePixelSize, r),
                 Positive(table, RelionLabels.MicrographPixelSize, r),
                 Positive(table, RelionLabels.MicrographOriginalPixelSize, r),
-                table.TryColumn(RelionLabels.ImageSize) is { } size && size.TryGetDouble(r, out double s) && s is > 0 and <= int.MaxValue ? (int)s : null));
+                table.TryColumn(RelionLabels.ImageSize) is { } size && size.TryGetDouble(r, out double s)
+                && s is > 0 and <= int.MaxValue ? (int)s : null));
         }
         return result;
     }
@@ -78,9 +79,11 @@ public static class PixelSizes
     public static PixelSizeAnswer? FromRelion30Row(StarTable table, int row)
     {
         if (table.TryColumn(RelionLabels.Magnification) is { } mag && table.TryColumn(RelionLabels.DetectorPixelSize) is { } det
-            && mag.TryGetDouble(row, out double m) && det.TryGetDouble(row, out double d) && IsPositive(m) && IsPositive(d) && IsPositive(10000.0 * d / m))
+            && mag.TryGetDouble(row, out double m) && det.TryGetDouble(row, out double d)
+            && IsPositive(m) && IsPositive(d) && IsPositive(10000.0 * d / m))
             return new PixelSizeAnswer(10000.0 * d / m, "10000 x rlnDetectorPixelSize / rlnMagnification");
-        if (table.TryColumn(RelionLabels.LegacyPixelSize) is { } px && px.TryGetDouble(row, out double p) && IsPositive(p))
+        if (table.TryColumn(RelionLabels.LegacyPixelSize) is { } px && px.TryGetDouble(row, out double p)
+            && IsPositive(p))
             return new PixelSizeAnswer(p, RelionLabels.LegacyPixelSize);
         return null;
     }

@@ -73,13 +73,14 @@ public sealed class StarColumn
         throw ValueError(row, raw, "an integer");
     }
 
-    /// <summary>"data_optics, column _rlnOpticsGroup, row 1: 'nan' is not an integer", naming the file when known.</summary>
+    /// <summary>"data_optics, column _rlnOpticsGroup, row 1: 'nan' is not an integer", for the file if known.</summary>
     private CryoMergeInputException ValueError(int row, ReadOnlySpan<byte> raw, string expected)
     {
         string text = Encoding.UTF8.GetString(raw);
         if (text.Length > 40) text = text[..37] + "...";
         string block = Source is { } s ? $"data_{s.Block}, " : "";
-        return new CryoMergeInputException(Source?.File ?? "", $"{block}column _{Name}, row {row + 1}: '{text}' is not {expected}");
+        return new CryoMergeInputException(Source?.File ?? "",
+            $"{block}column _{Name}, row {row + 1}: '{text}' is not {expected}");
     }
 
     public bool TryGetDouble(int row, out double value) =>

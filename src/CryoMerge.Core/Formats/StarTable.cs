@@ -14,7 +14,7 @@ public sealed class StarTable
 
     public IReadOnlyList<StarColumn> Columns => _columns;
 
-    /// <summary>The file and block the table was read from (null when built in memory), given to its columns for messages.</summary>
+    /// <summary>The file and block the table was read from (null if built in memory), for messages.</summary>
     internal StarSource? Source { get; set; }
 
     public int RowCount => _columns.Count == 0 ? _emptyRows : _columns[0].Count;

@@ -43,11 +43,23 @@ public sealed record ImageRescalePlan(Shape3 InputShape, Shape3 ResampledShape, 
     /// <summary>Whether the pixel size reached differs from the request by more than 0.1 % (RELION's warning threshold).</summary>
     public bool DiffersFromRequest => Math.Abs(RelativeError) > 0.001;
 
-    /// <summary>Largest edge of a rescaled 2-D image, in pixels (super-resolution K3 frames upsampled twice are 23040).</summary>
+    /// <summary>
+    /// Largest edge of a rescaled 2-D image in pixels (K3 super-resolution frames doubled: 23040); an image also has
+    /// at most <see cref="MaxImageVoxels"/> pixels, the most one section of an MRC file holds here.
+    /// </summary>
     public const int MaxImageEdge = 65536;
+
+    /// <summary>Most pixels of one rescaled 2-D image (sections are written as one span of bytes: 2 GiB).</summary>
+    public const long MaxImageVoxels = int.MaxValue / 4;
 
     /// <summary>Largest edge of a rescaled map, in pixels (2048^3 floats are 32 GiB).</summary>
     public const int MaxVolumeEdge = 2048;
+
+    /// <summary>
+    /// Largest enlargement: a Fourier pad adds no information, and no cryo-EM step upsamples more than a few times, so a
+    /// larger factor means a wrong pixel size (a damaged header) and would only fill the disk and the memory.
+    /// </summary>
+    public const double MaxEnlargement = 16;
 
     /// <summary>Plans one image or map. Invalid user requests are reported in <see cref="Problem"/>, not thrown.</summary>
     public static ImageRescalePlan Create(Shape3 image, double pixelSize, double? requestedPixelSize, int? newBox, RescaleMethod method)
@@ -64,10 +76,14 @@ public sealed record ImageRescalePlan(Shape3 InputShape, Shape3 ResampledShape, 
         {
             double f = pixelSize / requested;
             double largest = Math.Max(image.X, Math.Max(image.Y, image.Z)) * f;
-            if (largest > (volume ? MaxVolumeEdge : MaxImageEdge))
-                return new ImageRescalePlan(image, image, image, method, pixelSize, requestedPixelSize, requested, null, newBox,
-                    string.Create(CultureInfo.InvariantCulture,
-                        $"rescaling from {pixelSize:0.######} A to {requested:0.######} A would give a box of {largest:0} pixels, too large to process; check both pixel sizes"));
+            bool tooMany = !volume && (double)image.X * image.Y * f * f > MaxImageVoxels;
+            if (f > MaxEnlargement || tooMany || largest > (volume ? MaxVolumeEdge : MaxImageEdge))
+            {
+                string tooLarge = string.Create(CultureInfo.InvariantCulture,
+                    $"rescaling from {pixelSize:0.######} A to {requested:0.######} A would give a box of {largest:0}");
+                return new ImageRescalePlan(image, image, image, method, pixelSize, requestedPixelSize, requested, null,
+                    newBox, tooLarge + " pixels, too large to process; check both pixel sizes");
+            }
             if (method == RescaleMethod.Fourier)
             {
                 if (volume && (image.X != image.Y || image.Y != image.Z))
@@ -81,7 +97,8 @@ public sealed record ImageRescalePlan(Shape3 InputShape, Shape3 ResampledShape, 
                     outPixel = relion.RealPixelSize;
                     // The short side of a non-square image can vanish even when the long one does not.
                     int shortest = Math.Min(resampled.X, resampled.Y);
-                    if (relion.NewSize < 2 || shortest < 2) problem = BoxTooSmall(relion.OldSize, Math.Min(relion.NewSize, shortest), pixelSize, requested);
+                    if (relion.NewSize < 2 || shortest < 2)
+                        problem = BoxTooSmall(relion.OldSize, Math.Min(relion.NewSize, shortest), pixelSize, requested);
                 }
             }
             else
@@ -97,7 +114,8 @@ public sealed record ImageRescalePlan(Shape3 InputShape, Shape3 ResampledShape, 
         if (newBox is int box && resampled.X != box)
             output = volume ? new Shape3(box, box, box) : new Shape3(box, box, 1);
         if (newBox is < 2 && problem is null) problem = $"a new box of {newBox} pixels is too small; at least 2 are needed";
-        if (newBox > (volume ? MaxVolumeEdge : MaxImageEdge) && problem is null) problem = $"a new box of {newBox} pixels is too large to process";
+        if (newBox > (volume ? MaxVolumeEdge : MaxImageEdge) && problem is null)
+            problem = $"a new box of {newBox} pixels is too large to process";
         return new ImageRescalePlan(image, resampled, output, method, pixelSize, requestedPixelSize, outPixel, relion, newBox, problem);
     }
 

@@ -20,7 +20,10 @@ public static class NonFiniteValues
         {
             var v = vectors[i];
             if (!Vector.EqualsAll(v - v, Vector<float>.Zero))
-                return i * Vector<float>.Count + FirstScalar(values.Slice(i * Vector<float>.Count, Vector<float>.Count));
+            {
+                int start = i * Vector<float>.Count;
+                return start + FirstScalar(values.Slice(start, Vector<float>.Count));
+            }
         }
         int tail = vectors.Length * Vector<float>.Count;
         int k = FirstScalar(values[tail..]);
@@ -55,8 +58,10 @@ public static class NonFiniteValues
         string where = height > 0 && first / width / height > 0
             ? string.Create(CultureInfo.InvariantCulture, $"({x}, {y}, {first / width / height})")
             : string.Create(CultureInfo.InvariantCulture, $"({x}, {y})");
-        throw new CryoMergeInputException(file, string.Create(CultureInfo.InvariantCulture,
-            $"{what} holds {count} NaN or infinite value(s) (the first, {kind}, at pixel {where}); a Fourier transform would spread them over every pixel; remove or repair it first"));
+        string found = string.Create(CultureInfo.InvariantCulture,
+            $"{what} holds {count} NaN or infinite value(s) (the first, {kind}, at pixel {where})");
+        throw new CryoMergeInputException(file, found + "; a Fourier transform would spread them over every pixel; "
+            + "remove or repair it first");
     }
 
     private static int FirstScalar(ReadOnlySpan<float> values)

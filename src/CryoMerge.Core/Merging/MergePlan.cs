@@ -71,7 +71,9 @@ public sealed record ExtractionBoxes(int? Box = null, int? Scale = null, int? Wi
 /// Everything a merge needs: the data sets (one of them the reference), the method, boxes and the output folder.
 /// Read from YAML or JSON by <see cref="MergePlanReader"/>.
 /// </summary>
-/// <param name="Overwrite">Replace files in the output folder that cryomerge did not write there (see <see cref="OutputRecord"/>).</param>
+/// <param name="Overwrite">
+/// Replace files in the output folder that cryomerge did not write there (see <see cref="OutputRecord"/>).
+/// </param>
 public sealed record MergePlan(
     string Name,
     string Output,

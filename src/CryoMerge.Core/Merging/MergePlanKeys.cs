@@ -18,7 +18,7 @@ namespace CryoMerge.Core.Merging;
 /// </summary>
 internal static class MergePlanKeys
 {
-    /// <summary>Line numbers (1-based) of the keys of a plan file, by path ("output", "datasets[1].pixelSize").</summary>
+    /// <summary>Line numbers (from 1) of the keys of a plan file by path ("output", "datasets[1].pixelSize").</summary>
     public sealed class Lines(IReadOnlyDictionary<string, int> lines)
     {
         public static readonly Lines None = new(new Dictionary<string, int>());
@@ -35,8 +35,11 @@ internal static class MergePlanKeys
     /// The keys of a document class, in declaration order: camelCase names or YAML aliases (JSON matches them
     /// case-insensitively, so "datasets" is the one name shown for both).
     /// </summary>
-    private static IReadOnlyList<Key> KeysOf(Type type) => type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-        .Select(p => new Key(p.GetCustomAttribute<YamlMemberAttribute>()?.Alias is { } alias ? alias : JsonNamingPolicy.CamelCase.ConvertName(p.Name),
+    private static IReadOnlyList<Key> KeysOf(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Select(p => new Key(
+            p.GetCustomAttribute<YamlMemberAttribute>()?.Alias is { } alias
+                ? alias : JsonNamingPolicy.CamelCase.ConvertName(p.Name),
             KindOf(p.PropertyType, out var element), element))
         .ToList();
 
@@ -73,7 +76,8 @@ internal static class MergePlanKeys
         }
         catch (InvalidOperationException)
         {
-            throw new CryoMergeInputException(source, $"line {lastLine}: not valid YAML after this line (an unclosed [ or {{?)");
+            throw new CryoMergeInputException(source,
+                $"line {lastLine}: not valid YAML after this line (an unclosed [ or {{?)");
         }
         var stream = new YamlStream();
         try
@@ -87,12 +91,14 @@ internal static class MergePlanKeys
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         if (stream.Documents.Count == 0) return new Lines(lines);
         if (stream.Documents[0].RootNode is not YamlMappingNode mapping)
-            throw new CryoMergeInputException(source, $"line {stream.Documents[0].RootNode.Start.Line}: a plan is a mapping of keys ({string.Join(", ", KeysOf(root).Select(k => k.Name))})");
+            throw new CryoMergeInputException(source,
+                $"line {stream.Documents[0].RootNode.Start.Line}: a plan is a mapping of keys ({KeyList(root)})");
         CheckMapping(mapping, root, "", source, lines);
         return new Lines(lines);
     }
 
-    private static void CheckMapping(YamlMappingNode node, Type type, string path, string source, Dictionary<string, int> lines)
+    private static void CheckMapping(YamlMappingNode node, Type type, string path, string source,
+        Dictionary<string, int> lines)
     {
         var keys = KeysOf(type);
         foreach (var (keyNode, value) in node.Children)
@@ -109,7 +115,8 @@ internal static class MergePlanKeys
                     int i = 0;
                     foreach (var item in list.Children)
                     {
-                        if (item is not YamlMappingNode entry) throw Wrong(source, item.Start.Line, $"{at}[{i}]", "a mapping of keys", item.ToString());
+                        if (item is not YamlMappingNode entry)
+                            throw Wrong(source, item.Start.Line, $"{at}[{i}]", "a mapping of keys", item.ToString());
                         lines[$"{at}[{i}]"] = (int)item.Start.Line;
                         CheckMapping(entry, key.Element!, $"{at}[{i}]", source, lines);
                         i++;
@@ -118,10 +125,13 @@ internal static class MergePlanKeys
                 case (_, YamlScalarNode s) when IsNull(s): break;
                 case (ValueKind.Text, YamlScalarNode): break;
                 case (ValueKind.Integer or ValueKind.Number or ValueKind.Boolean, YamlScalarNode s):
-                    if (!Fits(key.Kind, s.Value ?? "")) throw Wrong(source, value.Start.Line, at, Expected(key.Kind), s.Value ?? "");
+                    if (!Fits(key.Kind, s.Value ?? ""))
+                        throw Wrong(source, value.Start.Line, at, Expected(key.Kind), s.Value ?? "");
                     break;
                 default:
-                    throw Wrong(source, value.Start.Line, at, Expected(key.Kind), value is YamlScalarNode sc ? sc.Value ?? "" : value is YamlSequenceNode ? "a list" : "a mapping");
+                    string found = value is YamlScalarNode sc ? sc.Value ?? ""
+                        : value is YamlSequenceNode ? "a list" : "a mapping";
+                    throw Wrong(source, value.Start.Line, at, Expected(key.Kind), found);
             }
         }
     }
@@ -139,25 +149,29 @@ internal static class MergePlanKeys
             int k = lineStarts.BinarySearch((int)offset);
             return (k >= 0 ? k : ~k - 1) + 1;
         }
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var options = new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        var reader = new Utf8JsonReader(utf8, options);
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
             if (!reader.Read()) throw new CryoMergeInputException(source, "the plan is empty");
             if (reader.TokenType != JsonTokenType.StartObject)
-                throw new CryoMergeInputException(source, $"line {LineAt(reader.TokenStartIndex)}: a plan is a JSON object of keys ({string.Join(", ", KeysOf(root).Select(k => k.Name))})");
+                throw new CryoMergeInputException(source,
+                    $"line {LineAt(reader.TokenStartIndex)}: a plan is a JSON object of keys ({KeyList(root)})");
             CheckObject(ref reader, root, "", source, lines, LineAt);
         }
         catch (JsonException e)
         {
             string message = e.Message;
             int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            throw new CryoMergeInputException(source, $"line {(e.LineNumber ?? 0) + 1}: not valid JSON: {(cut > 0 ? message[..cut] : message)}");
+            throw new CryoMergeInputException(source,
+                $"line {(e.LineNumber ?? 0) + 1}: not valid JSON: {(cut > 0 ? message[..cut] : message)}");
         }
         return new Lines(lines);
     }
 
-    private static void CheckObject(ref Utf8JsonReader reader, Type type, string path, string source, Dictionary<string, int> lines, Func<long, int> lineAt)
+    private static void CheckObject(ref Utf8JsonReader reader, Type type, string path, string source,
+        Dictionary<string, int> lines, Func<long, int> lineAt)
     {
         var keys = KeysOf(type);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
@@ -165,7 +179,8 @@ internal static class MergePlanKeys
             int line = lineAt(reader.TokenStartIndex);
             string name = reader.GetString()!;
             // The reader matches keys case-insensitively (PropertyNameCaseInsensitive).
-            var key = keys.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase)) ?? throw Unknown(source, line, name, path, keys);
+            var key = keys.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw Unknown(source, line, name, path, keys);
             string at = Join(path, key.Name);
             lines[at] = line;
             reader.Read();
@@ -173,12 +188,15 @@ internal static class MergePlanKeys
             switch (key.Kind, reader.TokenType)
             {
                 case (_, JsonTokenType.Null): break;
-                case (ValueKind.Mapping, JsonTokenType.StartObject): CheckObject(ref reader, key.Element!, at, source, lines, lineAt); break;
+                case (ValueKind.Mapping, JsonTokenType.StartObject):
+                    CheckObject(ref reader, key.Element!, at, source, lines, lineAt);
+                    break;
                 case (ValueKind.List, JsonTokenType.StartArray):
                     for (int i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
                     {
                         if (reader.TokenType != JsonTokenType.StartObject)
-                            throw Wrong(source, lineAt(reader.TokenStartIndex), $"{at}[{i}]", "an object of keys", TokenText(ref reader));
+                            throw Wrong(source, lineAt(reader.TokenStartIndex), $"{at}[{i}]", "an object of keys",
+                                TokenText(ref reader));
                         lines[$"{at}[{i}]"] = lineAt(reader.TokenStartIndex);
                         CheckObject(ref reader, key.Element!, $"{at}[{i}]", source, lines, lineAt);
                     }
@@ -200,7 +218,9 @@ internal static class MergePlanKeys
             reader.Skip();
             return what;
         }
-        return reader.TokenType == JsonTokenType.String ? reader.GetString() ?? "" : Encoding.UTF8.GetString(reader.ValueSpan);
+        return reader.TokenType == JsonTokenType.String
+            ? reader.GetString() ?? ""
+            : Encoding.UTF8.GetString(reader.ValueSpan);
     }
 
     private static bool Fits(ValueKind kind, string value) => kind switch
@@ -221,12 +241,16 @@ internal static class MergePlanKeys
         _ => "text",
     };
 
-    private static CryoMergeInputException Unknown(string source, long line, string name, string path, IReadOnlyList<Key> keys)
+    private static string KeyList(Type type) => string.Join(", ", KeysOf(type).Select(k => k.Name));
+
+    private static CryoMergeInputException Unknown(string source, long line, string name, string path,
+        IReadOnlyList<Key> keys)
     {
         string nearest = keys.MinBy(k => Distance(k.Name.ToLowerInvariant(), name.ToLowerInvariant()))!.Name;
         string where = path.Length == 0 ? "the plan" : path;
         return new CryoMergeInputException(source,
-            $"line {line}: unknown key '{name}' in {where}; did you mean '{nearest}'? (keys: {string.Join(", ", keys.Select(k => k.Name))})");
+            $"line {line}: unknown key '{name}' in {where}; did you mean '{nearest}'? "
+            + $"(keys: {string.Join(", ", keys.Select(k => k.Name))})");
     }
 
     private static CryoMergeInputException Wrong(string source, long line, string path, string expected, string found)

@@ -14,12 +14,15 @@ public static class MergePlanReader
 {
     public static MergePlan Read(string path)
     {
-        if (!File.Exists(path) && !Directory.Exists(path)) throw new CryoMergeInputException(path, "plan file not found");
+        if (!File.Exists(path) && !Directory.Exists(path))
+            throw new CryoMergeInputException(path, "plan file not found");
         InputFiles.RequireRegularFile(path, "a merge plan (YAML or JSON)");
         string text = File.ReadAllText(path);
         bool json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         // Keys and value kinds first: a typo is one line with the line number and the nearest valid key.
-        var lines = json ? MergePlanKeys.CheckJson(text, path, typeof(PlanDocument)) : MergePlanKeys.CheckYaml(text, path, typeof(PlanDocument));
+        var lines = json
+            ? MergePlanKeys.CheckJson(text, path, typeof(PlanDocument))
+            : MergePlanKeys.CheckYaml(text, path, typeof(PlanDocument));
         PlanDocument doc;
         try
         {
@@ -29,18 +32,22 @@ public static class MergePlanReader
         }
         catch (Exception e) when (e is YamlException or JsonException)
         {
-            string where = e is YamlException y ? $"line {y.Start.Line}: " : e is JsonException { LineNumber: long n } ? $"line {n + 1}: " : "";
+            string where = e is YamlException y ? $"line {y.Start.Line}: "
+                : e is JsonException { LineNumber: long n } ? $"line {n + 1}: " : "";
             throw new CryoMergeInputException(path, $"{where}{FirstLine(e.InnerException?.Message ?? e.Message)}");
         }
         return Validate(doc, path, checkFiles: true, lines);
     }
 
-    /// <summary>Builds and checks a plan from its document form (paths relative to <paramref name="baseDirectory"/>).</summary>
-    internal static MergePlan Validate(PlanDocument doc, string source, bool checkFiles, MergePlanKeys.Lines? lines = null)
+    /// <summary>
+    /// Builds and checks a plan from its document form (paths relative to the folder of <paramref name="source"/>);
+    /// problems name the key and, given the file's <paramref name="lines"/>, its line.
+    /// </summary>
+    internal static MergePlan Validate(PlanDocument doc, string source, bool checkFiles,
+        MergePlanKeys.Lines? lines = null)
     {
         lines ??= MergePlanKeys.Lines.None;
         string baseDir = Path.GetDirectoryName(Path.GetFullPath(source)) ?? ".";
-        // Problems name the key and, when the file has it, its line.
         void Fail(string key, string problem) => throw new CryoMergeInputException(source, lines.Of(key) + problem);
         string? Resolve(string? p) => string.IsNullOrWhiteSpace(p) ? null : Path.GetFullPath(Path.Combine(baseDir, p));
 
@@ -51,7 +58,8 @@ public static class MergePlanReader
             2 => MergeMethod.ReExtract,
             3 => MergeMethod.Relabel,
             null => MergeMethod.ReExtract,
-            _ => throw new CryoMergeInputException(source, $"{lines.Of("method")}method must be 1, 2 or 3, not {doc.Method}"),
+            _ => throw new CryoMergeInputException(source,
+                $"{lines.Of("method")}method must be 1, 2 or 3, not {doc.Method}"),
         };
         var names = new HashSet<string>(StringComparer.Ordinal);
         var sets = new List<DataSetPlan>();
@@ -62,23 +70,36 @@ public static class MergePlanReader
             if (!names.Add(name)) Fail($"{at}.name", $"two data sets are called '{name}'");
             // The name is a folder of the output: no path separators, no "." or "..".
             if (name.IndexOfAny([' ', '/', '\\', '@', '\t', '\0']) >= 0 || name is "." or "..")
-                Fail($"{at}.name", $"data set name '{name}' may not contain blanks, '/', '\\' or '@', nor be '.' or '..' (it names a folder of the output)");
-            if (d.PixelSize is double px && !PixelSizeOk(px)) Fail($"{at}.pixelSize", $"datasets[{name}].pixelSize must be a positive number of A, not {px}");
-            if (d.NominalPixelSize is double np && !PixelSizeOk(np)) Fail($"{at}.nominalPixelSize", $"datasets[{name}].nominalPixelSize must be a positive number of A, not {np}");
-            if (d.Resolution is double res && !PixelSizeOk(res))
-                Fail($"{at}.resolution", $"datasets[{name}].resolution must be a positive number of A, not {res}");
-            var set = new DataSetPlan(name, Resolve(d.Micrographs), Resolve(d.Particles), Resolve(d.Map), Resolve(d.HalfMap2),
-                d.NominalPixelSize, d.PixelSize, d.Resolution);
+                Fail($"{at}.name", $"data set name '{name}' may not contain blanks, '/', '\\' or '@', "
+                    + "nor be '.' or '..' (it names a folder of the output)");
+            var lengths = new[]
+            {
+                ("pixelSize", d.PixelSize), ("nominalPixelSize", d.NominalPixelSize), ("resolution", d.Resolution),
+            };
+            foreach (var (field, value) in lengths)
+                if (value is double v && !PositiveLength(v))
+                    Fail($"{at}.{field}", $"datasets[{name}].{field} must be a positive number of A, not {v}");
+            var set = new DataSetPlan(name, Resolve(d.Micrographs), Resolve(d.Particles), Resolve(d.Map),
+                Resolve(d.HalfMap2), d.NominalPixelSize, d.PixelSize, d.Resolution);
             if (set.Particles is null) Fail(at, $"datasets[{name}].particles is missing");
             set = set with
             {
                 CryosparcProject = MergePlanCryosparc.Project(set, Resolve(d.CryosparcProject), checkFiles,
                     problem => Fail($"{at}.cryosparcProject", problem)),
             };
-            if (method != MergeMethod.Relabel && set.Micrographs is null) Fail(at, $"datasets[{name}].micrographs is needed for method {(int)method}");
+            if (method != MergeMethod.Relabel && set.Micrographs is null)
+                Fail(at, $"datasets[{name}].micrographs is needed for method {(int)method}");
             if (checkFiles)
-                foreach (var (field, file) in new[] { ("particles", set.Particles), ("micrographs", set.Micrographs), ("map", set.Map), ("halfMap2", set.HalfMap2) })
-                    if (file is not null && !File.Exists(file)) Fail($"{at}.{field}", $"datasets[{name}].{field}: {file} does not exist");
+            {
+                var files = new[]
+                {
+                    ("particles", set.Particles), ("micrographs", set.Micrographs), ("map", set.Map),
+                    ("halfMap2", set.HalfMap2),
+                };
+                foreach (var (field, file) in files)
+                    if (file is not null && !File.Exists(file))
+                        Fail($"{at}.{field}", $"datasets[{name}].{field}: {file} does not exist");
+            }
             sets.Add(set);
         }
         // Without a named reference, the best-resolved map decides once the merge has measured them (the first data set
@@ -92,16 +113,21 @@ public static class MergePlanReader
             ReferenceChoice.HighestResolution => withMaps[0].Name,
             _ => sets[0].Name,
         };
-        var refSet = sets.FirstOrDefault(s => s.Name == reference)
-            ?? throw new CryoMergeInputException(source, $"{lines.Of("reference")}reference '{reference}' is not one of the data sets ({string.Join(", ", names)})");
+        var refSet = sets.FirstOrDefault(s => s.Name == reference) ?? throw new CryoMergeInputException(source,
+            $"{lines.Of("reference")}reference '{reference}' is not one of the data sets ({string.Join(", ", names)})");
         foreach (var (s, i) in sets.Select((s, i) => (s, i)).Where(p => p.s.Name != reference && p.s.PixelSize is null))
+        {
             if (choice == ReferenceChoice.HighestResolution && s.Map is null)
-                Fail($"datasets[{i}]", $"the pixel size of '{s.Name}' must be found from its map, so it needs a 'map' (or a pixelSize)");
+                Fail($"datasets[{i}]",
+                    $"the pixel size of '{s.Name}' must be found from its map, so it needs a 'map' (or a pixelSize)");
             else if (s.Map is null || refSet.Map is null)
-                Fail($"datasets[{i}]", $"the pixel size of '{s.Name}' must be found, so both it and the reference '{reference}' need a 'map' (or give '{s.Name}' a pixelSize)");
+                Fail($"datasets[{i}]", $"the pixel size of '{s.Name}' must be found, so both it and the reference "
+                    + $"'{reference}' need a 'map' (or give '{s.Name}' a pixelSize)");
+        }
         foreach (var (s, i) in sets.Select((s, i) => (s, i)))
             if (s.PixelSize is double p && s.NominalPixelSize is double n && Math.Abs(p / n - 1) > 0.3)
-                Fail($"datasets[{i}].pixelSize", $"datasets[{s.Name}]: pixelSize {p} and nominalPixelSize {n} differ by more than 30 %; check both");
+                Fail($"datasets[{i}].pixelSize",
+                    $"datasets[{s.Name}]: pixelSize {p} and nominalPixelSize {n} differ by more than 30 %; check both");
         if (string.IsNullOrWhiteSpace(doc.Output)) Fail("output", "'output' (the output folder) is missing");
         string output = Resolve(doc.Output)!;
         foreach (var s in sets)
@@ -109,23 +135,36 @@ public static class MergePlanReader
                 if (input is not null && Path.GetFullPath(output) == Path.GetDirectoryName(input))
                     Fail("output", $"output folder {output} holds the input {input}; choose an empty folder");
         var ex = doc.Extraction ?? new ExtractionDocument();
-        foreach (var (field, v) in new[] { ("box", ex.Box), ("scale", ex.Scale), ("window", ex.Window), ("minBox", ex.MinBox), ("maxBox", ex.MaxBox) })
+        var boxes = new[]
+        {
+            ("box", ex.Box), ("scale", ex.Scale), ("window", ex.Window), ("minBox", ex.MinBox), ("maxBox", ex.MaxBox),
+            ("backgroundDiameter", ex.BackgroundDiameter),
+        };
+        foreach (var (field, v) in boxes)
             if (v is <= 0) Fail($"extraction.{field}", $"extraction.{field} must be positive");
-        if (ex.BackgroundDiameter is <= 0) Fail("extraction.backgroundDiameter", "extraction.backgroundDiameter must be positive");
-        if (doc.PixelSizeMethod is not (null or "fit" or "fsc-sweep")) Fail("pixelSizeMethod", $"pixelSizeMethod must be fit or fsc-sweep, not '{doc.PixelSizeMethod}'");
+        if (doc.PixelSizeMethod is not (null or "fit" or "fsc-sweep"))
+            Fail("pixelSizeMethod", $"pixelSizeMethod must be fit or fsc-sweep, not '{doc.PixelSizeMethod}'");
         if (doc.ParticlesPerShard is <= 0) Fail("particlesPerShard", "particlesPerShard must be positive");
-        if (doc.ParticleDiameter is double pd && !PixelSizeOk(pd)) Fail("particleDiameter", $"particleDiameter must be a positive number of A, not {pd}");
-        if (doc.ExpectedResolution is double er && !PixelSizeOk(er)) Fail("expectedResolution", $"expectedResolution must be a positive number of A, not {er}");
+        var sizes = new[]
+        {
+            ("particleDiameter", doc.ParticleDiameter), ("expectedResolution", doc.ExpectedResolution),
+        };
+        foreach (var (field, value) in sizes)
+        {
+            if (value is double v && !PositiveLength(v))
+                Fail(field, $"{field} must be a positive number of A, not {v}");
+        }
         return new MergePlan(
             string.IsNullOrWhiteSpace(doc.Name) ? Path.GetFileNameWithoutExtension(source) : doc.Name.Trim(),
             output, method, reference, sets,
-            new ExtractionBoxes(ex.Box, ex.Scale, ex.Window, ex.BackgroundDiameter, ex.Invert ?? true, ex.Normalize ?? true, ex.MinBox, ex.MaxBox),
+            new ExtractionBoxes(ex.Box, ex.Scale, ex.Window, ex.BackgroundDiameter, ex.Invert ?? true,
+                ex.Normalize ?? true, ex.MinBox, ex.MaxBox),
             doc.PixelSizeMethod ?? "fit", doc.ParticleDiameter, doc.ExpectedResolution, doc.ParticlesPerShard ?? 2000,
             choice, MergePlanCryosparc.OutputFormat(doc.OutputFormat, method, problem => Fail("outputFormat", problem)),
             doc.Overwrite ?? false);
     }
 
-    private static bool PixelSizeOk(double value) => value > 0 && double.IsFinite(value);
+    private static bool PositiveLength(double value) => value > 0 && double.IsFinite(value);
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
@@ -142,7 +181,7 @@ public static class MergePlanReader
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
-    /// <summary>The plan as written in the file; every field optional so that validation can say what is missing.</summary>
+    /// <summary>The plan as written in the file; every field is optional, so validation says what is missing.</summary>
     internal sealed class PlanDocument
     {
         public string? Name { get; set; }

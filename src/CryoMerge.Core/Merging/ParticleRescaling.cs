@@ -121,7 +121,8 @@ public static class ParticleRescaling
             Note(changed, RelionLabels.MicrographName);
         }
         var kind = set.IsParticlesWithoutImages ? StarDataKind.Particles : set.Kind;
-        var result = new MetadataChangeReport(set.Path, set.Generation, kind, table.RowCount, report with { ChangedColumns = changed }, warnings);
+        var result = new MetadataChangeReport(set.Path, set.Generation, kind, table.RowCount,
+            report with { ChangedColumns = changed }, warnings);
         return new RescaleParticlesReport(result, factor, micrographs is null ? 0 : table.RowCount);
     }
 

@@ -165,7 +165,10 @@ public sealed class StarDataSet
     public double Positive(StarColumn column, int row, string table)
     {
         double v = Number(column, row, table);
-        if (!PixelSizes.IsPositive(v)) throw new CryoMergeInputException(Path, $"_{column.Name} is {column.Raw(row)} in row {row + 1} of data_{table}; a pixel size must be positive and finite");
+        if (!PixelSizes.IsPositive(v))
+            throw new CryoMergeInputException(Path,
+                $"_{column.Name} is {column.Raw(row)} in row {row + 1} of data_{table}; "
+                + "a pixel size must be positive and finite");
         return v;
     }
 

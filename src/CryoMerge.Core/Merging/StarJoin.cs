@@ -52,8 +52,10 @@ public static class StarJoin
         foreach (var set in inputs)
         {
             if (set.IsParticlesWithoutImages)
-                throw new CryoMergeInputException(set.Path, $"lists particles without images (data_{set.DataBlock.Name} has no _rlnImageName, only micrograph "
-                    + "names and coordinates); join takes particle files with images, micrograph or movie files: extract the particles first (cryomerge extract)");
+                throw new CryoMergeInputException(set.Path,
+                    $"lists particles without images (data_{set.DataBlock.Name} has no _rlnImageName, only micrograph "
+                    + "names and coordinates); join takes particle files with images, micrograph or movie files: "
+                    + "extract the particles first (cryomerge extract)");
             if (set.Kind == StarDataKind.Coordinates)
                 throw new CryoMergeInputException(set.Path, "is a coordinate file of one micrograph; join particle, micrograph or movie files");
             if (set.Kind != kind)

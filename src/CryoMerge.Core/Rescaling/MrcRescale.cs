@@ -31,8 +31,15 @@ public static class MrcRescale
         // A header with an absurd pixel size asks for an absurd box: say so instead of running out of memory.
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (perWorker > available / 2)
-            throw new CryoMergeInputException(input, FormattableString.Invariant(
-                $"rescaling one {(plan.Kind == ImageFileKind.Map ? "map" : "image")} from {plan.Image.InputPixelSize:0.######} A to {plan.Image.OutputPixelSize:0.######} A would need {perWorker / 1e9:0.#} GB, more than half of the {available / 1e9:0.#} GB available; check both pixel sizes"));
+        {
+            string what = plan.Kind == ImageFileKind.Map ? "map" : "image";
+            throw new CryoMergeInputException(input,
+                FormattableString.Invariant($"rescaling one {what} from {plan.Image.InputPixelSize:0.######} A ")
+                + FormattableString.Invariant($"to {plan.Image.OutputPixelSize:0.######} A would need ")
+                + FormattableString.Invariant($"{perWorker / 1e9:0.#} GB, more than half of the ")
+                + FormattableString.Invariant($"{available / 1e9:0.#} GB ")
+                + "available; check both pixel sizes");
+        }
         long byMemory = Math.Max(1, (options.MaxBufferBytes ?? RescaleOptions.DefaultMaxBufferBytes) / Math.Max(1, perWorker));
         int workers = plan.Kind == ImageFileKind.Map ? 1 : (int)Math.Clamp(Math.Min(options.MaxImagesInFlight ?? threads, byMemory), 1, plan.Images);
         // Images in parallel get one FFT thread each; a lone image or map gets them all.
@@ -81,7 +88,8 @@ public static class MrcRescale
                 var data = frame.AsSpan(0, inputCount);
                 if (plan.Kind == ImageFileKind.Map) mrc.ReadSections(0, plan.FileShape.Z, data);
                 else mrc.ReadSection(index, data);
-                NonFiniteValues.Require(data, plan.Input, plan.Kind == ImageFileKind.Map ? "the map" : $"image {index + 1}",
+                string what = plan.Kind == ImageFileKind.Map ? "the map" : $"image {index + 1}";
+                NonFiniteValues.Require(data, plan.Input, what,
                     plan.FileShape.X, plan.FileShape.Y);
                 var result = rescaler.Rescale(frame);
                 if (plan.Kind == ImageFileKind.Map) writer.WriteAll(result);

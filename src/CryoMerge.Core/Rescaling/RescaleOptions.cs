@@ -40,8 +40,10 @@ public sealed record RescaleOptions
     /// <summary>Checks the values a user typed; throws <see cref="CryoMergeInputException"/> naming the option.</summary>
     public void Validate()
     {
-        if (PixelSize is { } p && !PixelSizes.IsPositive(p.Value)) throw new CryoMergeInputException("--angpix", $"must be a positive pixel size in A, not {Text(p.Value)}");
-        if (RescalePixelSize is double r && !PixelSizes.IsPositive(r)) throw new CryoMergeInputException("--rescale-angpix", $"must be a positive pixel size in A, not {Text(r)}");
+        if (PixelSize is { } p && !PixelSizes.IsPositive(p.Value))
+            throw new CryoMergeInputException("--angpix", $"must be a positive pixel size in A, not {Text(p.Value)}");
+        if (RescalePixelSize is double r && !PixelSizes.IsPositive(r))
+            throw new CryoMergeInputException("--rescale-angpix", $"must be a positive pixel size in A, not {Text(r)}");
         if (NewBox is int b && b < 2) throw new CryoMergeInputException("--new-box", $"a box of {b} pixels is too small; at least 2 are needed");
         if (RescalePixelSize is null && NewBox is null) throw new CryoMergeInputException("--rescale-angpix", "nothing to do: give a new pixel size, a new box or both");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "0 (all cores) or more");

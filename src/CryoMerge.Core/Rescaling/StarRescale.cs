@@ -18,7 +18,8 @@ public static class StarRescale
     public static StarRescaleSummary Run(StarRescalePlan plan, IFftBackend fft, int threads = 0,
         CancellationToken cancellationToken = default, Action<RescaleResult>? fileDone = null, bool overwrite = false)
     {
-        var claim = OutputRecord.Claim(plan.OutputFolder, plan.Items.Select(i => i.Output).Append(plan.OutputStar), overwrite);
+        var outputs = plan.Items.Select(i => i.Output).Append(plan.OutputStar);
+        var claim = OutputRecord.Claim(plan.OutputFolder, outputs, overwrite);
         return claim.Guard(() => RunClaimed(plan, fft, threads, cancellationToken, fileDone));
     }
 

@@ -156,7 +156,8 @@ public sealed class StarRescalePlan
         // rescaling the micrographs they name would leave their coordinates in the old pixels.
         if (star.Find("particles") is { Table: not null } || PixelSizes.DataBlock(star)?.Table is { } t
             && (t.Has(RelionLabels.ImageName) || t.Has(RelionLabels.CoordinateX) || t.Has(RelionLabels.CoordinateY)))
-            throw new CryoMergeInputException(starPath, "lists particles, not micrographs or movies; rescale its micrographs from their "
+            throw new CryoMergeInputException(starPath,
+                "lists particles, not micrographs or movies; rescale its micrographs from their "
                 + "micrographs STAR file, then move the particles onto them with cryomerge rescale-particles");
         if (star.Find("micrographs") is { Table: not null } mics && mics.Table.Has(RelionLabels.MicrographName))
             return (mics, RelionLabels.MicrographName, false);
@@ -176,7 +177,8 @@ public sealed class StarRescalePlan
         string common = Path.GetDirectoryName(inputs[0])!;
         foreach (var input in inputs)
             while (!IsBelow(input, common)) common = Path.GetDirectoryName(common) ?? "/";
-        return inputs.Select(i => OutputFiles.InsideFolder(outputFolder, Path.GetRelativePath(common, i), starPath)).ToArray();
+        return inputs.Select(i => OutputFiles.InsideFolder(outputFolder, Path.GetRelativePath(common, i), starPath))
+            .ToArray();
     }
 
     private static bool IsBelow(string path, string folder) =>

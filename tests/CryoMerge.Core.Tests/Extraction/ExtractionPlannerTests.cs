@@ -149,7 +149,8 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         Directory.CreateDirectory(dir.File("project/Micrographs"));
         for (int m = 1; m <= 2; m++)
         {
-            string source = Path.Combine(_data.Dir.Path, "Micrographs", $"mic00000{m}.mrc"), copy = dir.File($"project/Micrographs/mic00000{m}.mrc");
+            string source = Path.Combine(_data.Dir.Path, "Micrographs", $"mic00000{m}.mrc");
+            string copy = dir.File($"project/Micrographs/mic00000{m}.mrc");
             using var mrc = MrcFile.Open(source);
             var data = mrc.ReadAll();
             if (m == nanInMicrograph) data[1234] = float.NaN;
@@ -172,7 +173,8 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         // The STAR file: rlnMicrographName climbs out with ../../../../ (here to the micrograph's own folder), so
         // that relion_preprocess's naming put the stack next to the micrograph, over a file of that name.
         using var dir = new TempDir();
-        string Climbing(int m) => string.Concat(Enumerable.Repeat("../", 24)) + dir.File($"project/Micrographs/mic00000{m}.mrc").TrimStart('/');
+        string Climbing(int m) =>
+            string.Concat(Enumerable.Repeat("../", 24)) + dir.File($"project/Micrographs/mic00000{m}.mrc").TrimStart('/');
         var (mics, coords) = Project(dir, Climbing);
         string decoy = dir.File("project/Micrographs/mic000001.mrcs");
         File.WriteAllText(decoy, "somebody's stack");
@@ -184,7 +186,8 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         Assert.Equal("somebody's stack", File.ReadAllText(decoy));
         Assert.True(File.Exists(expected));
         var names = StarFile.Read(plan.StarPath).Block("particles").RequireTable().Column(RelionLabels.ImageName);
-        Assert.All(Enumerable.Range(0, names.Count), r => Assert.StartsWith(output + "/", RelionPaths.SplitImageName(names.GetString(r)).Path));
+        Assert.All(Enumerable.Range(0, names.Count),
+            r => Assert.StartsWith(output + "/", RelionPaths.SplitImageName(names.GetString(r)).Path));
     }
 
     [Fact]
@@ -197,15 +200,18 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         string theirs = dir.File("out/Micrographs/mic000002.mrcs");
         File.WriteAllText(theirs, "a stack from elsewhere");
         var plan = ExtractionPlanner.Plan(mics, new CoordinateSource.StarFileSource(coords), Settings, output);
-        var e = Assert.Throws<CryoMergeInputException>(() => ParticleExtraction.Run(ExtractionTestData.Fft, plan, 1, cancel: TestContext.Current.CancellationToken));
+        var e = Assert.Throws<CryoMergeInputException>(() =>
+            ParticleExtraction.Run(ExtractionTestData.Fft, plan, 1, cancel: TestContext.Current.CancellationToken));
         Assert.Equal(theirs, e.File);
         Assert.Equal("a stack from elsewhere", File.ReadAllText(theirs));
         Assert.Equal([theirs], Directory.GetFiles(output, "*", SearchOption.AllDirectories));
 
-        ParticleExtraction.Run(ExtractionTestData.Fft, plan, 1, cancel: TestContext.Current.CancellationToken, overwrite: true);
+        var cancel = TestContext.Current.CancellationToken;
+        ParticleExtraction.Run(ExtractionTestData.Fft, plan, 1, cancel: cancel, overwrite: true);
         Assert.NotEqual("a stack from elsewhere", File.ReadAllText(theirs));
         // The same extraction again replaces its own outputs without being asked.
-        var again = ParticleExtraction.Run(ExtractionTestData.Fft, ExtractionPlanner.Plan(mics, new CoordinateSource.StarFileSource(coords), Settings, output), 1, cancel: TestContext.Current.CancellationToken);
+        var replan = ExtractionPlanner.Plan(mics, new CoordinateSource.StarFileSource(coords), Settings, output);
+        var again = ParticleExtraction.Run(ExtractionTestData.Fft, replan, 1, cancel: cancel);
         Assert.Equal(2, again.Count);
     }
 
@@ -216,7 +222,8 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         var (mics, coords) = Project(dir, m => $"Micrographs/mic00000{m}.mrc", nanInMicrograph: 2);
         string output = dir.File("out");
         var plan = ExtractionPlanner.Plan(mics, new CoordinateSource.StarFileSource(coords), Settings, output);
-        var e = Assert.Throws<CryoMergeInputException>(() => ParticleExtraction.Run(ExtractionTestData.Fft, plan, 1, cancel: TestContext.Current.CancellationToken));
+        var e = Assert.Throws<CryoMergeInputException>(() =>
+            ParticleExtraction.Run(ExtractionTestData.Fft, plan, 1, cancel: TestContext.Current.CancellationToken));
         Assert.EndsWith("Micrographs/mic000002.mrc", e.File);
         Assert.StartsWith("the micrograph holds 1 NaN or infinite value(s) (the first, NaN, at pixel (", e.Problem);
         Assert.False(Directory.Exists(output), "a failed extraction left files behind");

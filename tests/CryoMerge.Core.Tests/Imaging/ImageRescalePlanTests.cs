@@ -63,4 +63,20 @@ public sealed class ImageRescalePlanTests
         Assert.InRange(ImageRescaler.WorkerBytes(frame), budget / 2 + 1, budget);
         Assert.True(ImageRescaler.WorkerBytes(particle) * 64 < budget);
     }
+
+    [Theory]
+    [InlineData(256, 256, 1, 256.0, 2.6)]     // a damaged header: 256 A pixels asked for at 2.6 A (98 x larger)
+    [InlineData(4096, 4096, 1, 1.0, 0.15)]    // 6.7 x larger, but 27307^2 pixels: more than one section holds
+    [InlineData(100, 100, 100, 1.0, 0.04)]    // a map 25 x larger
+    public void AnAbsurdEnlargementIsAProblemNotAnAllocation(int x, int y, int z, double pixel, double requested)
+    {
+        foreach (var method in new[] { RescaleMethod.Fourier, RescaleMethod.Spline })
+        {
+            var plan = ImageRescalePlan.Create(new Shape3(x, y, z), pixel, requested, null, method);
+            Assert.NotNull(plan.Problem);
+            Assert.Contains("too large to process; check both pixel sizes", plan.Problem);
+        }
+        // Four times larger, a real upsampling, is fine.
+        Assert.Null(ImageRescalePlan.Create(new Shape3(256, 256, 1), 4.0, 1.0, null, RescaleMethod.Fourier).Problem);
+    }
 }

@@ -6,7 +6,7 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Merging;
 
-/// <summary>A merge writes only inside its output folder and replaces only its own files (or any with overwrite).</summary>
+/// <summary>A merge writes only inside its output folder, and replaces only its own files (any with overwrite).</summary>
 public sealed class MergeOutputsTests
 {
     [Fact]
@@ -18,7 +18,8 @@ public sealed class MergeOutputsTests
         var demo = DemoDataSets.Write(fft, dir.Path, settings, cancel: TestContext.Current.CancellationToken);
         var read = MergePlanReader.Read(demo.PlanPath);
         // The pixel size given: no fit, so the test is about the files.
-        var plan = read with { DataSets = [read.DataSets[0], read.DataSets[1] with { PixelSize = settings.TruePixelSize }] };
+        var ds2 = read.DataSets[1] with { PixelSize = settings.TruePixelSize };
+        var plan = read with { DataSets = [read.DataSets[0], ds2] };
         string theirs = Path.Combine(plan.Output, "DS2", "Extract", "Micrographs", "ds2_mic000001.mrcs");
         Directory.CreateDirectory(Path.GetDirectoryName(theirs)!);
         File.WriteAllText(theirs, "not ours");
@@ -33,7 +34,8 @@ public sealed class MergeOutputsTests
         Assert.Equal(2L * 2 * 4, state.MergedParticleCount);
         Assert.NotEqual("not ours", File.ReadAllText(theirs));
         // Running the plan again (as resuming it does) replaces the merge's own files without being asked.
-        Assert.Equal(state.MergedParticleCount, runner.Run(plan, TestContext.Current.CancellationToken).MergedParticleCount);
+        var again = runner.Run(plan, TestContext.Current.CancellationToken);
+        Assert.Equal(state.MergedParticleCount, again.MergedParticleCount);
         Assert.True(OutputRecord.Lists(plan.Output, theirs));
     }
 

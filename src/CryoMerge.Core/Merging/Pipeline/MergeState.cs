@@ -102,5 +102,6 @@ public sealed class MergeState
         ?? throw new InvalidOperationException("empty merge state");
 
     /// <summary>Folder of a data set's outputs inside the plan's output folder.</summary>
-    public string DataSetFolder(string dataSet) => OutputFiles.InsideFolder(Plan.Output, dataSet, "the plan's data set names");
+    public string DataSetFolder(string dataSet) =>
+        OutputFiles.InsideFolder(Plan.Output, dataSet, "the plan's data set names");
 }
