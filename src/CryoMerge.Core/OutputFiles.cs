@@ -10,13 +10,30 @@ public static class OutputFiles
     /// <summary>Suffix of temporary files; a crashed run may leave such files, never a partial output.</summary>
     public const string TemporarySuffix = ".cryomerge-tmp";
 
-    /// <summary>A fresh temporary path next to <paramref name="path"/> (same file system, so the rename is atomic).</summary>
+    private static readonly AsyncLocal<string?> CurrentWriter = new();
+
+    /// <summary>
+    /// Who writes in the current flow of work (a silo's token, set around a work item), or null. Temporary names carry it,
+    /// so that once that writer is known to be dead its leftovers can be told from files still being written
+    /// (<see cref="TemporaryFileSweep"/>). Letters, digits, '-' and '_' only; other characters become '_'.
+    /// </summary>
+    public static string? Writer
+    {
+        get => CurrentWriter.Value;
+        set => CurrentWriter.Value = value is null ? null : TemporaryFileSweep.SafeWriter(value);
+    }
+
+    /// <summary>
+    /// A fresh temporary path next to <paramref name="path"/> (same file system, so the rename is atomic):
+    /// <c>.NAME.GUID[.WRITER].cryomerge-tmp</c>.
+    /// </summary>
     public static string TemporaryPathFor(string path)
     {
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(dir);
-        return Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{TemporarySuffix}");
+        string writer = Writer is { } w ? "." + w : "";
+        return Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{writer}{TemporarySuffix}");
     }
 
     /// <summary>Moves a finished temporary file over the final name in one step.</summary>
