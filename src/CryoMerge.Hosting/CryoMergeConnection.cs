@@ -56,6 +56,7 @@ public sealed class CryoMergeConnection : IAsyncDisposable
     public static async Task<CryoMergeConnection> ConnectAsync(CryoMergeHostSettings settings, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         await PostgreSqlClustering.CheckAsync(settings.Cluster, cancellationToken);
+        await RedisMembership.CheckAsync(settings.Cluster, cancellationToken);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder, settings.Verbose);
         builder.Services.AddCryoMergeTelemetry(settings, "client");
@@ -64,7 +65,7 @@ public sealed class CryoMergeConnection : IAsyncDisposable
             client.UseCryoMergeClustering(settings);
             client.UseCryoMergeTls(settings);
             client.AddActivityPropagation();
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.UseCryoMergeFailover(settings);
         });
         var host = builder.Build();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CryoMerge.Core;
+using CryoMerge.Grains.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Storage;
 
@@ -60,7 +61,9 @@ public sealed class FileGrainStorage(string root) : IGrainStorage
                 throw new InconsistentStateException($"{path} was written by another activation", current?.ETag, grainState.ETag);
             string etag = Guid.NewGuid().ToString("N");
             var envelope = new Envelope(etag, grainId.ToString(), DateTimeOffset.UtcNow, JsonSerializer.SerializeToElement(grainState.State, Json));
-            OutputFiles.WriteAllText(path, JsonSerializer.Serialize(envelope, Json));
+            string text = JsonSerializer.Serialize(envelope, Json);
+            OutputFiles.WriteAllText(path, text);
+            CryoMergeTelemetry.JobStoreBytesWritten.Add(Encoding.UTF8.GetByteCount(text));
             grainState.ETag = etag;
             grainState.RecordExists = true;
         }
@@ -82,14 +85,16 @@ public sealed class FileGrainStorage(string root) : IGrainStorage
     }
 
     /// <summary>The file of a grain's state: readable name plus a short hash so different keys never collide.</summary>
-    public string PathFor(string stateName, GrainId grainId)
+    public string PathFor(string stateName, GrainId grainId) => Path.Combine(Root, stateName, $"{FileNameFor(grainId.ToString())}.json");
+
+    /// <summary>A readable, safe file name for a key, with a short hash of the key so that different keys never collide.</summary>
+    internal static string FileNameFor(string id)
     {
-        string id = grainId.ToString();
         var safe = new StringBuilder(id.Length);
         foreach (char c in id) safe.Append(char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)))[..12];
         string name = safe.Length > 100 ? safe.ToString(0, 100) : safe.ToString();
-        return Path.Combine(Root, stateName, $"{name}.{hash}.json");
+        return $"{name}.{hash}";
     }
 
     /// <summary>Reads a state file written by this storage without Orleans (for 'cryomerge status' on a local state folder).</summary>

@@ -10,4 +10,6 @@ namespace CryoMerge.Hosting;
 [JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(FileGrainStorage.Envelope))]
 [JsonSerializable(typeof(MergeJobState))]
+[JsonSerializable(typeof(JournalEntry))]
+[JsonSerializable(typeof(JobHeartbeat))]
 internal sealed partial class JobStoreJsonContext : JsonSerializerContext;

@@ -21,6 +21,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddCryoMergeGrains(this ISiloBuilder silo, string stateDirectory, int? maxConcurrentItems = null, Action<WorkerOptions>? configure = null)
     {
         silo.Services.AddGrainStorage(StorageNames.JobStore, (_, _) => new FileGrainStorage(stateDirectory));
+        silo.Services.TryAddSingleton<IJobJournal>(_ => new FileJobJournal(stateDirectory));
         silo.Services.TryAddSingleton<IFftBackend>(_ => FftBackends.Create());
         silo.Services.TryAddSingleton(WorkHandlers.Default);
         silo.Services.TryAddSingleton<IPlotRenderer, ScottPlotRenderer>();
@@ -32,7 +33,7 @@ public static class SiloBuilderExtensions
         });
         silo.Services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
         silo.AddActivityPropagation();
-        return silo;
+        return silo.AllowJobReminderPeriod();
     }
 
     /// <summary>Everything for a silo configured by <paramref name="settings"/>: clustering, identity, endpoints and grains.</summary>
@@ -40,6 +41,7 @@ public static class SiloBuilderExtensions
     {
         silo.UseCryoMergeClustering(settings);
         silo.UseCryoMergeTls(settings);
+        silo.UseCryoMergeFailover(settings);
         if (settings.SiloName is not null) silo.Configure<SiloOptions>(o => o.SiloName = settings.SiloName);
         if (settings.KubernetesHosting)
         {

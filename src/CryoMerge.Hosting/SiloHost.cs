@@ -20,6 +20,8 @@ public static class SiloHost
         // A refused TLS handshake is a warning with a stack trace, and so is every TCP health probe of a TLS port
         // (Kubernetes, compose): shown with --verbose only.
         if (!settings.Verbose) builder.Logging.AddFilter("Orleans.Connections.Security", LogLevel.Error);
+        // Orleans warns at every start that reminders under a minute are "high-frequency"; ours is one per running job.
+        builder.Logging.AddFilter("Orleans.Hosting.ReminderOptionsValidator", LogLevel.Error);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddCryoMergeTelemetry(settings, "silo");
         builder.UseOrleans(silo => silo.AddCryoMerge(settings));

@@ -9,19 +9,24 @@ namespace CryoMerge.Grains.Tests;
 
 /// <summary>
 /// A three-silo in-process cluster with membership tightened so that a killed silo is declared dead in a few
-/// seconds, job state in a temporary folder, and work items slowed down so that a test can act mid-job.
+/// seconds, job reminders every 2 s in a table that outlives any silo, job state in a temporary folder, and work
+/// items slowed down so that a test can act mid-job.
 /// </summary>
 internal sealed class ClusterFixture : IAsyncDisposable
 {
-    private ClusterFixture(InProcessTestCluster cluster, TempDir state)
+    private ClusterFixture(InProcessTestCluster cluster, TempDir state, SharedReminderTable reminders)
     {
         Cluster = cluster;
         State = state;
+        Reminders = reminders;
     }
 
     public InProcessTestCluster Cluster { get; }
 
     public TempDir State { get; }
+
+    /// <summary>The cluster's reminders, shared by its silos.</summary>
+    public SharedReminderTable Reminders { get; }
 
     public IClusterClient Client => Cluster.Client;
 
@@ -31,13 +36,21 @@ internal sealed class ClusterFixture : IAsyncDisposable
     public static async Task<ClusterFixture> StartAsync(TimeSpan itemDelay, short silos = 3)
     {
         var state = new TempDir();
+        var reminders = new SharedReminderTable();
         string prefix = "c" + Guid.NewGuid().ToString("N")[..6];
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((options, silo) =>
         {
             silo.Services.PostConfigure<SiloOptions>(o => o.SiloName = $"{prefix}-{o.SiloName}");
             silo.Services.AddSingleton(new WorkHandlers(WorkHandlers.Default.All.Select(h => (IWorkHandler)new DelayedHandler(h, itemDelay))));
-            silo.AddCryoMergeGrains(state.Path, maxConcurrentItems: 1, o => o.CheckpointInterval = TimeSpan.FromMilliseconds(200));
+            silo.AddCryoMergeGrains(state.Path, maxConcurrentItems: 1, o =>
+            {
+                o.ResumeCheckPeriod = TimeSpan.FromSeconds(2);
+                o.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+                o.DurableReminders = true;
+            });
+            silo.Services.AddReminders();
+            silo.Services.AddSingleton<IReminderTable>(reminders);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);
@@ -55,7 +68,7 @@ internal sealed class ClusterFixture : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new ClusterFixture(cluster, state) { SiloPrefix = prefix };
+        return new ClusterFixture(cluster, state, reminders) { SiloPrefix = prefix };
     }
 
     public async ValueTask DisposeAsync()

@@ -1,8 +1,10 @@
 namespace CryoMerge.Grains.Jobs;
 
 /// <summary>
-/// What the coordinator persists after every checkpoint: the plan, the merge state between stages, the stage
-/// it is in and the items of that stage already done, so that a new activation resumes where the last stopped.
+/// What the coordinator persists when a job starts, when each stage starts and when it ends: the plan, the merge state
+/// after the last completed stage and the stage it is in. The running stage's finished items are not here but in the
+/// job's journal (<see cref="IJobJournal"/>), so that this file does not grow with the job; a new activation reads both
+/// and resumes where the last stopped.
 /// </summary>
 public sealed class MergeJobState
 {
@@ -10,18 +12,29 @@ public sealed class MergeJobState
     public JobState State { get; set; } = JobState.Pending;
     public string PlanJson { get; set; } = "";
     public string PlanSource { get; set; } = "";
+    /// <summary>One start of the job: the journal's lines belong to a run; a restart begins a new one.</summary>
+    public string RunId { get; set; } = "";
+    /// <summary>The request that began this run, so that a request sent again after a lost answer does not restart twice.</summary>
+    public string? RequestId { get; set; }
     /// <summary>JSON of Core's MergeState after the last completed stage.</summary>
     public string MergeStateJson { get; set; } = "";
+    /// <summary>The running stage (the next to run until it is planned).</summary>
     public int StageIndex { get; set; }
     public int StageCount { get; set; }
+    /// <summary>Name and item count of stage <see cref="StageIndex"/> once planned ("" before), or "done" at the end.</summary>
     public string StageName { get; set; } = "";
     public long StageItemsTotal { get; set; }
-    /// <summary>Results of the current stage's finished items, by item id.</summary>
+    /// <summary>
+    /// Finished items of the running stage, by item id, as versions before the journal recorded them; read when such
+    /// a job resumes, never written any more.
+    /// </summary>
     public Dictionary<string, WorkItemResponse> DoneItems { get; set; } = [];
+    /// <summary>Items done per silo in the stages before <see cref="StageIndex"/> (the journal counts the running stage's).</summary>
     public Dictionary<string, long> WorkBySilo { get; set; } = [];
     public string? Message { get; set; }
     /// <summary>W3C trace parent of the request that started the job, so that a resumed job stays in the same trace.</summary>
     public string? TraceParent { get; set; }
+    /// <summary>When this state was written: the start of the running stage, or the end of the job.</summary>
     public DateTimeOffset UpdatedUtc { get; set; }
     /// <summary>Times the job's loop has (re)started; above 1 after a resume.</summary>
     public int Activations { get; set; }
@@ -35,4 +48,7 @@ public static class StorageNames
 
     /// <summary>The state name of a merge job.</summary>
     public const string JobState = "merge-job";
+
+    /// <summary>The folder (beside the job states) of the jobs' journals and heartbeats.</summary>
+    public const string JobJournal = "merge-job-journal";
 }

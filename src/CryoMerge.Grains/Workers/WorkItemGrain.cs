@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CryoMerge.Core;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Grains.Diagnostics;
+using CryoMerge.Grains.Jobs;
 using Orleans.Placement;
 using Orleans.Runtime;
 
@@ -26,6 +27,8 @@ public abstract class WorkItemGrain(WorkExecutor executor, ILocalSiloDetails sil
         var watch = Stopwatch.StartNew();
         var id = new WorkItemId(request.Stage, request.DataSet, request.ItemKey);
         var item = new WorkItem(id, request.Kind, request.Parameters);
+        // Temporary files of this item name this silo, so that the job can remove them should the silo die mid-item.
+        OutputFiles.Writer = SiloWriters.Token(silo.SiloAddress);
         var (result, error, isInputError) = await executor.RunAsync(item, request.Threads, cancellationToken);
         double seconds = watch.Elapsed.TotalSeconds;
         DeactivateOnIdle();

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace CryoMerge.Grains.Workers;
 
-/// <summary>How much work one silo runs at once, and where its plans may read and write.</summary>
+/// <summary>
+/// How much work one silo runs at once, where its plans may read and write, and how its job coordinators record
+/// progress and resume.
+/// </summary>
 public sealed class WorkerOptions
 {
     /// <summary>Default: one item per core; items use one FFT thread each when several run.</summary>
@@ -14,8 +17,26 @@ public sealed class WorkerOptions
     /// <summary>Items one coordinator keeps in flight per silo of the cluster.</summary>
     public int InFlightPerSilo { get; set; } = 2 * DefaultMaxConcurrentItems;
 
-    /// <summary>Longest time between checkpoints of a job's progress; a resumed job redoes at most this much work.</summary>
-    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Period of the reminder that wakes a running job's coordinator: after its silo dies (once membership has declared
+    /// it dead) or after the only silo restarts, the job resumes on a live silo within this time.
+    /// </summary>
+    public TimeSpan ResumeCheckPeriod { get; set; } = DefaultResumeCheckPeriod;
+
+    /// <summary>Default <see cref="ResumeCheckPeriod"/>: 30 s.</summary>
+    public static TimeSpan DefaultResumeCheckPeriod => TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a running job's coordinator says it is alive (a reader of the job store treats three missed beats as "no silo runs it").</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Items finishing within this time of each other are told to a following client in one answer.</summary>
+    public TimeSpan FollowerCoalescing { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// True when this silo's reminders outlive it (Redis or PostgreSQL): a job then resumes by itself after a crash.
+    /// False for an embedded silo, whose in-memory reminders end with the process; its jobs resume when run again.
+    /// </summary>
+    public bool DurableReminders { get; set; }
 
     /// <summary>Attempts of an item before the job fails (a retry follows a silo failure or a timeout).</summary>
     public int MaxAttempts { get; set; } = 5;
@@ -36,6 +57,12 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.MaxConcurrentItems)} is {options.MaxConcurrentItems}; it must be between 1 and 1024");
         if (options.InFlightPerSilo is < 1 or > 4096)
             return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.InFlightPerSilo)} is {options.InFlightPerSilo}; it must be between 1 and 4096");
+        if (options.ResumeCheckPeriod < TimeSpan.FromSeconds(1) || options.ResumeCheckPeriod > TimeSpan.FromHours(1))
+            return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.ResumeCheckPeriod)} is {options.ResumeCheckPeriod}; it must be between 1 s and 1 h");
+        if (options.HeartbeatInterval < TimeSpan.FromMilliseconds(100) || options.HeartbeatInterval > TimeSpan.FromMinutes(10))
+            return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.HeartbeatInterval)} is {options.HeartbeatInterval}; it must be between 0.1 s and 10 min");
+        if (options.FollowerCoalescing < TimeSpan.Zero || options.FollowerCoalescing > TimeSpan.FromSeconds(5))
+            return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.FollowerCoalescing)} is {options.FollowerCoalescing}; it must be between 0 and 5 s");
         if (options.MaxAttempts is < 1 or > 100)
             return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.MaxAttempts)} is {options.MaxAttempts}; it must be between 1 and 100");
         return ValidateOptionsResult.Success;
