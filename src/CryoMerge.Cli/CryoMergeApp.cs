@@ -104,6 +104,12 @@ public static class CryoMergeApp
             console.Error.WriteLine($"cryomerge: {e.Message}");
             return (int)ExitCode.BadInput;
         }
+        catch (Exception e) when (Hosting.ClusterFaults.IsLostContact(e))
+        {
+            // A silo, gateway or connection went away where no follower retries (a cluster that vanished at start, say).
+            console.Error.WriteLine($"cryomerge: lost contact with the cluster: {Hosting.ClusterFaults.Describe(e)}");
+            return (int)ExitCode.BadInput;
+        }
         catch (Exception e)
         {
             console.Error.WriteLine($"cryomerge: internal error, please report it: {e}");

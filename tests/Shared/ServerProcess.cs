@@ -13,6 +13,7 @@ public sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> _stdout = new();
 
     public ServerProcess(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
@@ -26,7 +27,12 @@ public sealed class ServerProcess : IDisposable
         foreach (var a in arguments) start.ArgumentList.Add(a);
         if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
         _process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            _lines.Enqueue(e.Data);
+            _stdout.Enqueue(e.Data);
+        };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -34,9 +40,37 @@ public sealed class ServerProcess : IDisposable
 
     public string Output => string.Join('\n', _lines);
 
+    /// <summary>Standard output alone (for a command's --json result).</summary>
+    public string StandardOutput => string.Join('\n', _stdout);
+
     public bool HasExited => _process.HasExited;
 
     public int Id => _process.Id;
+
+    /// <summary>Waits for the process to end by itself and returns its exit code; kills it and fails after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"process did not end in {timeout.TotalSeconds} s:\n{Output}");
+        }
+        _process.WaitForExit();   // the output is read to its end
+        return _process.ExitCode;
+    }
+
+    /// <summary>Kills the process at once (SIGKILL, as kill -9): no shutdown, no goodbye to the cluster.</summary>
+    public void Kill()
+    {
+        if (_process.HasExited) return;
+        _process.Kill();
+        _process.WaitForExit();
+    }
 
     /// <summary>Waits until a line containing <paramref name="text"/> appears; fails with the output so far.</summary>
     public async Task WaitForAsync(string text, TimeSpan timeout)

@@ -104,19 +104,39 @@ internal static class MergeCommand
         using var root = CryoMergeTelemetry.Source.StartActivity($"merge {plan.Name}", ActivityKind.Client);
         root?.SetTag(CryoMergeTelemetry.JobIdTag, jobId);
         var job = connection.Client.GetGrain<IMergeJobGrain>(jobId);
-        var status = await job.StartAsync(new MergeJobRequest(planJson, Path.GetFullPath(planSource), restart));
-        return await FollowAsync(console, job, status, cancellationToken);
+        var follower = new JobFollower(console, settings.Cluster.Display, jobId);
+        // One id for this submission: sent again after a lost answer, it does not restart the job a second time.
+        var request = new MergeJobRequest(planJson, Path.GetFullPath(planSource), restart, Guid.NewGuid().ToString("N"));
+        JobStatus status;
+        try
+        {
+            status = await follower.CallAsync(() => job.StartAsync(request), cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CryoMergeInputException(planSource, e.Message);   // the job runs another plan
+        }
+        return await FollowAsync(console, follower, job, status, cancellationToken);
     }
 
-    /// <summary>Follows the job, drawing a progress bar per stage; Ctrl+C cancels the job and waits for it to stop.</summary>
-    private static async Task<JobStatus> FollowAsync(CliConsole console, IMergeJobGrain job, JobStatus status, CancellationToken cancellationToken)
+    /// <summary>
+    /// Follows the job, drawing a progress bar per stage, through the loss of any silo or gateway; Ctrl+C cancels the
+    /// job and waits for it to stop.
+    /// </summary>
+    private static async Task<JobStatus> FollowAsync(CliConsole console, JobFollower follower, IMergeJobGrain job, JobStatus status, CancellationToken cancellationToken)
     {
         ProgressReporter? bar = null;
         string? stage = null;
+        string? coordinator = status.CoordinatorSilo;
         try
         {
             while (!status.IsFinished)
             {
+                if (status.CoordinatorSilo is { } now && now != coordinator)
+                {
+                    console.Note($"\nthe job continues on silo {now}{(status.Resuming ? " (resuming)" : "")}");
+                    coordinator = now;
+                }
                 if (status.Stage != stage && status.ItemsTotal > 0)
                 {
                     // A new stage means the previous one finished: show its bar full.
@@ -130,12 +150,13 @@ internal static class MergeCommand
                 {
                     // Answered as soon as the job moves on (an item done, a new stage, the end), so the run ends
                     // when the job does; at most a second otherwise.
-                    status = await job.WaitForChangeAsync(status, TimeSpan.FromSeconds(1)).WaitAsync(cancellationToken);
+                    var known = status;
+                    status = await follower.CallAsync(() => job.WaitForChangeAsync(known, TimeSpan.FromSeconds(1)), cancellationToken);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     console.Note("\ncancelling the job...");
-                    status = await job.CancelAsync();
+                    status = await follower.CallAsync(job.CancelAsync, CancellationToken.None);
                     break;
                 }
             }

@@ -32,13 +32,22 @@ internal static class ServeCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var name = new Option<string?>("--name") { Description = "Silo name in reports (default $POD_NAME or host-PID)" };
+        var failover = new Option<FailoverTiming>("--failover")
+        {
+            Description = "How soon a dead silo's jobs move: default (Orleans' membership timing, jobs resume within about a minute of a crash) "
+                + "or fast (a few seconds; for tests and demonstrations on one machine, too eager for real networks)",
+            DefaultValueFactory = _ => FailoverTiming.Default,
+        };
         var maxItems = new Option<int?>("--max-concurrent-items") { Description = "Work items this silo runs at once (default: one per core or $CRYOMERGE_MAX_CONCURRENT_ITEMS)" };
         var verbose = CommonOptions.Verbose();
         var command = new Command("serve", """
             Run a silo that joins a cluster through Redis or PostgreSQL membership and does merge work until it is
             stopped (Ctrl+C or SIGTERM: it hands its grains over and leaves the cluster). Every silo must see the
             data and the job-state folder at the same paths (shared storage). Submit work with
-            'cryomerge merge PLAN --cluster ...'. PostgreSQL needs the Orleans clustering tables in its database.
+            'cryomerge merge PLAN --cluster ...'. When a silo dies, its jobs continue on the others by themselves (a
+            reminder in the membership store wakes them; about a minute after a kill -9 with the default timing), and a
+            job whose only silo died resumes when a silo is back. PostgreSQL needs the Orleans clustering and reminders
+            tables in its database.
 
             Example:
               cryomerge serve --cluster redis://127.0.0.1:6379 --silo-port 11111 --gateway-port 30000 --state-dir /shared/cryomerge-state
@@ -46,7 +55,7 @@ internal static class ServeCommand
                 --tls-cert silo.pfx --tls-ca ca.pem
             """)
         {
-            siloPort, gatewayPort, advertise, listen, dataRoot, name, maxItems, verbose,
+            siloPort, gatewayPort, advertise, listen, dataRoot, name, maxItems, failover, verbose,
         };
         foreach (var o in cluster.All) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
@@ -63,6 +72,7 @@ internal static class ServeCommand
                     : settings.DataRoots,
                 SiloName = parse.GetValue(name) ?? settings.SiloName ?? $"{Environment.MachineName}-{Environment.ProcessId}",
                 MaxConcurrentItems = parse.GetValue(maxItems) ?? settings.MaxConcurrentItems,
+                Failover = parse.GetValue(failover),
             };
             return await RunAsync(console, settings, ct);
         });
@@ -73,7 +83,8 @@ internal static class ServeCommand
     {
         if (settings.Cluster.Kind == ClusterKind.Localhost)
             throw new Core.CryoMergeInputException("--cluster", "serve joins a cluster: give --cluster redis://HOST:PORT or postgres://... (or set CRYOMERGE_CLUSTER)");
-        await PostgreSqlClustering.CheckAsync(settings.Cluster, cancellationToken);
+        await PostgreSqlClustering.CheckAsync(settings.Cluster, cancellationToken, silo: true);
+        await RedisMembership.CheckAsync(settings.Cluster, cancellationToken);
         foreach (var root in settings.DataRoots)
             if (!Directory.Exists(root)) throw new Core.CryoMergeInputException(root, "--data-root is not a folder");
         using var host = SiloHost.Build(settings);

@@ -1,8 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using CryoMerge.Cli.Options;
 using CryoMerge.Grains;
-using CryoMerge.Grains.Jobs;
 using CryoMerge.Hosting;
 
 namespace CryoMerge.Cli.Commands;
@@ -10,15 +10,20 @@ namespace CryoMerge.Cli.Commands;
 /// <summary><c>cryomerge status [JOB]</c>: progress of a merge job, from its cluster or from the job-state folder.</summary>
 internal static class StatusCommand
 {
+    /// <summary>How long 'status' waits for a cluster that lost a silo to answer again.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
+
     public static Command Create(CliConsole console)
     {
         var jobArgument = new Argument<string?>("JOB") { Description = "Job id as 'merge' printed it; without it, every job in the state folder is listed", Arity = ArgumentArity.ZeroOrOne };
         var json = CommonOptions.Json();
         var cluster = new ClusterOptions();
         var command = new Command("status", """
-            Show the progress of a merge job: state, stage, items done and work per silo. With --cluster the running
-            coordinator answers; without it the job's last checkpoint is read from the state folder (a merge on an
-            embedded silo in another terminal writes there every few seconds).
+            Show the progress of a merge job: state, stage, items done, which silo runs it and work per silo. With
+            --cluster the job's coordinator answers (and --json adds the items each silo runs now); without it the
+            job's record is read from the state folder. A job that no silo runs at the moment (its silo stopped) is
+            shown as resuming (on a cluster another silo takes it over by itself) or interrupted (an embedded run:
+            run the plan again), with the time since its last progress. Done counts never go backwards.
 
             Example:
               cryomerge status demo-3f2a9c1b04
@@ -32,46 +37,86 @@ internal static class StatusCommand
         return command;
     }
 
+    /// <summary>One job as shown: its status, whether it resumes by itself, and (from a cluster) the items each silo runs.</summary>
+    private sealed record Shown(JobStatus Status, bool ResumesByItself, IReadOnlyDictionary<string, IReadOnlyList<string>>? Running);
+
     private static async Task<int> RunAsync(CliConsole console, string? jobId, bool json, CryoMergeHostSettings settings, CancellationToken cancellationToken)
     {
-        var statuses = new List<JobStatus>();
+        var now = DateTimeOffset.UtcNow;
+        var shown = new List<Shown>();
         if (settings.Cluster.Kind != ClusterKind.Localhost && jobId is not null)
         {
             await using var connection = await CryoMergeConnection.ConnectAsync(settings, TimeSpan.FromSeconds(20), cancellationToken);
-            statuses.Add(await connection.Client.GetGrain<IMergeJobGrain>(jobId).GetStatusAsync());
+            var job = connection.Client.GetGrain<IMergeJobGrain>(jobId);
+            var follower = new JobFollower(console, settings.Cluster.Display, jobId, Patience);
+            var status = await follower.CallAsync(job.GetStatusAsync, cancellationToken);
+            if (status.State == JobState.Pending && status.StageCount == 0)
+                throw new Core.CryoMergeInputException(jobId, $"no such job on the cluster at {settings.Cluster.Display}");
+            IReadOnlyDictionary<string, IReadOnlyList<string>>? running = null;
+            if (json && status.State == JobState.Running) running = await follower.CallAsync(job.GetRunningItemsAsync, cancellationToken);
+            shown.Add(new Shown(status, true, running));
         }
         else
         {
-            string folder = Path.Combine(settings.StateDirectory, StorageNames.JobState);
-            var states = Directory.Exists(folder)
-                ? Directory.GetFiles(folder, "*.json").Select(FileGrainStorage.ReadFile<MergeJobState>).OfType<MergeJobState>().ToList()
-                : [];
-            if (jobId is not null) states = states.Where(s => s.JobId == jobId).ToList();
-            if (jobId is not null && states.Count == 0)
-                throw new Core.CryoMergeInputException(jobId, $"no such job in {folder} (give --cluster for a job on a cluster)");
-            statuses.AddRange(states.OrderBy(s => s.UpdatedUtc).Select(ToStatus));
+            var jobs = JobStoreReader.Read(settings.StateDirectory, jobId);
+            if (jobId is not null && jobs.Count == 0)
+                throw new Core.CryoMergeInputException(jobId, $"no such job in {Path.Combine(settings.StateDirectory, Grains.Jobs.StorageNames.JobState)} (give --cluster for a job on a cluster)");
+            shown.AddRange(jobs.Select(j => new Shown(j.ToStatus(now), j.Heartbeat?.ResumesByItself ?? false, null)));
         }
         if (json)
         {
-            var array = new JsonArray(statuses.Select(s => (JsonNode)new JsonObject
-            {
-                ["jobId"] = s.JobId, ["state"] = s.State.ToString(), ["stage"] = s.Stage, ["stageIndex"] = s.StageIndex,
-                ["stageCount"] = s.StageCount, ["itemsDone"] = s.ItemsDone, ["itemsTotal"] = s.ItemsTotal, ["message"] = s.Message,
-                ["updated"] = s.UpdatedUtc.ToString("O"),
-                ["workBySilo"] = new JsonObject(s.WorkBySilo.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
-            }).ToArray());
-            console.Out.WriteLine((jobId is null ? array : array.FirstOrDefault() ?? new JsonObject()).ToJsonString(Json.Indented));
+            var array = new JsonArray(shown.Select(s => (JsonNode)Json(s, now)).ToArray());
+            console.Out.WriteLine((jobId is null ? array : array.FirstOrDefault() ?? new JsonObject()).ToJsonString(Cli.Json.Indented));
         }
         else
         {
-            if (statuses.Count == 0) console.Note($"no jobs in {Path.Combine(settings.StateDirectory, StorageNames.JobState)}");
-            foreach (var s in statuses)
-                console.Out.WriteLine($"{s.JobId}: {s.State.ToString().ToLowerInvariant()}, stage {Math.Min(s.StageIndex + 1, s.StageCount)}/{s.StageCount} {s.Stage}, {s.ItemsDone}/{s.ItemsTotal} items, updated {s.UpdatedUtc:yyyy-MM-dd HH:mm:ss}Z{(s.Message is null ? "" : $"; {s.Message}")}");
+            if (shown.Count == 0) console.Note($"no jobs in {Path.Combine(settings.StateDirectory, Grains.Jobs.StorageNames.JobState)}");
+            foreach (var s in shown) console.Out.WriteLine(Line(s, now));
         }
         return (int)ExitCode.Ok;
     }
 
-    private static JobStatus ToStatus(MergeJobState s) => new(s.JobId, s.State, s.StageName, s.StageIndex, s.StageCount,
-        s.State == JobState.Completed ? s.StageItemsTotal : s.DoneItems.Count,
-        s.StageItemsTotal, s.Message, s.WorkBySilo, null, s.UpdatedUtc);
+    /// <summary>The state to show: a running job that no silo runs now is resuming (cluster) or interrupted (embedded run).</summary>
+    private static string State(Shown s) =>
+        s.Status.State == JobState.Running && s.Status.Resuming ? (s.ResumesByItself ? "Resuming" : "Interrupted") : s.Status.State.ToString();
+
+    private static string Line(Shown shown, DateTimeOffset now)
+    {
+        var s = shown.Status;
+        string where = State(shown) switch
+        {
+            "Running" when s.CoordinatorSilo is not null => $", on silo {s.CoordinatorSilo}",
+            "Resuming" when s.CoordinatorSilo is not null => $", being taken over by silo {s.CoordinatorSilo}, last progress {Ago(now - s.UpdatedUtc)} ago",
+            "Resuming" => $": no silo runs it now, a live silo takes it over by itself; last progress {Ago(now - s.UpdatedUtc)} ago",
+            "Interrupted" => $": the process that ran it stopped, last progress {Ago(now - s.UpdatedUtc)} ago; run its plan again to resume it",
+            _ => "",
+        };
+        return $"{s.JobId}: {State(shown).ToLowerInvariant()}, stage {Math.Min(s.StageIndex + 1, s.StageCount)}/{s.StageCount} {s.Stage}, " +
+            $"{s.ItemsDone}/{s.ItemsTotal} items, last progress {s.UpdatedUtc:yyyy-MM-dd HH:mm:ss}Z{where}{(s.Message is null ? "" : $"; {s.Message}")}";
+    }
+
+    private static JsonObject Json(Shown shown, DateTimeOffset now)
+    {
+        var s = shown.Status;
+        var o = new JsonObject
+        {
+            ["jobId"] = s.JobId, ["state"] = State(shown), ["stage"] = s.Stage, ["stageIndex"] = s.StageIndex,
+            ["stageCount"] = s.StageCount, ["itemsDone"] = s.ItemsDone, ["itemsTotal"] = s.ItemsTotal, ["message"] = s.Message,
+            ["updated"] = s.UpdatedUtc.ToString("O"),
+            ["secondsSinceProgress"] = Math.Round(Math.Max(0, (now - s.UpdatedUtc).TotalSeconds), 1),
+            ["coordinatorSilo"] = s.CoordinatorSilo,
+            ["workBySilo"] = new JsonObject(s.WorkBySilo.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+        };
+        if (shown.Running is not null)
+            o["runningItemsBySilo"] = new JsonObject(shown.Running.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)new JsonArray(p.Value.Select(i => (JsonNode?)i).ToArray()))));
+        return o;
+    }
+
+    private static string Ago(TimeSpan t)
+    {
+        double seconds = Math.Max(0, t.TotalSeconds);
+        return seconds < 120 ? string.Create(CultureInfo.InvariantCulture, $"{seconds:F0} s")
+            : seconds < 7200 ? string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:F0} min")
+            : string.Create(CultureInfo.InvariantCulture, $"{seconds / 3600:F1} h");
+    }
 }

@@ -1,0 +1,234 @@
+using System.Text.Json;
+using CryoMerge.Core;
+using CryoMerge.Core.Formats;
+using CryoMerge.Grains;
+using CryoMerge.Hosting;
+using CryoMerge.Tests;
+
+namespace CryoMerge.Cli.Tests;
+
+/// <summary>
+/// Failover with real processes on loopback: redis-server, 'cryomerge serve' silos (fast failure detection) and a
+/// 'merge --cluster' client. A silo is killed with SIGKILL in the middle of a method 2 extraction and nobody does
+/// anything else: the client must end with the job's normal result, every output equal byte for byte to an embedded
+/// run of the same plan, and no temporary file left behind.
+/// </summary>
+public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<FailoverTests.DemoPlan>
+{
+    private static string Dll => Path.Combine(AppContext.BaseDirectory, "cryomerge.dll");
+
+    private static readonly TimeSpan Generous = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task KillingTheSiloThatRunsTheJobAndServesTheClientLeavesBothToCarryOnByThemselves()
+    {
+        Requires.Program("redis-server", "redis-server");
+        using var cluster = await LoopbackCluster.StartAsync(demo.Folder);
+        // Silo A alone: the client's gateway is A and the job's coordinator is placed on A.
+        using var a = await cluster.StartSiloAsync("silo-a");
+        using var client = cluster.Merge(demo.Plan);
+        await cluster.WaitForJobAsync(client);
+        using var b = cluster.StartSilo("silo-b");
+        using var c = cluster.StartSilo("silo-c");
+        await b.WaitForAsync("joined", Generous);
+        await c.WaitForAsync("joined", Generous);
+
+        // 'status --cluster --json' names the coordinator's silo (and the items each silo runs; see the Grains tests).
+        var jobId = JobStoreReader.Read(cluster.StateDirectory).Single().State.JobId;
+        var status = cluster.Run("status", jobId, "--json");
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        var json = JsonDocument.Parse(status.Stdout).RootElement;
+        Assert.True(json.GetProperty("coordinatorSilo").GetString() == "silo-a", status.Stdout);
+        if (json.TryGetProperty("runningItemsBySilo", out var running))
+            Assert.All(running.EnumerateObject(), p => Assert.Contains(p.Name, new[] { "silo-a", "silo-b", "silo-c" }));
+
+        var before = await cluster.WaitForExtractionAsync(client, minimumDone: 3);
+        a.Kill();
+        int code = await client.WaitForExitAsync(Generous);
+        Assert.True(code == 0, $"client exited {code}:\n{client.Output}\nsilo b:\n{b.Output}\nsilo c:\n{c.Output}");
+        Assert.DoesNotContain("internal error", client.Output);
+        var result = JsonDocument.Parse(client.StandardOutput).RootElement;
+        Assert.Equal("Completed", result.GetProperty("state").GetString());
+        var bySilo = result.GetProperty("workBySilo").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        Assert.True(bySilo.GetValueOrDefault("silo-b") + bySilo.GetValueOrDefault("silo-c") > 0, client.StandardOutput);
+        var after = JobStoreReader.Read(cluster.StateDirectory, before.State.JobId).Single();
+        Assert.True(after.State.Activations >= 2, "the job was not taken over by another coordinator");
+        demo.AssertSameAsEmbeddedRun();
+    }
+
+    [Fact]
+    public async Task WhenTheOnlySiloIsKilledAndStartedAgainTheJobResumesByItself()
+    {
+        Requires.Program("redis-server", "redis-server");
+        using var cluster = await LoopbackCluster.StartAsync(demo.Folder);
+        var a = await cluster.StartSiloAsync("silo-a");
+        using var client = cluster.Merge(demo.Plan);
+        var before = await cluster.WaitForExtractionAsync(client, minimumDone: 3);
+        a.Kill();
+        a.Dispose();
+
+        // No silo runs the job now: 'status' (reading the job store) says so, and its count did not go back.
+        JsonElement shown = default;
+        for (var deadline = DateTime.UtcNow + Generous; DateTime.UtcNow < deadline; await Task.Delay(500, TestContext.Current.CancellationToken))
+        {
+            var status = cluster.Run("status", before.State.JobId, "--state-dir", cluster.StateDirectory, "--json", "--cluster", "");
+            Assert.True(status.ExitCode == 0, status.Stderr);
+            shown = JsonDocument.Parse(status.Stdout).RootElement;
+            if (shown.GetProperty("state").GetString() != "Running") break;
+        }
+        Assert.Equal("Resuming", shown.GetProperty("state").GetString());
+        Assert.True(shown.GetProperty("itemsDone").GetInt64() >= before.ItemsDone);
+
+        // The silo comes back on the same ports: the job's reminder resumes the job there, and the client follows it.
+        using var again = await cluster.StartSiloAsync("silo-a");
+        int code = await client.WaitForExitAsync(Generous);
+        Assert.True(code == 0, $"client exited {code}:\n{client.Output}\nsilo:\n{again.Output}");
+        Assert.DoesNotContain("internal error", client.Output);
+        Assert.Equal("Completed", JsonDocument.Parse(client.StandardOutput).RootElement.GetProperty("state").GetString());
+        demo.AssertSameAsEmbeddedRun();
+    }
+
+    /// <summary>
+    /// The demo's data sets and method 2 plan, merged once on an embedded silo (the reference, moved to merged-embedded);
+    /// each test merges the same plan into the same folder on a cluster and compares.
+    /// </summary>
+    public sealed class DemoPlan : IDisposable
+    {
+        private readonly TempDir _dir = new();
+
+        public DemoPlan()
+        {
+            if (Requires.FindOnPath("redis-server") is null) return;   // the tests skip (or fail under CI) themselves
+            var run = CliRunner.Run("demo", "--o", Folder, "--micrographs", "16", "--particles", "30", "--state-dir", _dir.File("embedded-state"));
+            if (run.ExitCode != 0) throw new InvalidOperationException($"the embedded demo failed: {run.Error}");
+            Directory.Move(Output, Reference);
+        }
+
+        public string Folder => _dir.File("demo");
+
+        public string Plan => Path.Combine(Folder, "plan.yaml");
+
+        public string Output => Path.Combine(Folder, "merged");
+
+        private string Reference => Path.Combine(Folder, "merged-embedded");
+
+        /// <summary>Every file of the cluster's output equals the embedded run's, every particle is there once, no temporary file is left; then the output goes.</summary>
+        public void AssertSameAsEmbeddedRun()
+        {
+            try
+            {
+                Assert.Empty(Directory.GetFiles(Output, "*" + OutputFiles.TemporarySuffix + "*", SearchOption.AllDirectories));
+                var expected = Files(Reference);
+                var actual = Files(Output);
+                Assert.Equal(expected.Keys, actual.Keys);
+                foreach (var (name, hash) in expected) Assert.True(hash == actual[name], $"{name} differs from the embedded run's");
+                var particles = StarFile.Read(Path.Combine(Output, "particles.star")).Block("particles").Table!;
+                var images = Enumerable.Range(0, particles.RowCount).Select(r => particles.GetString(r, "rlnImageName")).ToList();
+                Assert.Equal(2 * 16 * 30, images.Count);
+                Assert.Equal(images.Count, images.Distinct().Count());
+            }
+            finally
+            {
+                Directory.Delete(Output, recursive: true);
+            }
+        }
+
+        private static SortedDictionary<string, string> Files(string folder) =>
+            new(Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                .ToDictionary(f => Path.GetRelativePath(folder, f), FileHash.Content), StringComparer.Ordinal);
+
+        public void Dispose() => _dir.Dispose();
+    }
+
+    /// <summary>A Redis server and silos on 127.0.0.1 with a cluster identity and job store of their own.</summary>
+    private sealed class LoopbackCluster : IDisposable
+    {
+        private readonly ServerProcess _redis;
+        private readonly TempDir _state = new();
+        private readonly string _serviceId = "failover-" + Guid.NewGuid().ToString("N")[..8];
+        private readonly Dictionary<string, (int Silo, int Gateway)> _ports = [];
+        private readonly string _workingDirectory;
+
+        private LoopbackCluster(ServerProcess redis, int port, string workingDirectory)
+        {
+            _redis = redis;
+            Address = $"redis://127.0.0.1:{port}";
+            _workingDirectory = workingDirectory;
+        }
+
+        public string Address { get; }
+
+        public string StateDirectory => _state.Path;
+
+        private Dictionary<string, string> Environment => new()
+        {
+            ["ORLEANS_SERVICE_ID"] = _serviceId, ["ORLEANS_CLUSTER_ID"] = _serviceId, ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1",
+        };
+
+        public static async Task<LoopbackCluster> StartAsync(string workingDirectory)
+        {
+            int port = ServerProcess.FreePort();
+            var redis = new ServerProcess("redis-server", ["--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", "--appendonly", "no"]);
+            await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromSeconds(30));
+            return new LoopbackCluster(redis, port, workingDirectory);
+        }
+
+        /// <summary>A silo with fast failure detection; started again under the same name it takes the same ports.</summary>
+        public ServerProcess StartSilo(string name)
+        {
+            if (!_ports.TryGetValue(name, out var ports)) _ports[name] = ports = (ServerProcess.FreePort(), ServerProcess.FreePort());
+            return new ServerProcess("dotnet", [Dll, "serve", "--cluster", Address, "--name", name, "--silo-port", ports.Silo.ToString(),
+                "--gateway-port", ports.Gateway.ToString(), "--state-dir", StateDirectory, "--failover", "fast"], Environment, _workingDirectory);
+        }
+
+        public async Task<ServerProcess> StartSiloAsync(string name)
+        {
+            var silo = StartSilo(name);
+            await silo.WaitForAsync("joined", Generous);
+            return silo;
+        }
+
+        /// <summary>'merge PLAN --cluster --json', running on.</summary>
+        public ServerProcess Merge(string plan) =>
+            new("dotnet", [Dll, "merge", plan, "--cluster", Address, "--json"], Environment, _workingDirectory);
+
+        /// <summary>Another command against this cluster, to its end.</summary>
+        public Tool.Result Run(params string[] arguments) =>
+            Tool.Run("env", [.. Environment.Select(p => $"{p.Key}={p.Value}"), "dotnet", Dll, .. arguments, .. arguments.Contains("--cluster") ? [] : new[] { "--cluster", Address }],
+                _workingDirectory, timeoutSeconds: 120);
+
+        /// <summary>Waits until the job is in the job store: it was submitted and placed.</summary>
+        public async Task WaitForJobAsync(ServerProcess client)
+        {
+            for (var deadline = DateTime.UtcNow + Generous; DateTime.UtcNow < deadline; await Task.Delay(50))
+            {
+                if (client.HasExited) throw new InvalidOperationException($"the client ended early:\n{client.Output}");
+                if (JobStoreReader.Read(StateDirectory).Count > 0) return;
+            }
+            throw new TimeoutException($"the job was not submitted:\n{client.Output}");
+        }
+
+        /// <summary>Waits, reading only the job store, until the extraction stage has this many items done (and not all).</summary>
+        public async Task<StoredJob> WaitForExtractionAsync(ServerProcess client, int minimumDone)
+        {
+            for (var deadline = DateTime.UtcNow + Generous; DateTime.UtcNow < deadline; await Task.Delay(50))
+            {
+                if (client.HasExited) throw new InvalidOperationException($"the client ended early:\n{client.Output}");
+                if (JobStoreReader.Read(StateDirectory).SingleOrDefault() is not { } job) continue;
+                if (job.State.StageName == "extract" && job.ItemsDone >= minimumDone)
+                {
+                    Assert.True(job.ItemsDone < job.State.StageItemsTotal, "the extraction ended before a silo could be killed");
+                    return job;
+                }
+                Assert.True(job.State.StageIndex <= 4, $"the job passed its extraction stage: {job.State.StageName}");
+            }
+            throw new TimeoutException($"the job did not reach its extraction:\n{client.Output}");
+        }
+
+        public void Dispose()
+        {
+            _redis.Dispose();
+            _state.Dispose();
+        }
+    }
+}
