@@ -84,6 +84,7 @@ public sealed partial class MergeJobGrain(
         _resuming = false;
         await store.WriteStateAsync();
         await journal.ForgetAsync(S.JobId, S.RunId, fromStage: 0);   // the journals of an earlier run
+        await EnsureReminderAsync();   // from now on a crash of this silo does not stop the job
         StartLoop();
         return Status();
     }
