@@ -106,7 +106,7 @@ public static class CryoMergeApp
         }
         catch (Exception e) when (Hosting.ClusterFaults.IsLostContact(e))
         {
-            // A silo, gateway or connection went away where no follower retries (a cluster that vanished at start, say).
+            // A silo, gateway or connection went away where no follower retries (a cluster that vanished at start).
             console.Error.WriteLine($"cryomerge: lost contact with the cluster: {Hosting.ClusterFaults.Describe(e)}");
             return (int)ExitCode.BadInput;
         }

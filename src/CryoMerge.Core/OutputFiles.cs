@@ -13,9 +13,9 @@ public static class OutputFiles
     private static readonly AsyncLocal<string?> CurrentWriter = new();
 
     /// <summary>
-    /// Who writes in the current flow of work (a silo's token, set around a work item), or null. Temporary names carry it,
-    /// so that once that writer is known to be dead its leftovers can be told from files still being written
-    /// (<see cref="TemporaryFileSweep"/>). Letters, digits, '-' and '_' only; other characters become '_'.
+    /// Who writes in the current flow of work (a silo's token, set around a work item), or null. Temporary names
+    /// carry it, so that once that writer is known to be dead its leftovers can be told from files still being
+    /// written (<see cref="TemporaryFileSweep"/>). Letters, digits, '-' and '_' only; other characters become '_'.
     /// </summary>
     public static string? Writer
     {

@@ -16,7 +16,10 @@ public static class TemporaryFileSweep
     {
         if (!Directory.Exists(folder)) return 0;
         int deleted = 0;
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true,
+        };
         foreach (var file in Directory.EnumerateFiles(folder, "*" + OutputFiles.TemporarySuffix + "*", options))
         {
             if (WriterOf(Path.GetFileName(file)) is not { } writer || !isDeadWriter(writer)) continue;
@@ -45,7 +48,9 @@ public static class TemporaryFileSweep
         return IsGuid(before) && !IsGuid(last) && last.Length > 0 ? last : null;
     }
 
-    /// <summary>A writer token that is safe in a file name and has no '.' (the separator of the temporary name's parts).</summary>
+    /// <summary>
+    /// A writer token that is safe in a file name and has no '.' (the separator of the temporary name's parts).
+    /// </summary>
     public static string SafeWriter(string writer)
     {
         var chars = writer.ToCharArray();

@@ -4,7 +4,10 @@ using Orleans.Runtime.Messaging;
 
 namespace CryoMerge.Hosting;
 
-/// <summary>Which failures of a grain call mean that a silo, a gateway or a connection went away (worth trying again), not a wrong request.</summary>
+/// <summary>
+/// Which failures of a grain call mean that a silo, a gateway or a connection went away (worth trying again), not a
+/// wrong request.
+/// </summary>
 public static class ClusterFaults
 {
     public static bool IsLostContact(Exception e) => e switch

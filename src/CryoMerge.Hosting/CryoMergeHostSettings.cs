@@ -72,7 +72,10 @@ public sealed record CryoMergeHostSettings
     /// <summary>OTLP endpoint; spans and metrics are exported there when set (OTEL_EXPORTER_OTLP_ENDPOINT).</summary>
     public string? OtlpEndpoint { get; init; }
 
-    /// <summary>How soon a dead silo is noticed and its jobs resume elsewhere ('serve --failover fast' for tests on one machine).</summary>
+    /// <summary>
+    /// How soon a dead silo is noticed and its jobs resume elsewhere ('serve --failover fast' for tests on one
+    /// machine).
+    /// </summary>
     public FailoverTiming Failover { get; init; } = FailoverTiming.Default;
 
     /// <summary>Log Orleans at Information instead of Warning (always on stderr).</summary>

@@ -38,7 +38,8 @@ public static class FailoverExtensions
                 silo.UseInMemoryReminderService();
                 break;
             case ClusterKind.Redis:
-                silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(target.ConnectionString!));
+                var redis = ConfigurationOptions.Parse(target.ConnectionString!);
+                silo.UseRedisReminderService(o => o.ConfigurationOptions = redis);
                 break;
             default:
                 silo.UseAdoNetReminderService(o =>
@@ -77,12 +78,15 @@ public static class FailoverExtensions
     {
         silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<WorkerOptions>>((reminders, workers) =>
         {
-            if (workers.Value.ResumeCheckPeriod < reminders.MinimumReminderPeriod) reminders.MinimumReminderPeriod = workers.Value.ResumeCheckPeriod;
+            var period = workers.Value.ResumeCheckPeriod;
+            if (period < reminders.MinimumReminderPeriod) reminders.MinimumReminderPeriod = period;
         });
         return silo;
     }
 
-    /// <summary>A client's side of <see cref="FailoverTiming"/>: how soon it learns of gateways that came or went.</summary>
+    /// <summary>
+    /// A client's side of <see cref="FailoverTiming"/>: how soon it learns of gateways that came or went.
+    /// </summary>
     public static IClientBuilder UseCryoMergeFailover(this IClientBuilder client, CryoMergeHostSettings settings)
     {
         var refresh = settings.Failover == FailoverTiming.Fast ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);

@@ -85,9 +85,10 @@ public sealed class FileGrainStorage(string root) : IGrainStorage
     }
 
     /// <summary>The file of a grain's state: readable name plus a short hash so different keys never collide.</summary>
-    public string PathFor(string stateName, GrainId grainId) => Path.Combine(Root, stateName, $"{FileNameFor(grainId.ToString())}.json");
+    public string PathFor(string stateName, GrainId grainId) =>
+        Path.Combine(Root, stateName, $"{FileNameFor(grainId.ToString())}.json");
 
-    /// <summary>A readable, safe file name for a key, with a short hash of the key so that different keys never collide.</summary>
+    /// <summary>A readable, safe file name for a key, with a short hash of it so that keys never collide.</summary>
     internal static string FileNameFor(string id)
     {
         var safe = new StringBuilder(id.Length);

@@ -16,11 +16,18 @@ public sealed class FileJobJournal(string root) : IJobJournal
 {
     private const string HeartbeatName = "heartbeat.json";
 
-    private static readonly JsonSerializerOptions Lines = new() { TypeInfoResolver = JobStoreJsonContext.Default, WriteIndented = false };
+    private const FileShare Shared = FileShare.ReadWrite | FileShare.Delete;
+
+    private static readonly JsonSerializerOptions Lines = new()
+    {
+        TypeInfoResolver = JobStoreJsonContext.Default,
+        WriteIndented = false,
+    };
 
     public string Root { get; } = Path.GetFullPath(root);
 
-    public Task AppendAsync(string jobId, string run, int stage, IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken = default)
+    public Task AppendAsync(
+        string jobId, string run, int stage, IReadOnlyList<JournalEntry> entries, CancellationToken cancel = default)
     {
         if (entries.Count == 0) return Task.CompletedTask;
         var text = new StringBuilder();
@@ -30,16 +37,20 @@ public sealed class FileJobJournal(string root) : IJobJournal
         return Task.Run(() =>
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+            using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write, Shared))
                 stream.Write(bytes);
             CryoMergeTelemetry.JobStoreBytesWritten.Add(bytes.Length);
         }, CancellationToken.None);
     }
 
-    public Task<IReadOnlyList<JournalEntry>> ReadAsync(string jobId, string run, int stage, CancellationToken cancellationToken = default) =>
-        Task.Run<IReadOnlyList<JournalEntry>>(() => Read(StagePath(jobId, run, stage)), cancellationToken);
+    public Task<IReadOnlyList<JournalEntry>> ReadAsync(
+        string jobId, string run, int stage, CancellationToken cancel = default) =>
+        Task.Run<IReadOnlyList<JournalEntry>>(() => Read(StagePath(jobId, run, stage)), cancel);
 
-    public Task ForgetAsync(string jobId, string? run, int fromStage, CancellationToken cancellationToken = default) => Task.Run(() =>
+    public Task ForgetAsync(string jobId, string? run, int fromStage, CancellationToken cancel = default) =>
+        Task.Run(() => Forget(jobId, run, fromStage), cancel);
+
+    private void Forget(string jobId, string? run, int fromStage)
     {
         string folder = JobFolder(jobId);
         if (!Directory.Exists(folder)) return;
@@ -53,19 +64,20 @@ public sealed class FileJobJournal(string root) : IJobJournal
             var (fileRun, fileStage) = RunAndStageOf(file);
             if (fileRun != run || fileStage < fromStage) TryDelete(() => File.Delete(file));
         }
-    }, cancellationToken);
+    }
 
-    public Task BeatAsync(string jobId, JobHeartbeat beat, CancellationToken cancellationToken = default) => Task.Run(() =>
+    public Task BeatAsync(string jobId, JobHeartbeat beat, CancellationToken cancel = default) => Task.Run(() =>
     {
         string path = Path.Combine(JobFolder(jobId), HeartbeatName);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string text = JsonSerializer.Serialize(beat, Lines);
         OutputFiles.WriteAllText(path, text);
         CryoMergeTelemetry.JobStoreBytesWritten.Add(Encoding.UTF8.GetByteCount(text));
-    }, cancellationToken);
+    }, cancel);
 
     /// <summary>The stage's journal lines; a line that does not parse (cut short by a crash) is skipped.</summary>
-    internal IReadOnlyList<JournalEntry> Read(string jobId, string run, int stage) => Read(StagePath(jobId, run, stage));
+    internal IReadOnlyList<JournalEntry> Read(string jobId, string run, int stage) =>
+        Read(StagePath(jobId, run, stage));
 
     /// <summary>The job's last heartbeat, or null.</summary>
     internal JobHeartbeat? ReadHeartbeat(string jobId)
@@ -81,21 +93,24 @@ public sealed class FileJobJournal(string root) : IJobJournal
         }
     }
 
-    internal string JobFolder(string jobId) => Path.Combine(Root, StorageNames.JobJournal, FileGrainStorage.FileNameFor(jobId));
+    internal string JobFolder(string jobId) =>
+        Path.Combine(Root, StorageNames.JobJournal, FileGrainStorage.FileNameFor(jobId));
 
-    private string StagePath(string jobId, string run, int stage) => Path.Combine(JobFolder(jobId), $"{run}.{stage}.jsonl");
+    private string StagePath(string jobId, string run, int stage) =>
+        Path.Combine(JobFolder(jobId), $"{run}.{stage}.jsonl");
 
     private static List<JournalEntry> Read(string path)
     {
         var entries = new List<JournalEntry>();
         if (!File.Exists(path)) return entries;
-        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, Shared));
         while (reader.ReadLine() is { } line)
         {
             if (line.Length == 0) continue;
             try
             {
-                if (JsonSerializer.Deserialize<JournalEntry>(line, Lines) is { Response: not null } entry) entries.Add(entry);
+                var entry = JsonSerializer.Deserialize<JournalEntry>(line, Lines);
+                if (entry is { Response: not null }) entries.Add(entry);
             }
             catch (JsonException)
             {

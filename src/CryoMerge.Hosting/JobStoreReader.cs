@@ -3,19 +3,31 @@ using CryoMerge.Grains.Jobs;
 
 namespace CryoMerge.Hosting;
 
-/// <summary>A job as its record on the job store says it is: state, finished items of its running stage, last heartbeat.</summary>
+/// <summary>
+/// A job as its record on the job store says it is: state, finished items of its running stage, last heartbeat.
+/// </summary>
 /// <param name="ItemsDone">Finished items of the running stage (all of the last stage's once completed).</param>
-/// <param name="LastProgressUtc">The last progress recorded: the later of the state's last write, the last item journaled and the heartbeat's report.</param>
-public sealed record StoredJob(MergeJobState State, long ItemsDone, Dictionary<string, long> WorkBySilo, DateTimeOffset LastProgressUtc, JobHeartbeat? Heartbeat)
+/// <param name="LastProgressUtc">The last progress recorded: the later of the state's last write, the last item
+/// journaled and the heartbeat's report.</param>
+public sealed record StoredJob(
+    MergeJobState State,
+    long ItemsDone,
+    Dictionary<string, long> WorkBySilo,
+    DateTimeOffset LastProgressUtc,
+    JobHeartbeat? Heartbeat)
 {
     /// <summary>
     /// True when the job is running on some silo: its state says running and its coordinator's heartbeat is fresh.
     /// A running job without a fresh heartbeat is run by no silo (its silo stopped or died).
     /// </summary>
-    public bool IsRunNow(DateTimeOffset now) => State.State == JobState.Running && Heartbeat is { } beat && beat.StaleAfterUtc > now;
+    public bool IsRunNow(DateTimeOffset now) =>
+        State.State == JobState.Running && Heartbeat is { } beat && beat.StaleAfterUtc > now;
 
-    /// <summary>The job as <see cref="JobStatus"/>; <see cref="JobStatus.Resuming"/> when no silo runs it now.</summary>
-    public JobStatus ToStatus(DateTimeOffset now) => new(State.JobId, State.State, State.StageName, State.StageIndex, State.StageCount,
+    /// <summary>
+    /// The job as <see cref="JobStatus"/>; <see cref="JobStatus.Resuming"/> when no silo runs it now.
+    /// </summary>
+    public JobStatus ToStatus(DateTimeOffset now) => new(
+        State.JobId, State.State, State.StageName, State.StageIndex, State.StageCount,
         ItemsDone, State.StageItemsTotal, State.Message, WorkBySilo, null, LastProgressUtc,
         IsRunNow(now) ? Heartbeat!.Silo : null, Resuming: State.State == JobState.Running && !IsRunNow(now));
 }
@@ -51,7 +63,8 @@ public static class JobStoreReader
     {
         var done = new HashSet<string>(state.DoneItems.Keys, StringComparer.Ordinal);
         var bySilo = new Dictionary<string, long>(state.WorkBySilo);
-        foreach (var response in state.DoneItems.Values) bySilo[response.Silo] = bySilo.GetValueOrDefault(response.Silo) + 1;
+        foreach (var response in state.DoneItems.Values)
+            bySilo[response.Silo] = bySilo.GetValueOrDefault(response.Silo) + 1;
         var last = state.UpdatedUtc;
         if (state.State == JobState.Running && state.StageName.Length > 0)
         {

@@ -12,7 +12,8 @@ namespace CryoMerge.Hosting;
 /// </summary>
 public static class PostgreSqlClustering
 {
-    public static async Task CheckAsync(ClusterTarget target, CancellationToken cancellationToken = default, bool silo = false)
+    public static async Task CheckAsync(
+        ClusterTarget target, CancellationToken cancellationToken = default, bool silo = false)
     {
         if (target.Kind != ClusterKind.PostgreSql) return;
         try
@@ -26,11 +27,13 @@ public static class PostgreSqlClustering
                     $"the database at {target.Display} has no Orleans clustering tables (OrleansQuery, OrleansMembershipTable); " +
                     "create them with Orleans 10's PostgreSQL-Main.sql and PostgreSQL-Clustering.sql before starting silos");
             if (!silo) return;
-            await using var reminders = new NpgsqlCommand("SELECT to_regclass('orleansreminderstable') IS NOT NULL", connection);
+            const string remindersTable = "SELECT to_regclass('orleansreminderstable') IS NOT NULL";
+            await using var reminders = new NpgsqlCommand(remindersTable, connection);
             if (await reminders.ExecuteScalarAsync(cancellationToken) is not true)
                 throw new CryoMergeInputException("--cluster",
-                    $"the database at {target.Display} has no Orleans reminders table (OrleansRemindersTable), which lets a job resume " +
-                    "on another silo by itself; create it with Orleans 10's PostgreSQL-Reminders.sql before starting silos");
+                    $"the database at {target.Display} has no Orleans reminders table (OrleansRemindersTable), " +
+                    "which lets a job resume on another silo by itself; " +
+                    "create it with Orleans 10's PostgreSQL-Reminders.sql before starting silos");
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {

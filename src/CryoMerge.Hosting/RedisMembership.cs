@@ -21,16 +21,19 @@ public static class RedisMembership
         options.ConnectRetry = 1;
         try
         {
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(Timeout + TimeSpan.FromSeconds(1), cancellationToken);
+            var connecting = ConnectionMultiplexer.ConnectAsync(options);
+            await using var redis = await connecting.WaitAsync(Timeout + TimeSpan.FromSeconds(1), cancellationToken);
             await redis.GetDatabase().PingAsync().WaitAsync(Timeout, cancellationToken);
         }
         catch (RedisConnectionException e) when (e.FailureType == ConnectionFailureType.AuthenticationFailure)
         {
-            throw new CryoMergeInputException("--cluster", $"cannot reach the cluster at {target.Display}: Redis refused the password (set CRYOMERGE_CLUSTER_PASSWORD)");
+            throw new CryoMergeInputException("--cluster", $"cannot reach the cluster at {target.Display}: " +
+                "Redis refused the password (set CRYOMERGE_CLUSTER_PASSWORD)");
         }
         catch (Exception e) when (e is RedisException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            throw new CryoMergeInputException("--cluster", $"cannot reach the cluster at {target.Display}: no Redis server answered within {Timeout.TotalSeconds:F0} s");
+            throw new CryoMergeInputException("--cluster", $"cannot reach the cluster at {target.Display}: " +
+                $"no Redis server answered within {Timeout.TotalSeconds:F0} s");
         }
     }
 }

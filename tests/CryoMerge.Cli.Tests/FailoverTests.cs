@@ -49,7 +49,8 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
         Assert.DoesNotContain("internal error", client.Output);
         var result = JsonDocument.Parse(client.StandardOutput).RootElement;
         Assert.Equal("Completed", result.GetProperty("state").GetString());
-        var bySilo = result.GetProperty("workBySilo").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        var bySilo = result.GetProperty("workBySilo").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.GetInt64());
         Assert.True(bySilo.GetValueOrDefault("silo-b") + bySilo.GetValueOrDefault("silo-c") > 0, client.StandardOutput);
         var after = JobStoreReader.Read(cluster.StateDirectory, before.State.JobId).Single();
         Assert.True(after.State.Activations >= 2, "the job was not taken over by another coordinator");
@@ -69,9 +70,11 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
 
         // No silo runs the job now: 'status' (reading the job store) says so, and its count did not go back.
         JsonElement shown = default;
-        for (var deadline = DateTime.UtcNow + Generous; DateTime.UtcNow < deadline; await Task.Delay(500, TestContext.Current.CancellationToken))
+        var cancel = TestContext.Current.CancellationToken;
+        for (var deadline = DateTime.UtcNow + Generous; DateTime.UtcNow < deadline; await Task.Delay(500, cancel))
         {
-            var status = cluster.Run("status", before.State.JobId, "--state-dir", cluster.StateDirectory, "--json", "--cluster", "");
+            var status = cluster.Run(
+                "status", before.State.JobId, "--state-dir", cluster.StateDirectory, "--json", "--cluster", "");
             Assert.True(status.ExitCode == 0, status.Stderr);
             shown = JsonDocument.Parse(status.Stdout).RootElement;
             if (shown.GetProperty("state").GetString() != "Running") break;
@@ -84,12 +87,14 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
         int code = await client.WaitForExitAsync(Generous);
         Assert.True(code == 0, $"client exited {code}:\n{client.Output}\nsilo:\n{again.Output}");
         Assert.DoesNotContain("internal error", client.Output);
-        Assert.Equal("Completed", JsonDocument.Parse(client.StandardOutput).RootElement.GetProperty("state").GetString());
+        var result = JsonDocument.Parse(client.StandardOutput).RootElement;
+        Assert.Equal("Completed", result.GetProperty("state").GetString());
         demo.AssertSameAsEmbeddedRun();
     }
 
     /// <summary>
-    /// The demo's data sets and method 2 plan, merged once on an embedded silo (the reference, moved to merged-embedded);
+    /// The demo's data sets and method 2 plan, merged once on an embedded silo (the reference, moved to
+    /// merged-embedded);
     /// each test merges the same plan into the same folder on a cluster and compares.
     /// </summary>
     public sealed class DemoPlan : IDisposable
@@ -99,7 +104,8 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
         public DemoPlan()
         {
             if (Requires.FindOnPath("redis-server") is null) return;   // the tests skip (or fail under CI) themselves
-            var run = CliRunner.Run("demo", "--o", Folder, "--micrographs", "16", "--particles", "30", "--state-dir", _dir.File("embedded-state"));
+            var run = CliRunner.Run("demo", "--o", Folder, "--micrographs", "16", "--particles", "30",
+                "--state-dir", _dir.File("embedded-state"));
             if (run.ExitCode != 0) throw new InvalidOperationException($"the embedded demo failed: {run.Error}");
             Directory.Move(Output, Reference);
         }
@@ -112,18 +118,24 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
 
         private string Reference => Path.Combine(Folder, "merged-embedded");
 
-        /// <summary>Every file of the cluster's output equals the embedded run's, every particle is there once, no temporary file is left; then the output goes.</summary>
+        /// <summary>
+        /// Every file of the cluster's output equals the embedded run's, every particle is there once, no temporary
+        /// file is left; then the output goes.
+        /// </summary>
         public void AssertSameAsEmbeddedRun()
         {
             try
             {
-                Assert.Empty(Directory.GetFiles(Output, "*" + OutputFiles.TemporarySuffix + "*", SearchOption.AllDirectories));
+                string temporary = "*" + OutputFiles.TemporarySuffix + "*";
+                Assert.Empty(Directory.GetFiles(Output, temporary, SearchOption.AllDirectories));
                 var expected = Files(Reference);
                 var actual = Files(Output);
                 Assert.Equal(expected.Keys, actual.Keys);
-                foreach (var (name, hash) in expected) Assert.True(hash == actual[name], $"{name} differs from the embedded run's");
+                foreach (var (name, hash) in expected)
+                    Assert.True(hash == actual[name], $"{name} differs from the embedded run's");
                 var particles = StarFile.Read(Path.Combine(Output, "particles.star")).Block("particles").Table!;
-                var images = Enumerable.Range(0, particles.RowCount).Select(r => particles.GetString(r, "rlnImageName")).ToList();
+                var images = Enumerable.Range(0, particles.RowCount)
+                    .Select(r => particles.GetString(r, "rlnImageName")).ToList();
                 Assert.Equal(2 * 16 * 30, images.Count);
                 Assert.Equal(images.Count, images.Distinct().Count());
             }
@@ -162,23 +174,31 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
 
         private Dictionary<string, string> Environment => new()
         {
-            ["ORLEANS_SERVICE_ID"] = _serviceId, ["ORLEANS_CLUSTER_ID"] = _serviceId, ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1",
+            ["ORLEANS_SERVICE_ID"] = _serviceId,
+            ["ORLEANS_CLUSTER_ID"] = _serviceId,
+            ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1",
         };
 
         public static async Task<LoopbackCluster> StartAsync(string workingDirectory)
         {
             int port = ServerProcess.FreePort();
-            var redis = new ServerProcess("redis-server", ["--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", "--appendonly", "no"]);
+            var redis = new ServerProcess("redis-server",
+                ["--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", "--appendonly", "no"]);
             await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromSeconds(30));
             return new LoopbackCluster(redis, port, workingDirectory);
         }
 
-        /// <summary>A silo with fast failure detection; started again under the same name it takes the same ports.</summary>
+        /// <summary>
+        /// A silo with fast failure detection; started again under the same name it takes the same ports.
+        /// </summary>
         public ServerProcess StartSilo(string name)
         {
-            if (!_ports.TryGetValue(name, out var ports)) _ports[name] = ports = (ServerProcess.FreePort(), ServerProcess.FreePort());
-            return new ServerProcess("dotnet", [Dll, "serve", "--cluster", Address, "--name", name, "--silo-port", ports.Silo.ToString(),
-                "--gateway-port", ports.Gateway.ToString(), "--state-dir", StateDirectory, "--failover", "fast"], Environment, _workingDirectory);
+            if (!_ports.TryGetValue(name, out var ports))
+                _ports[name] = ports = (ServerProcess.FreePort(), ServerProcess.FreePort());
+            return new ServerProcess("dotnet",
+                [Dll, "serve", "--cluster", Address, "--name", name, "--silo-port", ports.Silo.ToString(),
+                 "--gateway-port", ports.Gateway.ToString(), "--state-dir", StateDirectory, "--failover", "fast"],
+                Environment, _workingDirectory);
         }
 
         public async Task<ServerProcess> StartSiloAsync(string name)
@@ -194,7 +214,9 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
 
         /// <summary>Another command against this cluster, to its end.</summary>
         public Tool.Result Run(params string[] arguments) =>
-            Tool.Run("env", [.. Environment.Select(p => $"{p.Key}={p.Value}"), "dotnet", Dll, .. arguments, .. arguments.Contains("--cluster") ? [] : new[] { "--cluster", Address }],
+            Tool.Run("env",
+                [.. Environment.Select(p => $"{p.Key}={p.Value}"), "dotnet", Dll, .. arguments,
+                 .. arguments.Contains("--cluster") ? [] : new[] { "--cluster", Address }],
                 _workingDirectory, timeoutSeconds: 120);
 
         /// <summary>Waits until the job is in the job store: it was submitted and placed.</summary>
@@ -208,7 +230,9 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
             throw new TimeoutException($"the job was not submitted:\n{client.Output}");
         }
 
-        /// <summary>Waits, reading only the job store, until the extraction stage has this many items done (and not all).</summary>
+        /// <summary>
+        /// Waits, reading only the job store, until the extraction stage has this many items done (and not all).
+        /// </summary>
         public async Task<StoredJob> WaitForExtractionAsync(ServerProcess client, int minimumDone)
         {
             for (var deadline = DateTime.UtcNow + Generous; DateTime.UtcNow < deadline; await Task.Delay(50))
@@ -217,7 +241,8 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
                 if (JobStoreReader.Read(StateDirectory).SingleOrDefault() is not { } job) continue;
                 if (job.State.StageName == "extract" && job.ItemsDone >= minimumDone)
                 {
-                    Assert.True(job.ItemsDone < job.State.StageItemsTotal, "the extraction ended before a silo could be killed");
+                    Assert.True(job.ItemsDone < job.State.StageItemsTotal,
+                        "the extraction ended before a silo could be killed");
                     return job;
                 }
                 Assert.True(job.State.StageIndex <= 4, $"the job passed its extraction stage: {job.State.StageName}");

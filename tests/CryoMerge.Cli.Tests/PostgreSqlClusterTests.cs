@@ -35,13 +35,19 @@ public sealed class PostgreSqlClusterTests
 
         // With the clustering tables (stand-ins of the same names) but not the reminders table, a silo is refused too:
         // without reminders a job whose silo dies would wait for someone to run it again.
-        await using (var connection = new Npgsql.NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres"))
+        var cancel = TestContext.Current.CancellationToken;
+        string connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
+        await using (var connection = new Npgsql.NpgsqlConnection(connectionString))
         {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            await using var create = new Npgsql.NpgsqlCommand("CREATE TABLE OrleansQuery (QueryKey varchar(64)); CREATE TABLE OrleansMembershipTable (DeploymentId varchar(150))", connection);
-            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            await connection.OpenAsync(cancel);
+            const string tables = "CREATE TABLE OrleansQuery (QueryKey varchar(64)); " +
+                "CREATE TABLE OrleansMembershipTable (DeploymentId varchar(150))";
+            await using var create = new Npgsql.NpgsqlCommand(tables, connection);
+            await create.ExecuteNonQueryAsync(cancel);
         }
-        var noReminders = Tool.Run("dotnet", [dll, "serve", "--cluster", $"postgres://postgres@127.0.0.1:{port}/postgres", "--state-dir", dir.File("state")], timeoutSeconds: 120);
+        string database = $"postgres://postgres@127.0.0.1:{port}/postgres";
+        var noReminders = Tool.Run("dotnet", [dll, "serve", "--cluster", database, "--state-dir", dir.File("state")],
+            timeoutSeconds: 120);
         Assert.Equal(1, noReminders.ExitCode);
         Assert.Contains("has no Orleans reminders table", noReminders.Stderr);
         Assert.Contains("PostgreSQL-Reminders.sql", noReminders.Stderr);

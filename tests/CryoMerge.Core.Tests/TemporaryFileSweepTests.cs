@@ -4,6 +4,8 @@ namespace CryoMerge.Core.Tests;
 
 public sealed class TemporaryFileSweepTests
 {
+    private const string Suffix = OutputFiles.TemporarySuffix;
+
     [Fact]
     public async Task TemporaryNamesCarryTheWriterOfTheirFlowOfWorkOnly()
     {
@@ -18,7 +20,9 @@ public sealed class TemporaryFileSweepTests
         Assert.Equal("silo-10_0_0_7_11111_42", TemporaryFileSweep.WriterOf(Path.GetFileName(tagged)));
         Assert.Null(OutputFiles.Writer);   // the other flow's writer did not leak here
         Assert.Null(TemporaryFileSweep.WriterOf("a.mrc"));
-        Assert.Equal("w1", TemporaryFileSweep.WriterOf($".x.png.{Guid.NewGuid():N}.w1{OutputFiles.TemporarySuffix}.png"));
+        // As the plot renderer names its temporary files.
+        string plot = $".x.png.{Guid.NewGuid():N}.w1{OutputFiles.TemporarySuffix}.png";
+        Assert.Equal("w1", TemporaryFileSweep.WriterOf(plot));
     }
 
     [Fact]
@@ -27,7 +31,7 @@ public sealed class TemporaryFileSweepTests
         using var dir = new TempDir();
         Directory.CreateDirectory(dir.File("sub"));
         string Temp(string folder, string? writer) =>
-            Path.Combine(folder, $".f.mrcs.{Guid.NewGuid():N}{(writer is null ? "" : "." + writer)}{OutputFiles.TemporarySuffix}");
+            Path.Combine(folder, $".f.mrcs.{Guid.NewGuid():N}{(writer is null ? "" : "." + writer)}{Suffix}");
         string dead = Temp(dir.File("sub"), "dead"), alive = Temp(dir.Path, "alive"), anonymous = Temp(dir.Path, null);
         string output = dir.File("f.mrcs");
         foreach (var f in new[] { dead, alive, anonymous, output }) File.WriteAllText(f, "x");

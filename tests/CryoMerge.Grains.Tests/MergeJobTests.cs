@@ -8,10 +8,14 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Grains.Tests;
 
-/// <summary>The coordinator on a real (in-process) three-silo cluster: spread, failures, resume, cancellation, traces.</summary>
+/// <summary>
+/// The coordinator on a real (in-process) three-silo cluster: spread, failures, resume, cancellation, traces.
+/// </summary>
 public sealed class MergeJobTests
 {
     private static readonly TimeSpan Slow = TimeSpan.FromMilliseconds(150);
+
+    private const string Temporary = Core.OutputFiles.TemporarySuffix;
 
     [Fact]
     public async Task KillingAWorkerSiloMidJobGivesTheSameOutputsAsAnUninterruptedRun()
@@ -46,9 +50,12 @@ public sealed class MergeJobTests
         // ends), of a live silo (perhaps a write under way: kept) and of a command run by hand (no writer: kept).
         string folder = Path.Combine(interrupted.Output, "DS2", "Micrographs");
         string Planted(string name, string? writer) =>
-            Path.Combine(folder, $".{name}.{Guid.NewGuid():N}{(writer is null ? "" : "." + writer)}{Core.OutputFiles.TemporarySuffix}");
-        string ofKilled = Planted("a.mrc", SiloWriters.Token(victim.SiloAddress)), ofGone = Planted("b.mrc", "silo-10_255_0_1-11111-42");
-        string ofLive = Planted("c.mrc", SiloWriters.Token(fixture.Cluster.Silos.First(s => s != victim).SiloAddress)), byHand = Planted("d.mrc", null);
+            Path.Combine(folder, $".{name}.{Guid.NewGuid():N}{(writer is null ? "" : "." + writer)}{Temporary}");
+        var live = fixture.Cluster.Silos.First(s => s != victim);
+        string ofKilled = Planted("a.mrc", SiloWriters.Token(victim.SiloAddress));
+        string ofGone = Planted("b.mrc", "silo-10_255_0_1-11111-42");
+        string ofLive = Planted("c.mrc", SiloWriters.Token(live.SiloAddress));
+        string byHand = Planted("d.mrc", null);
         foreach (var f in new[] { ofKilled, ofGone, ofLive, byHand }) File.WriteAllText(f, "partial");
 
         var after = await JobWaiter.FinishedAsync(job, TimeSpan.FromMinutes(2));
@@ -56,7 +63,7 @@ public sealed class MergeJobTests
         Assert.Equal(done.WorkBySilo.Values.Sum(), after.WorkBySilo.Values.Sum());   // every item counted once, whatever was retried
         var expected = MergeTestData.Hashes(Path.Combine(reference.Output, "DS2"));
         Assert.False(File.Exists(ofKilled) || File.Exists(ofGone), "temporary files of dead silos are left");
-        Assert.True(File.Exists(ofLive) && File.Exists(byHand), "temporary files that may be written still were deleted");
+        Assert.True(File.Exists(ofLive) && File.Exists(byHand), "temporary files perhaps still written were deleted");
         File.Delete(ofLive);
         File.Delete(byHand);
         var actual = MergeTestData.Hashes(Path.Combine(interrupted.Output, "DS2"));
@@ -72,7 +79,8 @@ public sealed class MergeJobTests
         var plan = MergeTestData.WritePlan(dir, "out");
         var job = fixture.Client.GetGrain<IMergeJobGrain>("resumed-run");
         await job.StartAsync(new MergeJobRequest(MergeTestData.Json(plan), "plan.yaml", false));
-        await JobWaiter.WaitAsync(job, s => s.Stage == "rescale-micrographs" && s.ItemsDone >= 4, TimeSpan.FromMinutes(1));
+        var minute = TimeSpan.FromMinutes(1);
+        await JobWaiter.WaitAsync(job, s => s is { Stage: "rescale-micrographs", ItemsDone: >= 4 }, minute);
         Assert.Equal(1, fixture.Reminders.Count);   // the job's resume reminder
 
         // What the job store holds now (every finished item is journaled before anyone is told of it).
@@ -80,16 +88,19 @@ public sealed class MergeJobTests
         var journaled = JournalOf(fixture, "resumed-run");
         Assert.True(journaled.Count >= status.ItemsDone, $"{journaled.Count} journaled, {status.ItemsDone} told");
         Assert.True(journaled.Count < 24, "the job finished before its coordinator could be killed");
-        var finished = journaled.SelectMany(e => e.Response.Outputs).ToDictionary(o => o.Path, o => File.GetLastWriteTimeUtc(o.Path));
+        var finished = journaled.SelectMany(e => e.Response.Outputs)
+            .ToDictionary(o => o.Path, o => File.GetLastWriteTimeUtc(o.Path));
         Assert.NotEmpty(finished);
         var coordinator = fixture.Cluster.Silos.Single(s => status.CoordinatorSilo!.EndsWith(s.Name));
         await fixture.Cluster.KillSiloAsync(coordinator, TestContext.Current.CancellationToken);
 
-        // Nobody calls the job: its reminder wakes it on a survivor. Watch its record only, as 'status' without a cluster does.
+        // Nobody calls the job: its reminder wakes it on a survivor. Watch its record only, as 'status' without a
+        // cluster does.
         var seen = new List<StoredJob>();
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         StoredJob record;
-        while ((record = JobStoreReader.Read(fixture.State.Path, "resumed-run").Single()).State.State == JobState.Running && DateTime.UtcNow < deadline)
+        while ((record = JobStoreReader.Read(fixture.State.Path, "resumed-run").Single()).State.State
+               == JobState.Running && DateTime.UtcNow < deadline)
         {
             seen.Add(record);
             await Task.Delay(100, TestContext.Current.CancellationToken);
@@ -98,8 +109,10 @@ public sealed class MergeJobTests
         Assert.True(record.State.Activations >= 2, "the job did not resume from its record");
         // Done counts read from the record never went backwards within a stage.
         foreach (var (a, b) in seen.Zip(seen.Skip(1)))
-            if (a.State.StageIndex == b.State.StageIndex) Assert.True(b.ItemsDone >= a.ItemsDone, $"{a.ItemsDone} then {b.ItemsDone} in stage {a.State.StageName}");
-        Assert.Contains(seen, r => r.Heartbeat is { } beat && !status.CoordinatorSilo!.Equals(beat.Silo));   // another silo ran it
+            if (a.State.StageIndex == b.State.StageIndex)
+                Assert.True(b.ItemsDone >= a.ItemsDone, $"{a.ItemsDone}, then {b.ItemsDone} in {a.State.StageName}");
+        // Another silo ran it.
+        Assert.Contains(seen, r => r.Heartbeat is { } beat && !status.CoordinatorSilo!.Equals(beat.Silo));
         for (var until = DateTime.UtcNow.AddMinutes(1); fixture.Reminders.Count > 0 && DateTime.UtcNow < until;)
             await Task.Delay(100, TestContext.Current.CancellationToken);
         Assert.Equal(0, fixture.Reminders.Count);   // unregistered once the job ended
@@ -110,20 +123,24 @@ public sealed class MergeJobTests
         foreach (var (path, written) in finished)
             Assert.Equal(written, File.GetLastWriteTimeUtc(path));   // journaled items were not run again
         Assert.Equal(24, Directory.GetFiles(Path.Combine(plan.Output, "DS2", "Micrographs")).Length);
-        Assert.False(Directory.Exists(new FileJobJournal(fixture.State.Path).JobFolder("resumed-run")), "the journal outlived the job");
+        string journal = new FileJobJournal(fixture.State.Path).JobFolder("resumed-run");
+        Assert.False(Directory.Exists(journal), "the journal outlived the job");
     }
 
     [Fact]
     public async Task TheJobStoreWritesTheSameBytesPerFinishedItemWhateverTheJobsSizeAndFollowersAreAnsweredInBatches()
     {
         // CRYOMERGE_JOBSTORE_SIZES=500,4000 measures the sizes of the report on issue 21 (about a minute more).
-        var sizes = (Environment.GetEnvironmentVariable("CRYOMERGE_JOBSTORE_SIZES") ?? "100,800").Split(',').Select(int.Parse).ToArray();
+        string? asked = Environment.GetEnvironmentVariable("CRYOMERGE_JOBSTORE_SIZES");
+        var sizes = (asked ?? "100,800").Split(',').Select(int.Parse).ToArray();
         long written = 0;
         using var meters = new System.Diagnostics.Metrics.MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == CryoMergeTelemetry.Name && instrument.Name == "cryomerge.jobstore.bytes.written") l.EnableMeasurementEvents(instrument);
+                if (instrument.Meter.Name == CryoMergeTelemetry.Name
+                    && instrument.Name == "cryomerge.jobstore.bytes.written")
+                    l.EnableMeasurementEvents(instrument);
             },
         };
         meters.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref written, value));
@@ -147,15 +164,17 @@ public sealed class MergeJobTests
             long items = status.WorkBySilo.Values.Sum();
             Assert.True(Interlocked.Read(ref written) > 0, "no bytes counted");
             perItem.Add((double)Interlocked.Read(ref written) / items);
-            string line = $"{items} items: {Interlocked.Read(ref written)} bytes to the job store, {perItem[^1]:F0} per item; {answers} answers to the follower";
+            string line = $"{items} items: {Interlocked.Read(ref written)} bytes to the job store, " +
+                $"{perItem[^1]:F0} per item; {answers} answers to the follower";
             TestContext.Current.TestOutputHelper?.WriteLine(line);
-            if (Environment.GetEnvironmentVariable("CRYOMERGE_JOBSTORE_SIZES") is not null) Console.Error.WriteLine(line);
+            if (asked is not null) Console.Error.WriteLine(line);
             // Items that finish close together are told in one answer: fewer answers than items.
             Assert.True(answers < items, $"{answers} answers for {items} items");
         }
         // Bytes per item do not grow with the job (a store that rewrites every finished item at each checkpoint grows
         // linearly with it): at the larger size at most what the smaller one costs (its fixed costs spread thinner).
-        Assert.True(perItem[^1] <= perItem[0] * 1.1, $"{string.Join(", ", perItem.Select(b => $"{b:F0}"))} bytes per item at {string.Join(", ", sizes)} micrographs");
+        Assert.True(perItem[^1] <= perItem[0] * 1.1,
+            $"{string.Join(", ", perItem.Select(b => $"{b:F0}"))} bytes per item at {string.Join(", ", sizes)}");
         Assert.True(perItem[^1] < 2500, $"{perItem[^1]:F0} bytes per finished item");
     }
 
@@ -183,7 +202,8 @@ public sealed class MergeJobTests
             seen.Add(status);
         }
         Assert.Equal(JobState.Completed, status.State);
-        // Items take 150 ms each and a few run at once: a follower told only every 10 s would have seen a handful of states.
+        // Items take 150 ms each and a few run at once: a follower told only every 10 s would have seen a handful of
+        // states.
         var micrographs = seen.Where(s => s.Stage == "rescale-micrographs").Select(s => s.ItemsDone).Distinct().ToList();
         Assert.True(micrographs.Count >= 8, $"saw {micrographs.Count} counts of the 24 micrographs");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"followed for {watch.Elapsed}");

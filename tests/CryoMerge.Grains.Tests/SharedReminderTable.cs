@@ -14,14 +14,14 @@ internal sealed class SharedReminderTable : IReminderTable
 
     public Task<ReminderTableData> ReadRows(GrainId grainId)
     {
-        lock (_lock) return Task.FromResult(new ReminderTableData(_rows.Values.Where(r => r.GrainId == grainId).Select(Copy).ToList()));
+        lock (_lock) return Task.FromResult(Data(r => r.GrainId == grainId));
     }
 
     public Task<ReminderTableData> ReadRows(uint begin, uint end)
     {
         // Orleans' ring ranges: (begin, end], wrapping past the top when begin >= end.
         bool InRange(uint h) => begin < end ? h > begin && h <= end : h > begin || h <= end;
-        lock (_lock) return Task.FromResult(new ReminderTableData(_rows.Values.Where(r => InRange(r.GrainId.GetUniformHashCode())).Select(Copy).ToList()));
+        lock (_lock) return Task.FromResult(Data(r => InRange(r.GrainId.GetUniformHashCode())));
     }
 
     public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName)
@@ -41,7 +41,8 @@ internal sealed class SharedReminderTable : IReminderTable
     {
         lock (_lock)
         {
-            if (!_rows.TryGetValue((grainId, reminderName), out var row) || row.ETag != eTag) return Task.FromResult(false);
+            if (!_rows.TryGetValue((grainId, reminderName), out var row) || row.ETag != eTag)
+                return Task.FromResult(false);
             _rows.Remove((grainId, reminderName));
             return Task.FromResult(true);
         }
@@ -59,6 +60,11 @@ internal sealed class SharedReminderTable : IReminderTable
         get { lock (_lock) return _rows.Count; }
     }
 
-    private static ReminderEntry Copy(ReminderEntry e) =>
-        new() { GrainId = e.GrainId, ReminderName = e.ReminderName, StartAt = e.StartAt, Period = e.Period, ETag = e.ETag };
+    private ReminderTableData Data(Func<ReminderEntry, bool> which) =>
+        new(_rows.Values.Where(which).Select(Copy).ToList());
+
+    private static ReminderEntry Copy(ReminderEntry e) => new()
+    {
+        GrainId = e.GrainId, ReminderName = e.ReminderName, StartAt = e.StartAt, Period = e.Period, ETag = e.ETag,
+    };
 }

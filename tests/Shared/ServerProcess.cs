@@ -47,7 +47,10 @@ public sealed class ServerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    /// <summary>Waits for the process to end by itself and returns its exit code; kills it and fails after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Waits for the process to end by itself and returns its exit code; kills it and fails after
+    /// <paramref name="timeout"/>.
+    /// </summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

@@ -106,7 +106,8 @@ internal static class MergeCommand
         var job = connection.Client.GetGrain<IMergeJobGrain>(jobId);
         var follower = new JobFollower(console, settings.Cluster.Display, jobId);
         // One id for this submission: sent again after a lost answer, it does not restart the job a second time.
-        var request = new MergeJobRequest(planJson, Path.GetFullPath(planSource), restart, Guid.NewGuid().ToString("N"));
+        var request = new MergeJobRequest(planJson, Path.GetFullPath(planSource), restart,
+            RequestId: Guid.NewGuid().ToString("N"));
         JobStatus status;
         try
         {
@@ -123,7 +124,8 @@ internal static class MergeCommand
     /// Follows the job, drawing a progress bar per stage, through the loss of any silo or gateway; Ctrl+C cancels the
     /// job and waits for it to stop.
     /// </summary>
-    private static async Task<JobStatus> FollowAsync(CliConsole console, JobFollower follower, IMergeJobGrain job, JobStatus status, CancellationToken cancellationToken)
+    private static async Task<JobStatus> FollowAsync(
+        CliConsole console, JobFollower follower, IMergeJobGrain job, JobStatus status, CancellationToken cancel)
     {
         ProgressReporter? bar = null;
         string? stage = null;
@@ -151,9 +153,10 @@ internal static class MergeCommand
                     // Answered as soon as the job moves on (an item done, a new stage, the end), so the run ends
                     // when the job does; at most a second otherwise.
                     var known = status;
-                    status = await follower.CallAsync(() => job.WaitForChangeAsync(known, TimeSpan.FromSeconds(1)), cancellationToken);
+                    var wait = TimeSpan.FromSeconds(1);
+                    status = await follower.CallAsync(() => job.WaitForChangeAsync(known, wait), cancel);
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (cancel.IsCancellationRequested)
                 {
                     console.Note("\ncancelling the job...");
                     status = await follower.CallAsync(job.CancelAsync, CancellationToken.None);

@@ -34,8 +34,9 @@ internal static class ServeCommand
         var name = new Option<string?>("--name") { Description = "Silo name in reports (default $POD_NAME or host-PID)" };
         var failover = new Option<FailoverTiming>("--failover")
         {
-            Description = "How soon a dead silo's jobs move: default (Orleans' membership timing, jobs resume within about a minute of a crash) "
-                + "or fast (a few seconds; for tests and demonstrations on one machine, too eager for real networks)",
+            Description = "How soon a dead silo's jobs move: default (Orleans' membership timing, jobs resume "
+                + "within about a minute of a crash) or fast (a few seconds; for tests and demonstrations on one "
+                + "machine, too eager for real networks)",
             DefaultValueFactory = _ => FailoverTiming.Default,
         };
         var maxItems = new Option<int?>("--max-concurrent-items") { Description = "Work items this silo runs at once (default: one per core or $CRYOMERGE_MAX_CONCURRENT_ITEMS)" };

@@ -23,7 +23,8 @@ public static class CryoMergeTelemetry
 
     public static readonly Counter<long> BytesRead = Meter.CreateCounter<long>("cryomerge.bytes.read", "By", "Image bytes read by work items");
 
-    public static readonly Counter<long> JobStoreBytesWritten = Meter.CreateCounter<long>("cryomerge.jobstore.bytes.written", "By", "Bytes written to the job store (job states, journals, heartbeats)");
+    public static readonly Counter<long> JobStoreBytesWritten = Meter.CreateCounter<long>(
+        "cryomerge.jobstore.bytes.written", "By", "Bytes written to the job store (job states, journals, heartbeats)");
 
     public static readonly Histogram<double> ItemSeconds = Meter.CreateHistogram<double>("cryomerge.item.duration", "s", "Wall time of one work item");
 

@@ -1,6 +1,8 @@
 namespace CryoMerge.Grains.Jobs;
 
-/// <summary>One finished work item as the journal keeps it: the worker's response and when the coordinator recorded it.</summary>
+/// <summary>
+/// One finished work item as the journal keeps it: the worker's response and when the coordinator recorded it.
+/// </summary>
 public sealed record JournalEntry(WorkItemResponse Response, DateTimeOffset DoneUtc);
 
 /// <summary>
@@ -11,7 +13,12 @@ public sealed record JournalEntry(WorkItemResponse Response, DateTimeOffset Done
 /// <param name="LastProgressUtc">The job's last progress (an item done, a stage started).</param>
 /// <param name="ResumesByItself">True on a cluster with durable reminders: another silo takes the job over by itself;
 /// false on an embedded silo, whose job resumes when its plan is run again.</param>
-public sealed record JobHeartbeat(string Silo, DateTimeOffset WrittenUtc, DateTimeOffset StaleAfterUtc, DateTimeOffset LastProgressUtc, bool ResumesByItself);
+public sealed record JobHeartbeat(
+    string Silo,
+    DateTimeOffset WrittenUtc,
+    DateTimeOffset StaleAfterUtc,
+    DateTimeOffset LastProgressUtc,
+    bool ResumesByItself);
 
 /// <summary>
 /// The part of a job's record that grows with the job, kept apart from its state so that recording a finished item
@@ -26,17 +33,22 @@ public sealed record JobHeartbeat(string Silo, DateTimeOffset WrittenUtc, DateTi
 public interface IJobJournal
 {
     /// <summary>Appends finished items of a stage; returns once they are on storage (a new reader sees them).</summary>
-    Task AppendAsync(string jobId, string run, int stage, IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken = default);
+    Task AppendAsync(
+        string jobId, string run, int stage, IReadOnlyList<JournalEntry> entries, CancellationToken cancel = default);
 
     /// <summary>
     /// The stage's finished items in the order recorded; an item recorded twice (two activations ran it) appears
     /// twice, and the first counts. A line cut short by a crash is ignored.
     /// </summary>
-    Task<IReadOnlyList<JournalEntry>> ReadAsync(string jobId, string run, int stage, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<JournalEntry>> ReadAsync(
+        string jobId, string run, int stage, CancellationToken cancel = default);
 
-    /// <summary>Deletes the journals of other runs and of stages before <paramref name="fromStage"/>; with a null run, all of the job's journals.</summary>
-    Task ForgetAsync(string jobId, string? run, int fromStage, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Deletes the journals of other runs and of stages before <paramref name="fromStage"/>; with a null run, all of
+    /// the job's journals.
+    /// </summary>
+    Task ForgetAsync(string jobId, string? run, int fromStage, CancellationToken cancel = default);
 
     /// <summary>Replaces the job's heartbeat.</summary>
-    Task BeatAsync(string jobId, JobHeartbeat beat, CancellationToken cancellationToken = default);
+    Task BeatAsync(string jobId, JobHeartbeat beat, CancellationToken cancel = default);
 }

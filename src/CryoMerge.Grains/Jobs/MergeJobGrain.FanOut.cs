@@ -27,7 +27,11 @@ public sealed partial class MergeJobGrain
         while (pending.Count > 0 || running.Count > 0)
         {
             while (running.Count < maxInFlight && pending.TryDequeue(out var next))
-                running.Add(CallAsync(items[next.Index], placements[next.Index], next.Attempt, threads, cancellationToken), next);
+            {
+                var item = items[next.Index];
+                var call = CallAsync(item, placements[next.Index], next.Attempt, threads, cancellationToken);
+                running.Add(call, next);
+            }
             if (_resuming)
             {
                 _resuming = false;   // a coordinator runs the job again
@@ -63,10 +67,12 @@ public sealed partial class MergeJobGrain
                 if (attempt + 1 >= options.Value.MaxAttempts)
                     throw new JobFailedException($"{item.Id} failed {attempt + 1} times; last error: {failure}");
                 string id = item.Id.ToString();
-                logger.LogWarning("Work item {Item} attempt {Attempt} failed, retrying: {Failure}", id, attempt + 1, failure);
+                logger.LogWarning("Work item {Item} attempt {Attempt} failed, retrying: {Failure}",
+                    id, attempt + 1, failure);
                 var tags = new ActivityTagsCollection { ["cryomerge.item"] = id, ["error"] = failure };
                 Activity.Current?.AddEvent(new ActivityEvent("retry", tags: tags));
-                var retry = CallAsync(item, placements[index], attempt + 1, threads, cancellationToken, TimeSpan.FromMilliseconds(200 * (attempt + 1)));
+                var backOff = TimeSpan.FromMilliseconds(200 * (attempt + 1));
+                var retry = CallAsync(item, placements[index], attempt + 1, threads, cancellationToken, backOff);
                 running.Add(retry, (index, attempt + 1));
             }
             if (finished.Count > 0) await RecordAsync(stageIndex, finished);

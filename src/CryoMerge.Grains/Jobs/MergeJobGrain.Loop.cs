@@ -19,8 +19,10 @@ public sealed partial class MergeJobGrain
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         // Return to the caller first; the loop continues on this activation's scheduler.
-        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.ForceYielding);
-        // Temporary files written by this loop (and the items it runs here) name this silo: leftovers of a crash are found by it.
+        await Task.CompletedTask.ConfigureAwait(
+            ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.ForceYielding);
+        // Temporary files written by this loop (and the items it runs here) name this silo: leftovers of a crash are
+        // found by it.
         OutputFiles.Writer = SiloWriters.Token(silo.SiloAddress);
         S.Activations++;
         await EnsureReminderAsync();
@@ -68,7 +70,8 @@ public sealed partial class MergeJobGrain
         catch (InconsistentStateException e)
         {
             // Another activation of this job wrote its state: this one is stale and stops without writing.
-            logger.LogWarning("Merge job {JobId}: another activation took over ({Message}); this one stops", S.JobId, e.Message);
+            logger.LogWarning("Merge job {JobId}: another activation took over ({Message}); this one stops",
+                S.JobId, e.Message);
             DeactivateOnIdle();
             return;
         }
@@ -88,7 +91,9 @@ public sealed partial class MergeJobGrain
         await EndAsync(plan);
     }
 
-    /// <summary>The one write of the state per stage: its name, its item count and the merge state it starts from.</summary>
+    /// <summary>
+    /// The one write of the state per stage: its name, its item count and the merge state it starts from.
+    /// </summary>
     private async Task BeginStageAsync(int index, string name, int items, string mergeStateJson)
     {
         _done.Clear();
@@ -103,7 +108,9 @@ public sealed partial class MergeJobGrain
         Progressed(milestone: true);
     }
 
-    /// <summary>The job ended (completed, failed or cancelled): the final state, then the journal, heartbeat and reminder go.</summary>
+    /// <summary>
+    /// The job ended (completed, failed or cancelled): the final state, then the journal, heartbeat and reminder go.
+    /// </summary>
     private async Task EndAsync(MergePlan? plan)
     {
         if (plan is not null) DeleteLeftoversOfDeadSilos(plan.Output);
@@ -115,7 +122,8 @@ public sealed partial class MergeJobGrain
         }
         catch (InconsistentStateException e)
         {
-            logger.LogWarning("Merge job {JobId}: another activation took over ({Message}); this one stops", S.JobId, e.Message);
+            logger.LogWarning("Merge job {JobId}: another activation took over ({Message}); this one stops",
+                S.JobId, e.Message);
             DeactivateOnIdle();
             return;
         }

@@ -37,8 +37,11 @@ public sealed partial class MergeJobGrain
         }
         catch (Exception e)
         {
-            // The job runs on; the heartbeat tries again. Without the reminder only a caller would resume it after a crash.
-            if (!_reminderWarned) logger.LogWarning("Merge job {JobId}: cannot register its resume reminder yet: {Message}", S.JobId, e.Message);
+            // The job runs on; the heartbeat tries again. Without the reminder only a caller would resume it after a
+            // crash.
+            if (!_reminderWarned)
+                logger.LogWarning("Merge job {JobId}: cannot register its resume reminder yet: {Message}",
+                    S.JobId, e.Message);
             _reminderWarned = true;
         }
     }
@@ -53,11 +56,14 @@ public sealed partial class MergeJobGrain
         catch (Exception e)
         {
             // The next tick finds the job ended and tries again.
-            logger.LogInformation("Merge job {JobId}: cannot unregister its reminder now: {Message}", S.JobId, e.Message);
+            logger.LogInformation("Merge job {JobId}: cannot unregister its reminder now: {Message}",
+                S.JobId, e.Message);
         }
     }
 
-    /// <summary>The running stage's finished items from the journal (and from state files of earlier versions).</summary>
+    /// <summary>
+    /// The running stage's finished items from the journal (and from state files of earlier versions).
+    /// </summary>
     private async Task LoadJournalAsync(CancellationToken cancellationToken)
     {
         if (S.RunId.Length == 0) S.RunId = Guid.NewGuid().ToString("N");
@@ -71,11 +77,15 @@ public sealed partial class MergeJobGrain
 
         void Add(WorkItemResponse response)
         {
-            if (_done.TryAdd(response.ItemId, response)) _workBySilo[response.Silo] = _workBySilo.GetValueOrDefault(response.Silo) + 1;
+            if (_done.TryAdd(response.ItemId, response))
+                _workBySilo[response.Silo] = _workBySilo.GetValueOrDefault(response.Silo) + 1;
         }
     }
 
-    /// <summary>Says every <see cref="Workers.WorkerOptions.HeartbeatInterval"/> that this silo runs the job; keeps the activation alive meanwhile.</summary>
+    /// <summary>
+    /// Says every <see cref="Workers.WorkerOptions.HeartbeatInterval"/> that this silo runs the job; keeps the
+    /// activation alive meanwhile.
+    /// </summary>
     private void StartHeartbeat()
     {
         if (_heartbeat is not null) return;
@@ -84,7 +94,10 @@ public sealed partial class MergeJobGrain
         {
             if (_beat.IsCompleted) _beat = BeatAsync(interval);
             return Task.CompletedTask;
-        }, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = interval, Interleave = true, KeepAlive = true });
+        }, new GrainTimerCreationOptions
+        {
+            DueTime = TimeSpan.Zero, Period = interval, Interleave = true, KeepAlive = true,
+        });
     }
 
     private async Task BeatAsync(TimeSpan interval)
@@ -93,7 +106,9 @@ public sealed partial class MergeJobGrain
         var now = DateTimeOffset.UtcNow;
         try
         {
-            await journal.BeatAsync(S.JobId, new JobHeartbeat(silo.Name, now, now + 3 * interval, _lastProgressUtc, options.Value.DurableReminders));
+            bool durable = options.Value.DurableReminders;
+            var beat = new JobHeartbeat(silo.Name, now, now + 3 * interval, _lastProgressUtc, durable);
+            await journal.BeatAsync(S.JobId, beat);
         }
         catch (Exception e)
         {
@@ -122,11 +137,14 @@ public sealed partial class MergeJobGrain
         try
         {
             int deleted = TemporaryFileSweep.DeleteLeftovers(outputFolder, writer => !alive.Contains(writer));
-            if (deleted > 0) logger.LogInformation("Merge job {JobId}: deleted {Count} temporary files left by silos that died", S.JobId, deleted);
+            if (deleted > 0)
+                logger.LogInformation("Merge job {JobId}: deleted {Count} temporary files left by silos that died",
+                    S.JobId, deleted);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            logger.LogWarning("Merge job {JobId}: cannot clean its output folder of temporary files: {Message}", S.JobId, e.Message);
+            logger.LogWarning("Merge job {JobId}: cannot clean its output folder of temporary files: {Message}",
+                S.JobId, e.Message);
         }
     }
 }

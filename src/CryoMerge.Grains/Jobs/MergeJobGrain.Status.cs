@@ -25,7 +25,8 @@ public sealed partial class MergeJobGrain
 
     async Task<JobStatus> IMergeJobGrain.WaitForChangeAsync(JobStatus known, TimeSpan maxWait)
     {
-        var wait = TimeSpan.FromTicks(Math.Clamp(maxWait.Ticks, 0, TimeSpan.FromSeconds(10).Ticks));   // well inside the call timeout
+        // Well inside the call timeout.
+        var wait = TimeSpan.FromTicks(Math.Clamp(maxWait.Ticks, 0, TimeSpan.FromSeconds(10).Ticks));
         var current = Status();
         if (!Differs(current, known))
         {
@@ -35,7 +36,8 @@ public sealed partial class MergeJobGrain
         }
         // Only more items done: wait a moment for the items finishing with them, so that one answer tells them all.
         // A new stage, a new state or the end are told at once.
-        if (current.State == known.State && current.Stage == known.Stage && !current.IsFinished && options.Value.FollowerCoalescing > TimeSpan.Zero)
+        bool moreItemsOnly = current.State == known.State && current.Stage == known.Stage && !current.IsFinished;
+        if (moreItemsOnly && options.Value.FollowerCoalescing > TimeSpan.Zero)
         {
             await Task.WhenAny(_milestone.Task, Task.Delay(options.Value.FollowerCoalescing));
             current = Status();
@@ -60,14 +62,18 @@ public sealed partial class MergeJobGrain
             if (!running.TryGetValue(siloName, out var list)) running[siloName] = list = [];
             list.Add(item);
         }
-        return running.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value.Order(StringComparer.Ordinal).Distinct().ToList());
+        return running.ToDictionary(
+            p => p.Key, p => (IReadOnlyList<string>)p.Value.Order(StringComparer.Ordinal).Distinct().ToList());
     }
 
     private static bool Differs(JobStatus a, JobStatus b) =>
-        a.State != b.State || a.StageIndex != b.StageIndex || a.Stage != b.Stage || a.ItemsDone != b.ItemsDone || a.ItemsTotal != b.ItemsTotal
+        a.State != b.State || a.StageIndex != b.StageIndex || a.Stage != b.Stage
+        || a.ItemsDone != b.ItemsDone || a.ItemsTotal != b.ItemsTotal
         || a.Resuming != b.Resuming;
 
-    /// <summary>The job made progress: an item done (not a milestone), a stage started or the job ended (milestones).</summary>
+    /// <summary>
+    /// The job made progress: an item done (not a milestone), a stage started or the job ended (milestones).
+    /// </summary>
     private void Progressed(bool milestone)
     {
         _lastProgressUtc = DateTimeOffset.UtcNow;
@@ -90,6 +96,7 @@ public sealed partial class MergeJobGrain
     private JobStatus Status() => new(
         S.JobId.Length > 0 ? S.JobId : this.GetPrimaryKeyString(), S.State, S.StageName, S.StageIndex, S.StageCount,
         S.State == JobState.Completed ? S.StageItemsTotal : _done.Count, S.StageItemsTotal, S.Message,
-        new Dictionary<string, long>(_workBySilo), S.State == JobState.Completed ? S.MergeStateJson : null, _lastProgressUtc,
+        new Dictionary<string, long>(_workBySilo), S.State == JobState.Completed ? S.MergeStateJson : null,
+        _lastProgressUtc,
         silo.Name, Resuming: _resuming && S.State == JobState.Running);
 }

@@ -11,7 +11,8 @@ namespace CryoMerge.Grains.Jobs;
 
 /// <inheritdoc cref="IMergeJobGrain"/>
 /// <remarks>
-/// Split by concern: this file (activation, start, cancel), <c>.Loop</c> (the stages), <c>.FanOut</c> (a stage's items),
+/// Split by concern: this file (activation, start, cancel), <c>.Loop</c> (the stages), <c>.FanOut</c> (a stage's
+/// items),
 /// <c>.Resume</c> (reminder, heartbeat, journal, leftovers of a crash) and <c>.Status</c> (what followers are told).
 /// </remarks>
 public sealed partial class MergeJobGrain(
@@ -37,7 +38,8 @@ public sealed partial class MergeJobGrain(
         {
             await LoadJournalAsync(cancellationToken);
             _resuming = true;
-            logger.LogInformation("Resuming merge job {JobId} at stage {Stage} with {Done} items done", S.JobId, S.StageIndex, _done.Count);
+            logger.LogInformation("Resuming merge job {JobId} at stage {Stage} with {Done} items done",
+                S.JobId, S.StageIndex, _done.Count);
             StartLoop();
         }
     }
@@ -52,7 +54,8 @@ public sealed partial class MergeJobGrain(
     {
         await CheckDataRootsAsync(request);
         bool samePlan = S.PlanJson == request.PlanJson;
-        bool repeated = request.RequestId is not null && request.RequestId == S.RequestId;   // its answer was lost: do not restart twice
+        // The same request again (its answer was lost with a gateway): do not restart twice.
+        bool repeated = request.RequestId is not null && request.RequestId == S.RequestId;
         if ((!request.Restart || repeated) && samePlan && S.State is JobState.Running or JobState.Completed)
         {
             if (S.State == JobState.Running) StartLoop();
@@ -60,11 +63,14 @@ public sealed partial class MergeJobGrain(
         }
         if (_loop is { IsCompleted: false })
         {
-            if (!request.Restart) throw new InvalidOperationException($"job {this.GetPrimaryKeyString()} is running another plan; cancel it first or restart");
+            if (!request.Restart)
+                throw new InvalidOperationException(
+                    $"job {this.GetPrimaryKeyString()} is running another plan; cancel it first or restart");
             _cancellation?.Cancel();
             try { await _loop; } catch (OperationCanceledException) { }
         }
-        var plan = JsonSerializer.Deserialize<MergePlan>(request.PlanJson, WorkJson.Options) ?? throw new ArgumentException("empty plan");
+        var plan = JsonSerializer.Deserialize<MergePlan>(request.PlanJson, WorkJson.Options)
+            ?? throw new ArgumentException("empty plan");
         store.State = new MergeJobState
         {
             JobId = this.GetPrimaryKeyString(),

@@ -14,14 +14,18 @@ public sealed class MergeJobState
     public string PlanSource { get; set; } = "";
     /// <summary>One start of the job: the journal's lines belong to a run; a restart begins a new one.</summary>
     public string RunId { get; set; } = "";
-    /// <summary>The request that began this run, so that a request sent again after a lost answer does not restart twice.</summary>
+    /// <summary>
+    /// The request that began this run, so that a request sent again after a lost answer does not restart twice.
+    /// </summary>
     public string? RequestId { get; set; }
     /// <summary>JSON of Core's MergeState after the last completed stage.</summary>
     public string MergeStateJson { get; set; } = "";
     /// <summary>The running stage (the next to run until it is planned).</summary>
     public int StageIndex { get; set; }
     public int StageCount { get; set; }
-    /// <summary>Name and item count of stage <see cref="StageIndex"/> once planned ("" before), or "done" at the end.</summary>
+    /// <summary>
+    /// Name and item count of stage <see cref="StageIndex"/> once planned ("" before), or "done" at the end.
+    /// </summary>
     public string StageName { get; set; } = "";
     public long StageItemsTotal { get; set; }
     /// <summary>
@@ -29,10 +33,14 @@ public sealed class MergeJobState
     /// a job resumes, never written any more.
     /// </summary>
     public Dictionary<string, WorkItemResponse> DoneItems { get; set; } = [];
-    /// <summary>Items done per silo in the stages before <see cref="StageIndex"/> (the journal counts the running stage's).</summary>
+    /// <summary>
+    /// Items done per silo in the stages before <see cref="StageIndex"/> (the journal counts the running stage's).
+    /// </summary>
     public Dictionary<string, long> WorkBySilo { get; set; } = [];
     public string? Message { get; set; }
-    /// <summary>W3C trace parent of the request that started the job, so that a resumed job stays in the same trace.</summary>
+    /// <summary>
+    /// W3C trace parent of the request that started the job, so that a resumed job stays in the same trace.
+    /// </summary>
     public string? TraceParent { get; set; }
     /// <summary>When this state was written: the start of the running stage, or the end of the job.</summary>
     public DateTimeOffset UpdatedUtc { get; set; }

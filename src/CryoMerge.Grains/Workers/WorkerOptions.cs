@@ -26,7 +26,10 @@ public sealed class WorkerOptions
     /// <summary>Default <see cref="ResumeCheckPeriod"/>: 30 s.</summary>
     public static TimeSpan DefaultResumeCheckPeriod => TimeSpan.FromSeconds(30);
 
-    /// <summary>How often a running job's coordinator says it is alive (a reader of the job store treats three missed beats as "no silo runs it").</summary>
+    /// <summary>
+    /// How often a running job's coordinator says it is alive (a reader of the job store treats three missed beats as
+    /// "no silo runs it").
+    /// </summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Items finishing within this time of each other are told to a following client in one answer.</summary>
@@ -54,17 +57,21 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
     public ValidateOptionsResult Validate(string? name, WorkerOptions options)
     {
         if (options.MaxConcurrentItems is < 1 or > 1024)
-            return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.MaxConcurrentItems)} is {options.MaxConcurrentItems}; it must be between 1 and 1024");
+            return Fail(nameof(WorkerOptions.MaxConcurrentItems), options.MaxConcurrentItems, "1 and 1024");
         if (options.InFlightPerSilo is < 1 or > 4096)
-            return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.InFlightPerSilo)} is {options.InFlightPerSilo}; it must be between 1 and 4096");
+            return Fail(nameof(WorkerOptions.InFlightPerSilo), options.InFlightPerSilo, "1 and 4096");
         if (options.ResumeCheckPeriod < TimeSpan.FromSeconds(1) || options.ResumeCheckPeriod > TimeSpan.FromHours(1))
-            return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.ResumeCheckPeriod)} is {options.ResumeCheckPeriod}; it must be between 1 s and 1 h");
-        if (options.HeartbeatInterval < TimeSpan.FromMilliseconds(100) || options.HeartbeatInterval > TimeSpan.FromMinutes(10))
-            return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.HeartbeatInterval)} is {options.HeartbeatInterval}; it must be between 0.1 s and 10 min");
+            return Fail(nameof(WorkerOptions.ResumeCheckPeriod), options.ResumeCheckPeriod, "1 s and 1 h");
+        var beat = options.HeartbeatInterval;
+        if (beat < TimeSpan.FromSeconds(0.1) || beat > TimeSpan.FromMinutes(10))
+            return Fail(nameof(WorkerOptions.HeartbeatInterval), options.HeartbeatInterval, "0.1 s and 10 min");
         if (options.FollowerCoalescing < TimeSpan.Zero || options.FollowerCoalescing > TimeSpan.FromSeconds(5))
-            return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.FollowerCoalescing)} is {options.FollowerCoalescing}; it must be between 0 and 5 s");
+            return Fail(nameof(WorkerOptions.FollowerCoalescing), options.FollowerCoalescing, "0 and 5 s");
         if (options.MaxAttempts is < 1 or > 100)
-            return ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{nameof(WorkerOptions.MaxAttempts)} is {options.MaxAttempts}; it must be between 1 and 100");
+            return Fail(nameof(WorkerOptions.MaxAttempts), options.MaxAttempts, "1 and 100");
         return ValidateOptionsResult.Success;
     }
+
+    private static ValidateOptionsResult Fail(string property, object value, string range) =>
+        ValidateOptionsResult.Fail($"{nameof(WorkerOptions)}.{property} is {value}; it must be between {range}");
 }
