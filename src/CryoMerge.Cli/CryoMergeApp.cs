@@ -42,6 +42,7 @@ public static class CryoMergeApp
             DemoCommand.Create(console),
             ExtractCommand.Create(console),
             WindowCommand.Create(console),
+            ReconstructCommand.Create(console),
         };
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new VersionAction(console);

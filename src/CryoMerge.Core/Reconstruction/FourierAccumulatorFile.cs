@@ -1,0 +1,99 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using MathNet.Numerics;
+
+namespace CryoMerge.Core.Reconstruction;
+
+/// <summary>
+/// A <see cref="FourierAccumulator"/> on disk, for partial sums passed between silos through shared storage: a
+/// 64-byte little-endian header (magic "CMFACC", format version, map size, pixel size, padding, r_max, particle
+/// count, padded size), then the data as interleaved float32 real and imaginary parts and the weights as float32,
+/// in the accumulator's order. Written atomically (temporary name, then rename), so a reader never sees half a file.
+/// </summary>
+public static class FourierAccumulatorFile
+{
+    public const int HeaderSize = 64;
+    private const int FormatVersion = 1;
+    private static ReadOnlySpan<byte> Magic => "CMFACC\0\0"u8;
+
+    public static void Save(FourierAccumulator sums, string path)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("accumulator files are written on little-endian machines only");
+        string tmp = OutputFiles.TemporaryPathFor(path);
+        try
+        {
+            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                Span<byte> header = stackalloc byte[HeaderSize];
+                WriteHeader(sums, header);
+                stream.Write(header);
+                Write<Complex32>(stream, sums.Data);
+                Write<float>(stream, sums.Weights);
+            }
+            OutputFiles.Commit(tmp, path);
+        }
+        catch
+        {
+            OutputFiles.Discard(tmp);
+            throw;
+        }
+    }
+
+    public static FourierAccumulator Load(string path)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("accumulator files are read on little-endian machines only");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        Span<byte> header = stackalloc byte[HeaderSize];
+        if (stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false) < HeaderSize || !header[..Magic.Length].SequenceEqual(Magic))
+            throw new CryoMergeInputException(path, "is not a CryoMerge Fourier accumulator file");
+        int version = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
+        if (version != FormatVersion) throw new CryoMergeInputException(path, $"has accumulator format {version}; this version reads {FormatVersion}");
+        var grid = new ReconstructionGrid(
+            BinaryPrimitives.ReadInt32LittleEndian(header[12..]),
+            BinaryPrimitives.ReadDoubleLittleEndian(header[16..]),
+            BinaryPrimitives.ReadDoubleLittleEndian(header[24..]),
+            BinaryPrimitives.ReadInt32LittleEndian(header[32..]));
+        long particles = BinaryPrimitives.ReadInt64LittleEndian(header[36..]);
+        int paddedSize = BinaryPrimitives.ReadInt32LittleEndian(header[44..]);
+        if (grid.MapSize < 4 || !(grid.PixelSize > 0) || !(grid.Padding >= 1) || grid.MaxRadius < 1 || grid.MaxRadius > grid.MapSize / 2
+            || paddedSize != grid.PaddedSize || particles < 0)
+            throw new CryoMergeInputException(path, "has an inconsistent accumulator header");
+        long expected = HeaderSize + grid.Count * 12;
+        if (stream.Length != expected)
+            throw new CryoMergeInputException(path, $"is {stream.Length} bytes; a {grid} accumulator is {expected}");
+        var data = new Complex32[grid.Count];
+        var weights = new float[grid.Count];
+        Read<Complex32>(stream, data);
+        Read<float>(stream, weights);
+        return new FourierAccumulator(grid, data, weights, particles);
+    }
+
+    private static void WriteHeader(FourierAccumulator sums, Span<byte> header)
+    {
+        header.Clear();
+        Magic.CopyTo(header);
+        var g = sums.Grid;
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], FormatVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(header[12..], g.MapSize);
+        BinaryPrimitives.WriteDoubleLittleEndian(header[16..], g.PixelSize);
+        BinaryPrimitives.WriteDoubleLittleEndian(header[24..], g.Padding);
+        BinaryPrimitives.WriteInt32LittleEndian(header[32..], g.MaxRadius);
+        BinaryPrimitives.WriteInt64LittleEndian(header[36..], sums.ParticleCount);
+        BinaryPrimitives.WriteInt32LittleEndian(header[44..], g.PaddedSize);
+    }
+
+    // In chunks of 2^26 elements: a whole grid may exceed the 2 GB a byte span can hold.
+    private const int ChunkElements = 1 << 26;
+
+    private static void Write<T>(Stream stream, T[] values) where T : unmanaged
+    {
+        for (int offset = 0; offset < values.Length; offset += ChunkElements)
+            stream.Write(MemoryMarshal.AsBytes(values.AsSpan(offset, Math.Min(ChunkElements, values.Length - offset))));
+    }
+
+    private static void Read<T>(Stream stream, T[] values) where T : unmanaged
+    {
+        for (int offset = 0; offset < values.Length; offset += ChunkElements)
+            stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan(offset, Math.Min(ChunkElements, values.Length - offset))));
+    }
+}
