@@ -3,7 +3,7 @@ using CryoMerge.Bench;
 
 // Side-by-side benchmarks against RELION on the same files in the same run, and BenchmarkDotNet micro-benchmarks.
 // Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [cs [ROWS]] [metadata [ROWS]] [fft] [rescale [--small]]
-//        [extract [MICS SIZE PARTICLES BOX SCALE WINDOW]] [pixel-size [BOX...]] [pixel-size-profile MAP1 MAP2 [REPEATS]] [merge [MICROGRAPHS [SIZE [PARTICLES]]]] [micro ...]
+//        [extract [MICS SIZE PARTICLES BOX SCALE WINDOW]] [pixel-size [BOX...]] [pixel-size-profile MAP1 MAP2 [REPEATS]] [merge [MICROGRAPHS [SIZE [PARTICLES]]]] [reconstruct [PARTICLES [BOX]]] [micro ...]
 string work = Path.Combine(Path.GetTempPath(), "cryomerge-bench");
 var report = Console.Out;
 string what = args.Length > 0 ? args[0] : "all";
@@ -40,6 +40,9 @@ switch (what)
         MergeBench.Run(args.Length > 1 ? [new MergeBench.Size(int.Parse(args[1]), args.Length > 2 ? int.Parse(args[2]) : 1024, args.Length > 3 ? int.Parse(args[3]) : 30)]
             : MergeBench.DefaultSizes, work, report);
         break;
+    case "reconstruct":   // [PARTICLES [BOX]]
+        ReconstructBench.Run(ReconstructBench.Parse(args), work, report);
+        break;
     case "merge-local":   // the measured child process of "merge"
         return MergeBench.RunLocal(args[1]);
     case "micro":
@@ -51,7 +54,7 @@ switch (what)
         MetadataBench.Run(1_000_000, work, report);
         break;
     default:
-        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | cs [ROWS] | metadata [ROWS] | fft | rescale [--small] | extract [MICROGRAPHS SIZE PARTICLES BOX SCALE WINDOW] | pixel-size [BOX...] | merge [MICROGRAPHS [SIZE [PARTICLES]]] | micro [BenchmarkDotNet options] | all]");
+        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | cs [ROWS] | metadata [ROWS] | fft | rescale [--small] | extract [MICROGRAPHS SIZE PARTICLES BOX SCALE WINDOW] | pixel-size [BOX...] | merge [MICROGRAPHS [SIZE [PARTICLES]]] | reconstruct [PARTICLES [BOX]] | micro [BenchmarkDotNet options] | all]");
         return 2;
 }
 return 0;

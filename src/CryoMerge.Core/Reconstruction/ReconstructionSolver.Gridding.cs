@@ -15,8 +15,9 @@ public static partial class ReconstructionSolver
     {
         int p = grid.PaddedSize, hx = grid.HalfX, maxR2 = grid.MaxRadius2;
         long n = grid.Count;
-        var inside = new bool[n];
-        var w = new double[n];   // double, as in RELION: unsampled components grow by 1e6 per iteration
+        // Double, as in RELION: unsampled components grow by 1e6 per iteration. Only components inside the sphere
+        // start (and stay) non-zero, so w != 0 marks them.
+        var w = new double[n];
         ForEachPlane(p, threads, k =>
         {
             int kp = Logical(k, hx, p);
@@ -24,12 +25,7 @@ public static partial class ReconstructionSolver
             {
                 int ip = Logical(i, hx, p);
                 long row = (long)hx * (i + (long)p * k);
-                for (int j = 0; j < hx; j++)
-                {
-                    bool isInside = kp * kp + ip * ip + j * j < maxR2;
-                    inside[row + j] = isInside;
-                    w[row + j] = isInside ? 1 : 0;
-                }
+                for (int j = 0; j < hx && kp * kp + ip * ip + j * j < maxR2; j++) w[row + j] = 1;
             }
         });
         if (iterations > 0)
@@ -55,7 +51,7 @@ public static partial class ReconstructionSolver
                 ForEachRow(p, hx, q, hq, threads, (from, to) =>
                 {
                     for (int j = 0; j < hx; j++)
-                        if (inside[from + j]) w[from + j] /= Math.Max(1e-6, conv[to + j].Magnitude * scale);
+                        if (w[from + j] != 0) w[from + j] /= Math.Max(1e-6, conv[to + j].Magnitude * scale);
                 });
             }
         }

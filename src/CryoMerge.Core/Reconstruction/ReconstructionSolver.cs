@@ -57,7 +57,7 @@ public static partial class ReconstructionSolver
         long n = grid.Count;
         var data = new Complex32[n];
         var weights = new float[n];
-        Decenter(sums, data, weights);
+        Decenter(sums, data, weights, threads);
         if (options.SkipGridding)
             DivideByRegularisedWeights(grid, data, weights);
         else
@@ -80,13 +80,13 @@ public static partial class ReconstructionSolver
     /// The accumulator's centred half grid in FFTW order (same size: the padded side is odd, P/2 + 1 = HalfX), components
     /// with r^2 &lt;= R^2 only; on the X = 0 plane each pair (y, z), (-y, -z) becomes their Hermitian sum.
     /// </summary>
-    private static void Decenter(FourierAccumulator sums, Complex32[] data, float[] weights)
+    private static void Decenter(FourierAccumulator sums, Complex32[] data, float[] weights, int threads)
     {
         var grid = sums.Grid;
         int p = grid.PaddedSize, hx = grid.HalfX, o = grid.Origin, maxR2 = grid.MaxRadius2;
         var d = sums.Data;
         var w = sums.Weights;
-        for (int k = 0; k < p; k++)
+        ForEachPlane(p, threads, k =>
         {
             int kp = Logical(k, hx, p);
             for (int i = 0; i < p; i++)
@@ -109,7 +109,7 @@ public static partial class ReconstructionSolver
                     weights[outRow] += w[mirror];
                 }
             }
-        }
+        });
     }
 
     /// <summary>relion_reconstruct --skip_gridding: data / max(weight, mean weight of its shell / 1000).</summary>
