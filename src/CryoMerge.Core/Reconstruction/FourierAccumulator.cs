@@ -60,7 +60,7 @@ public sealed class FourierAccumulator
         ParticleCount = 0;
     }
 
-    private static void AddInPlace(Span<float> target, ReadOnlySpan<float> source)
+    internal static void AddInPlace(Span<float> target, ReadOnlySpan<float> source)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated)

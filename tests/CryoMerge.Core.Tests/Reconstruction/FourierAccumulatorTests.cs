@@ -39,7 +39,7 @@ public sealed class FourierAccumulatorTests
             var shard = ParticleBackProjection.Run(Fft, set, set.Particles.Skip(start).Take(count).ToArray(), grid, options, cancel: TestContext.Current.CancellationToken);
             string path = dir.File($"shard{start}.cmacc");
             FourierAccumulatorFile.Save(shard, path);
-            total.Add(FourierAccumulatorFile.Load(path));
+            FourierAccumulatorFile.AddInto(path, total);
         }
         Assert.Equal(150, total.ParticleCount);
         double scale = whole.Weights.Max();
@@ -76,6 +76,15 @@ public sealed class FourierAccumulatorTests
         Assert.Equal(7, loaded.ParticleCount);
         Assert.True(Bytes(sums.Data).SequenceEqual(Bytes(loaded.Data)));
         Assert.True(MemoryMarshal.AsBytes(sums.Weights.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(loaded.Weights.AsSpan())));
+        // Adding from the file a chunk at a time is Add, bit for bit.
+        var twice = FourierAccumulatorFile.Load(path);
+        twice.Add(loaded);
+        var streamed = FourierAccumulatorFile.Load(path);
+        FourierAccumulatorFile.AddInto(path, streamed);
+        Assert.Equal(14, streamed.ParticleCount);
+        Assert.True(Bytes(twice.Data).SequenceEqual(Bytes(streamed.Data)));
+        Assert.True(MemoryMarshal.AsBytes(twice.Weights.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(streamed.Weights.AsSpan())));
+        Assert.Throws<CryoMergeInputException>(() => FourierAccumulatorFile.AddInto(path, new FourierAccumulator(ReconstructionGrid.For(18, 1.5))));
     }
 
     [Fact]

@@ -74,6 +74,35 @@ internal static class SimulatedParticles
         return output;
     }
 
+    /// <summary>
+    /// The same particles as a RELION 3.0 file (one table; pixel size from rlnMagnification and
+    /// rlnDetectorPixelSize, origins in pixels, voltage, Cs and amplitude contrast on every row). One optics group only.
+    /// </summary>
+    public static string ToRelion30(string star, string output)
+    {
+        var file = StarFile.Read(star);
+        var optics = file.Block("optics").RequireTable();
+        if (optics.RowCount != 1) throw new ArgumentException("one optics group only");
+        double pixel = optics.GetDouble(0, RelionLabels.ImagePixelSize);
+        var table = file.Block("particles").RequireTable();
+        foreach (var (angst, px) in new[] { (RelionLabels.OriginXAngst, RelionLabels.OriginX), (RelionLabels.OriginYAngst, RelionLabels.OriginY) })
+        {
+            var column = table.Column(angst);
+            table.AddColumn(px, r => StarValues.FormatDouble(column.GetDouble(r) / pixel));
+            table.RemoveColumn(angst);
+        }
+        table.RemoveColumn(RelionLabels.OpticsGroup);
+        table.AddColumn(RelionLabels.Voltage, I($"{Voltage}"));
+        table.AddColumn(RelionLabels.SphericalAberration, I($"{Cs}"));
+        table.AddColumn(RelionLabels.AmplitudeContrast, I($"{AmplitudeContrast}"));
+        table.AddColumn(RelionLabels.Magnification, "10000");
+        table.AddColumn(RelionLabels.DetectorPixelSize, StarValues.FormatDouble(pixel));
+        var old = new StarFile();
+        old.AddTableBlock("", table);
+        old.Write(output);
+        return output;
+    }
+
     private static void AddNoise(float[] image, double snr, Random rng)
     {
         double sd = ImageStatistics.Of(image).StdDev, sigma = sd / Math.Sqrt(snr);
