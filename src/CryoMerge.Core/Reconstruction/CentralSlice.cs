@@ -57,7 +57,8 @@ public sealed class CentralSlice
             throw new ArgumentException($"a {size}-pixel image has {sh * size} spectrum components");
         var ainv = Inverse(projection);
         double pad = grid.Padding;
-        double a00 = ainv.M00 * pad, a01 = ainv.M01 * pad, a10 = ainv.M10 * pad, a11 = ainv.M11 * pad, a20 = ainv.M20 * pad, a21 = ainv.M21 * pad;
+        double a00 = ainv.M00 * pad, a01 = ainv.M01 * pad, a10 = ainv.M10 * pad;
+        double a11 = ainv.M11 * pad, a20 = ainv.M20 * pad, a21 = ainv.M21 * pad;
         int maxR2 = grid.MaxRadius2;
         // The x range inside |Ainv (x, y)|^2 <= R^2 for each y, as RELION computes it.
         double ataXX = a00 * a00 + a10 * a10 + a20 * a20;

@@ -17,7 +17,8 @@ public sealed class FourierAccumulator
         Grid = grid;
         long count = grid.Count;
         if (count > Array.MaxLength)
-            throw new CryoMergeInputException("--box", $"a {grid.MapSize}-voxel map needs {count} Fourier components, more than one array holds");
+            throw new CryoMergeInputException("--box",
+                $"a {grid.MapSize}-voxel map needs {count} Fourier components, more than one array holds");
         Data = new Complex32[count];
         Weights = new float[count];
     }
@@ -34,7 +35,10 @@ public sealed class FourierAccumulator
 
     public ReconstructionGrid Grid { get; }
 
-    /// <summary>Sum of weighted image components; index x + HalfX (y + P z), Y and Z offset by <see cref="ReconstructionGrid.Origin"/>.</summary>
+    /// <summary>
+    /// Sum of weighted image components; index x + HalfX (y + P z), Y and Z offset by
+    /// <see cref="ReconstructionGrid.Origin"/>.
+    /// </summary>
     public Complex32[] Data { get; }
 
     /// <summary>Sum of weights (CTF^2 with --ctf, else 1) at the same indices.</summary>

@@ -18,7 +18,8 @@ public static class FourierAccumulatorFile
 
     public static void Save(FourierAccumulator sums, string path)
     {
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("accumulator files are written on little-endian machines only");
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("accumulator files are written on little-endian machines only");
         string tmp = OutputFiles.TemporaryPathFor(path);
         try
         {
@@ -77,15 +78,18 @@ public static class FourierAccumulatorFile
 
     private static FileStream Open(string path, out ReconstructionGrid grid, out long particles)
     {
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("accumulator files are read on little-endian machines only");
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("accumulator files are read on little-endian machines only");
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         try
         {
             Span<byte> header = stackalloc byte[HeaderSize];
-            if (stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false) < HeaderSize || !header[..Magic.Length].SequenceEqual(Magic))
+            int read = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
+            if (read < HeaderSize || !header[..Magic.Length].SequenceEqual(Magic))
                 throw new CryoMergeInputException(path, "is not a CryoMerge Fourier accumulator file");
             int version = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
-            if (version != FormatVersion) throw new CryoMergeInputException(path, $"has accumulator format {version}; this version reads {FormatVersion}");
+            if (version != FormatVersion)
+                throw new CryoMergeInputException(path, $"has accumulator format {version}; this version reads {FormatVersion}");
             grid = new ReconstructionGrid(
                 BinaryPrimitives.ReadInt32LittleEndian(header[12..]),
                 BinaryPrimitives.ReadDoubleLittleEndian(header[16..]),

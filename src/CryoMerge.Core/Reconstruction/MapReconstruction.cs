@@ -38,8 +38,8 @@ public sealed record ReconstructionRequest
 /// <param name="Particles">Particle images back-projected.</param>
 /// <param name="BackProjectionSeconds">Wall time of reading and back-projecting the images.</param>
 /// <param name="SolveSeconds">Wall time of the final step (gridding weights, transform, corrections).</param>
-public sealed record ReconstructionResult(string Output, long Particles, ReconstructionGrid Grid, double BackProjectionSeconds, double SolveSeconds,
-    IReadOnlyList<string> Warnings);
+public sealed record ReconstructionResult(string Output, long Particles, ReconstructionGrid Grid, double BackProjectionSeconds,
+    double SolveSeconds, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// relion_reconstruct in one call: read the particles, keep the selected rows, back-project them into a padded grid
@@ -56,7 +56,8 @@ public static class MapReconstruction
         var set = ParticleSet.Read(request.Input, warnings);
         if (set.Particles.Count == 0) throw new CryoMergeInputException(request.Input, "has no particles");
         var particles = set.Select(request.Selection);
-        if (particles.Count == 0) throw new CryoMergeInputException(request.Input, "no particle matches the selection (--subset, --class, optics groups)");
+        if (particles.Count == 0)
+            throw new CryoMergeInputException(request.Input, "no particle matches the selection (--subset, --class, optics groups)");
         var grid = Grid(set, request);
         int threads = request.Threads;
         var watch = Stopwatch.StartNew();
@@ -64,7 +65,8 @@ public static class MapReconstruction
             done => progress?.Invoke(done, particles.Count), cancel);
         double backProjection = watch.Elapsed.TotalSeconds;
         watch.Restart();
-        var map = ReconstructionSolver.Solve(fft, sums, request.Solver with { Threads = request.Solver.Threads > 0 ? request.Solver.Threads : threads });
+        int solverThreads = request.Solver.Threads > 0 ? request.Solver.Threads : threads;
+        var map = ReconstructionSolver.Solve(fft, sums, request.Solver with { Threads = solverThreads });
         sums = null;
         ReconstructionSolver.WriteMap(request.Output, map, grid.PixelSize);
         return new ReconstructionResult(request.Output, particles.Count, grid, backProjection, watch.Elapsed.TotalSeconds, warnings);
@@ -72,5 +74,6 @@ public static class MapReconstruction
 
     /// <summary>The grid relion_reconstruct would use for this file: the first image's box, the first optics group's pixel.</summary>
     public static ReconstructionGrid Grid(ParticleSet set, ReconstructionRequest request) =>
-        ReconstructionGrid.For(set.Particles[0].ImageSize, request.PixelSize ?? set.Optics[0].PixelSize, request.MaxResolution, request.Padding);
+        ReconstructionGrid.For(set.Particles[0].ImageSize, request.PixelSize ?? set.Optics[0].PixelSize, request.MaxResolution,
+            request.Padding);
 }

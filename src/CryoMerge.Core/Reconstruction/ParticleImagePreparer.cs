@@ -1,3 +1,4 @@
+using System.Globalization;
 using CryoMerge.Core.Ctf;
 using CryoMerge.Core.Formats;
 using CryoMerge.Core.Imaging;
@@ -25,6 +26,9 @@ internal sealed class ParticleImagePreparer
         bool ctf, CentralSlice slice)
     {
         int size = stack.Shape.X, sh = size / 2 + 1;
+        if (size != particle.ImageSize || stack.Shape.Y != size || particle.Section >= stack.Shape.Z)
+            throw new CryoMergeInputException(stack.Path, string.Create(CultureInfo.InvariantCulture,
+                $"has {stack.Shape.Z} images of {stack.Shape.X} x {stack.Shape.Y}; row {particle.Row + 1} wants image {particle.Section + 1} of {particle.ImageSize}"));
         Ensure(size);
         var image = _image.AsSpan(0, size * size);
         var spectrum = _spectrum.AsSpan(0, sh * size);
@@ -82,8 +86,10 @@ internal sealed class ParticleImagePreparer
         var c = particle.Ctf;
         if (optics.UnsupportedWithCtf is { } what)
             throw new CryoMergeInputException(particle.Stack,
-                $"optics group {optics.Number} ({optics.Name}) has {what}, which cryomerge reconstruct --ctf does not correct; use relion_reconstruct");
-        if (Math.Abs(c.DefocusU) < 1e-6 && Math.Abs(c.DefocusV) < 1e-6 && Math.Abs(c.AmplitudeContrast) < 1e-6 && Math.Abs(c.SphericalAberration) < 1e-6)
+                $"optics group {optics.Number} ({optics.Name}) has {what}, which cryomerge reconstruct --ctf does not correct; " +
+                "use relion_reconstruct");
+        if (Math.Abs(c.DefocusU) < 1e-6 && Math.Abs(c.DefocusV) < 1e-6 && Math.Abs(c.AmplitudeContrast) < 1e-6
+            && Math.Abs(c.SphericalAberration) < 1e-6)
             throw new CryoMergeInputException(particle.Stack,
                 $"particle in row {particle.Row + 1} has no CTF (defocus, amplitude contrast and Cs are all 0); reconstruct without --ctf");
         return new CtfModel(c);

@@ -13,8 +13,10 @@ public sealed partial class ParticleSet
     /// <summary>
     /// Reads a particles STAR file and checks that every row has angles, a readable image of its optics group's size
     /// and numeric CTF values. <paramref name="warnings"/> receives notes (e.g. a RELION 3.0 file was converted).
+    /// With <paramref name="openStacks"/> false (a shard that reads a few of many stacks), stacks are only found, not
+    /// opened, where the optics table gives the image size; their images are checked when they are read.
     /// </summary>
-    public static ParticleSet Read(string path, ICollection<string>? warnings = null)
+    public static ParticleSet Read(string path, ICollection<string>? warnings = null, bool openStacks = true)
     {
         var notes = new List<string>();
         var set = StarDataSet.Read(path);
@@ -38,7 +40,7 @@ public sealed partial class ParticleSet
         for (int r = 0; r < particles.Length; r++)
         {
             int group = opticsRow[r];
-            var (section, stack) = Image(set, names, r, stacks, optics[group]);
+            var (section, stack) = Image(set, names, r, stacks, optics[group], openStacks);
             particles[r] = new ReconstructionParticle(r, stack.Path, section, stack.Size,
                 Number(set, rot, r), Number(set, tilt, r), psi is null ? 0 : Number(set, psi, r),
                 originX is null ? 0 : Number(set, originX, r), originY is null ? 0 : Number(set, originY, r),
@@ -50,7 +52,8 @@ public sealed partial class ParticleSet
 
     private sealed record StackInfo(string Path, int Size, int Count);
 
-    private static (int Section, StackInfo Stack) Image(StarDataSet set, StarColumn names, int row, Dictionary<string, StackInfo> stacks, ParticleOptics optics)
+    private static (int Section, StackInfo Stack) Image(StarDataSet set, StarColumn names, int row, Dictionary<string, StackInfo> stacks,
+        ParticleOptics optics, bool openStacks)
     {
         string raw = names.GetString(row);
         int? index;
@@ -67,15 +70,23 @@ public sealed partial class ParticleSet
         {
             string resolved = RelionPaths.Resolve(name, set.Path)
                 ?? throw new CryoMergeInputException(name, $"particle stack not found (named in row {row + 1} of {set.Path})");
+            if (!openStacks && optics.ImageSize is { } known)
+            {
+                stack = new StackInfo(resolved, known, int.MaxValue);
+                stacks[name] = stack;
+                return ((index ?? 1) - 1, stack);
+            }
             using var mrc = MrcFile.Open(resolved, MrcReadOptions.Permissive with { ForceStack = true });
             if (mrc.Shape.X != mrc.Shape.Y)
-                throw new CryoMergeInputException(resolved, $"images are {mrc.Shape.X} x {mrc.Shape.Y}; a reconstruction needs square images");
+                throw new CryoMergeInputException(resolved,
+                    $"images are {mrc.Shape.X} x {mrc.Shape.Y}; a reconstruction needs square images");
             stack = new StackInfo(resolved, mrc.Shape.X, mrc.Shape.Z);
             stacks[name] = stack;
         }
         int section = (index ?? 1) - 1;
         if (section >= stack.Count)
-            throw new CryoMergeInputException(set.Path, $"row {row + 1} names image {section + 1} of {name}, which has {stack.Count} images");
+            throw new CryoMergeInputException(set.Path,
+                $"row {row + 1} names image {section + 1} of {name}, which has {stack.Count} images");
         if (optics.ImageSize is { } size && size != stack.Size)
             throw new CryoMergeInputException(stack.Path,
                 $"images are {stack.Size} pixels but optics group {optics.Number} of {set.Path} says rlnImageSize {size}");
@@ -100,7 +111,8 @@ public sealed partial class ParticleSet
             if (hasMag)
             {
                 mag = new double[4];
-                for (int m = 0; m < 4; m++) mag[m] = table.TryColumn(magLabels[m]) is { } c ? set.Number(c, g, "optics") : m is 0 or 3 ? 1 : 0;
+                for (int m = 0; m < 4; m++)
+                    mag[m] = table.TryColumn(magLabels[m]) is { } c ? set.Number(c, g, "optics") : m is 0 or 3 ? 1 : 0;
             }
             result.Add(new ParticleOptics(Integer(set, numbers, g), set.OpticsName(g), set.Positive(pixel, g, "optics"),
                 size is null ? null : Integer(set, size, g), mag, premultiplied is not null && Integer(set, premultiplied, g) != 0,
@@ -123,7 +135,8 @@ public sealed partial class ParticleSet
             if (table.TryColumn(label) is { } c && c.GetString(group).Trim('[', ']', ' ').Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Any(v => !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || x != 0))
                 found.Add($"_{label} coefficients");
-        if (table.TryColumn(RelionLabels.MtfFileName) is { } mtf && Enumerable.Range(0, table.RowCount).Select(mtf.GetString).Distinct().Count() > 1)
+        if (table.TryColumn(RelionLabels.MtfFileName) is { } mtf
+            && Enumerable.Range(0, table.RowCount).Select(mtf.GetString).Distinct().Count() > 1)
             found.Add("different MTFs per optics group");
         return found.Count == 0 ? null : string.Join(", ", found.Distinct());
     }
@@ -146,7 +159,8 @@ public sealed partial class ParticleSet
             Columns(set, RelionLabels.CtfScalefactor), Columns(set, RelionLabels.AmplitudeContrast), Columns(set, RelionLabels.PhaseShift),
         ];
 
-        private static (StarColumn?, StarColumn?) Columns(StarDataSet set, string label) => (set.Data.TryColumn(label), set.Optics?.TryColumn(label));
+        private static (StarColumn?, StarColumn?) Columns(StarDataSet set, string label) =>
+            (set.Data.TryColumn(label), set.Optics?.TryColumn(label));
 
         public CtfParameters Of(int row, int group)
         {
@@ -162,7 +176,8 @@ public sealed partial class ParticleSet
             if (q0 is < 0 or > 1)
                 throw new CryoMergeInputException(set.Path, string.Create(CultureInfo.InvariantCulture,
                     $"row {row + 1}: rlnAmplitudeContrast {q0} is outside [0, 1]"));
-            return new CtfParameters(defocusU, Value(2, defocusU), Value(3, 0), Value(0, 200), Value(4, 0), q0, Value(8, 0), Value(5, 0), Value(6, 1));
+            return new CtfParameters(defocusU, Value(2, defocusU), Value(3, 0), Value(0, 200), Value(4, 0), q0, Value(8, 0), Value(5, 0),
+                Value(6, 1));
         }
     }
 }

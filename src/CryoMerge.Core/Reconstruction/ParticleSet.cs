@@ -13,8 +13,8 @@ namespace CryoMerge.Core.Reconstruction;
 /// <param name="CtfPremultiplied">rlnCtfDataAreCtfPremultiplied.</param>
 /// <param name="UnsupportedWithCtf">What RELION would correct with --ctf that we do not (beam tilt, higher-order
 /// aberrations, differing MTFs), or null.</param>
-public sealed record ParticleOptics(int Number, string Name, double PixelSize, int? ImageSize, double[]? Magnification, bool CtfPremultiplied,
-    string? UnsupportedWithCtf = null);
+public sealed record ParticleOptics(int Number, string Name, double PixelSize, int? ImageSize, double[]? Magnification,
+    bool CtfPremultiplied, string? UnsupportedWithCtf = null);
 
 /// <summary>One particle row: where its image is and how it was seen.</summary>
 /// <param name="Row">Row in the STAR file's particle table (0-based).</param>
@@ -53,7 +53,8 @@ public sealed record ParticleSelection
 /// </summary>
 public sealed partial class ParticleSet
 {
-    private ParticleSet(string path, IReadOnlyList<ParticleOptics> optics, ReconstructionParticle[] particles, bool hasSubsets, bool hasClasses)
+    private ParticleSet(string path, IReadOnlyList<ParticleOptics> optics, ReconstructionParticle[] particles, bool hasSubsets,
+        bool hasClasses)
     {
         Path = path;
         Optics = optics;
@@ -93,7 +94,10 @@ public sealed partial class ParticleSet
                 for (int g = 0; g < Optics.Count && index < 0; g++)
                     if (Optics[g].Name == name || Optics[g].Number.ToString(CultureInfo.InvariantCulture) == name) index = g;
                 if (index < 0)
-                    throw new CryoMergeInputException(Path, $"has no optics group '{name}' (it has {string.Join(", ", Optics.Select(o => $"{o.Number} {o.Name}"))})");
+                {
+                    string known = string.Join(", ", Optics.Select(o => $"{o.Number} {o.Name}"));
+                    throw new CryoMergeInputException(Path, $"has no optics group '{name}' (it has {known})");
+                }
                 groups.Add(index);
             }
         }

@@ -116,7 +116,7 @@ public static partial class ReconstructionSolver
             }
         });
 
-    /// <summary>Runs <paramref name="body"/> for every plane 0..<paramref name="planes"/> - 1, on up to <paramref name="threads"/> threads.</summary>
+    /// <summary>Runs <paramref name="body"/> for planes 0 .. <paramref name="planes"/> - 1 on up to <paramref name="threads"/> threads.</summary>
     private static void ForEachPlane(int planes, int threads, Action<int> body)
     {
         if (threads <= 1)

@@ -73,7 +73,7 @@ public static partial class ReconstructionSolver
     public static void WriteMap(string path, Grid map, double pixelSize) =>
         MrcWriter.WriteFile(path, map.Shape, map.Data, new MrcWriteOptions { PixelSize = Vector3d.All(pixelSize) });
 
-    /// <summary>Logical frequency of FFTW index <paramref name="k"/> along an axis of <paramref name="size"/> with half extent <paramref name="half"/>.</summary>
+    /// <summary>Logical frequency of FFTW index <paramref name="k"/> on an axis of <paramref name="size"/>, half extent <paramref name="half"/>.</summary>
     private static int Logical(int k, int half, int size) => k < half ? k : k - size;
 
     /// <summary>

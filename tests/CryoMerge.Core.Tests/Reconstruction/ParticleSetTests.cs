@@ -69,6 +69,25 @@ public sealed class ParticleSetTests
     }
 
     [Fact]
+    public void WithoutOpeningStacksABadImageIsFoundWhenItIsRead()
+    {
+        using var dir = new TempDir();
+        string star = Simulate(dir);
+        var file = StarFile.Read(star);
+        file.Block("particles").RequireTable().Column(RelionLabels.ImageName).SetString(7, "000099@Particles/group2.mrcs");
+        file.Write(star);
+        var set = ParticleSet.Read(star, openStacks: false);
+        Assert.Equal(26, set.Particles[7].ImageSize);
+        var grid = ReconstructionGrid.For(32, 2.0);
+        var good = set.Particles.Take(7).ToArray();
+        Assert.Equal(7, ParticleBackProjection.Run(Fft, set, good, grid, new BackProjectionOptions(), cancel: TestContext.Current.CancellationToken).ParticleCount);
+        var bad = Assert.Throws<CryoMergeInputException>(() =>
+            ParticleBackProjection.Run(Fft, set, set.Particles, grid, new BackProjectionOptions(), cancel: TestContext.Current.CancellationToken));
+        Assert.EndsWith("group2.mrcs", bad.File);
+        Assert.Contains("row 8 wants image 99", bad.Problem);
+    }
+
+    [Fact]
     public void AnImageSizeThatDisagreesWithItsOpticsGroupIsBadInput()
     {
         using var dir = new TempDir();
