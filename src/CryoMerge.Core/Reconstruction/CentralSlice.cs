@@ -22,6 +22,9 @@ public sealed class CentralSlice
         public float Weight;
     }
 
+    /// <summary>Memory a slice keeps per spectrum component (two point arrays and the plane index).</summary>
+    internal const int BytesPerComponent = 2 * 28 + 4;
+
     private Point[] _unsorted = [];
     private int[] _planeOf = [];
 

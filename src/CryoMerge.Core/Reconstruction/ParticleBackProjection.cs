@@ -36,7 +36,7 @@ public static class ParticleBackProjection
     {
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var projector = new FourierBackProjector(sums);
-        int batch = Math.Min(particles.Count, Math.Max(16, 8 * threads));
+        int batch = BatchSize(particles, threads);
         var slices = new CentralSlice[batch];
         for (int s = 0; s < batch; s++) slices[s] = new CentralSlice();
         var preparers = new ThreadLocal<ParticleImagePreparer>(() => new ParticleImagePreparer());
@@ -72,6 +72,18 @@ public static class ParticleBackProjection
         {
             preparers.Dispose();
         }
+    }
+
+    /// <summary>Memory for the central slices of one batch; the batch holds at least one image per thread.</summary>
+    private const long BatchBytes = 256L << 20;
+
+    /// <summary>Eight images per thread (fewer barriers between reading and adding), within <see cref="BatchBytes"/>.</summary>
+    private static int BatchSize(IReadOnlyList<ReconstructionParticle> particles, int threads)
+    {
+        int largest = particles.Count == 0 ? 2 : particles.Max(p => p.ImageSize);
+        long perSlice = (long)(largest / 2 + 1) * largest * CentralSlice.BytesPerComponent;
+        int byMemory = (int)Math.Max(1, BatchBytes / perSlice);
+        return Math.Max(1, Math.Min(particles.Count, Math.Max(threads, Math.Min(8 * threads, byMemory))));
     }
 
     private static Dictionary<string, MrcFile> OpenStacks(IReadOnlyList<ReconstructionParticle> particles, int start, int count)

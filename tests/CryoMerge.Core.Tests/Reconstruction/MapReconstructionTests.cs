@@ -14,21 +14,21 @@ public sealed class MapReconstructionTests
 
     [Fact]
     public void MapWithCtfMatchesRelionReconstructToNinetyPercentOfNyquist() =>
-        CompareWithRelion([new SimulatedGroup(2.0, 64, 1200)], ctf: true, relionArgs: ["--ctf"], ParticleSelection.All);
+        CompareWithRelion([new SimulatedGroup(2.0, 64, 600)], ctf: true, relionArgs: ["--ctf"], ParticleSelection.All);
 
     [Fact]
     public void MapWithoutCtfMatchesRelionReconstructToNinetyPercentOfNyquist() =>
-        CompareWithRelion([new SimulatedGroup(2.0, 64, 1200)], ctf: false, relionArgs: [], ParticleSelection.All);
+        CompareWithRelion([new SimulatedGroup(2.0, 64, 600)], ctf: false, relionArgs: [], ParticleSelection.All);
 
     [Fact]
     public void HalfMapMatchesRelionReconstructSubset() =>
-        CompareWithRelion([new SimulatedGroup(2.0, 64, 1200)], ctf: true, relionArgs: ["--ctf", "--subset", "2"],
+        CompareWithRelion([new SimulatedGroup(2.0, 64, 600)], ctf: true, relionArgs: ["--ctf", "--subset", "2"],
             new ParticleSelection { RandomSubset = 2 });
 
     [Fact]
     public void MergeOfTwoPixelSizesMatchesRelionReconstruct() =>
         // RELION scales each optics group's slices by its box x pixel over the map's (applyScaleDifference).
-        CompareWithRelion([new SimulatedGroup(2.0, 64, 600), new SimulatedGroup(2.5, 52, 600)], ctf: true, relionArgs: ["--ctf"],
+        CompareWithRelion([new SimulatedGroup(2.0, 64, 300), new SimulatedGroup(2.5, 52, 300)], ctf: true, relionArgs: ["--ctf"],
             ParticleSelection.All);
 
     [Theory]
