@@ -29,7 +29,7 @@ internal static class ReconstructCommand
         var skipGridding = new Option<bool>("--skip-gridding") { Description = "Divide by the weights (each at least 1/1000 of its shell's mean) instead of gridding weights: faster (relion_reconstruct --skip_gridding)" };
         var relionGrid = new Option<bool>("--relion-grid")
         {
-            Description = "Compute the gridding weights on RELION's odd padded grid: the same map as relion_reconstruct to float precision, 3-5x slower final step (default: the next fast FFT size; maps differ by ~1e-4 of their SD)",
+            Description = "Compute the gridding weights on RELION's odd padded grid: the same map as relion_reconstruct to float precision, 2-3x slower final step (default: the next fast FFT size; maps differ by <0.1 % of their SD)",
         };
         var threads = CommonOptions.Threads();
         threads.Aliases.Add("--j");
