@@ -34,6 +34,7 @@ internal sealed class ParticleImagePreparer
         var spectrum = _spectrum.AsSpan(0, sh * size);
         var weights = _weights.AsSpan(0, sh * size);
         stack.ReadSection(particle.Section, image);
+        NonFiniteValues.Require(image, stack.Path, $"image {particle.Section + 1}", size);
         fft.ForwardReal(new Shape3(size, size, 1), image, spectrum, 1);
 
         double pixel = optics.PixelSize;

@@ -117,6 +117,24 @@ public sealed class ParticleSetTests
     }
 
     [Fact]
+    public void AnImageWithANaNPixelIsRefusedNamingItsStackAndImage()
+    {
+        using var dir = new TempDir();
+        string star = Simulate(dir);
+        // Pixel (3, 0) of image 2 of group 1's stack (32 x 32 float32 images after the 1024-byte header).
+        using (var stream = new FileStream(dir.File("Particles/group1.mrcs"), FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = 1024 + 4 * (32 * 32 + 3);
+            stream.Write(BitConverter.GetBytes(float.NaN));
+        }
+        var request = new ReconstructionRequest { Input = star, Output = dir.File("map.mrc"), Ctf = true };
+        var e = Assert.Throws<CryoMergeInputException>(() => MapReconstruction.Run(Fft, request, cancel: TestContext.Current.CancellationToken));
+        Assert.EndsWith("group1.mrcs", e.File);
+        Assert.Contains("image 2 holds 1 NaN", e.Problem);
+        Assert.False(File.Exists(dir.File("map.mrc")));
+    }
+
+    [Fact]
     public void TheOutputMayNotBeTheInput()
     {
         using var dir = new TempDir();
