@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CryoMerge.Core.Merging;
 
 /// <summary>How data set II joins the reference (the paper's methods).</summary>
@@ -74,6 +76,11 @@ public sealed record ExtractionBoxes(int? Box = null, int? Scale = null, int? Wi
 /// <param name="Overwrite">
 /// Replace files in the output folder that cryomerge did not write there (see <see cref="OutputRecord"/>).
 /// </param>
+/// <param name="Maps">
+/// A reconstruction job (<c>cryomerge reconstruct --shards/--cluster</c>): no data sets, only these maps, reconstructed
+/// in particle shards of <see cref="ParticlesPerShard"/> (<see cref="MergeStages.Reconstruction"/>); the output folder
+/// is the job's work folder of shard files.
+/// </param>
 public sealed record MergePlan(
     string Name,
     string Output,
@@ -87,9 +94,17 @@ public sealed record MergePlan(
     int ParticlesPerShard = 2000,
     ReferenceChoice ReferenceFrom = ReferenceChoice.Plan,
     MergeOutputFormat OutputFormat = MergeOutputFormat.Star,
-    bool Overwrite = false)
+    bool Overwrite = false,
+    IReadOnlyList<Reconstruction.MapRequest>? Maps = null)
 {
+    /// <summary>True for a job that only reconstructs <see cref="Maps"/>.</summary>
+    [JsonIgnore]
+    public bool IsReconstruction => Maps is { Count: > 0 } && DataSets.Count == 0;
+
+    // Derived, not part of the plan's JSON (nor of its job id).
+    [JsonIgnore]
     public DataSetPlan ReferenceDataSet => DataSets.Single(d => d.Name == Reference);
 
+    [JsonIgnore]
     public IEnumerable<DataSetPlan> Others => DataSets.Where(d => d.Name != Reference);
 }

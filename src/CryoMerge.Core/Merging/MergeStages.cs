@@ -10,7 +10,20 @@ namespace CryoMerge.Core.Merging;
 public static class MergeStages
 {
     /// <summary>The stages, in order, that a plan runs through. Stages with nothing to do plan no items.</summary>
-    public static IReadOnlyList<IMergeStage> For(MergePlan plan) => For(plan.Method);
+    public static IReadOnlyList<IMergeStage> For(MergePlan plan) =>
+        plan.IsReconstruction ? Reconstruction() : For(plan.Method);
+
+    /// <summary>
+    /// The stages of a reconstruction job (<see cref="MergePlan.Maps"/>): the particle shards of every map, then one
+    /// solve per map. The shard plan is made once, by the first stage, and kept in
+    /// <see cref="MergeState.Reconstruction"/>; the maps written go to <see cref="MergeState.Maps"/>.
+    /// </summary>
+    public static IReadOnlyList<IMergeStage> Reconstruction() =>
+    [
+        new BackProjectStage("backproject", s => s.Reconstruction ??=
+            ShardedReconstruction.Plan(s.Plan.Maps ?? [], s.Plan.Output, s.Plan.ParticlesPerShard)),
+        new SolveMapsStage("solve-maps", s => s.Reconstruction, (s, maps) => s.Maps = [.. maps]),
+    ];
 
     /// <inheritdoc cref="For(MergePlan)"/>
     public static IReadOnlyList<IMergeStage> For(MergeMethod method) => method switch
@@ -36,11 +49,12 @@ public static class MergeStages
     };
 
     /// <summary>
-    /// Every kind of work item: those of every method's stages, and <see cref="WindowStacks.Work"/>, which no stage
-    /// plans yet but a node can run.
+    /// Every kind of work item: those of every method's stages and of a reconstruction job, and
+    /// <see cref="WindowStacks.Work"/>, which no stage plans yet but a node can run.
     /// </summary>
     public static IReadOnlyList<WorkKind> Kinds { get; } =
     [
-        .. Enum.GetValues<MergeMethod>().SelectMany(For).SelectMany(s => s.Kinds).Append(WindowStacks.Work).Distinct(),
+        .. Enum.GetValues<MergeMethod>().SelectMany(For).Concat(Reconstruction()).SelectMany(s => s.Kinds)
+            .Append(WindowStacks.Work).Distinct(),
     ];
 }

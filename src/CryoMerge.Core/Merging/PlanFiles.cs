@@ -31,5 +31,10 @@ public static class PlanFiles
             if (set.CryosparcProject is { } project)
                 yield return (project, $"the cryoSPARC project folder of {set.Name}");
         }
+        foreach (var map in plan.Maps ?? [])
+        {
+            yield return (map.Particles, $"the particles of map {map.Name}");
+            yield return (map.Output, $"map {map.Name}");
+        }
     }
 }

@@ -60,7 +60,9 @@ public sealed partial class MergeJobGrain
             S.StageIndex = stages.Count;
             S.State = JobState.Completed;
             S.StageName = "done";
-            S.Message = $"merged {merge.MergedParticleCount} particles into {merge.MergedParticles ?? plan.Output}";
+            S.Message = plan.IsReconstruction
+                ? $"reconstructed {string.Join(", ", merge.Maps.Select(m => $"{m.Output} ({m.Particles} particles)"))}"
+                : $"merged {merge.MergedParticleCount} particles into {merge.MergedParticles ?? plan.Output}";
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

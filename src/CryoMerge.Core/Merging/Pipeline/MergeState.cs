@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Merging.Stages;
+using CryoMerge.Core.Reconstruction;
 
 namespace CryoMerge.Core.Merging.Pipeline;
 
@@ -81,6 +82,10 @@ public sealed class MergeState
     public List<PairScale> PairScales { get; set; } = [];
     /// <summary>The consistency of <see cref="PairScales"/> around every triangle of data sets.</summary>
     public List<ScaleCycle> ScaleCycles { get; set; } = [];
+    /// <summary>The shards of a reconstruction job's maps, once its first stage has planned them.</summary>
+    public ReconstructionPlan? Reconstruction { get; set; }
+    /// <summary>Maps a reconstruction job wrote.</summary>
+    public List<ReconstructedMap> Maps { get; set; } = [];
 
     public static MergeState Start(MergePlan plan) => new()
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CryoMerge.Core.Extraction;
 using CryoMerge.Core.Merging.Stages;
+using CryoMerge.Core.Reconstruction;
 
 namespace CryoMerge.Core.Merging.Pipeline;
 
@@ -38,4 +39,8 @@ namespace CryoMerge.Core.Merging.Pipeline;
 [JsonSerializable(typeof(JoinStage.Result), TypeInfoPropertyName = "JoinStageResult")]
 [JsonSerializable(typeof(SummaryStage.Parameters), TypeInfoPropertyName = "SummaryStageParameters")]
 [JsonSerializable(typeof(SummaryStage.Result), TypeInfoPropertyName = "SummaryStageResult")]
+[JsonSerializable(typeof(ShardedReconstruction.ShardParameters), TypeInfoPropertyName = "BackProjectShardParameters")]
+[JsonSerializable(typeof(ShardedReconstruction.ShardResult), TypeInfoPropertyName = "BackProjectShardResult")]
+[JsonSerializable(typeof(ShardedReconstruction.SolveParameters), TypeInfoPropertyName = "SolveMapParameters")]
+[JsonSerializable(typeof(ReconstructedMap))]
 internal sealed partial class WorkJsonContext : JsonSerializerContext;
