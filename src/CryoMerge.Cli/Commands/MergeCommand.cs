@@ -95,7 +95,9 @@ internal static class MergeCommand
         // --overwrite is a permission, not part of the job: the same plan with it resumes the same job.
         string jobId = JobId(plan,
             plan.Overwrite ? JsonSerializer.Serialize(plan with { Overwrite = false }, WorkJson.Options) : planJson);
-        console.Note($"job {jobId}: {plan.DataSets.Count} data sets, method {(int)plan.Method}, output {plan.Output}");
+        console.Note(plan.IsReconstruction
+            ? $"job {jobId}: {plan.Maps!.Count} map(s), shard files in {plan.Output}"
+            : $"job {jobId}: {plan.DataSets.Count} data sets, method {(int)plan.Method}, output {plan.Output}");
         await using var connection = embeddedSilo is not null ? await embeddedSilo
             : settings.Cluster.Kind == ClusterKind.Localhost
             ? await CryoMergeConnection.StartEmbeddedAsync(settings, cancellationToken)

@@ -34,6 +34,14 @@ internal static class ReconstructCommand
         var threads = CommonOptions.Threads();
         threads.Aliases.Add("--j");
         threads.Description = "Threads (default: every core); memory is one padded grid plus a batch of images, whatever the count";
+        var shards = new Option<int?>("--shards")
+        {
+            Description = "Back-project in N particle shards, work items of a job on the embedded silo or on --cluster, " +
+                "whose partial sums are added in shard order: the same map from any number of silos (default: no job; " +
+                "with --cluster one shard per 2000 particles). Each running shard holds one padded grid in memory",
+            HelpName = "N",
+        };
+        var cluster = new ClusterOptions();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var command = new Command("reconstruct", """
@@ -41,15 +49,31 @@ internal static class ReconstructCommand
             relion_reconstruct 3.1.3 does: each image's transform (shifted by its origin, times its CTF with --ctf) is
             inserted on a 2x padded grid along its central slice, the summed data are multiplied by iterative gridding
             weights, transformed back, cropped and corrected for the interpolation. The map has the first image's box,
-            its centre at N/2 and RELION's hand. Use --subset 1 and 2 for half maps.
+            its centre at N/2 and RELION's hand. Use --subset 1 and 2 for half maps. With --shards or --cluster the
+            back-projection runs as particle shards spread over the silos (shard files beside the map in .MAP.shards,
+            removed at the end).
 
             Example:
               cryomerge reconstruct --i Refine3D/job020/run_data.star --o half1.mrc --ctf --subset 1
+              cryomerge reconstruct --i run_data.star --o map.mrc --ctf --shards 8 --cluster redis://127.0.0.1:6379
             """)
         {
-            input, output, ctf, subset, classNumber, optics, angpix, maxres, pad, iter, skipGridding, relionGrid, threads, json, verbose,
+            input, output, ctf, subset, classNumber, optics, angpix, maxres, pad, iter, skipGridding, relionGrid, threads,
+            shards, json, verbose,
         };
-        command.SetAction((parse, cancel) => Task.FromResult((int)Run(console, new ReconstructionRequest
+        foreach (var o in cluster.All) command.Options.Add(o);
+        command.SetAction((parse, cancel) =>
+        {
+            var request = Request(parse);
+            bool sharded = parse.GetValue(shards) is not null || parse.GetValue(cluster.Cluster) is not null;
+            return sharded
+                ? ReconstructSharded.RunAsync(console, request, parse.GetValue(shards), parse.GetValue(json),
+                    cluster.Settings(parse, parse.GetValue(verbose)), cancel)
+                : Task.FromResult((int)Run(console, request, parse.GetValue(json), parse.GetValue(verbose), cancel));
+        });
+        return command;
+
+        ReconstructionRequest Request(ParseResult parse) => new()
         {
             Input = parse.GetValue(input)!,
             Output = parse.GetValue(output)!,
@@ -65,8 +89,7 @@ internal static class ReconstructCommand
             Padding = parse.GetValue(pad),
             Solver = new SolverOptions { GriddingIterations = parse.GetValue(iter), SkipGridding = parse.GetValue(skipGridding), RelionGrid = parse.GetValue(relionGrid) },
             Threads = parse.GetValue(threads) ?? 0,
-        }, parse.GetValue(json), parse.GetValue(verbose), cancel)));
-        return command;
+        };
     }
 
     public static ExitCode Run(CliConsole console, ReconstructionRequest request, bool json, bool verbose, CancellationToken cancel)

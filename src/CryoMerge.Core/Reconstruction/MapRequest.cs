@@ -14,6 +14,7 @@ namespace CryoMerge.Core.Reconstruction;
 /// <param name="Ctf">CTF correction (relion_reconstruct --ctf).</param>
 /// <param name="MaxResolution">Highest resolution used (A, --maxres); default Nyquist.</param>
 /// <param name="Solver">Gridding iterations and grid of the final step; its thread count is the node's.</param>
+/// <param name="Padding">Fourier padding (relion_reconstruct --pad).</param>
 public sealed record MapRequest(
     string Name,
     string Particles,
@@ -25,7 +26,8 @@ public sealed record MapRequest(
     int? Box = null,
     bool Ctf = true,
     double? MaxResolution = null,
-    SolverOptions? Solver = null);
+    SolverOptions? Solver = null,
+    double Padding = ReconstructionGrid.DefaultPadding);
 
 /// <summary>
 /// Rows [<paramref name="Start"/>, Start + <paramref name="Count"/>) of a map's selected rows (in file order), whose

@@ -132,7 +132,7 @@ public static class ShardedReconstruction
     /// <summary>The map's grid: its box and pixel size, else the file's first image's and optics group's.</summary>
     public static ReconstructionGrid Grid(ParticleSet set, MapRequest map) =>
         ReconstructionGrid.For(map.Box ?? set.Particles[0].ImageSize, map.PixelSize ?? set.Optics[0].PixelSize,
-            map.MaxResolution);
+            map.MaxResolution, map.Padding);
 
     private static WorkOutput<ShardResult> RunShard(ShardParameters p, WorkEnvironment environment, CancellationToken cancel)
     {
