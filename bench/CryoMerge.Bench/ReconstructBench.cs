@@ -58,6 +58,7 @@ internal static class ReconstructBench
             $"Goal: not slower than relion_reconstruct on one machine. cryomerge took {ours.Wall / relion.Wall:0.00} x RELION's wall time and {ours.Cpu / relion.Cpu:0.00} x its CPU time{versusMpi}"));
         report.WriteLine($"Each program is a fresh process (start-up and reading included). CPU time counts every thread and rank, so it is the fair comparison on a machine shared with other work; the wall time ratio also depends on the load. Particles are simulated once and kept in {dir}.");
         report.WriteLine();
+        ShardedReconstructBench.Run(cryomerge, star, dir, size, ours, report);
     }
 
     /// <summary>Simulates micrographs with the phantom and extracts their particles with the true angles (once per size).</summary>
@@ -89,9 +90,9 @@ internal static class ReconstructBench
     }
 
     /// <summary>Wall time, CPU time (user + system of the process and its children) and peak resident memory.</summary>
-    private sealed record Timing(double Wall, double Cpu, double PeakMiB);
+    internal sealed record Timing(double Wall, double Cpu, double PeakMiB);
 
-    private static Timing Timed(string program, IReadOnlyList<string> arguments, string workingDirectory)
+    internal static Timing Timed(string program, IReadOnlyList<string> arguments, string workingDirectory)
     {
         var start = new ProcessStartInfo("/usr/bin/time") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
         foreach (var a in (string[])["-f", "cryomerge-bench-time %e %U %S %M", program, .. arguments]) start.ArgumentList.Add(a);
@@ -130,7 +131,7 @@ internal static class ReconstructBench
         report.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {program} | {t.Wall:F1} | {t.Cpu:F1} | {t.PeakMiB:F0} | {size.Particles / t.Wall:F0} | {(ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "")} | {(agreement is { } f ? f.ToString("0.0000", CultureInfo.InvariantCulture) : "")} |"));
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
         catch (IOException) { return "unknown"; }

@@ -21,7 +21,8 @@ public sealed class ReconstructClusterTests
         string star = ReconstructionTestData.WriteParticles(dir);
         string[] common = ["reconstruct", "--i", star, "--ctf", "--shards", "6", "--json"];
 
-        var embedded = Tool.Run("dotnet", [Dll, .. common, "--o", dir.File("embedded.mrc"), "--state-dir", dir.File("state-embedded")],
+        var embedded = Tool.Run("dotnet",
+            [Dll, .. common, "--o", dir.File("embedded.mrc"), "--state-dir", dir.File("state-embedded")],
             timeoutSeconds: 300);
         Assert.True(embedded.ExitCode == 0, embedded.Stderr);
         var local = JsonDocument.Parse(embedded.Stdout).RootElement;
@@ -37,7 +38,9 @@ public sealed class ReconstructClusterTests
         string serviceId = "test-" + Guid.NewGuid().ToString("N")[..8];
         var env = new Dictionary<string, string>
         {
-            ["ORLEANS_SERVICE_ID"] = serviceId, ["ORLEANS_CLUSTER_ID"] = serviceId, ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1",
+            ["ORLEANS_SERVICE_ID"] = serviceId,
+            ["ORLEANS_CLUSTER_ID"] = serviceId,
+            ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1",
         };
         ServerProcess Silo(string name) => new("dotnet", [Dll, "serve", "--cluster", cluster, "--name", name,
             "--silo-port", ServerProcess.FreePort().ToString(), "--gateway-port", ServerProcess.FreePort().ToString(),
@@ -47,11 +50,13 @@ public sealed class ReconstructClusterTests
         using var c = Silo("silo-c");
         foreach (var silo in new[] { a, b, c }) await silo.WaitForAsync("joined", TimeSpan.FromSeconds(60));
 
-        var run = Tool.Run("env", [$"ORLEANS_SERVICE_ID={serviceId}", $"ORLEANS_CLUSTER_ID={serviceId}", "dotnet", Dll,
-            .. common, "--o", dir.File("cluster.mrc"), "--cluster", cluster, "--state-dir", state], timeoutSeconds: 300);
+        var run = Tool.Run("env", [$"ORLEANS_SERVICE_ID={serviceId}", $"ORLEANS_CLUSTER_ID={serviceId}", "dotnet",
+            Dll, .. common, "--o", dir.File("cluster.mrc"), "--cluster", cluster, "--state-dir", state],
+            timeoutSeconds: 300);
         Assert.True(run.ExitCode == 0, $"reconstruct failed:\n{run.Stderr}\nsilo a:\n{a.Output}\nsilo b:\n{b.Output}");
         var json = JsonDocument.Parse(run.Stdout).RootElement;
-        var bySilo = json.GetProperty("workBySilo").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        var bySilo = json.GetProperty("workBySilo").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.GetInt64());
         Assert.Equal(6 + 1, bySilo.Values.Sum());   // six shards and the solve
         Assert.True(bySilo.Count >= 2, $"the shards ran on {string.Join(", ", bySilo.Keys)} only");
         Assert.All(bySilo.Keys, name => Assert.StartsWith("silo-", name));

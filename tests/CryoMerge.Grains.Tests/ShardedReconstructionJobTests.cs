@@ -34,8 +34,10 @@ public sealed class ShardedReconstructionJobTests
             Assert.Equal([150L, 150L], summary.Maps.Select(m => m.Particles));
             Assert.All(summary.Maps, m => Assert.Equal(4, m.Shards));
             Assert.False(Directory.Exists(plan.Output), "the shard files' work folder is left");
-            Assert.Empty(Directory.EnumerateFiles(output, "*" + OutputFiles.TemporarySuffix + "*", SearchOption.AllDirectories));
-            maps[silos] = (File.ReadAllBytes(Path.Combine(output, "half1.mrc")), File.ReadAllBytes(Path.Combine(output, "group2.mrc")));
+            string pattern = "*" + OutputFiles.TemporarySuffix + "*";
+            Assert.Empty(Directory.EnumerateFiles(output, pattern, SearchOption.AllDirectories));
+            maps[silos] = (File.ReadAllBytes(Path.Combine(output, "half1.mrc")),
+                File.ReadAllBytes(Path.Combine(output, "group2.mrc")));
         }
         Assert.Equal(maps[1].Half1, maps[2].Half1);
         Assert.Equal(maps[1].Half1, maps[3].Half1);

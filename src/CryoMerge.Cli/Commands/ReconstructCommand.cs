@@ -36,9 +36,10 @@ internal static class ReconstructCommand
         threads.Description = "Threads (default: every core); memory is one padded grid plus a batch of images, whatever the count";
         var shards = new Option<int?>("--shards")
         {
-            Description = "Back-project in N particle shards, work items of a job on the embedded silo or on --cluster, " +
-                "whose partial sums are added in shard order: the same map from any number of silos (default: no job; " +
-                "with --cluster one shard per 2000 particles). Each running shard holds one padded grid in memory",
+            Description = "Back-project in N particle shards, work items of a job on the embedded silo or on " +
+                "--cluster, whose partial sums are added in shard order: the same map from any number of silos " +
+                "(default: no job; with --cluster one shard per 2000 particles). Each running shard holds one padded " +
+                "grid in memory",
             HelpName = "N",
         };
         var cluster = new ClusterOptions();
@@ -58,8 +59,8 @@ internal static class ReconstructCommand
               cryomerge reconstruct --i run_data.star --o map.mrc --ctf --shards 8 --cluster redis://127.0.0.1:6379
             """)
         {
-            input, output, ctf, subset, classNumber, optics, angpix, maxres, pad, iter, skipGridding, relionGrid, threads,
-            shards, json, verbose,
+            input, output, ctf, subset, classNumber, optics, angpix, maxres, pad, iter, skipGridding, relionGrid,
+            threads, shards, json, verbose,
         };
         foreach (var o in cluster.All) command.Options.Add(o);
         command.SetAction((parse, cancel) =>

@@ -33,9 +33,11 @@ internal static class ReconstructSharded
         }
         var watch = Stopwatch.StartNew();
         // A new run each time: the map is made again even if an earlier job wrote it.
-        var status = await MergeCommand.RunPlanAsync(console, plan, request.Input, restart: true, settings, cancel, silo);
+        var status = await MergeCommand.RunPlanAsync(console, plan, request.Input, restart: true, settings, cancel,
+            silo);
         double seconds = watch.Elapsed.TotalSeconds;
-        if (status.State != JobState.Completed || status.Summary is null) return MergeCommand.Report(console, status, json);
+        if (status.State != JobState.Completed || status.Summary is null)
+            return MergeCommand.Report(console, status, json);
         var map = MergeState.FromJson(status.Summary).Maps.Single();
         var bySilo = status.WorkBySilo.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
         if (json)
@@ -57,9 +59,10 @@ internal static class ReconstructSharded
         else
         {
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Reconstructed {map.Particles} particles into {map.Output}: {map.MapSize}^3 at {map.PixelSize:0.####} " +
-                $"A/px, to {map.MapSize * map.PixelSize / map.MaxRadius:0.##} A, in {map.Shards} shards ({seconds:0.0} s; " +
-                $"items by silo: {string.Join(", ", bySilo.Select(p => $"{p.Key} {p.Value}"))})"));
+                $"Reconstructed {map.Particles} particles into {map.Output}: {map.MapSize}^3 at " +
+                $"{map.PixelSize:0.####} A/px, to {map.MapSize * map.PixelSize / map.MaxRadius:0.##} A, in " +
+                $"{map.Shards} shards ({seconds:0.0} s; items by silo: " +
+                $"{string.Join(", ", bySilo.Select(p => $"{p.Key} {p.Value}"))})"));
         }
         return (int)ExitCode.Ok;
     }
@@ -73,8 +76,9 @@ internal static class ReconstructSharded
         if (shards is < 1) throw new CryoMergeInputException("--shards", $"must be at least 1, not {shards}");
         string input = Path.GetFullPath(request.Input), output = Path.GetFullPath(request.Output);
         OutputFiles.EnsureNotInput(output, input);
-        var map = new MapRequest("map", input, output, request.Selection, PixelSize: request.PixelSize, Ctf: request.Ctf,
-            MaxResolution: request.MaxResolution, Solver: request.Solver with { Threads = 0 }, Padding: request.Padding);
+        var map = new MapRequest("map", input, output, request.Selection, PixelSize: request.PixelSize,
+            Ctf: request.Ctf, MaxResolution: request.MaxResolution, Solver: request.Solver with { Threads = 0 },
+            Padding: request.Padding);
         // The whole file is checked here, before the job: bad input fails at once, as without --shards.
         var set = ParticleSet.Read(input);
         if (set.Particles.Count == 0) throw new CryoMergeInputException(input, "has no particles");
@@ -82,7 +86,7 @@ internal static class ReconstructSharded
         ShardedReconstruction.Grid(set, map);
         int perShard = shards is { } n ? (count + n - 1) / n : ShardedReconstruction.DefaultParticlesPerShard;
         string work = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.shards");
-        return new MergePlan($"reconstruct-{Path.GetFileNameWithoutExtension(output)}", work, MergeMethod.Relabel, "", [],
-            ParticlesPerShard: Math.Max(1, perShard), Maps: [map]);
+        return new MergePlan($"reconstruct-{Path.GetFileNameWithoutExtension(output)}", work, MergeMethod.Relabel, "",
+            [], ParticlesPerShard: Math.Max(1, perShard), Maps: [map]);
     }
 }

@@ -57,23 +57,28 @@ public static class ShardedReconstruction
         if (shardsPerMap is < 1)
             throw new CryoMergeInputException("--shards", $"must be at least 1, not {shardsPerMap}");
         var duplicate = maps.GroupBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new CryoMergeInputException(duplicate.Key, "two maps of one reconstruction have this name");
+        if (duplicate is not null)
+            throw new CryoMergeInputException(duplicate.Key, "two maps of one reconstruction have this name");
         var planned = new List<PlannedMap>(maps.Count);
+        var sets = new Dictionary<string, ParticleSet>(StringComparer.Ordinal);   // maps of one file read it once
         foreach (var map in maps)
         {
             OutputFiles.EnsureNotInput(map.Output, map.Particles);
-            var set = ParticleSet.Read(map.Particles, openStacks: false);
+            if (!sets.TryGetValue(map.Particles, out var set))
+                sets[map.Particles] = set = ParticleSet.Read(map.Particles, openStacks: false);
             var rows = SelectRows(set, map);
             var grid = Grid(set, map);
             int count = rows.Count;
-            int shards = shardsPerMap is { } s ? Math.Min(s, count) : (count + particlesPerShard - 1) / particlesPerShard;
+            int shards = shardsPerMap is { } s ? Math.Min(s, count)
+                : (count + particlesPerShard - 1) / particlesPerShard;
             string folder = OutputFiles.InsideFolder(workFolder, map.Name, "the map names");
             var list = new ReconstructionShard[shards];
             for (int i = 0; i < shards; i++)
             {
                 // Nearly equal shards: boundaries at i n / s.
                 int start = (int)((long)i * count / shards), end = (int)((long)(i + 1) * count / shards);
-                string sums = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"shard-{i:D4}{ShardSuffix}"));
+                string sums = Path.Combine(folder,
+                    string.Create(CultureInfo.InvariantCulture, $"shard-{i:D4}{ShardSuffix}"));
                 list[i] = new ReconstructionShard(i, start, end - start, sums);
             }
             planned.Add(new PlannedMap(map, grid, count, list));
@@ -95,7 +100,9 @@ public static class ShardedReconstruction
     public static IReadOnlyList<ReconstructedMap> MapsOf(IReadOnlyList<WorkResult> solveResults) =>
         solveResults.Select(Solve.ResultOf).ToList();
 
-    /// <summary>Removes the shard files and the work folder once the maps are written (what is not there is skipped).</summary>
+    /// <summary>
+    /// Removes the shard files and the work folder once the maps are written (what is not there is skipped).
+    /// </summary>
     public static void DeleteShards(ReconstructionPlan plan)
     {
         foreach (var map in plan.Maps)
@@ -116,7 +123,8 @@ public static class ShardedReconstruction
         if (rows.Count == 0)
             throw new CryoMergeInputException(map.Particles, $"no particle matches the selection of map {map.Name}");
         if (map.SampleSize is not { } size || size >= rows.Count) return rows;
-        if (size < 1) throw new CryoMergeInputException(map.Name, $"a sample must hold at least 1 particle, not {size}");
+        if (size < 1)
+            throw new CryoMergeInputException(map.Name, $"a sample must hold at least 1 particle, not {size}");
         var order = Enumerable.Range(0, rows.Count).ToArray();
         var random = new Random(map.SampleSeed);   // seeded System.Random: the same sequence on every node and version
         for (int i = order.Length - 1; i > 0; i--)
@@ -134,7 +142,8 @@ public static class ShardedReconstruction
         ReconstructionGrid.For(map.Box ?? set.Particles[0].ImageSize, map.PixelSize ?? set.Optics[0].PixelSize,
             map.MaxResolution, map.Padding);
 
-    private static WorkOutput<ShardResult> RunShard(ShardParameters p, WorkEnvironment environment, CancellationToken cancel)
+    private static WorkOutput<ShardResult> RunShard(ShardParameters p, WorkEnvironment environment,
+        CancellationToken cancel)
     {
         var map = p.Map;
         var set = ParticleSet.Read(map.Particles, openStacks: false);
@@ -166,7 +175,8 @@ public static class ShardedReconstruction
         if (total.ParticleCount != map.Particles)
             throw new InvalidOperationException(
                 $"map {map.Request.Name}: the shards hold {total.ParticleCount} particles, not {map.Particles}");
-        var solver = (map.Request.Solver ?? new SolverOptions()) with { Threads = Math.Max(1, environment.ThreadsPerItem) };
+        var solver = (map.Request.Solver ?? new SolverOptions())
+            with { Threads = Math.Max(1, environment.ThreadsPerItem) };
         var volume = ReconstructionSolver.Solve(environment.Fft, total, solver);
         string output = map.Request.Output;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
