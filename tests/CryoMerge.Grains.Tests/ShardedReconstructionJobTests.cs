@@ -59,4 +59,42 @@ public sealed class ShardedReconstructionJobTests
         Assert.True(worst > 0 || sd > 0, "empty maps");
         Assert.True(worst < 1e-4 * sd, $"sharded and whole maps differ by {worst} (SD {sd})");
     }
+
+    [Fact]
+    public async Task KillingASiloMidBackProjectionGivesTheSameMapAndNoLeftovers()
+    {
+        // Items wait a second first, so that the silo dies with shards running and shards still to come.
+        await using var fixture = await ClusterFixture.StartAsync(TimeSpan.FromSeconds(1));
+        using var dir = new TempDir();
+        string star = ReconstructionTestData.WriteParticles(dir);
+        var reference = ReconstructionTestData.Plan(star, dir.File("reference"));
+        var first = fixture.Client.GetGrain<IMergeJobGrain>("reconstruct-reference");
+        await first.StartAsync(new MergeJobRequest(MergeTestData.Json(reference), "reconstruct", false));
+        Assert.Equal(JobState.Completed, (await JobWaiter.FinishedAsync(first, TimeSpan.FromMinutes(5))).State);
+
+        var plan = ReconstructionTestData.Plan(star, dir.File("killed"));
+        var job = fixture.Client.GetGrain<IMergeJobGrain>("reconstruct-killed");
+        await job.StartAsync(new MergeJobRequest(MergeTestData.Json(plan), "reconstruct", false));
+        var midway = await JobWaiter.WaitAsync(job, s => s is { Stage: "backproject", ItemsDone: >= 2 },
+            TimeSpan.FromMinutes(2));
+        Assert.True(midway is { Stage: "backproject", ItemsDone: < 8 }, "the shards were done before a silo died");
+        var victim = fixture.Cluster.Silos.First(s => !midway.CoordinatorSilo!.EndsWith(s.Name));
+        await fixture.Cluster.KillSiloAsync(victim, TestContext.Current.CancellationToken);
+        // A partial sum as the killed silo would leave it mid-write: removed when the job ends.
+        string writer = Jobs.SiloWriters.Token(victim.SiloAddress);
+        string planted = Path.Combine(plan.Output, "half1",
+            $".shard-0003.cmfacc.{Guid.NewGuid():N}.{writer}{OutputFiles.TemporarySuffix}");
+        Directory.CreateDirectory(Path.GetDirectoryName(planted)!);
+        File.WriteAllText(planted, "partial");
+
+        var done = await JobWaiter.FinishedAsync(job, TimeSpan.FromMinutes(5));
+        Assert.True(done.State == JobState.Completed, done.Message);
+        Assert.Equal([150L, 150L], MergeState.FromJson(done.Summary!).Maps.Select(m => m.Particles));
+        foreach (string map in new[] { "half1.mrc", "group2.mrc" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(reference.Output, "..", map)),
+                File.ReadAllBytes(Path.Combine(plan.Output, "..", map)));
+        Assert.False(File.Exists(planted), "the dead silo's temporary file is left");
+        Assert.Empty(Directory.Exists(plan.Output)
+            ? Directory.EnumerateFiles(plan.Output, "*", SearchOption.AllDirectories) : []);
+    }
 }
