@@ -32,6 +32,24 @@ public sealed class PlanFilesTests
     }
 
     [Fact]
+    public void AReconstructionJobsParticlesAndMapsMustLieInsideARoot()
+    {
+        using var dir = new TempDir();
+        string data = Directory.CreateDirectory(dir.File("data")).FullName;
+        var roots = new DataRoots([data]);
+        MergePlan Plan(string particles, string map) => new("r", Path.Combine(data, ".map.mrc.shards"),
+            MergeMethod.Relabel, "", [], Maps: [new Core.Reconstruction.MapRequest("half1", particles, map)]);
+        PlanFiles.CheckWithin(Plan(Path.Combine(data, "p.star"), Path.Combine(data, "map.mrc")), roots);
+        var map = Assert.Throws<CryoMergeInputException>(
+            () => PlanFiles.CheckWithin(Plan(Path.Combine(data, "p.star"), "/srv/other/map.mrc"), roots));
+        Assert.Equal("/srv/other/map.mrc", map.File);
+        Assert.StartsWith("map half1 is outside", map.Problem);
+        var particles = Assert.Throws<CryoMergeInputException>(
+            () => PlanFiles.CheckWithin(Plan("/srv/other/p.star", Path.Combine(data, "map.mrc")), roots));
+        Assert.StartsWith("the particles of map half1 is outside", particles.Problem);
+    }
+
+    [Fact]
     public void AMicrographListedInsideARootThatLinksOutsideIsRefused()
     {
         using var dir = new TempDir();
