@@ -91,6 +91,26 @@ public static class OutputFiles
         }
     }
 
+    /// <summary>
+    /// Makes <paramref name="path"/> a symbolic link to <paramref name="target"/> atomically (replacing a link of a
+    /// previous run); the link holds the target relative to its folder, so that a moved project keeps working.
+    /// </summary>
+    public static void Link(string path, string target)
+    {
+        string tmp = TemporaryPathFor(path);
+        string relative = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFullPath(target));
+        try
+        {
+            File.CreateSymbolicLink(tmp, relative);
+            Commit(tmp, path);
+        }
+        catch
+        {
+            Discard(tmp);
+            throw;
+        }
+    }
+
     private static string Canonical(string path)
     {
         string full = Path.GetFullPath(path);

@@ -20,6 +20,8 @@ internal static class MergeTestData
             output: {output}
             method: 1
             reference: DS1
+            extraction:
+              window: 32
             datasets:
               - name: DS1
                 micrographs: {ds1}/micrographs_ctf.star

@@ -70,4 +70,25 @@ public static class RelionPaths
         }
         return null;
     }
+
+    /// <summary>
+    /// The folder a name in a STAR file is relative to, given where it resolved (<see cref="Resolve"/>): RELION's
+    /// project folder for "MotionCorr/job002/a.mrc" found at "/data/p/MotionCorr/job002/a.mrc" is "/data/p"; null for
+    /// an absolute name, or when the name is not a suffix of the path (it climbs out with "..").
+    /// </summary>
+    public static string? BaseOf(string nameInStar, string resolvedPath)
+    {
+        string name = StripTypeSuffix(nameInStar);
+        if (Path.IsPathRooted(name)) return null;
+        string full = Path.GetFullPath(resolvedPath);
+        string suffix = Path.DirectorySeparatorChar + Path.GetFullPath(name, "/").TrimStart('/');
+        return full.EndsWith(suffix, StringComparison.Ordinal) ? full[..^suffix.Length] : null;
+    }
+
+    /// <summary>
+    /// A file's name as RELION writes it in a project: relative to <paramref name="projectDirectory"/> (with '..'
+    /// where it lies outside), '/' between folders.
+    /// </summary>
+    public static string RelativeName(string projectDirectory, string fullPath) =>
+        Path.GetRelativePath(projectDirectory, fullPath).Replace(Path.DirectorySeparatorChar, '/');
 }

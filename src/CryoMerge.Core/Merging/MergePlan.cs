@@ -81,6 +81,8 @@ public sealed record ExtractionBoxes(int? Box = null, int? Scale = null, int? Wi
 /// in particle shards of <see cref="ParticlesPerShard"/> (<see cref="MergeStages.Reconstruction"/>); the output folder
 /// is the job's work folder of shard files.
 /// </param>
+/// <param name="Project">The RELION project folder the merged STAR file's names are relative to (RELION runs from
+/// there): the plan's folder unless the plan names another.</param>
 public sealed record MergePlan(
     string Name,
     string Output,
@@ -95,11 +97,17 @@ public sealed record MergePlan(
     ReferenceChoice ReferenceFrom = ReferenceChoice.Plan,
     MergeOutputFormat OutputFormat = MergeOutputFormat.Star,
     bool Overwrite = false,
-    IReadOnlyList<Reconstruction.MapRequest>? Maps = null)
+    IReadOnlyList<Reconstruction.MapRequest>? Maps = null,
+    string? Project = null)
 {
     /// <summary>True for a job that only reconstructs <see cref="Maps"/>.</summary>
     [JsonIgnore]
     public bool IsReconstruction => Maps is { Count: > 0 } && DataSets.Count == 0;
+
+    /// <summary>Where the merged STAR file's names resolve from: <see cref="Project"/>, else the output's parent.
+    /// </summary>
+    [JsonIgnore]
+    public string ProjectDirectory => Project ?? Path.GetDirectoryName(Path.GetFullPath(Output)) ?? ".";
 
     // Derived, not part of the plan's JSON (nor of its job id).
     [JsonIgnore]

@@ -134,6 +134,8 @@ public static class MergePlanReader
             foreach (var input in new[] { s.Particles, s.Micrographs, s.Map })
                 if (input is not null && Path.GetFullPath(output) == Path.GetDirectoryName(input))
                     Fail("output", $"output folder {output} holds the input {input}; choose an empty folder");
+        if (checkFiles && Resolve(doc.Project) is { } project && !Directory.Exists(project))
+            Fail("project", $"project: {project} is not a folder (the RELION project the merged STAR file's names are relative to)");
         var ex = doc.Extraction ?? new ExtractionDocument();
         var boxes = new[]
         {
@@ -161,7 +163,7 @@ public static class MergePlanReader
                 ex.Normalize ?? true, ex.MinBox, ex.MaxBox),
             doc.PixelSizeMethod ?? "fit", doc.ParticleDiameter, doc.ExpectedResolution, doc.ParticlesPerShard ?? 2000,
             choice, MergePlanCryosparc.OutputFormat(doc.OutputFormat, method, problem => Fail("outputFormat", problem)),
-            doc.Overwrite ?? false);
+            doc.Overwrite ?? false, Project: Resolve(doc.Project) ?? baseDir);
     }
 
     private static bool PositiveLength(double value) => value > 0 && double.IsFinite(value);
@@ -198,6 +200,7 @@ public static class MergePlanReader
         /// <summary>star (default), cs or both: the form(s) of the merged particles.</summary>
         public string? OutputFormat { get; set; }
         public bool? Overwrite { get; set; }
+        public string? Project { get; set; }
     }
 
     internal sealed class DataSetDocument

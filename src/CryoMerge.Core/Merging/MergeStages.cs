@@ -31,19 +31,21 @@ public static class MergeStages
         MergeMethod.Relabel =>
         [
             new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(),
-            new RelabelStage(), new JoinStage(),
+            new ExtractStage(), new GatherParticlesStage(), new RelabelStage(), new JoinStage(),
             new SummaryStage(),
         ],
         MergeMethod.RescaleMicrographs =>
         [
             new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(),
-            new CtfStage(), new RescaleMicrographsStage(),
+            new CtfStage(), new RescaleMicrographsStage(), new RescaleParticlesStage(),
+            new ExtractStage(), new GatherParticlesStage(), new RelabelStage(), new JoinStage(),
             new SummaryStage(),
         ],
         _ =>
         [
             new PrepareStage(), new PixelSizeStage(), new PixelSizeProfileStage(),
-            new CtfStage(), new ExtractStage(), new GatherParticlesStage(), new JoinStage(),
+            new CtfStage(), new RescaleParticlesStage(),
+            new ExtractStage(), new GatherParticlesStage(), new RelabelStage(), new JoinStage(),
             new SummaryStage(),
         ],
     };

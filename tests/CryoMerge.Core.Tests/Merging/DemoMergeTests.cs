@@ -53,8 +53,8 @@ public sealed class DemoMergeTests
         Assert.Equal((int)state.MergedParticleCount, particles.RowCount);
         var stacks = Enumerable.Range(0, particles.RowCount)
             .Select(i => particles.GetString(i, "rlnImageName").Split('@')[1]).Distinct().ToList();
-        string mergedDir = Path.GetDirectoryName(state.MergedParticles!)!;
-        Assert.All(stacks, s => Assert.True(File.Exists(Path.IsPathRooted(s) ? s : Path.Combine(mergedDir, s)), s));
+        // Relative to the project folder (the plan's), as RELION names them.
+        Assert.All(stacks, s => Assert.True(!Path.IsPathRooted(s) && File.Exists(Path.Combine(plan.ProjectDirectory, s)), s));
         Assert.Contains(state.Notes, n => n.StartsWith("tolerance: DS2"));
 
         // The score profile was scored as separate work items, in shards; it equals the fit's own profile exactly and

@@ -60,7 +60,7 @@ public sealed class MergeStagesTests
     [Fact]
     public void AStagePlanningAKindItDoesNotDeclareIsRefusedBeforeTheItemRuns()
     {
-        var item = JoinStage.Work.Item(new WorkItemId("ctf", "DS2"), new JoinStage.Parameters(["a.star"], "b.star"));
+        var item = JoinStage.Work.Item(new WorkItemId("ctf", "DS2"), new JoinStage.Parameters([new JoinStage.Input("DS2", "a.star", "/")], "b.star", "/", "/out"));
         var e = Assert.Throws<InvalidOperationException>(() => new CtfStage().KindOf(item));
         Assert.Contains("ctf/DS2", e.Message);
         Assert.Same(JoinStage.Work, new JoinStage().KindOf(item));

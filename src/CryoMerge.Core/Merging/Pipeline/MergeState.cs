@@ -22,6 +22,8 @@ public sealed class DataSetState
     public string? ProjectDirectory { get; set; }
     /// <summary>Current particle STAR (after extraction, rescaling or relabelling).</summary>
     public string? Particles { get; set; }
+    /// <summary>Folder that relative names (images, micrographs) in <see cref="Particles"/> resolve against.</summary>
+    public string? ParticlesBase { get; set; }
     public long ParticleCount { get; set; }
     /// <summary>Pixel size of the particle images as processed (A), from the particle STAR file.</summary>
     public double ImagePixelSize { get; set; }
@@ -32,6 +34,8 @@ public sealed class DataSetState
     /// <summary>Box of the particle images, when the particle file names images.</summary>
     public int ImageBox { get; set; }
     public bool HasImages { get; set; }
+    /// <summary>Its particles were extracted by the merge (they carry the true pixel size already).</summary>
+    public bool ReExtracted { get; set; }
     public int MicrographCount { get; set; }
     /// <summary>blob/sign of particles read from a .cs file (-1: dark); null for STAR input (white).</summary>
     public float? BlobSign { get; set; }

@@ -33,6 +33,8 @@ namespace CryoMerge.Core.Merging.Pipeline;
 [JsonSerializable(typeof(StackWindowResult))]
 [JsonSerializable(typeof(RescaleMicrographsStage.Parameters), TypeInfoPropertyName = "RescaleMicrographsParameters")]
 [JsonSerializable(typeof(RescaleMicrographsStage.Result), TypeInfoPropertyName = "RescaleMicrographsResult")]
+[JsonSerializable(typeof(RescaleParticlesStage.Parameters), TypeInfoPropertyName = "RescaleParticlesStageParameters")]
+[JsonSerializable(typeof(RescaleParticlesStage.Result), TypeInfoPropertyName = "RescaleParticlesStageResult")]
 [JsonSerializable(typeof(RelabelStage.Parameters), TypeInfoPropertyName = "RelabelStageParameters")]
 [JsonSerializable(typeof(RelabelStage.Result), TypeInfoPropertyName = "RelabelStageResult")]
 [JsonSerializable(typeof(JoinStage.Parameters), TypeInfoPropertyName = "JoinStageParameters")]

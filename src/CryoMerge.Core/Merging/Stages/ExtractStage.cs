@@ -100,6 +100,9 @@ public sealed class GatherParticlesStage : IMergeStage
             d.ImagePixelSize = x.ImagePixel;
             d.ImageBox = x.Box;
             d.HasImages = true;
+            d.ReExtracted = true;
+            // Its images are named by their full path, its micrographs as the micrographs STAR file names them.
+            d.ParticlesBase = d.ProjectDirectory ?? Path.GetDirectoryName(Path.GetFullPath(d.Micrographs!));
             // A rescaled data set's micrograph headers keep the nominal pixel size while its STAR file now has the
             // true one: that disagreement is the point, not a problem.
             bool rescaled = Math.Abs(d.Scale - 1) > 1e-9;

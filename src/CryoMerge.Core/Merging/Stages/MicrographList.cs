@@ -35,12 +35,8 @@ internal static class MicrographList
     public static string? ProjectDirectory(string starPath)
     {
         var first = Read(starPath).FirstOrDefault();
-        if (first is null) return null;
-        string name = RelionPaths.StripTypeSuffix(first.NameInStar);
-        if (System.IO.Path.IsPathRooted(name)) return null;
-        string full = System.IO.Path.GetFullPath(first.Path);
-        string suffix = System.IO.Path.DirectorySeparatorChar + System.IO.Path.GetFullPath(name, "/").TrimStart('/');
-        return full.EndsWith(suffix, StringComparison.Ordinal) ? full[..^suffix.Length] : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(starPath));
+        if (first is null || System.IO.Path.IsPathRooted(RelionPaths.StripTypeSuffix(first.NameInStar))) return null;
+        return RelionPaths.BaseOf(first.NameInStar, first.Path) ?? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(starPath));
     }
 
     /// <summary>Pixel size of the micrographs of a data set according to its STAR file (first row).</summary>

@@ -31,7 +31,8 @@ public sealed class PrepareStage : IMergeStage
     /// <param name="ParticlesStar">The STAR file converted from .cs particles, which later stages use.</param>
     public sealed record Result(double ImagePixelSize, double MicrographPixelSize, double MapPixelSize, int ImageBox, bool HasImages,
         int Particles, int Micrographs, string? ProjectDirectory = null, MapResolutionEstimate? MapResolution = null,
-        string? ParticlesStar = null, float? BlobSign = null, IReadOnlyList<string>? Notes = null);
+        string? ParticlesStar = null, float? BlobSign = null, IReadOnlyList<string>? Notes = null,
+        string? ParticlesBase = null);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state)
     {
@@ -58,6 +59,7 @@ public sealed class PrepareStage : IMergeStage
                 throw new CryoMergeInputException(state.Plan.DataSets.Single(p => p.Name == d.Name).Particles!,
                     $"no pixel size in the STAR file or the map of data set {d.Name}; give nominalPixelSize in the plan");
             (d.MapResolution, d.MapResolutionSource) = (x.MapResolution?.Resolution, x.MapResolution?.Source);
+            d.ParticlesBase = x.ParticlesBase;
         }
         ChooseReference(state);
         // The reference is trusted at its nominal pixel size unless the plan says otherwise.
@@ -113,9 +115,28 @@ public sealed class PrepareStage : IMergeStage
         }
         cancel.ThrowIfCancellationRequested();
         var resolution = p.MeasureResolution && p.Map is not null ? MeasureResolution(environment, p, mapPixel) : null;
-        var result = new Result(imagePixel, micrographPixel, mapPixel, box, particles.Kind == StarDataKind.Particles,
-            particles.Data.RowCount, micrographs, project, resolution, converted?.Star, converted?.BlobSign, converted?.Notes);
+        bool hasImages = particles.Kind == StarDataKind.Particles;
+        var result = new Result(imagePixel, micrographPixel, mapPixel, box, hasImages,
+            particles.Data.RowCount, micrographs, project, resolution, converted?.Star, converted?.BlobSign, converted?.Notes,
+            ParticlesBase(particles, hasImages, project));
         return new(result, Outputs: converted is null ? null : [converted.Star]);
+    }
+
+    /// <summary>
+    /// The folder the particle file's names (images, micrographs) are relative to: where its first image resolves
+    /// (its RELION project), else the micrographs' project, else the file's own folder.
+    /// </summary>
+    private static string ParticlesBase(StarDataSet particles, bool hasImages, string? micrographProject)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(particles.Path))!;
+        if (hasImages && particles.Data.RowCount > 0)
+        {
+            string name = particles.Data.GetString(0, RelionLabels.ImageName);
+            string stack = name.Contains('@') ? name[(name.IndexOf('@') + 1)..] : name;
+            if (RelionPaths.Resolve(stack, particles.Path, micrographProject) is { } found)
+                return RelionPaths.BaseOf(stack, found) ?? micrographProject ?? folder;
+        }
+        return micrographProject ?? folder;
     }
 
     /// <summary>The plan's word, else the half maps' FSC, else the map's own signal/noise (null if it has none to measure).</summary>

@@ -30,15 +30,86 @@ internal static class ReExtraction
 {
     public const string FolderName = "Extract";
 
-    /// <summary>The jobs of a method 2 merge, in plan order; data sets that keep their images have none.</summary>
-    public static IReadOnlyList<ReExtractionJob> Jobs(MergeState state)
+    /// <summary>
+    /// The extractions of a merge, in plan order. Method 2: every data set but a reference that has images, with a
+    /// box pair where its pixel differs from the reference's. Method 1: the others from their rescaled micrographs
+    /// at the final box (their pixel is the reference's within the micrographs' rounding), the reference when it has
+    /// no images. Method 3, which relabels images: each data set without images, at its own box and pixel size.
+    /// </summary>
+    public static IReadOnlyList<ReExtractionJob> Jobs(MergeState state) => state.Plan.Method switch
+    {
+        MergeMethod.ReExtract => ReExtract(state),
+        MergeMethod.RescaleMicrographs => FromRescaledMicrographs(state),
+        _ => ForRelabelling(state),
+    };
+
+    /// <summary>The box of the merged particles: the reference's images', else the plan's.</summary>
+    private static int FinalBox(MergeState state)
     {
         var plan = state.Plan;
-        if (plan.Method != MergeMethod.ReExtract) return [];
         var reference = state.DataSets[plan.Reference];
         var ex = plan.Extraction ?? new ExtractionBoxes();
-        int finalBox = ex.Window ?? (reference.HasImages && reference.ImageBox > 0 ? reference.ImageBox : ex.Box
+        return ex.Window ?? (reference.HasImages && reference.ImageBox > 0 ? reference.ImageBox : ex.Box
             ?? throw new CryoMergeInputException(plan.ReferenceDataSet.Particles!, "the reference has no particle images, so the plan must give extraction.window (the final box)"));
+    }
+
+    private static ReExtractionJob AtOwnPixel(MergeState state, string dataSet, int box)
+    {
+        var d = state.DataSets[dataSet];
+        var ex = state.Plan.Extraction ?? new ExtractionBoxes();
+        double micrographPixel = d.MicrographPixelSize * d.Scale;
+        var settings = ExtractionSettings.Create(box, null, null, ex.BackgroundDiameter, null, ex.Normalize, true, ex.Invert, new List<string>());
+        return new ReExtractionJob(dataSet, d.Micrographs!, d.Particles!, d.ProjectDirectory, Output(state, dataSet), settings, null,
+            micrographPixel, micrographPixel);
+    }
+
+    private static string Output(MergeState state, string dataSet) => Path.Combine(state.DataSetFolder(dataSet), FolderName);
+
+    private static List<ReExtractionJob> FromRescaledMicrographs(MergeState state)
+    {
+        var plan = state.Plan;
+        int finalBox = FinalBox(state);
+        var jobs = new List<ReExtractionJob>();
+        foreach (var set in plan.DataSets)
+        {
+            var d = state.DataSets[set.Name];
+            if (set.Name == plan.Reference && d.HasImages) continue;
+            var job = AtOwnPixel(state, set.Name, finalBox);
+            // The others' micrographs are at the pixel size their rescaling reached.
+            if (set.Name != plan.Reference && d.Values.MicrographPixelReached is double reached)
+                job = job with { MicrographPixel = reached, TargetPixel = reached };
+            jobs.Add(job);
+        }
+        return jobs;
+    }
+
+    private static List<ReExtractionJob> ForRelabelling(MergeState state)
+    {
+        var plan = state.Plan;
+        var reference = state.DataSets[plan.Reference];
+        var jobs = new List<ReExtractionJob>();
+        foreach (var set in plan.DataSets)
+        {
+            var d = state.DataSets[set.Name];
+            if (d.HasImages) continue;
+            if (d.Micrographs is null)
+                throw new CryoMergeInputException(set.Particles!, $"method 3 relabels particle images, and the particles of {set.Name} "
+                    + "name none (no rlnImageName): give its micrographs in the plan to extract them, or extract them first");
+            // Its own box, else the reference's field of view in its pixels (even).
+            int referenceBox = FinalBox(state);
+            int box = d.ImageBox > 0 ? d.ImageBox : set.Name == plan.Reference ? referenceBox
+                : 2 * (int)Math.Round(referenceBox * reference.MicrographPixelSize * reference.Scale / (d.MicrographPixelSize * d.Scale) / 2);
+            jobs.Add(AtOwnPixel(state, set.Name, box) with { MicrographPixel = d.MicrographPixelSize, TargetPixel = d.MicrographPixelSize });
+        }
+        return jobs;
+    }
+
+    private static List<ReExtractionJob> ReExtract(MergeState state)
+    {
+        var plan = state.Plan;
+        var reference = state.DataSets[plan.Reference];
+        var ex = plan.Extraction ?? new ExtractionBoxes();
+        int finalBox = FinalBox(state);
         // The reference's images, as processed, at its trusted scale: the pixel every data set is brought to.
         double targetPixel = (reference.HasImages ? reference.ImagePixelSize : reference.MicrographPixelSize) * reference.Scale;
         var jobs = new List<ReExtractionJob>();
@@ -47,7 +118,6 @@ internal static class ReExtraction
             var d = state.DataSets[set.Name];
             if (set.Name == plan.Reference && d.HasImages) continue;
             double micrographPixel = d.MicrographPixelSize * d.Scale;
-            string output = Path.Combine(state.DataSetFolder(set.Name), FolderName);
             var warnings = new List<string>();
             ExtractionSettings settings;
             BoxPair? pair = null;
@@ -67,7 +137,8 @@ internal static class ReExtraction
                 settings = ExtractionSettings.Create(pair.ExtractBox, pair.RescaledBox, finalBox == pair.RescaledBox ? null : finalBox,
                     ex.BackgroundDiameter ?? window.BackgroundDiameter, null, ex.Normalize, true, ex.Invert, warnings);
             }
-            jobs.Add(new ReExtractionJob(set.Name, d.Micrographs!, d.Particles!, d.ProjectDirectory, output, settings, pair, micrographPixel, targetPixel));
+            jobs.Add(new ReExtractionJob(set.Name, d.Micrographs!, d.Particles!, d.ProjectDirectory, Output(state, set.Name),
+                settings, pair, micrographPixel, targetPixel));
         }
         return jobs;
     }

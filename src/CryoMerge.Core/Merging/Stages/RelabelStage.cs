@@ -3,9 +3,10 @@ using CryoMerge.Core.Merging.Pipeline;
 namespace CryoMerge.Core.Merging.Stages;
 
 /// <summary>
-/// Method 3: each non-reference data set's optics groups get its true pixel size (defocus and origins in Angstrom
-/// rescaled with it, <see cref="OpticsRelabel"/>); no image is touched. RELION >= 3.1 then refines the groups
-/// together. One item per data set.
+/// Method 3: each data set's optics groups get its true pixel size (defocus and origins in Angstrom rescaled with
+/// it, <see cref="OpticsRelabel"/>); no image is touched. RELION >= 3.1 then refines the groups together. Methods 1
+/// and 2 relabel so a data set whose own images are merged as they are (a reference with images, whose pixel size
+/// the plan corrects). One item per data set whose scale is not 1.
 /// </summary>
 public sealed class RelabelStage : IMergeStage
 {
@@ -21,15 +22,16 @@ public sealed class RelabelStage : IMergeStage
 
     public sealed record Result(string Output, int Rows, IReadOnlyList<string> Warnings);
 
-    public IReadOnlyList<WorkItem> Plan(MergeState state)
-    {
-        if (state.Plan.Method != MergeMethod.Relabel) return [];
-        return state.DataSets.Values.Where(d => d.Name != state.Plan.Reference && d.PixelSize is not null && Math.Abs(d.Scale - 1) > 1e-9)
-            .OrderBy(d => d.Name, StringComparer.Ordinal)
+    public IReadOnlyList<WorkItem> Plan(MergeState state) =>
+        state.Plan.DataSets.Select(p => state.DataSets[p.Name])
+            .Where(d => d.PixelSize is not null && Math.Abs(d.Scale - 1) > 1e-9)
+            .Where(d => state.Plan.Method == MergeMethod.Relabel || !d.ReExtracted)
             .Select(d => Work.Item(new WorkItemId(Name, d.Name), new Parameters(
-                d.Particles!, Path.Combine(state.DataSetFolder(d.Name), OutputName), d.PixelSize!.Value)))
+                d.Particles!, Path.Combine(state.DataSetFolder(d.Name), OutputName), TruePixel(d))))
             .ToList();
-    }
+
+    /// <summary>The true pixel size of the data set's particle images (A).</summary>
+    private static double TruePixel(DataSetState d) => (d.ImagePixelSize > 0 ? d.ImagePixelSize : d.NominalPixelSize) * d.Scale;
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
     {

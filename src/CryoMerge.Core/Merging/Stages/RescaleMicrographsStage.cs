@@ -38,10 +38,10 @@ public sealed class RescaleMicrographsStage : IMergeStage
             var ds = state.DataSets[set.Name];
             // The micrographs' true pixel: as processed, times the data set's scale found by the pixel-size stage.
             double truePixel = ds.MicrographPixelSize * ds.Scale;
-            string folder = Path.Combine(state.DataSetFolder(set.Name), "Micrographs");
+            string folder = Folder(state, set.Name);
             foreach (var m in MicrographList.Read(ds.Micrographs!, ds.ProjectDirectory))
             {
-                string output = OutputFiles.InsideFolder(folder, Path.GetFileName(m.Path), ds.Micrographs!);
+                string output = OutputOf(folder, m, ds.Micrographs!);
                 outputs.Add(output);
                 var id = new WorkItemId(Name, set.Name, m.Row.ToString("D6", CultureInfo.InvariantCulture));
                 items.Add(Work.Item(id, new Parameters(m.Path, output, truePixel, target)));
@@ -51,6 +51,14 @@ public sealed class RescaleMicrographsStage : IMergeStage
         return items;
     }
 
+    /// <summary>The folder of a data set's rescaled micrographs.</summary>
+    public static string Folder(MergeState state, string dataSet) =>
+        Path.Combine(state.DataSetFolder(dataSet), ProjectNames.MicrographFolder);
+
+    /// <summary>Where a micrograph's rescaled copy is written: its file name in <paramref name="folder"/>.</summary>
+    internal static string OutputOf(string folder, MicrographList.Entry micrograph, string source) =>
+        OutputFiles.InsideFolder(folder, Path.GetFileName(micrograph.Path), source);
+
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
     {
         foreach (var group in results.GroupBy(r => r.Id.DataSet))
@@ -58,6 +66,10 @@ public sealed class RescaleMicrographsStage : IMergeStage
             var reached = group.Select(r => Work.ResultOf(r).RealPixelSize).Distinct().ToList();
             var values = state.DataSets[group.Key].Values;
             values.MicrographPixelReached = reached[0];
+            // Micrographs of different sizes reach slightly different pixel sizes; the STAR file states one.
+            if (reached.Max() / reached.Min() - 1 > 1e-4)
+                state.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{group.Key}: the rescaled micrographs reached pixel sizes {reached.Min():0.#####} - {reached.Max():0.#####} A (their sizes differ); the STAR file states {reached[0]:0.#####} A"));
             values.MicrographsRescaled = group.Count();
         }
     }
