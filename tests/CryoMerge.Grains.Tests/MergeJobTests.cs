@@ -61,13 +61,15 @@ public sealed class MergeJobTests
         var after = await JobWaiter.FinishedAsync(job, TimeSpan.FromMinutes(2));
         Assert.Equal(JobState.Completed, after.State);
         Assert.Equal(done.WorkBySilo.Values.Sum(), after.WorkBySilo.Values.Sum());   // every item counted once, whatever was retried
-        var expected = MergeTestData.Hashes(Path.Combine(reference.Output, "DS2"));
+        var expected = MergeTestData.Hashes(Path.Combine(reference.Output, "DS2"), reference.Output);
         Assert.False(File.Exists(ofKilled) || File.Exists(ofGone), "temporary files of dead silos are left");
         Assert.True(File.Exists(ofLive) && File.Exists(byHand), "temporary files perhaps still written were deleted");
         File.Delete(ofLive);
         File.Delete(byHand);
-        var actual = MergeTestData.Hashes(Path.Combine(interrupted.Output, "DS2"));
-        Assert.Equal(24 + 1, expected.Count);   // the rescaled micrographs and the CTF-scaled micrograph STAR file
+        var actual = MergeTestData.Hashes(Path.Combine(interrupted.Output, "DS2"), interrupted.Output);
+        // The rescaled micrographs, their particles extracted, and the STAR files: CTF-scaled micrographs, the rescaled ones, the
+        // particles on the true scale and extracted.
+        Assert.Equal(24 + 24 + 4, expected.Count);
         Assert.Equal(expected, actual);
     }
 
@@ -288,6 +290,9 @@ public sealed class MergeJobTests
         Assert.All(ours, a => Assert.Contains(a.ParentSpanId, ids.Append(default)));
         // Metrics: every item counted once, and the bytes of every micrograph read.
         Assert.True(ours.Count(a => a.DisplayName.StartsWith("item ")) == measurements.GetValueOrDefault("cryomerge.items.done"), $"prefix {prefix}, silos {string.Join(",", items.Select(a => a.GetTagItem(CryoMergeTelemetry.SiloTag)).Distinct())}");
-        Assert.Equal(12L * 256 * 256 * 4, measurements.GetValueOrDefault("cryomerge.bytes.read"));
+        // Rescaling reads every micrograph's data; extraction reads the files it extracts from (DS1's, DS2's rescaled).
+        long extracted = Directory.GetFiles(Path.Combine(dir.Path, "DS1"), "*.mrc").Concat(Directory.GetFiles(Path.Combine(plan.Output, "DS2", "Micrographs")))
+            .Sum(f => new FileInfo(f).Length);
+        Assert.Equal(12L * 256 * 256 * 4 + extracted, measurements.GetValueOrDefault("cryomerge.bytes.read"));
     }
 }

@@ -106,8 +106,14 @@ internal static class MergeTestData
         return folder;
     }
 
-    /// <summary>SHA-256 of every file under a folder, by relative path.</summary>
-    public static SortedDictionary<string, string> Hashes(string folder) =>
+    /// <summary>
+    /// SHA-256 of every file under a folder, by relative path; STAR files with <paramref name="output"/> (which they
+    /// may name) replaced by "OUTPUT", so that two runs into different folders compare.
+    /// </summary>
+    public static SortedDictionary<string, string> Hashes(string folder, string? output = null) =>
         new(Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(folder, f), FileHash.Content), StringComparer.Ordinal);
+            .ToDictionary(f => Path.GetRelativePath(folder, f), f => output is not null && f.EndsWith(".star", StringComparison.Ordinal)
+                ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+                    System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(f).Replace(output, "OUTPUT", StringComparison.Ordinal))))
+                : FileHash.Content(f)), StringComparer.Ordinal);
 }

@@ -25,7 +25,9 @@ public static class MergeVerdict
         {
             var d = state.DataSets[set.Name];
             double uncertainty = d.PixelSize is double p && d.PixelSizeLow is double lo && d.PixelSizeHigh is double hi ? (hi - lo) / 2 / p : 0;
-            double boxes = d.Values.ImagePixelReached is double reached && reference.ImagePixelSize > 0
+            // Methods 1 and 2 bring the images to the reference's pixel within the micrographs' or box pair's rounding;
+            // method 3 leaves every data set at its own.
+            double boxes = plan.Method != MergeMethod.Relabel && d.Values.ImagePixelReached is double reached && reference.ImagePixelSize > 0
                 ? Math.Abs(reached / (reference.ImagePixelSize * reference.Scale) - 1) : 0;
             double error = uncertainty + boxes;
             var advice = ScaleTolerance.Advise(diameter, resolution, error);

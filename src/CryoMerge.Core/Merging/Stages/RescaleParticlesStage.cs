@@ -10,7 +10,7 @@ namespace CryoMerge.Core.Merging.Stages;
 /// the same physical distance in the re-extracted image, whatever its pixel size. Method 2 re-extracts from the
 /// data set's own micrographs, so coordinates stay; method 1 extracts from the rescaled micrographs, so coordinates
 /// are multiplied by true / reached micrograph pixel and the micrograph names point to the rescaled micrographs, which
-/// a micrographs STAR file of their own lists (names relative to the project folder). One item per data set.
+/// a micrographs STAR file of their own lists. One item per data set.
 /// </summary>
 public sealed class RescaleParticlesStage : IMergeStage
 {
@@ -31,7 +31,8 @@ public sealed class RescaleParticlesStage : IMergeStage
         RescaledMicrographs? Rescaled = null);
 
     /// <summary>Method 1: the micrographs STAR file whose micrographs were rescaled into <paramref name="Folder"/>.</summary>
-    /// <param name="Project">The folder the new micrographs STAR file's names are relative to.</param>
+    /// <param name="Project">The folder the new micrographs STAR file's names are relative to: the data set's output
+    /// folder, so that they read "Micrographs/mic001.mrc" and the extracted stacks "Extract/Micrographs/mic001.mrcs".</param>
     public sealed record RescaledMicrographs(string Micrographs, string? ProjectDirectory, string Folder, string Output,
         string Project);
 
@@ -53,7 +54,7 @@ public sealed class RescaleParticlesStage : IMergeStage
             {
                 double reached = d.Values.MicrographPixelReached ?? reference.MicrographPixelSize * reference.Scale;
                 var rescaled = new RescaledMicrographs(d.Micrographs!, d.ProjectDirectory,
-                    RescaleMicrographsStage.Folder(state, set.Name), Path.Combine(folder, MicrographsName), plan.ProjectDirectory);
+                    RescaleMicrographsStage.Folder(state, set.Name), Path.Combine(folder, MicrographsName), folder);
                 parameters = new Parameters(d.Particles!, Path.Combine(folder, ParticlesName), nominal, truePixel, reached, rescaled);
             }
             else
@@ -76,10 +77,9 @@ public sealed class RescaleParticlesStage : IMergeStage
             d.Particles = x.Particles;
             if (x.Micrographs is not null)
             {
-                // The new micrographs STAR file names the rescaled micrographs relative to the project folder.
+                // The new micrographs STAR file names the rescaled micrographs relative to the data set's output folder.
                 d.Micrographs = x.Micrographs;
-                d.ProjectDirectory = state.Plan.ProjectDirectory;
-                d.ParticlesBase = state.Plan.ProjectDirectory;
+                d.ProjectDirectory = d.ParticlesBase = state.DataSetFolder(d.Name);
             }
             state.Notes.AddRange(x.Warnings.Select(w => $"{d.Name}: {w}"));
         }
@@ -111,7 +111,7 @@ public sealed class RescaleParticlesStage : IMergeStage
         return new(new Result(p.Output, micrographs, set.Data.RowCount, warnings), Outputs: outputs);
     }
 
-    /// <summary>Each micrograph's name in the STAR file and its rescaled copy's name relative to the project.</summary>
+    /// <summary>Each micrograph's name in the STAR file and its rescaled copy's name relative to the data set's output folder.</summary>
     private static Dictionary<string, string> RescaledNames(RescaledMicrographs r)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
