@@ -37,6 +37,7 @@ public sealed class SummaryStage : IMergeStage
         string text = Path.Combine(state.Plan.Output, TextName), json = Path.Combine(state.Plan.Output, JsonName);
         string why = state.ReferenceReason is null ? "" : $" ({state.ReferenceReason})";
         var lines = new List<string> { $"CryoMerge.Distributed merge '{state.Plan.Name}', method {(int)state.Plan.Method}, reference {state.Plan.Reference}{why}" };
+        lines.Add($"  RELION project folder: {state.Plan.ProjectDirectory} (the merged STAR file's names are relative to it: run RELION there)");
         lines.AddRange(MergeReport.Lines(state));
         OutputFiles.WriteAllText(text, string.Join('\n', lines) + "\n");
         OutputFiles.WriteAllText(json, JsonSerializer.Serialize(JsonDocument.Parse(state.ToJson()), new JsonSerializerOptions { WriteIndented = true }));
