@@ -65,8 +65,10 @@ public static class ProjectNames
     /// names to <paramref name="taken"/>. The names must already be relative to <paramref name="project"/>. Returns
     /// the links made (final name, micrograph) and a note for the user, or no links and null when nothing clashed.
     /// </summary>
+    /// <param name="claim">Called with the links' paths before any is made (the output folder's record of what the
+    /// merge writes, <see cref="OutputRecord"/>).</param>
     public static (IReadOnlyList<string> Links, string? Note) Separate(StarDataSet set, string dataSet, string project,
-        string output, HashSet<string> taken)
+        string output, HashSet<string> taken, Action<IReadOnlyList<string>>? claim = null)
     {
         if (set.Data.TryColumn(RelionLabels.MicrographName) is not { } column) return ([], null);
         var names = Distinct(column);
@@ -77,9 +79,8 @@ public static class ProjectNames
             return ([], null);
         }
         string folder = Path.Combine(output, dataSet, MicrographFolder);
-        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
+        var linkOf = new Dictionary<string, string>(StringComparer.Ordinal);
         var byLink = new Dictionary<string, string>(StringComparer.Ordinal);
-        var links = new List<string>();
         foreach (string name in names)
         {
             string link = OutputFiles.InsideFolder(folder, Post(name), set.Path);
@@ -87,16 +88,20 @@ public static class ProjectNames
                 throw new CryoMergeInputException(set.Path, $"micrographs {other} and {name} have the same name after their "
                     + "jobNNN/ folder, by which RELION names per-micrograph outputs; give them distinct names");
             byLink[link] = name;
+            linkOf[name] = link;
+        }
+        claim?.Invoke([.. linkOf.Values]);
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, link) in linkOf)
+        {
             OutputFiles.Link(link, Path.GetFullPath(name, project));
-            links.Add(link);
             renamed[name] = RelionPaths.RelativeName(project, Path.GetFullPath(link));
         }
         column.SetAll(i => StarValues.Quote(renamed[column.GetString(i)]));
         Take(taken, renamed.Values);
-        string example = renamed[clash];
-        return (links, $"{dataSet}: micrograph {clash} has the name, or the part after jobNNN/ by which RELION's CtfRefine "
-            + $"and Polish name their per-micrograph files, of a micrograph of another data set; {dataSet}'s micrographs "
-            + $"are named {example} ... in the merged file (symbolic links to them)");
+        return ([.. linkOf.Values], $"{dataSet}: micrograph {clash} has the name, or the part after jobNNN/ by which "
+            + $"RELION's CtfRefine and Polish name their per-micrograph files, of a micrograph of another data set; "
+            + $"{dataSet}'s micrographs are named {renamed[clash]} ... in the merged file (symbolic links to them)");
     }
 
     /// <summary>RELION's per-micrograph output name: the part after the jobNNN/ folder.</summary>

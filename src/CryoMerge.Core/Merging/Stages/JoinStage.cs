@@ -28,8 +28,9 @@ public sealed class JoinStage : IMergeStage
     /// <param name="Folder">The plan's output folder, which holds links where micrograph names clash.</param>
     /// <param name="Cryosparc">particles.cs to write beside the STAR file, or null.</param>
     /// <param name="BlobSigns">blob/sign of each input's images (1 white, -1 dark), for the .cs file.</param>
+    /// <param name="Overwrite">The plan's overwrite: links may replace files the merge did not write.</param>
     public sealed record Parameters(IReadOnlyList<Input> Inputs, string Output, string Project, string Folder,
-        string? Cryosparc = null, IReadOnlyList<float>? BlobSigns = null);
+        string? Cryosparc = null, IReadOnlyList<float>? BlobSigns = null, bool Overwrite = false);
 
     /// <summary>One data set's particle file and the folder its relative names resolve from.</summary>
     public sealed record Input(string DataSet, string Particles, string NameBase);
@@ -50,7 +51,7 @@ public sealed class JoinStage : IMergeStage
             : Path.Combine(state.Plan.Output, OutputName);
         string? cs = format == MergeOutputFormat.Star ? null : Path.Combine(state.Plan.Output, CryosparcName);
         var parameters = new Parameters(inputs, star, state.Plan.ProjectDirectory, state.Plan.Output, cs,
-            order.Select(n => BlobSign(state, n)).ToList());
+            order.Select(n => BlobSign(state, n)).ToList(), state.Plan.Overwrite);
         return [Work.Item(new WorkItemId(Name, Key: "all"), parameters)];
     }
 
@@ -77,7 +78,8 @@ public sealed class JoinStage : IMergeStage
             if (set.Generation == StarGeneration.Relion30) set = Relion30Conversion.ToRelion31(set, warnings);
             ProjectNames.Relocate(set, input.NameBase, p.Project);
             ProjectNames.NameOpticsGroups(set, input.DataSet);
-            var (made, note) = ProjectNames.Separate(set, input.DataSet, p.Project, p.Folder, taken);
+            var (made, note) = ProjectNames.Separate(set, input.DataSet, p.Project, p.Folder, taken,
+                links => OutputRecord.Claim(p.Folder, links, p.Overwrite));
             links.AddRange(made);
             if (note is not null) warnings.Add(note);
             sets.Add(set);
