@@ -32,6 +32,27 @@ public static class AutoMask
         return coarse == map.Shape ? soft : Upsample(soft, map.Shape);
     }
 
+    /// <summary>
+    /// A soft sphere: 1 within <paramref name="radius"/> (A) of <paramref name="centre"/> (A from the box centre N/2),
+    /// falling to 0 along a raised cosine over <paramref name="softEdge"/> A.
+    /// </summary>
+    public static Grid Sphere(Shape3 shape, double pixelSize, Vector3d centre, double radius, double softEdge)
+    {
+        var g = new Grid(shape);
+        Parallel.For(0, shape.Z, k =>
+        {
+            for (int j = 0; j < shape.Y; j++)
+                for (int i = 0; i < shape.X; i++)
+                {
+                    double dx = (i - shape.X / 2) * pixelSize - centre.X, dy = (j - shape.Y / 2) * pixelSize - centre.Y;
+                    double dz = (k - shape.Z / 2) * pixelSize - centre.Z;
+                    double t = Math.Clamp((Math.Sqrt(dx * dx + dy * dy + dz * dz) - radius) / softEdge, 0, 1);
+                    g[i, j, k] = (float)(0.5 + 0.5 * Math.Cos(Math.PI * t));
+                }
+        });
+        return g;
+    }
+
     /// <summary>Trilinear interpolation of a coarse grid onto a finer one of the same box (fine index i at coarse i x M / N).</summary>
     internal static Grid Upsample(Grid coarse, Shape3 fine)
     {

@@ -153,7 +153,7 @@ public static class FourierShellCorrelation
         return RelionRescale.Round(Math.Sqrt((double)(kp * kp + ip * ip + (long)j * j)));
     }
 
-    private static int PhysicalShell(int k, int i, int j, Shape3 shape, double lx, double ly, double lz)
+    internal static int PhysicalShell(int k, int i, int j, Shape3 shape, double lx, double ly, double lz)
     {
         double kp = (k <= shape.Z / 2 ? k : k - shape.Z) * lz;
         double ip = (i <= shape.Y / 2 ? i : i - shape.Y) * ly;
@@ -168,7 +168,7 @@ public static class FourierShellCorrelation
         return spectrum;
     }
 
-    private static Grid Multiply(Grid a, Grid mask)
+    internal static Grid Multiply(Grid a, Grid mask)
     {
         var r = new Grid(a.Shape);
         for (long i = 0; i < a.Data.LongLength; i++) r.Data[i] = a.Data[i] * mask.Data[i];

@@ -70,6 +70,12 @@ public sealed record FscCurve(double[] Fsc, double[] Frequency, long[] Counts)
         return Frequency[^1];
     }
 
+    /// <summary>
+    /// The resolution (A) where the curve first falls below the threshold, interpolated in frequency
+    /// (<see cref="FrequencyAt"/>): the number the merge's summary and plots give for a curve, so that they agree.
+    /// </summary>
+    public double CrossingResolution(double threshold) => 1 / FrequencyAt(threshold);
+
     /// <summary>The paper script's score: mean over FSC 0.5, 0.4, 0.3 and 0.2 of <see cref="InterpolatedResolutionAt"/> (A; lower is better).</summary>
     public double PaperScore() =>
         (InterpolatedResolutionAt(0.5) + InterpolatedResolutionAt(0.4) + InterpolatedResolutionAt(0.3) + InterpolatedResolutionAt(0.2)) / 4;

@@ -67,16 +67,27 @@ internal static class ScaleFitReport
             .ToList();
     }
 
+    /// <summary>Extra radius (A) of the FSC's spherical mask beyond the particle, and its soft edge (A).</summary>
+    private const double FscMaskMargin = 10, FscMaskEdge = 12;
+
     /// <summary>
-    /// Masked FSC with map 2 at its nominal pixel size (rotation and translation re-optimised) and at BEST.
+    /// FSC with map 2 at its nominal pixel size (rotation and translation re-optimised) and at BEST, under a loose soft
+    /// sphere around the particle (its radius plus <see cref="FscMaskMargin"/> A, edge <see cref="FscMaskEdge"/> A),
+    /// corrected for the mask's own correlation as relion_postprocess does (<see cref="CorrectedMaskedFsc"/>). Not the
+    /// fit's mask, which follows the reference's density: its edges alone make the masked maps anti-correlate far
+    /// past their resolution (to about -0.8 on the demo's maps), and the curves' 0.143 crossings then mean little.
     /// </summary>
     private static ScaleFitFsc Fsc(ScaleFitFrame frame, ScaleObjective objective, ScalePose best)
     {
         var fineMap = frame.FineMap.GetAwaiter().GetResult();
-        var after = Task.Run(() =>
-            MaskedComparison.Compute(frame.Fft, frame.Reference, frame.Mask, fineMap, best).Curve);
+        var reference = frame.Reference;
+        var mask = AutoMask.Sphere(reference.Shape, reference.PixelSize, frame.ReferenceExtent.Centroid,
+            frame.ReferenceExtent.Radius + FscMaskMargin, FscMaskEdge);
+        FscCurve Curve(ScalePose pose) => CorrectedMaskedFsc.Compute(frame.Fft, reference.Grid,
+            MaskedComparison.Place(reference, null, fineMap, pose), mask, reference.PixelSize).Corrected;
+        var after = Task.Run(() => Curve(best));
         var nominal = objective.Refine(frame.AtLogScale(best, 0), 20, fixScale: true).Pose;
-        var before = MaskedComparison.Compute(frame.Fft, frame.Reference, frame.Mask, fineMap, nominal).Curve;
+        var before = Curve(nominal);
         return new ScaleFitFsc(before, after.GetAwaiter().GetResult());
     }
 }
