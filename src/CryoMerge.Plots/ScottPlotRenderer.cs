@@ -1,44 +1,102 @@
 using System.Globalization;
 using CryoMerge.Core;
 using CryoMerge.Core.Analysis;
+using CryoMerge.Core.Merging;
 
 namespace CryoMerge.Plots;
 
-/// <summary>PNG plots with ScottPlot, headless (SkiaSharp without system fonts or X): 900 x 600, written atomically.</summary>
+/// <summary>
+/// PNG plots with ScottPlot, headless (SkiaSharp without system fonts or X): 900 x 600, written atomically. Every number
+/// in a legend is the one the merge's summary gives (<see cref="MergeReport.Crossings"/>).
+/// </summary>
 public sealed class ScottPlotRenderer : IPlotRenderer
 {
     public IReadOnlyList<string> PixelSize(string directory, string prefix, PixelSizePlotData o)
     {
         string scorePng = PixelSizePlotData.PathOf(directory, prefix, PixelSizePlotData.ScoreStem, ".png");
         string fscPng = PixelSizePlotData.PathOf(directory, prefix, PixelSizePlotData.FscStem, ".png");
+        Save(ScorePlot(prefix, o), scorePng);
+        Save(FscPlot(prefix, o), fscPng);
+        return [scorePng, fscPng];
+    }
+
+    /// <summary>
+    /// The score against candidate pixel size (the paper's Fig. 6a), with BEST, its range, the nominal pixel size and a
+    /// pixel size the plan gives as lines in the legend; one far outside the profile's span (the nominal usually is) is
+    /// named in the legend with how far off it lies, so that the peak stays readable.
+    /// </summary>
+    private static ScottPlot.Plot ScorePlot(string prefix, PixelSizePlotData o)
+    {
+        var plot = new ScottPlot.Plot();
+        double[] xs = o.Profile.Select(p => p.PixelSize).ToArray();
+        var line = plot.Add.Scatter(xs, o.Profile.Select(p => p.Correlation).ToArray());
+        line.LegendText = o.Method == "fit" ? "score at each candidate (rotation and shift re-fitted)" : "score at each candidate";
+        var best = plot.Add.VerticalLine(o.Best, 2f, ScottPlot.Colors.OrangeRed);
+        best.LegendText = Invariant($"found (BEST): {o.Best:0.#####} A");
+        var low = plot.Add.VerticalLine(o.Low, 1.5f, ScottPlot.Colors.OrangeRed);
+        low.LinePattern = ScottPlot.LinePattern.Dashed;
+        low.LegendText = Invariant($"range: {o.Low:0.#####} - {o.High:0.#####} A");
+        var high = plot.Add.VerticalLine(o.High, 1.5f, ScottPlot.Colors.OrangeRed);
+        high.LinePattern = ScottPlot.LinePattern.Dashed;
+        double span = xs.Length == 0 ? 0 : xs.Max() - xs.Min();
+        Mark(plot, o, o.NominalPixelSize, "nominal", ScottPlot.Colors.Gray, xs, span);
+        if (o.UsedPixelSize is double used) Mark(plot, o, used, "used (the plan's pixelSize)", ScottPlot.Colors.Purple, xs, span);
         string title = prefix.Length > 0 ? prefix + ": " : "";
+        plot.Title(Invariant($"{title}pixel size on {(o.Reference is null ? "the reference" : o.Reference + "'s")} scale ({o.Method})"));
+        plot.XLabel("Candidate pixel size (A)");
+        plot.YLabel(o.ScoreName);
+        plot.ShowLegend(ScottPlot.Alignment.LowerCenter);
+        return plot;
+    }
 
-        var score = new ScottPlot.Plot();
-        var line = score.Add.Scatter(o.Profile.Select(p => p.PixelSize).ToArray(), o.Profile.Select(p => p.Correlation).ToArray());
-        line.LegendText = o.Method;
-        var best = score.Add.VerticalLine(o.Best);
-        best.LegendText = Invariant($"BEST {o.Best:0.#####} A");
-        score.Add.VerticalLine(o.Low).LinePattern = ScottPlot.LinePattern.Dashed;
-        score.Add.VerticalLine(o.High).LinePattern = ScottPlot.LinePattern.Dashed;
-        score.Title(Invariant($"{title}pixel size on the reference's scale ({o.Method}): range {o.Low:0.#####} - {o.High:0.#####} A"));
-        score.XLabel("Candidate pixel size (A)");
-        score.YLabel(o.ScoreName);
-        score.ShowLegend();
-        Save(score, scorePng);
+    /// <summary>A pixel size as a line, or only in the legend when it lies more than a span beyond the profile.</summary>
+    private static void Mark(ScottPlot.Plot plot, PixelSizePlotData o, double value, string what, ScottPlot.Color color,
+        double[] xs, double span)
+    {
+        string offset = Invariant($"{(value / o.Best - 1) * 100:+0.###;-0.###} % from BEST");
+        if (xs.Length > 0 && value >= xs.Min() - span && value <= xs.Max() + span)
+        {
+            var line = plot.Add.VerticalLine(value, 1.5f, color);
+            line.LinePattern = ScottPlot.LinePattern.Dotted;
+            line.LegendText = Invariant($"{what}: {value:0.#####} A ({offset})");
+            return;
+        }
+        plot.Legend.ManualItems.Add(new ScottPlot.LegendItem
+        {
+            LabelText = Invariant($"{what}: {value:0.#####} A ({offset}, off this axis)"),
+            LineColor = color,
+            LineWidth = 1.5f,
+            LinePattern = ScottPlot.LinePattern.Dotted,
+        });
+    }
 
-        var fsc = new ScottPlot.Plot();
+    /// <summary>
+    /// The FSC of the two maps with map 2 at the nominal and at the found pixel size (the paper's Fig. 3b), under a
+    /// soft sphere around the particle and corrected for that mask as relion_postprocess does, so that the curves
+    /// fall to about zero beyond what the maps share.
+    /// </summary>
+    private static ScottPlot.Plot FscPlot(string prefix, PixelSizePlotData o)
+    {
+        var plot = new ScottPlot.Plot();
         int shells = Math.Min(o.Before.ShellCount, o.After.ShellCount);
         double[] freq = Enumerable.Range(0, shells).Select(i => o.After.Frequency[i]).ToArray();
-        fsc.Add.Scatter(freq, o.Before.Fsc.Take(shells).ToArray()).LegendText = Invariant($"nominal {o.NominalPixelSize:0.#####} A ({o.Before.ResolutionAt(0.143):0.##} A at 0.143)");
-        fsc.Add.Scatter(freq, o.After.Fsc.Take(shells).ToArray()).LegendText = Invariant($"BEST {o.Best:0.#####} A ({o.After.ResolutionAt(0.143):0.##} A at 0.143)");
-        fsc.Add.HorizontalLine(0.143).LinePattern = ScottPlot.LinePattern.Dotted;
-        fsc.Add.HorizontalLine(0.5).LinePattern = ScottPlot.LinePattern.Dotted;
-        fsc.Title(title + (o.Method == "fit" ? "Masked FSC between the maps, before and after" : "FSC between the maps (whole box), before and after"));
-        fsc.XLabel("Spatial frequency (1/A)");
-        fsc.YLabel("FSC");
-        fsc.ShowLegend();
-        Save(fsc, fscPng);
-        return [scorePng, fscPng];
+        plot.Add.Scatter(freq, o.Before.Fsc.Take(shells).ToArray()).LegendText =
+            Invariant($"at the nominal {o.NominalPixelSize:0.#####} A: {MergeReport.Crossings(o.Before)}");
+        plot.Add.Scatter(freq, o.After.Fsc.Take(shells).ToArray()).LegendText =
+            Invariant($"at BEST {o.Best:0.#####} A: {MergeReport.Crossings(o.After)}");
+        foreach (double t in MergeReport.FscThresholds)
+        {
+            var line = plot.Add.HorizontalLine(t, 1f, ScottPlot.Colors.Gray);
+            line.LinePattern = ScottPlot.LinePattern.Dotted;
+        }
+        string title = prefix.Length > 0 ? prefix + ": " : "";
+        plot.Title(title + (o.Method == "fit"
+            ? "FSC of the two maps, before and after\n(soft sphere around the particle, corrected for the mask as relion_postprocess does)"
+            : "FSC between the maps (whole box), before and after"));
+        plot.XLabel("Spatial frequency (1/A); resolution = 1 / frequency");
+        plot.YLabel("FSC");
+        plot.ShowLegend(ScottPlot.Alignment.LowerLeft);
+        return plot;
     }
 
     private static void Save(ScottPlot.Plot plot, string path)

@@ -15,6 +15,12 @@ public sealed record PixelSizePlotData(string Method, string ScoreName, double B
 {
     public const string ScoreStem = "pixel-size-score", FscStem = "pixel-size-fsc";
 
+    /// <summary>The pixel size used instead of BEST, when one was given (A).</summary>
+    public double? UsedPixelSize { get; init; }
+
+    /// <summary>Whose scale the pixel sizes are on (a data set's name), or null for "the reference".</summary>
+    public string? Reference { get; init; }
+
     /// <summary>A file of these plots in <paramref name="directory"/>: "[prefix-]stem.extension".</summary>
     public static string PathOf(string directory, string prefix, string stem, string extension) =>
         Path.Combine(directory, (prefix.Length > 0 ? prefix + "-" : "") + stem + extension);

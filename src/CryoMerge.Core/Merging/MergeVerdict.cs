@@ -5,39 +5,89 @@ using CryoMerge.Core.Merging.Pipeline;
 namespace CryoMerge.Core.Merging;
 
 /// <summary>
+/// How much scale error one data set's particles may still carry, from the best estimate there is, in parts
+/// (relative, 0.01 = 1 %).
+/// </summary>
+/// <param name="PlanOffset">A pixel size the plan gives against its map's fit (it is used all the same); 0 when the
+/// fit is used or there is no map.</param>
+/// <param name="Range">Half the honest range of the fit.</param>
+/// <param name="Rounding">How far the images missed the reference's pixel (box pair or micrograph rounding; method 3
+/// leaves each data set at its own pixel size).</param>
+/// <param name="Checked">False for a pixel size the plan gives that no map could check.</param>
+/// <param name="Advice">The tolerance model's verdict, when the plan gives particleDiameter and expectedResolution.</param>
+public sealed record ScaleErrorVerdict(string DataSet, double PlanOffset, double Range, double Rounding, bool Checked,
+    ToleranceAdvice? Advice)
+{
+    /// <summary>The worst case: the parts added.</summary>
+    public double Error => Math.Abs(PlanOffset) + Range + Rounding;
+}
+
+/// <summary>
 /// The tolerance verdict of a finished merge (science.md section 5): for each data set joined to the reference, the
-/// relative scale error left in its particles, the worst case of the uncertainty of its pixel size (half the range)
-/// plus what the box pair could not reach (method 2), judged for the plan's particle diameter and target resolution.
+/// relative scale error left in its particles, judged for the plan's particle diameter and target resolution. The
+/// error comes from the best estimate available: the map's fit (half its range), or, for a pixel size the plan gives,
+/// its distance from the fit of the data set's map plus half the fit's range, plus what the box pair or the
+/// micrographs' rescaling could not reach.
 /// </summary>
 public static class MergeVerdict
 {
     public const string Prefix = "tolerance: ";
 
-    public static IReadOnlyList<string> Notes(MergeState state)
+    /// <summary>Each data set but the reference, in plan order.</summary>
+    public static IReadOnlyList<ScaleErrorVerdict> For(MergeState state)
     {
-        var c = CultureInfo.InvariantCulture;
         var plan = state.Plan;
-        if (plan.ParticleDiameter is not double diameter || plan.ExpectedResolution is not double resolution)
-            return [Prefix + "give particleDiameter and expectedResolution (A) in the plan for a verdict on the remaining scale error"];
-        var notes = new List<string>();
         var reference = state.DataSets[plan.Reference];
+        var verdicts = new List<ScaleErrorVerdict>();
         foreach (var set in plan.Others)
         {
             var d = state.DataSets[set.Name];
-            double uncertainty = d.PixelSize is double p && d.PixelSizeLow is double lo && d.PixelSizeHigh is double hi ? (hi - lo) / 2 / p : 0;
+            double offset = 0, range = 0;
+            bool given = set.PixelSize is not null;
+            if (d.MapFit is { } fit)
+            {
+                range = fit.HalfRange;
+                if (given && d.PixelSize is double p) offset = p / fit.PixelSize - 1;
+            }
             // Methods 1 and 2 bring the images to the reference's pixel within the micrographs' or box pair's rounding;
             // method 3 leaves every data set at its own.
-            double boxes = plan.Method != MergeMethod.Relabel && d.Values.ImagePixelReached is double reached && reference.ImagePixelSize > 0
+            double rounding = plan.Method != MergeMethod.Relabel && d.Values.ImagePixelReached is double reached
+                && reference.ImagePixelSize > 0
                 ? Math.Abs(reached / (reference.ImagePixelSize * reference.Scale) - 1) : 0;
-            double error = uncertainty + boxes;
-            var advice = ScaleTolerance.Advise(diameter, resolution, error);
-            notes.Add(Prefix + string.Create(c,
-                $"{d.Name}: remaining scale error up to {error * 100:0.###} % (pixel-size range {uncertainty * 100:0.###} %, box pair {boxes * 100:0.###} %) is {Describe(advice.Verdict!.Value)} for a {diameter:0.#} A particle at {resolution:0.##} A (aim below {advice.AimAt * 100:0.##} %, correlation at that resolution {advice.Correlation:0.###})"));
+            var verdict = new ScaleErrorVerdict(set.Name, offset, range, rounding, !given || d.MapFit is not null, null);
+            var advice = plan.ParticleDiameter is double diameter && plan.ExpectedResolution is double resolution
+                ? ScaleTolerance.Advise(diameter, resolution, verdict.Error) : null;
+            verdicts.Add(verdict with { Advice = advice });
         }
-        return notes;
+        return verdicts;
     }
 
-    private static string Describe(ToleranceVerdict v) => v switch
+    public static IReadOnlyList<string> Notes(MergeState state)
+    {
+        var plan = state.Plan;
+        if (plan.ParticleDiameter is null || plan.ExpectedResolution is null)
+            return [Prefix + "give particleDiameter and expectedResolution (A) in the plan for a verdict on the remaining scale error"];
+        return For(state).Select(v => Prefix + $"{v.DataSet}: {Sentence(v)}").ToList();
+    }
+
+    /// <summary>
+    /// "remaining scale error up to 0.264 % (pixel-size range 0.239 %, box pair 0.025 %) is negligible for a 66.2 A
+    /// particle at 6 A (aim below 2.72 %, correlation at that resolution 0.999)".
+    /// </summary>
+    public static string Sentence(ScaleErrorVerdict v)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var parts = new List<string>();
+        if (v.PlanOffset != 0) parts.Add(string.Create(c, $"the plan's pixel size against its map's fit {Math.Abs(v.PlanOffset) * 100:0.###} %"));
+        parts.Add(string.Create(c, $"pixel-size range {v.Range * 100:0.###} %"));
+        parts.Add(string.Create(c, $"box pair {v.Rounding * 100:0.###} %"));
+        string unchecked_ = v.Checked ? "" : ", the plan's pixel size not checked against a map";
+        string head = string.Create(c, $"remaining scale error up to {v.Error * 100:0.###} % ({string.Join(", ", parts)}{unchecked_})");
+        if (v.Advice is not { } a) return head;
+        return head + string.Create(c, $" is {Describe(a.Verdict!.Value)} for a {a.DiameterA:0.#} A particle at {a.ResolutionA:0.##} A (aim below {a.AimAt * 100:0.##} %, correlation at that resolution {a.Correlation:0.###})");
+    }
+
+    public static string Describe(ToleranceVerdict v) => v switch
     {
         ToleranceVerdict.Negligible => "negligible",
         ToleranceVerdict.Acceptable => "acceptable (a small loss)",

@@ -55,7 +55,7 @@ public sealed class DemoMergeTests
             .Select(i => particles.GetString(i, "rlnImageName").Split('@')[1]).Distinct().ToList();
         // Relative to the project folder (the plan's), as RELION names them.
         Assert.All(stacks, s => Assert.True(!Path.IsPathRooted(s) && File.Exists(Path.Combine(plan.ProjectDirectory, s)), s));
-        Assert.Contains(state.Notes, n => n.StartsWith("tolerance: DS2"));
+        Assert.Contains(state.Verdicts, v => v.DataSet == "DS2" && v.Advice is not null);
 
         // The score profile was scored as separate work items, in shards; it equals the fit's own profile exactly and
         // peaks inside the honest range. Without a renderer the plots are their numbers only.

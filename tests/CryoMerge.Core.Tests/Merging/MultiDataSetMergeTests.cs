@@ -95,6 +95,6 @@ public sealed class MultiDataSetMergeTests(FourDataSets data) : IClassFixture<Fo
         Assert.Contains(state.Notes, n => n.StartsWith("WARNING: scale cycle DS1 > DS2 > DS3: ") && n.EndsWith("does NOT close"));
         Assert.Contains(state.Notes, n => n.StartsWith("WARNING: 2 of 4 scale cycles do not close") && n.EndsWith("suspect DS1-DS3 (given by the plan)"));
         string summary = File.ReadAllText(Path.Combine(state.Plan.Output, SummaryStage.TextName));
-        Assert.Contains("note: WARNING: scale cycle DS1 > DS3 > DS4", summary);
+        Assert.Contains("  WARNING: scale cycle DS1 > DS3 > DS4", summary);
     }
 }

@@ -16,6 +16,11 @@ public sealed class DataSetState
     /// <summary>Honest interval around <see cref="PixelSize"/>.</summary>
     public double? PixelSizeLow { get; set; }
     public double? PixelSizeHigh { get; set; }
+    /// <summary>
+    /// What its map says its pixel size is, on the reference's scale (A): the fit, also when the plan gives the pixel
+    /// size that is used (<see cref="PixelSize"/>); null without a map.
+    /// </summary>
+    public PixelSizeFit? MapFit { get; set; }
     /// <summary>Current micrograph STAR (after CTF scaling or rescaling).</summary>
     public string? Micrographs { get; set; }
     /// <summary>Folder that relative micrograph names of the data set resolve against (its RELION project).</summary>
@@ -31,11 +36,17 @@ public sealed class DataSetState
     public double MicrographPixelSize { get; set; }
     /// <summary>Pixel size in the header of the data set's map (A).</summary>
     public double MapPixelSize { get; set; }
+    /// <summary>Box of the data set's map (voxels).</summary>
+    public int MapBox { get; set; }
     /// <summary>Box of the particle images, when the particle file names images.</summary>
     public int ImageBox { get; set; }
     public bool HasImages { get; set; }
     /// <summary>Its particles were extracted by the merge (they carry the true pixel size already).</summary>
     public bool ReExtracted { get; set; }
+    /// <summary>Its particle file was relabelled to the true pixel size (<see cref="RelabelStage"/>).</summary>
+    public bool Relabelled { get; set; }
+    /// <summary>The pixel size its images have in the merged file (A).</summary>
+    public double MergedImagePixelSize => Relabelled ? ImagePixelSize * Scale : ImagePixelSize;
     public int MicrographCount { get; set; }
     /// <summary>blob/sign of particles read from a .cs file (-1: dark); null for STAR input (white).</summary>
     public float? BlobSign { get; set; }
@@ -59,6 +70,15 @@ public sealed class DataSetState
     public DataSetValues Values { get; set; } = new();
 }
 
+/// <summary>A pixel size fitted from a map and its honest range (A).</summary>
+public sealed record PixelSizeFit(double PixelSize, double Low, double High)
+{
+    /// <summary>Half the range, relative to the pixel size.</summary>
+    public double HalfRange => (High - Low) / 2 / PixelSize;
+
+    public bool Contains(double pixelSize) => Low <= pixelSize && pixelSize <= High;
+}
+
 /// <summary>The candidates of a data set's score profile and the level and maps to score them with.</summary>
 public sealed record PixelSizeProfilePlan(
     PixelSizeStage.Parameters Maps, ScaleLevel Level, IReadOnlyList<ScaleCandidate> Candidates);
@@ -78,7 +98,9 @@ public sealed class MergeState
     public long MergedParticleCount { get; set; }
     /// <summary>Summary files (text, JSON, plots) once written.</summary>
     public List<string> SummaryFiles { get; set; } = [];
-    /// <summary>Messages for the user (warnings, the tolerance verdict).</summary>
+    /// <summary>How much scale error each data set may carry, and what it costs (<see cref="MergeVerdict"/>).</summary>
+    public List<ScaleErrorVerdict> Verdicts { get; set; } = [];
+    /// <summary>Messages for the user (warnings, notes).</summary>
     public List<string> Notes { get; set; } = [];
     /// <summary>Why the reference is the reference (named in the plan, or the highest-resolution map and how that was measured).</summary>
     public string? ReferenceReason { get; set; }

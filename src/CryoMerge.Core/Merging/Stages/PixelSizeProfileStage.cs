@@ -47,11 +47,6 @@ public sealed class PixelSizeProfileStage : IMergeStage
             var d = state.DataSets[group.Key];
             d.PixelSizeProfile = group.SelectMany(r => Work.ResultOf(r).Points).ToList();
             d.ProfilePlan = null;
-            // On the data set's scale, like its BEST line.
-            double factor = d.NominalPixelSize / d.MapPixelSize;
-            var peak = d.PixelSizeProfile.MaxBy(p => p.Correlation)!;
-            state.Notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{d.Name}: score profile over {d.PixelSizeProfile.Count} candidate pixel sizes, {d.PixelSizeProfile[0].PixelSize * factor:0.#####} - {d.PixelSizeProfile[^1].PixelSize * factor:0.#####} A, highest at {peak.PixelSize * factor:0.#####} A"));
         }
     }
 

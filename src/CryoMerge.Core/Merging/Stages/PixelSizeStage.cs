@@ -5,9 +5,11 @@ using CryoMerge.Core.Merging.Pipeline;
 namespace CryoMerge.Core.Merging.Stages;
 
 /// <summary>
-/// The relative pixel size of every data set whose pixel size is not given, from its map against the
-/// reference's (<see cref="ScaleFitter"/>: scale, rotation and translation fitted jointly, honest range). One item
-/// per data set. The fit is on map pixels; the data set's other pixel sizes follow by the same factor. With more than
+/// The relative pixel size of every data set from its map against the reference's (<see cref="ScaleFitter"/>: scale,
+/// rotation and translation fitted jointly, honest range). One item per data set. The fit is on map pixels; the data
+/// set's other pixel sizes follow by the same factor. A pixel size the plan gives is the one used, but a data set that
+/// also has a map is fitted all the same, and a plan's value outside the fit's range is a warning with the tolerance
+/// verdict of the difference (<see cref="ForcedPixelSizes"/>). With more than
 /// two data sets, every pair of the others is fitted too, one item each, and the scales are checked around every
 /// cycle (<see cref="PairScaleFits"/>).
 /// </summary>
@@ -30,9 +32,12 @@ public sealed class PixelSizeStage : IMergeStage
     public IReadOnlyList<WorkItem> Plan(MergeState state)
     {
         var items = new List<WorkItem>();
+        bool referenceMap = state.Plan.ReferenceDataSet.Map is not null;
         foreach (var set in state.Plan.Others)
         {
-            if (state.DataSets[set.Name].PixelSize is not null) continue;
+            // A pixel size the plan gives is checked against the map when there is one.
+            bool check = set.PixelSize is not null && set.Map is not null && referenceMap;
+            if (state.DataSets[set.Name].PixelSize is not null && !check) continue;
             items.Add(Work.Item(new WorkItemId(Name, set.Name), ParametersFor(state, set.Name)));
         }
         // "pixel-size/DS3/DS2": DS3's map fitted against DS2's.
@@ -66,9 +71,7 @@ public sealed class PixelSizeStage : IMergeStage
             var d = state.DataSets[r.Id.DataSet];
             // The map was refined from the data set's particles: every pixel size of the data set scales alike.
             double factor = d.NominalPixelSize / d.MapPixelSize;
-            d.PixelSize = x.PixelSize * factor;
-            d.PixelSizeLow = x.Low * factor;
-            d.PixelSizeHigh = x.High * factor;
+            d.MapFit = new PixelSizeFit(x.PixelSize * factor, x.Low * factor, x.High * factor);
             d.Values.MapPixelFitted = x.PixelSize;
             d.Values.MapCorrelation = x.Correlation;
             d.Values.FscResolutionBefore = x.ResolutionBefore;
@@ -76,7 +79,9 @@ public sealed class PixelSizeStage : IMergeStage
             d.FscBefore = x.Before;
             d.FscAfter = x.After;
             d.ProfilePlan = new PixelSizeProfilePlan(ParametersFor(state, d.Name), x.Level, x.Candidates);
-            state.Notes.Add(string.Create(c, $"{d.Name}: BEST:{d.PixelSize:0.#####} range:{d.PixelSizeLow:0.#####} - {d.PixelSizeHigh:0.#####} (nominal {d.NominalPixelSize:0.#####} A, {(d.Scale - 1) * 100:+0.###;-0.###} %)"));
+            if (state.Plan.DataSets.Single(s => s.Name == d.Name).PixelSize is double given)
+                state.Notes.AddRange(ForcedPixelSizes.Notes(state, d, given));
+            else (d.PixelSize, d.PixelSizeLow, d.PixelSizeHigh) = (d.MapFit.PixelSize, d.MapFit.Low, d.MapFit.High);
             if (x.OppositeHand) state.Notes.Add($"{d.Name}: its map has the opposite hand of the reference's (the mirrored map fits better); flip one before refining the merged set");
             state.Notes.AddRange(x.Warnings.Select(w => $"{d.Name}: {w}"));
         }
@@ -92,7 +97,7 @@ public sealed class PixelSizeStage : IMergeStage
         var fit = ScaleFitter.Fit(environment.Fft, input, new ScaleFitOptions { Range = p.Range, EvaluateProfile = false });
         var (e, fsc) = (fit.Estimate, fit.Fsc);
         var result = new Result(e.PixelSize, e.Low, e.High, e.StandardError, fit.Alignment.Correlation,
-            fsc.Before.InterpolatedResolutionAt(0.143), fsc.After.InterpolatedResolutionAt(0.143), fit.Hand.Opposite,
+            fsc.Before.CrossingResolution(0.143), fsc.After.CrossingResolution(0.143), fit.Hand.Opposite,
             fit.Warnings, fsc.Before, fsc.After, fit.Profile.Level, fit.Profile.Candidates);
         return new(result, BytesRead: BytesRead(p));
     }

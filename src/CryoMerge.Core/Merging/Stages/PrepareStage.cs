@@ -32,7 +32,7 @@ public sealed class PrepareStage : IMergeStage
     public sealed record Result(double ImagePixelSize, double MicrographPixelSize, double MapPixelSize, int ImageBox, bool HasImages,
         int Particles, int Micrographs, string? ProjectDirectory = null, MapResolutionEstimate? MapResolution = null,
         string? ParticlesStar = null, float? BlobSign = null, IReadOnlyList<string>? Notes = null,
-        string? ParticlesBase = null);
+        string? ParticlesBase = null, int MapBox = 0);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state)
     {
@@ -60,6 +60,7 @@ public sealed class PrepareStage : IMergeStage
                     $"no pixel size in the STAR file or the map of data set {d.Name}; give nominalPixelSize in the plan");
             (d.MapResolution, d.MapResolutionSource) = (x.MapResolution?.Resolution, x.MapResolution?.Source);
             d.ParticlesBase = x.ParticlesBase;
+            d.MapBox = x.MapBox;
         }
         ChooseReference(state);
         // The reference is trusted at its nominal pixel size unless the plan says otherwise.
@@ -108,17 +109,18 @@ public sealed class PrepareStage : IMergeStage
             micrographs = mics.Data.RowCount;
         }
         double mapPixel = 0;
+        int mapBox = 0;
         if (p.Map is not null)
         {
             using var map = MrcFile.Open(p.Map);
-            mapPixel = map.PixelSize.X;
+            (mapPixel, mapBox) = (map.PixelSize.X, map.Shape.X);
         }
         cancel.ThrowIfCancellationRequested();
         var resolution = p.MeasureResolution && p.Map is not null ? MeasureResolution(environment, p, mapPixel) : null;
         bool hasImages = particles.Kind == StarDataKind.Particles;
         var result = new Result(imagePixel, micrographPixel, mapPixel, box, hasImages,
             particles.Data.RowCount, micrographs, project, resolution, converted?.Star, converted?.BlobSign, converted?.Notes,
-            ParticlesBase(particles, hasImages, project));
+            ParticlesBase(particles, hasImages, project), mapBox);
         return new(result, Outputs: converted is null ? null : [converted.Star]);
     }
 

@@ -40,6 +40,7 @@ public sealed class RelabelStage : IMergeStage
             var d = state.DataSets[r.Id.DataSet];
             var x = Work.ResultOf(r);
             d.Particles = x.Output;
+            d.Relabelled = true;
             state.Notes.AddRange(x.Warnings.Select(w => $"{d.Name}: {w}"));
         }
     }

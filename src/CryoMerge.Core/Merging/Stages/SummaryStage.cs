@@ -4,7 +4,10 @@ using CryoMerge.Core.Merging.Pipeline;
 
 namespace CryoMerge.Core.Merging.Stages;
 
-/// <summary>The last stage: writes summary.txt, summary.json (the final merge state) and the pixel-size plots into the output folder.</summary>
+/// <summary>
+/// The last stage: writes summary.txt (<see cref="MergeReport"/>), summary.json (the final merge state, with the
+/// tolerance verdicts) and the pixel-size plots into the output folder.
+/// </summary>
 public sealed class SummaryStage : IMergeStage
 {
     public const string TextName = "summary.txt";
@@ -23,8 +26,7 @@ public sealed class SummaryStage : IMergeStage
     public IReadOnlyList<WorkItem> Plan(MergeState state)
     {
         // The verdict is a pure function of the state: recomputed (not appended twice) when a job resumes here.
-        state.Notes.RemoveAll(n => n.StartsWith(MergeVerdict.Prefix, StringComparison.Ordinal));
-        if (state.Plan.Method != MergeMethod.Relabel || state.Plan.ParticleDiameter is not null) state.Notes.AddRange(MergeVerdict.Notes(state));
+        state.Verdicts = MergeVerdict.For(state).ToList();
         return [Work.Item(new WorkItemId(Name, Key: "all"), new Parameters(state.ToJson()))];
     }
 
@@ -35,33 +37,34 @@ public sealed class SummaryStage : IMergeStage
     {
         var state = MergeState.FromJson(p.State);
         string text = Path.Combine(state.Plan.Output, TextName), json = Path.Combine(state.Plan.Output, JsonName);
-        string why = state.ReferenceReason is null ? "" : $" ({state.ReferenceReason})";
-        var lines = new List<string> { $"CryoMerge.Distributed merge '{state.Plan.Name}', method {(int)state.Plan.Method}, reference {state.Plan.Reference}{why}" };
-        lines.Add($"  RELION project folder: {state.Plan.ProjectDirectory} (the merged STAR file's names are relative to it: run RELION there)");
-        lines.AddRange(MergeReport.Lines(state));
-        OutputFiles.WriteAllText(text, string.Join('\n', lines) + "\n");
-        OutputFiles.WriteAllText(json, JsonSerializer.Serialize(JsonDocument.Parse(state.ToJson()), new JsonSerializerOptions { WriteIndented = true }));
         string[] files = [text, json, .. PixelSizePlots(state, environment)];
+        state.SummaryFiles = [.. files];
+        OutputFiles.WriteAllText(text, string.Join('\n', MergeReport.Lines(state)) + "\n");
+        OutputFiles.WriteAllText(json, JsonSerializer.Serialize(JsonDocument.Parse(state.ToJson()), new JsonSerializerOptions { WriteIndented = true }));
         return new(new Result(files), Outputs: files);
     }
 
     /// <summary>
     /// Per fitted data set: the score profile and the FSC before and after, as CSV and (where the node has a
-    /// renderer) PNG, on the data set's own scale like its BEST line.
+    /// renderer) PNG, on the data set's own scale like its pixel size; the labels are the report's numbers.
     /// </summary>
-    private static IEnumerable<string> PixelSizePlots(MergeState state, WorkEnvironment environment)
+    private static List<string> PixelSizePlots(MergeState state, WorkEnvironment environment)
     {
+        var files = new List<string>();
         foreach (var set in state.Plan.DataSets)
         {
             var d = state.DataSets[set.Name];
-            if (d.PixelSizeProfile is not { Count: > 0 } profile || d.FscBefore is null || d.FscAfter is null || d.PixelSize is null) continue;
+            if (d.PixelSizeProfile is not { Count: > 0 } profile || d.FscBefore is null || d.FscAfter is null || d.MapFit is not { } fit) continue;
             double factor = d.NominalPixelSize / d.MapPixelSize;
-            var data = new PixelSizePlotData("fit", "masked correlation (higher is better)", d.PixelSize.Value,
-                d.PixelSizeLow ?? d.PixelSize.Value, d.PixelSizeHigh ?? d.PixelSize.Value, d.NominalPixelSize,
-                profile.Select(p => p with { PixelSize = p.PixelSize * factor }).ToList(), d.FscBefore, d.FscAfter);
-            foreach (string f in data.WriteCsv(state.Plan.Output, d.Name)) yield return f;
-            if (environment.Plots is { } plots)
-                foreach (string f in plots.PixelSize(state.Plan.Output, d.Name, data)) yield return f;
+            var data = new PixelSizePlotData("fit", "masked correlation (higher is better)", fit.PixelSize, fit.Low, fit.High,
+                d.NominalPixelSize, profile.Select(p => p with { PixelSize = p.PixelSize * factor }).ToList(), d.FscBefore, d.FscAfter)
+            {
+                UsedPixelSize = set.PixelSize,
+                Reference = state.Plan.Reference,
+            };
+            files.AddRange(data.WriteCsv(state.Plan.Output, d.Name));
+            if (environment.Plots is { } plots) files.AddRange(plots.PixelSize(state.Plan.Output, d.Name, data));
         }
+        return files;
     }
 }
