@@ -1,13 +1,12 @@
 using System.Globalization;
 using CryoMerge.Core;
 using CryoMerge.Core.Analysis;
-using CryoMerge.Core.Merging;
 
 namespace CryoMerge.Plots;
 
 /// <summary>
 /// PNG plots with ScottPlot, headless (SkiaSharp without system fonts or X): 900 x 600, written atomically. Every number
-/// in a legend is the one the merge's summary gives (<see cref="MergeReport.Crossings"/>).
+/// in a legend is the one the merge's summary gives (<see cref="PixelSizePlotData"/> makes the legends).
 /// </summary>
 public sealed class ScottPlotRenderer : IPlotRenderer
 {
@@ -32,15 +31,15 @@ public sealed class ScottPlotRenderer : IPlotRenderer
         var line = plot.Add.Scatter(xs, o.Profile.Select(p => p.Correlation).ToArray());
         line.LegendText = o.Method == "fit" ? "score at each candidate (rotation and shift re-fitted)" : "score at each candidate";
         var best = plot.Add.VerticalLine(o.Best, 2f, ScottPlot.Colors.OrangeRed);
-        best.LegendText = Invariant($"found (BEST): {o.Best:0.#####} A");
+        best.LegendText = o.BestLegend;
         var low = plot.Add.VerticalLine(o.Low, 1.5f, ScottPlot.Colors.OrangeRed);
         low.LinePattern = ScottPlot.LinePattern.Dashed;
-        low.LegendText = Invariant($"range: {o.Low:0.#####} - {o.High:0.#####} A");
+        low.LegendText = o.RangeLegend;
         var high = plot.Add.VerticalLine(o.High, 1.5f, ScottPlot.Colors.OrangeRed);
         high.LinePattern = ScottPlot.LinePattern.Dashed;
         double span = xs.Length == 0 ? 0 : xs.Max() - xs.Min();
-        Mark(plot, o, o.NominalPixelSize, "nominal", ScottPlot.Colors.Gray, xs, span);
-        if (o.UsedPixelSize is double used) Mark(plot, o, used, "used (the plan's pixelSize)", ScottPlot.Colors.Purple, xs, span);
+        Mark(plot, o.NominalPixelSize, o.NominalLegend, ScottPlot.Colors.Gray, xs, span);
+        if (o.UsedPixelSize is double used) Mark(plot, used, o.UsedLegend!, ScottPlot.Colors.Purple, xs, span);
         string title = prefix.Length > 0 ? prefix + ": " : "";
         plot.Title(Invariant($"{title}pixel size on {(o.Reference is null ? "the reference" : o.Reference + "'s")} scale ({o.Method})"));
         plot.XLabel("Candidate pixel size (A)");
@@ -50,20 +49,19 @@ public sealed class ScottPlotRenderer : IPlotRenderer
     }
 
     /// <summary>A pixel size as a line, or only in the legend when it lies more than a span beyond the profile.</summary>
-    private static void Mark(ScottPlot.Plot plot, PixelSizePlotData o, double value, string what, ScottPlot.Color color,
+    private static void Mark(ScottPlot.Plot plot, double value, string legend, ScottPlot.Color color,
         double[] xs, double span)
     {
-        string offset = Invariant($"{(value / o.Best - 1) * 100:+0.###;-0.###} % from BEST");
         if (xs.Length > 0 && value >= xs.Min() - span && value <= xs.Max() + span)
         {
             var line = plot.Add.VerticalLine(value, 1.5f, color);
             line.LinePattern = ScottPlot.LinePattern.Dotted;
-            line.LegendText = Invariant($"{what}: {value:0.#####} A ({offset})");
+            line.LegendText = legend;
             return;
         }
         plot.Legend.ManualItems.Add(new ScottPlot.LegendItem
         {
-            LabelText = Invariant($"{what}: {value:0.#####} A ({offset}, off this axis)"),
+            LabelText = legend + ", off this axis",
             LineColor = color,
             LineWidth = 1.5f,
             LinePattern = ScottPlot.LinePattern.Dotted,
@@ -81,10 +79,10 @@ public sealed class ScottPlotRenderer : IPlotRenderer
         int shells = Math.Min(o.Before.ShellCount, o.After.ShellCount);
         double[] freq = Enumerable.Range(0, shells).Select(i => o.After.Frequency[i]).ToArray();
         plot.Add.Scatter(freq, o.Before.Fsc.Take(shells).ToArray()).LegendText =
-            Invariant($"at the nominal {o.NominalPixelSize:0.#####} A: {MergeReport.Crossings(o.Before)}");
+            o.FscBeforeLegend;
         plot.Add.Scatter(freq, o.After.Fsc.Take(shells).ToArray()).LegendText =
-            Invariant($"at BEST {o.Best:0.#####} A: {MergeReport.Crossings(o.After)}");
-        foreach (double t in MergeReport.FscThresholds)
+            o.FscAfterLegend;
+        foreach (double t in PixelSizePlotData.FscThresholds)
         {
             var line = plot.Add.HorizontalLine(t, 1f, ScottPlot.Colors.Gray);
             line.LinePattern = ScottPlot.LinePattern.Dotted;

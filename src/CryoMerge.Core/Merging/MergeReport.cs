@@ -14,9 +14,6 @@ namespace CryoMerge.Core.Merging;
 /// </summary>
 public static class MergeReport
 {
-    /// <summary>Where the FSC curves are read: the thresholds the report and the plots give crossings for.</summary>
-    public static readonly double[] FscThresholds = [0.5, 0.143];
-
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     public static IEnumerable<string> Lines(MergeState state)
@@ -118,8 +115,7 @@ public static class MergeReport
     }
 
     /// <summary>"0.5 at 6.21 A, 0.143 at 6.05 A": the same numbers as the plot's legend.</summary>
-    public static string Crossings(FscCurve curve) =>
-        string.Join(", ", FscThresholds.Select(t => string.Create(C, $"{t:0.###} at {curve.CrossingResolution(t):0.##} A")));
+    public static string Crossings(FscCurve curve) => PixelSizePlotData.Crossings(curve);
 
     /// <summary>The data set's files the merge wrote (inside the output folder), with what they hold.</summary>
     private static IEnumerable<string> Written(MergeState state, DataSetState d)
