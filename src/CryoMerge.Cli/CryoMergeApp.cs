@@ -35,6 +35,7 @@ public static class CryoMergeApp
             ConvertCommand.Create(console),
             ToleranceCommand.Create(console),
             PixelSizeCommand.Create(console),
+            PlanCommand.Create(console),
             MergeCommand.Create(console),
             StatusCommand.Create(console),
             ServeCommand.Create(console),

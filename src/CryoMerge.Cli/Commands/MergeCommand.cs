@@ -21,6 +21,11 @@ internal static class MergeCommand
     {
         var plan = new Argument<string>("PLAN") { Description = "Merge plan (.yaml, .yml or .json): data sets, reference, method 1, 2 or 3, boxes, output folder" };
         var restart = new Option<bool>("--restart") { Description = "Forget earlier progress of this plan and start again (default: resume it)" };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Check the plan and its inputs, then print the stages with their work items, the pixel size "
+                + "each data set is merged at and the files the merge would write; writes nothing",
+        };
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
@@ -35,18 +40,31 @@ internal static class MergeCommand
             that cluster and follows the job. Running the same plan again resumes it where it stopped. A data set's
             particles may be a cryoSPARC .cs file (with cryosparcProject: the project folder its names are relative
             to); outputFormat: cs or both also writes the merged particles as particles.cs for cryoSPARC.
+            Every key of a plan, with its unit and default: `cryomerge plan --template` (or --schema).
 
             Example:
+              cryomerge plan --template --o plan.yaml
+              cryomerge merge plan.yaml --dry-run
               cryomerge merge plan.yaml
               cryomerge merge plan.yaml --cluster redis://127.0.0.1:6379 --json
             """)
         {
-            plan, restart, overwrite, json, verbose,
+            plan, restart, dryRun, overwrite, json, verbose,
         };
         foreach (var o in cluster.All) command.Options.Add(o);
-        command.SetAction((parse, ct) => RunAsync(console, parse.GetValue(plan)!, parse.GetValue(restart), parse.GetValue(json),
+        command.SetAction((parse, ct) => parse.GetValue(dryRun) ? Task.FromResult(DryRun(console, parse.GetValue(plan)!))
+            : RunAsync(console, parse.GetValue(plan)!, parse.GetValue(restart), parse.GetValue(json),
             cluster.Settings(parse, parse.GetValue(verbose)), ct, parse.GetValue(overwrite)));
         return command;
+    }
+
+    /// <summary>Prints what the merge would do (<see cref="MergeDryRun"/>); no silo, nothing written.</summary>
+    private static int DryRun(CliConsole console, string planPath)
+    {
+        var plan = MergePlanReader.Read(planPath);
+        MergePreflight.CheckInputs(plan);
+        foreach (string line in MergeDryRun.Lines(plan)) console.Out.WriteLine(line);
+        return (int)ExitCode.Ok;
     }
 
     public static async Task<int> RunAsync(CliConsole console, string planPath, bool restart, bool json,

@@ -27,20 +27,22 @@ internal static class MergePlanKeys
         public string Of(string path) => lines.TryGetValue(path, out int line) ? $"line {line}: " : "";
     }
 
-    private enum ValueKind { Text, Integer, Number, Boolean, Mapping, List }
+    internal enum ValueKind { Text, Integer, Number, Boolean, Mapping, List }
 
-    private sealed record Key(string Name, ValueKind Kind, Type? Element);
+    /// <summary>A key of a plan document class: its name in the file, its kind, the class of a mapping or list
+    /// entry, and its documentation.</summary>
+    internal sealed record Key(string Name, ValueKind Kind, Type? Element, PlanKeyAttribute? Doc);
 
     /// <summary>
     /// The keys of a document class, in declaration order: camelCase names or YAML aliases (JSON matches them
     /// case-insensitively, so "datasets" is the one name shown for both).
     /// </summary>
-    private static IReadOnlyList<Key> KeysOf(Type type) =>
+    internal static IReadOnlyList<Key> KeysOf(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Select(p => new Key(
             p.GetCustomAttribute<YamlMemberAttribute>()?.Alias is { } alias
                 ? alias : JsonNamingPolicy.CamelCase.ConvertName(p.Name),
-            KindOf(p.PropertyType, out var element), element))
+            KindOf(p.PropertyType, out var element), element, p.GetCustomAttribute<PlanKeyAttribute>()))
         .ToList();
 
     private static ValueKind KindOf(Type type, out Type? element)

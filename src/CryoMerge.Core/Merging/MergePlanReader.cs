@@ -17,7 +17,15 @@ public static class MergePlanReader
         if (!File.Exists(path) && !Directory.Exists(path))
             throw new CryoMergeInputException(path, "plan file not found");
         InputFiles.RequireRegularFile(path, "a merge plan (YAML or JSON)");
-        string text = File.ReadAllText(path);
+        return Parse(File.ReadAllText(path), path, checkFiles: true);
+    }
+
+    /// <summary>A plan from its text (YAML, or JSON when <paramref name="source"/> ends in .json); relative paths
+    /// resolve against the folder of <paramref name="source"/>, whose files are checked when
+    /// <paramref name="checkFiles"/>.</summary>
+    internal static MergePlan Parse(string text, string source, bool checkFiles)
+    {
+        string path = source;
         bool json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         // Keys and value kinds first: a typo is one line with the line number and the nearest valid key.
         var lines = json
@@ -36,7 +44,7 @@ public static class MergePlanReader
                 : e is JsonException { LineNumber: long n } ? $"line {n + 1}: " : "";
             throw new CryoMergeInputException(path, $"{where}{FirstLine(e.InnerException?.Message ?? e.Message)}");
         }
-        return Validate(doc, path, checkFiles: true, lines);
+        return Validate(doc, path, checkFiles, lines);
     }
 
     /// <summary>
@@ -183,49 +191,109 @@ public static class MergePlanReader
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
-    /// <summary>The plan as written in the file; every field is optional, so validation says what is missing.</summary>
+    /// <summary>
+    /// The plan as written in the file; every field is optional, so validation says what is missing. Each key's
+    /// <see cref="PlanKeyAttribute"/> is its documentation (<c>cryomerge plan --template</c> and <c>--schema</c>).
+    /// </summary>
     internal sealed class PlanDocument
     {
+        [PlanKey("Name of the merge, shown in the summary and progress", Default = "the plan file's name",
+            Example = "spliceosome-krios-glacios")]
         public string? Name { get; set; }
+        [PlanKey("Output folder (relative to the plan's folder): one folder per data set, particles.star, summary.txt",
+            Example = "merged", Required = true)]
         public string? Output { get; set; }
+        [PlanKey("How the data sets join the reference: 1 rescale micrographs and re-extract, 2 re-extract and "
+            + "Fourier-rescale particles, 3 relabel optics groups (RELION >= 3.1, no image resampled)",
+            Default = "2", Example = "2", Allowed = ["1", "2", "3"])]
         public int? Method { get; set; }
+        [PlanKey("Name of the data set whose pixel size is trusted; the others are brought to its scale",
+            Default = "the data set with the highest-resolution map", Example = "Krios")]
         public string? Reference { get; set; }
         [YamlMember(Alias = "datasets")]
+        [PlanKey("The data sets to merge, at least two", Required = true)]
         public List<DataSetDocument>? DataSets { get; set; }
+        [PlanKey("Extraction boxes for methods 1 and 2; chosen automatically where absent")]
         public ExtractionDocument? Extraction { get; set; }
+        [PlanKey("How a data set's pixel size is found from its map: fit (scale, rotation and shift together) or "
+            + "fsc-sweep (the paper's FSC score over candidate pixel sizes)", Default = "fit", Example = "fit",
+            Allowed = ["fit", "fsc-sweep"])]
         public string? PixelSizeMethod { get; set; }
+        [PlanKey("Diameter of the particle, for the verdict on the remaining scale error", Unit = "A",
+            Default = "none (no verdict)", Example = "250")]
         public double? ParticleDiameter { get; set; }
+        [PlanKey("Resolution you aim at, for the verdict on the remaining scale error", Unit = "A",
+            Default = "none (no verdict)", Example = "3.5")]
         public double? ExpectedResolution { get; set; }
+        [PlanKey("Particles per work item where a data set's particles are split", Unit = "particles",
+            Default = "2000", Example = "2000")]
         public int? ParticlesPerShard { get; set; }
-        /// <summary>star (default), cs or both: the form(s) of the merged particles.</summary>
+        [PlanKey("Form of the merged particles: star (particles.star), cs (particles.cs for cryoSPARC) or both",
+            Default = "star", Example = "star", Allowed = ["star", "cs", "both"])]
         public string? OutputFormat { get; set; }
+        [PlanKey("Replace files in the output folder that cryomerge did not write there", Default = "false",
+            Example = "false")]
         public bool? Overwrite { get; set; }
+        [PlanKey("RELION project folder the merged STAR file's names are relative to (run RELION there)",
+            Default = "the plan's folder", Example = ".")]
         public string? Project { get; set; }
     }
 
     internal sealed class DataSetDocument
     {
+        [PlanKey("Short unique name: the data set's output folder and its optics group's name",
+            Default = "DS1, DS2, ... by position", Example = "Krios")]
         public string? Name { get; set; }
+        [PlanKey("Micrograph STAR file with CTF values (micrographs_ctf.star); needed by methods 1 and 2",
+            Example = "Krios/CtfFind/job003/micrographs_ctf.star")]
         public string? Micrographs { get; set; }
+        [PlanKey("Particle STAR file (or coordinates), or a cryoSPARC .cs file", Required = true,
+            Example = "Krios/Refine3D/job020/run_data.star")]
         public string? Particles { get; set; }
+        [PlanKey("A map refined from this data set alone, to find its pixel size against the reference's map",
+            Example = "Krios/Refine3D/job020/run_class001.mrc")]
         public string? Map { get; set; }
+        [PlanKey("The second half map, for the range of the pixel size", Default = "none",
+            Example = "Krios/Refine3D/job020/run_half2_class001_unfil.mrc")]
         public string? HalfMap2 { get; set; }
+        [PlanKey("Pixel size the data set was processed with", Unit = "A",
+            Default = "from the STAR file (or the map's header)", Example = "1.061")]
         public double? NominalPixelSize { get; set; }
+        [PlanKey("Pixel size to use instead of finding it (checked against the map when there is one)", Unit = "A",
+            Default = "the nominal one for the reference, found from the map for the others", Example = "1.059")]
         public double? PixelSize { get; set; }
+        [PlanKey("Resolution of its map as you know it, to choose the reference by", Unit = "A",
+            Default = "measured from the map", Example = "3.2")]
         public double? Resolution { get; set; }
-        /// <summary>cryoSPARC project folder for particles given as a .cs file.</summary>
+        [PlanKey("For particles given as a cryoSPARC .cs file: the cryoSPARC project folder its names are relative to",
+            Default = "none", Example = "/data/cryosparc/P12", Commented = true)]
         public string? CryosparcProject { get; set; }
     }
 
     internal sealed class ExtractionDocument
     {
+        [PlanKey("Extraction box in the data set's micrograph pixels (method 2)", Unit = "px",
+            Default = "chosen with the box pair", Example = "300", Commented = true)]
         public int? Box { get; set; }
+        [PlanKey("Box after Fourier rescaling (method 2)", Unit = "px", Default = "chosen with the box pair",
+            Example = "390", Commented = true)]
         public int? Scale { get; set; }
+        [PlanKey("Final box, the reference's", Unit = "px", Default = "the reference's particle box", Example = "384", Commented = true)]
         public int? Window { get; set; }
+        [PlanKey("Background circle's diameter before rescaling (RELION's convention)", Unit = "px",
+            Default = "75 % of the extraction box", Example = "225", Commented = true)]
         public int? BackgroundDiameter { get; set; }
+        [PlanKey("Invert contrast when extracting", Default = "true", Example = "true")]
         public bool? Invert { get; set; }
+        [PlanKey("Normalise the extracted particles (RELION's background normalisation)", Default = "true",
+            Example = "true")]
         public bool? Normalize { get; set; }
+        [PlanKey("Smallest extraction box the box-pair search considers", Unit = "px",
+            Default = "the final box x the reference's pixel size / the data set's micrograph pixel size",
+            Example = "128", Commented = true)]
         public int? MinBox { get; set; }
+        [PlanKey("Largest extraction box the box-pair search considers", Unit = "px", Default = "minBox + 300",
+            Example = "512", Commented = true)]
         public int? MaxBox { get; set; }
     }
 }

@@ -12,6 +12,13 @@ public static class MergePreflight
 {
     public static void Check(MergePlan plan)
     {
+        CheckInputs(plan);
+        CheckOutput(plan);
+    }
+
+    /// <summary>The inputs only: reads them, writes nothing (what <see cref="MergeDryRun"/> needs).</summary>
+    public static void CheckInputs(MergePlan plan)
+    {
         foreach (var set in plan.DataSets)
         {
             if (set.ParticlesFromCryosparc) MergePlanCryosparc.Preflight(set, plan.Method);
@@ -27,6 +34,11 @@ public static class MergePreflight
                     throw new CryoMergeInputException(map, $"has no pixel size in its header; give datasets[{set.Name}].nominalPixelSize");
             }
         }
+    }
+
+    /// <summary>The output folder can be written: creates it and writes and deletes a file there.</summary>
+    public static void CheckOutput(MergePlan plan)
+    {
         try
         {
             Directory.CreateDirectory(plan.Output);
