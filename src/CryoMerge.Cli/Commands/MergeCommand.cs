@@ -137,18 +137,28 @@ internal static class MergeCommand
         {
             throw new CryoMergeInputException(planSource, e.Message);   // the job runs another plan
         }
-        return await FollowAsync(console, follower, job, status, cancellationToken);
+        var stages = MergeStages.For(plan).Select(s => s.Name).ToList();
+        return await FollowAsync(console, follower, job, status, stages, cancellationToken);
     }
 
     /// <summary>
-    /// Follows the job, drawing a progress bar per stage, through the loss of any silo or gateway; Ctrl+C cancels the
-    /// job and waits for it to stop.
+    /// Follows the job, drawing a progress bar per stage (plain lines when stderr is not a terminal), through the loss
+    /// of any silo or gateway; Ctrl+C cancels the job and waits for it to stop. Every stage of
+    /// <paramref name="stages"/> is shown: one that began and ended between two looks at the job, or had nothing to
+    /// do, as a line of its own.
     /// </summary>
-    private static async Task<JobStatus> FollowAsync(
-        CliConsole console, JobFollower follower, IMergeJobGrain job, JobStatus status, CancellationToken cancel)
+    private static async Task<JobStatus> FollowAsync(CliConsole console, JobFollower follower, IMergeJobGrain job,
+        JobStatus status, IReadOnlyList<string> stages, CancellationToken cancel)
     {
         ProgressReporter? bar = null;
         string? stage = null;
+        int shown = -1;
+        void Passed(int upTo)
+        {
+            for (int i = shown + 1; i < Math.Min(upTo, stages.Count); i++)
+                console.Note($"[{i + 1}/{stages.Count}] {stages[i]}: done");
+            shown = Math.Max(shown, upTo - 1);
+        }
         string? coordinator = status.CoordinatorSilo;
         try
         {
@@ -165,7 +175,10 @@ internal static class MergeCommand
                     if (bar is not null && bar.Total > bar.Done) bar.Advance(bar.Total - bar.Done);
                     bar?.Dispose();
                     stage = status.Stage;
-                    bar = new ProgressReporter(console, $"[{status.StageIndex + 1}/{status.StageCount}] {stage}", status.ItemsTotal);
+                    Passed(status.StageIndex);
+                    shown = status.StageIndex;
+                    bar = new ProgressReporter(console, $"[{status.StageIndex + 1}/{status.StageCount}] {stage}",
+                        status.ItemsTotal, minimumTotal: 1);
                 }
                 if (bar is not null && status.Stage == stage && status.ItemsDone > bar.Done) bar.Advance(status.ItemsDone - bar.Done);
                 try
@@ -190,6 +203,7 @@ internal static class MergeCommand
         {
             bar?.Dispose();
         }
+        if (status.State == JobState.Completed) Passed(stages.Count);
         return status;
     }
 
