@@ -5,8 +5,8 @@ using CryoMerge.Core.Analysis;
 namespace CryoMerge.Plots;
 
 /// <summary>
-/// PNG plots with ScottPlot, headless (SkiaSharp without system fonts or X): 900 x 600, written atomically. Every number
-/// in a legend is the one the merge's summary gives (<see cref="PixelSizePlotData"/> makes the legends).
+/// PNG plots with ScottPlot, headless (SkiaSharp without system fonts or X): 900 x 600, written atomically. Every
+/// number in a legend is the one the merge's summary gives (<see cref="PixelSizePlotData"/> makes the legends).
 /// </summary>
 public sealed class ScottPlotRenderer : IPlotRenderer
 {
@@ -29,7 +29,8 @@ public sealed class ScottPlotRenderer : IPlotRenderer
         var plot = new ScottPlot.Plot();
         double[] xs = o.Profile.Select(p => p.PixelSize).ToArray();
         var line = plot.Add.Scatter(xs, o.Profile.Select(p => p.Correlation).ToArray());
-        line.LegendText = o.Method == "fit" ? "score at each candidate (rotation and shift re-fitted)" : "score at each candidate";
+        line.LegendText = o.Method == "fit"
+            ? "score at each candidate (rotation and shift re-fitted)" : "score at each candidate";
         var best = plot.Add.VerticalLine(o.Best, 2f, ScottPlot.Colors.OrangeRed);
         best.LegendText = o.BestLegend;
         var low = plot.Add.VerticalLine(o.Low, 1.5f, ScottPlot.Colors.OrangeRed);
@@ -41,14 +42,16 @@ public sealed class ScottPlotRenderer : IPlotRenderer
         Mark(plot, o.NominalPixelSize, o.NominalLegend, ScottPlot.Colors.Gray, xs, span);
         if (o.UsedPixelSize is double used) Mark(plot, used, o.UsedLegend!, ScottPlot.Colors.Purple, xs, span);
         string title = prefix.Length > 0 ? prefix + ": " : "";
-        plot.Title(Invariant($"{title}pixel size on {(o.Reference is null ? "the reference" : o.Reference + "'s")} scale ({o.Method})"));
+        string whose = o.Reference is null ? "the reference" : o.Reference + "'s";
+        plot.Title(Invariant($"{title}pixel size on {whose} scale ({o.Method})"));
         plot.XLabel("Candidate pixel size (A)");
         plot.YLabel(o.ScoreName);
         plot.ShowLegend(ScottPlot.Alignment.LowerCenter);
         return plot;
     }
 
-    /// <summary>A pixel size as a line, or only in the legend when it lies more than a span beyond the profile.</summary>
+    /// <summary>A pixel size as a line, or only in the legend when it lies more than a span beyond the profile.
+    /// </summary>
     private static void Mark(ScottPlot.Plot plot, double value, string legend, ScottPlot.Color color,
         double[] xs, double span)
     {
@@ -89,7 +92,8 @@ public sealed class ScottPlotRenderer : IPlotRenderer
         }
         string title = prefix.Length > 0 ? prefix + ": " : "";
         plot.Title(title + (o.Method == "fit"
-            ? "FSC of the two maps, before and after\n(soft sphere around the particle, corrected for the mask as relion_postprocess does)"
+            ? "FSC of the two maps, before and after\n"
+                + "(soft sphere around the particle, corrected for the mask as relion_postprocess does)"
             : "FSC between the maps (whole box), before and after"));
         plot.XLabel("Spatial frequency (1/A); resolution = 1 / frequency");
         plot.YLabel("FSC");

@@ -64,7 +64,8 @@ public sealed class PlanCommandTests
     {
         using var dir = new TempDir();
         MergeTestData.WritePlan(dir, "out", micrographs: 2);
-        File.WriteAllText(dir.File("plan.yaml"), File.ReadAllText(dir.File("plan.yaml")).Replace("method: 1", "methd: 1"));
+        string text = File.ReadAllText(dir.File("plan.yaml"));
+        File.WriteAllText(dir.File("plan.yaml"), text.Replace("method: 1", "methd: 1"));
         var run = CliRunner.Run("merge", dir.File("plan.yaml"), "--dry-run");
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("unknown key 'methd' in the plan; did you mean 'method'?", run.Error);

@@ -5,7 +5,9 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Cli.Tests;
 
-/// <summary>Issue 20, point 8: progress as plain lines when stderr is not a terminal, a Spectre.Console bar when it is.</summary>
+/// <summary>
+/// Issue 20, point 8: progress as plain lines when stderr is not a terminal, a Spectre.Console bar when it is.
+/// </summary>
 public sealed class ProgressReporterTests
 {
     [Fact]
@@ -61,10 +63,11 @@ public sealed class ProgressReporterTests
         var shown = run.Error.Split('\n')
             .Select(l => Regex.Match(l, @"^\[(\d+)/(\d+)\] ([a-z-]+): "))
             .Where(m => m.Success)
-            .Select(m => (Index: int.Parse(m.Groups[1].Value) - 1, Count: int.Parse(m.Groups[2].Value), m.Groups[3].Value))
+            .Select(m => (Index: int.Parse(m.Groups[1].Value) - 1, Count: int.Parse(m.Groups[2].Value),
+                m.Groups[3].Value))
             .ToList();
         Assert.All(shown, s => Assert.Equal(stages.Count, s.Count));
-        // Every stage, in order (a stage's start and end lines next to each other), each named as the stage list names it.
+        // Every stage, in order (a stage's start and end lines next to each other), named as the stage list names it.
         Assert.Equal(Enumerable.Range(0, stages.Count), shown.Select(s => s.Index).Distinct());
         Assert.All(shown, s => Assert.Equal(stages[s.Index], s.Value));
     }

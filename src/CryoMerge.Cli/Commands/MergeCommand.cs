@@ -52,9 +52,10 @@ internal static class MergeCommand
             plan, restart, dryRun, overwrite, json, verbose,
         };
         foreach (var o in cluster.All) command.Options.Add(o);
-        command.SetAction((parse, ct) => parse.GetValue(dryRun) ? Task.FromResult(DryRun(console, parse.GetValue(plan)!))
+        command.SetAction((parse, ct) => parse.GetValue(dryRun)
+            ? Task.FromResult(DryRun(console, parse.GetValue(plan)!))
             : RunAsync(console, parse.GetValue(plan)!, parse.GetValue(restart), parse.GetValue(json),
-            cluster.Settings(parse, parse.GetValue(verbose)), ct, parse.GetValue(overwrite)));
+                cluster.Settings(parse, parse.GetValue(verbose)), ct, parse.GetValue(overwrite)));
         return command;
     }
 

@@ -42,7 +42,8 @@ internal static class PlanCommand
         });
         command.SetAction(parse =>
         {
-            string text = parse.GetValue(template) ? MergePlanDocumentation.Template() : MergePlanDocumentation.JsonSchema();
+            string text = parse.GetValue(template)
+                ? MergePlanDocumentation.Template() : MergePlanDocumentation.JsonSchema();
             if (parse.GetValue(output) is { } path)
             {
                 if (Directory.Exists(path)) throw new CryoMergeInputException(path, "is a folder; give a file name");

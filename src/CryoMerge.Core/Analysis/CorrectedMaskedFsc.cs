@@ -21,13 +21,15 @@ public static class CorrectedMaskedFsc
     /// <param name="Unmasked">The FSC of the whole boxes.</param>
     /// <param name="Random">The masked FSC of the phase-randomised maps.</param>
     /// <param name="RandomisedFromShell">The first shell whose phases were randomised.</param>
-    public sealed record Result(FscCurve Corrected, FscCurve Masked, FscCurve Unmasked, FscCurve Random, int RandomisedFromShell);
+    public sealed record Result(FscCurve Corrected, FscCurve Masked, FscCurve Unmasked, FscCurve Random,
+        int RandomisedFromShell);
 
     /// <param name="seed">Seed of the random phases: the same seed gives the same curve.</param>
     public static Result Compute(IFftBackend fft, Grid a, Grid b, Grid mask, double pixelSize, int seed = 1)
     {
         if (a.Shape != b.Shape || a.Shape != mask.Shape)
-            throw new ArgumentException($"FSC needs maps and a mask of one shape, not {a.Shape}, {b.Shape} and {mask.Shape}");
+            throw new ArgumentException(
+                $"FSC needs maps and a mask of one shape, not {a.Shape}, {b.Shape} and {mask.Shape}");
         const FourierShellCorrelation.ShellRule rule = FourierShellCorrelation.ShellRule.Physical;
         var shape = a.Shape;
         var fa = FourierShellCorrelation.Transform(fft, a);
@@ -48,7 +50,8 @@ public static class CorrectedMaskedFsc
         return new Result(masked with { Fsc = corrected }, masked, unmasked, random, from);
     }
 
-    /// <summary>The map with every component in shell <paramref name="from"/> and beyond given a random phase.</summary>
+    /// <summary>The map with every component in shell <paramref name="from"/> and beyond given a random phase.
+    /// </summary>
     private static Grid Randomised(IFftBackend fft, Shape3 shape, Complex32[] spectrum, int from, int seed)
     {
         var copy = (Complex32[])spectrum.Clone();

@@ -82,7 +82,8 @@ public sealed record MaskedComparison(FscCurve Curve, double[] ReferencePower, d
                     if (mask is not null && mask[i, j, k] <= 0) continue;
                     var u = new Vector3d((i - c1.X) * p1 - t.X, (j - c1.Y) * p1 - t.Y, (k - c1.Z) * p1 - t.Z);
                     var v = linT.Apply(u);
-                    moved[i, j, k] = (float)spline.Sample(c2.X + v.X * invS / voxel.X, c2.Y + v.Y * invS / voxel.Y, c2.Z + v.Z * invS / voxel.Z);
+                    moved[i, j, k] = (float)spline.Sample(c2.X + v.X * invS / voxel.X, c2.Y + v.Y * invS / voxel.Y,
+                        c2.Z + v.Z * invS / voxel.Z);
                 }
         });
         return moved;

@@ -21,10 +21,12 @@ public sealed record PixelSizePlotData(string Method, string ScoreName, double B
     /// <summary>Whose scale the pixel sizes are on (a data set's name), or null for "the reference".</summary>
     public string? Reference { get; init; }
 
-    /// <summary>Where the FSC curves are read: the thresholds the plots and the merge's report give crossings for.</summary>
+    /// <summary>Where the FSC curves are read: the thresholds the plots and the merge's report give crossings for.
+    /// </summary>
     public static readonly double[] FscThresholds = [0.5, 0.143];
 
-    /// <summary>"0.5 at 6.21 A, 0.143 at 6.05 A": a curve's crossings, as the FSC plot's legend and the report give them.</summary>
+    /// <summary>"0.5 at 6.21 A, 0.143 at 6.05 A": a curve's crossings, as the FSC plot's legend and the report give
+    /// them.</summary>
     public static string Crossings(FscCurve curve) => string.Join(", ",
         FscThresholds.Select(t => Invariant($"{t:0.###} at {curve.CrossingResolution(t):0.##} A")));
 

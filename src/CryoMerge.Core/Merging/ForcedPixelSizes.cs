@@ -27,14 +27,17 @@ public static class ForcedPixelSizes
         string verdict = plan.ParticleDiameter is double diameter && plan.ExpectedResolution is double resolution
             ? Verdict(ScaleTolerance.Advise(diameter, resolution, Math.Abs(offset) + fit.HalfRange))
             : "give particleDiameter and expectedResolution (A) in the plan for a verdict on it";
-        notes.Add(string.Create(c, $"WARNING: {d.Name}: the plan's pixelSize {given:0.#####} A lies outside the range its map ")
+        notes.Add(string.Create(c, $"WARNING: {d.Name}: the plan's pixelSize {given:0.#####} A lies outside the range ")
+            + "its map "
             + string.Create(c, $"fits ({fit.Low:0.#####} - {fit.High:0.#####} A, BEST {fit.PixelSize:0.#####} A) by ")
-            + string.Create(c, $"{Math.Abs(offset) * 100:0.###} %; the merge uses the plan's value, and if the map is right ")
+            + string.Create(c, $"{Math.Abs(offset) * 100:0.###} %; the merge uses the plan's value, ")
+            + "and if the map is right "
             + verdict + $"; remove pixelSize from the plan to use the fit");
         return notes;
     }
 
     private static string Verdict(ToleranceAdvice a) => string.Create(CultureInfo.InvariantCulture,
-        $"that error (up to {a.RelativeError * 100:0.###} % with the fit's range) is {MergeVerdict.Describe(a.Verdict!.Value)} ")
-        + string.Create(CultureInfo.InvariantCulture, $"for a {a.DiameterA:0.#} A particle at {a.ResolutionA:0.##} A (aim below {a.AimAt * 100:0.##} %)");
+        $"that error (up to {a.RelativeError * 100:0.###} % with the fit's range) is ")
+        + $"{MergeVerdict.Describe(a.Verdict!.Value)} " + string.Create(CultureInfo.InvariantCulture,
+            $"for a {a.DiameterA:0.#} A particle at {a.ResolutionA:0.##} A (aim below {a.AimAt * 100:0.##} %)");
 }

@@ -15,7 +15,8 @@ public static class MergeDryRun
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     /// <summary>What the inputs of one data set hold.</summary>
-    private sealed record Inputs(int Particles, bool HasImages, int ParticleMicrographs, int Micrographs, double Nominal);
+    private sealed record Inputs(int Particles, bool HasImages, int ParticleMicrographs, int Micrographs,
+        double Nominal);
 
     public static IReadOnlyList<string> Lines(MergePlan plan)
     {
@@ -27,7 +28,8 @@ public static class MergeDryRun
             {
                 ReferenceChoice.Plan => $"reference {plan.Reference} (named in the plan)",
                 ReferenceChoice.HighestResolution =>
-                    $"reference: the data set with the highest-resolution map, once the maps are measured ({plan.Reference} until then)",
+                    "reference: the data set with the highest-resolution map, once the maps are measured "
+                    + $"({plan.Reference} until then)",
                 _ => $"reference {plan.Reference} (the first data set)",
             },
             $"output folder {plan.Output}" + (Directory.Exists(plan.Output) ? " (exists)" : " (will be created)"),
@@ -40,7 +42,8 @@ public static class MergeDryRun
             var x = inputs[set.Name];
             string images = x.HasImages ? "with images" : "without images (extracted by the merge)";
             string micrographs = set.Micrographs is null ? "" : $", {x.Micrographs} micrographs";
-            lines.Add($"  {set.Name}: {x.Particles} particles {images}{micrographs}; processed at {Angstrom(x.Nominal)}");
+            lines.Add($"  {set.Name}: {x.Particles} particles {images}{micrographs}; "
+                + $"processed at {Angstrom(x.Nominal)}");
             lines.Add("    " + PixelSizeUsed(plan, set, x));
         }
         lines.Add("");
@@ -60,7 +63,8 @@ public static class MergeDryRun
                 : $"pixel size {Angstrom(x.Nominal)}, as processed (the trusted scale)";
         if (set.PixelSize is double given)
             return $"pixel size {Angstrom(given)}, given in the plan"
-                + (set.Map is not null ? "; its map is fitted too, and a disagreement is a warning" : "; no map checks it");
+                + (set.Map is not null
+                    ? "; its map is fitted too, and a disagreement is a warning" : "; no map checks it");
         return $"pixel size found by fitting its map {set.Map} to the reference's (scale, rotation and shift; "
             + $"{Angstrom(x.Nominal)} as processed is where the search starts)";
     }
@@ -107,8 +111,9 @@ public static class MergeDryRun
         int particles = inputs.Values.Sum(x => x.Particles);
         if (plan.OutputFormat != MergeOutputFormat.Cryosparc)
             yield return $"{JoinStage.OutputName}: the merged particles ({particles}), one optics group per data set";
-        else yield return $"star/{JoinStage.OutputName}: the merged particles ({particles}) as the merge works with them";
-        if (plan.OutputFormat != MergeOutputFormat.Star) yield return $"{JoinStage.CryosparcName}: the same for cryoSPARC";
+        else yield return $"star/{JoinStage.OutputName}: the merged particles ({particles}), as the merge uses them";
+        if (plan.OutputFormat != MergeOutputFormat.Star)
+            yield return $"{JoinStage.CryosparcName}: the same for cryoSPARC";
         yield return $"{SummaryStage.TextName}, {SummaryStage.JsonName}: the report, and the merge's state";
         foreach (var set in plan.Others.Where(s => s.Map is not null && plan.ReferenceDataSet.Map is not null))
             yield return $"{set.Name}-pixel-size-score.csv/.png, {set.Name}-pixel-size-fsc.csv/.png: the fit's plots";
@@ -122,7 +127,8 @@ public static class MergeDryRun
             if (!reference && plan.Method == MergeMethod.RescaleMicrographs)
                 files.Add($"{x.Micrographs} rescaled micrographs, {RescaleParticlesStage.MicrographsName}");
             if (!reference && plan.Method != MergeMethod.Relabel) files.Add(RescaleParticlesStage.ParticlesName);
-            if (extracted) files.Add($"{ReExtraction.FolderName}/: {x.ParticleMicrographs} particle stacks and their particles.star");
+            if (extracted)
+                files.Add($"{ReExtraction.FolderName}/: {x.ParticleMicrographs} particle stacks, their particles.star");
             if (!reference && (plan.Method == MergeMethod.Relabel || !extracted)) files.Add(RelabelStage.OutputName);
             string when = reference ? "" : " (the STAR files where its scale changes)";
             if (files.Count > 0) yield return $"{set.Name}/: {string.Join("; ", files)}{when}";

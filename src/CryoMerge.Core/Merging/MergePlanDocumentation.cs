@@ -14,7 +14,8 @@ public static class MergePlanDocumentation
 {
     private static readonly Type Root = typeof(MergePlanReader.PlanDocument);
 
-    /// <summary>Every key as a path ("output", "datasets[].pixelSize", "extraction.box"), in declaration order.</summary>
+    /// <summary>Every key as a path ("output", "datasets[].pixelSize", "extraction.box"), in declaration order.
+    /// </summary>
     public static IReadOnlyList<string> KeyPaths() => Paths(Root, "").ToList();
 
     private static IEnumerable<string> Paths(Type type, string prefix)
@@ -23,8 +24,13 @@ public static class MergePlanDocumentation
         {
             string path = prefix + key.Name;
             yield return path;
-            if (key.Kind == MergePlanKeys.ValueKind.Mapping) foreach (var p in Paths(key.Element!, path + ".")) yield return p;
-            if (key.Kind == MergePlanKeys.ValueKind.List) foreach (var p in Paths(key.Element!, path + "[].")) yield return p;
+            string? inner = key.Kind switch
+            {
+                MergePlanKeys.ValueKind.Mapping => path + ".",
+                MergePlanKeys.ValueKind.List => path + "[].",
+                _ => null,
+            };
+            if (inner is not null) foreach (var p in Paths(key.Element!, inner)) yield return p;
         }
     }
 
@@ -47,8 +53,8 @@ public static class MergePlanDocumentation
         return text.ToString();
     }
 
-    private static void Mapping(StringBuilder text, Type type, string indent, bool firstItem, bool essentialOnly = false,
-        string? rename = null)
+    private static void Mapping(StringBuilder text, Type type, string indent, bool firstItem,
+        bool essentialOnly = false, string? rename = null)
     {
         bool first = true;
         foreach (var key in MergePlanKeys.KeysOf(type))
@@ -68,7 +74,8 @@ public static class MergePlanDocumentation
                 case MergePlanKeys.ValueKind.List:
                     text.Append(CultureInfo.InvariantCulture, $"{lead}{key.Name}:\n");
                     Mapping(text, key.Element!, indent + "    ", firstItem: true);
-                    Mapping(text, key.Element!, indent + "    ", firstItem: true, essentialOnly: true, rename: "Glacios");
+                    Mapping(text, key.Element!, indent + "    ", firstItem: true, essentialOnly: true,
+                        rename: "Glacios");
                     break;
                 default:
                     string example = doc.Example ?? "";
@@ -87,29 +94,16 @@ public static class MergePlanDocumentation
         else if (doc.Default is not null) facts.Add($"default: {doc.Default}");
         if (doc.Allowed is not null) facts.Add($"one of {string.Join(", ", doc.Allowed)}");
         string line = doc.Description + (facts.Count > 0 ? $" ({string.Join("; ", facts)})" : "");
-        foreach (string wrapped in Wrap(line, 116 - indent.Length)) text.Append(indent).Append("# ").Append(wrapped).Append('\n');
-    }
-
-    private static IEnumerable<string> Wrap(string line, int width)
-    {
-        var current = new StringBuilder();
-        foreach (string word in line.Split(' '))
-        {
-            if (current.Length > 0 && current.Length + 1 + word.Length > width)
-            {
-                yield return current.ToString();
-                current.Clear();
-            }
-            if (current.Length > 0) current.Append(' ');
-            current.Append(word);
-        }
-        if (current.Length > 0) yield return current.ToString();
+        foreach (string wrapped in TextWrap.Lines(line, 116 - indent.Length))
+            text.Append(indent).Append("# ").Append(wrapped).Append('\n');
     }
 
     /// <summary>A YAML scalar: quoted when it would otherwise read as something else.</summary>
     private static string Scalar(string value) =>
-        value.Length == 0 || value.IndexOfAny([':', '#', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '%', '@']) >= 0
-            ? JsonSerializer.Serialize(value) : value;
+        value.Length == 0 || value.IndexOfAny(YamlIndicators) >= 0 ? JsonSerializer.Serialize(value) : value;
+
+    private static readonly char[] YamlIndicators =
+        [':', '#', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '%', '@'];
 
     /// <summary>The plan as a JSON Schema (draft 2020-12): types, descriptions with units and defaults, choices,
     /// examples, required keys; no other keys allowed, as the reader allows none.</summary>
@@ -119,8 +113,8 @@ public static class MergePlanDocumentation
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
         schema["$id"] = "https://cryomerge.example/schemas/merge-plan.json";
         schema["title"] = "CryoMerge.Distributed merge plan";
-        schema["description"] = "The plan of `cryomerge merge PLAN` (YAML or JSON). Paths are relative to the plan's folder; "
-            + "lengths in Angstrom, boxes in pixels.";
+        schema["description"] = "The plan of `cryomerge merge PLAN` (YAML or JSON). Paths are relative to the plan's "
+            + "folder; lengths in Angstrom, boxes in pixels.";
         var ordered = new JsonObject();
         foreach (string k in new[] { "$schema", "$id", "title", "description" }) ordered[k] = schema[k]!.DeepClone();
         foreach (var (k, v) in schema.ToList())
@@ -158,7 +152,8 @@ public static class MergePlanDocumentation
             var facts = new List<string>();
             if (doc.Unit is not null) facts.Add($"unit {doc.Unit}");
             if (doc.Default is not null) facts.Add($"default: {doc.Default}");
-            var ordered = new JsonObject { ["description"] = doc.Description + (facts.Count > 0 ? $" ({string.Join("; ", facts)})" : "") };
+            string about = doc.Description + (facts.Count > 0 ? $" ({string.Join("; ", facts)})" : "");
+            var ordered = new JsonObject { ["description"] = about };
             foreach (var (k, v) in p.ToList()) ordered[k] = v!.DeepClone();
             if (doc.Allowed is not null)
                 ordered["enum"] = new JsonArray(doc.Allowed.Select(a => Value(key.Kind, a)).ToArray());
@@ -173,7 +168,10 @@ public static class MergePlanDocumentation
             properties[key.Name] = ordered;
             if (doc.Required) required.Add(key.Name);
         }
-        var schema = new JsonObject { ["type"] = "object", ["properties"] = properties, ["additionalProperties"] = false };
+        var schema = new JsonObject
+        {
+            ["type"] = "object", ["properties"] = properties, ["additionalProperties"] = false,
+        };
         if (required.Count > 0) schema["required"] = required;
         return schema;
     }
@@ -181,8 +179,10 @@ public static class MergePlanDocumentation
     /// <summary>A value of the key's kind, or null when the text is not one (a default given in words).</summary>
     private static JsonNode? Value(MergePlanKeys.ValueKind kind, string text) => kind switch
     {
-        MergePlanKeys.ValueKind.Integer => int.TryParse(text, CultureInfo.InvariantCulture, out int i) ? JsonValue.Create(i) : null,
-        MergePlanKeys.ValueKind.Number => double.TryParse(text, CultureInfo.InvariantCulture, out double d) ? JsonValue.Create(d) : null,
+        MergePlanKeys.ValueKind.Integer =>
+            int.TryParse(text, CultureInfo.InvariantCulture, out int i) ? JsonValue.Create(i) : null,
+        MergePlanKeys.ValueKind.Number =>
+            double.TryParse(text, CultureInfo.InvariantCulture, out double d) ? JsonValue.Create(d) : null,
         MergePlanKeys.ValueKind.Boolean => bool.TryParse(text, out bool b) ? JsonValue.Create(b) : null,
         _ => JsonValue.Create(text),
     };

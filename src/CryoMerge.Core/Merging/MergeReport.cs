@@ -36,19 +36,23 @@ public static class MergeReport
             yield return "";
             yield return "Scales between the data sets";
             foreach (var s in pairs)
-                yield return string.Create(C, $"  scale {s.From} -> {s.To}: {s.Ratio:0.######} ({s.Low:0.######} - {s.High:0.######}), {s.To}'s map fitted to {s.From}'s");
+                yield return string.Create(C, $"  scale {s.From} -> {s.To}: {s.Ratio:0.######} ")
+                    + string.Create(C, $"({s.Low:0.######} - {s.High:0.######}), {s.To}'s map fitted to {s.From}'s");
             foreach (var cycle in state.ScaleCycles) yield return $"  scale cycle {cycle.Describe()}";
         }
         yield return "";
         yield return "Merged";
         if (state.MergedParticles is not null)
-            yield return $"  {Relative(state, state.MergedParticles)}: {state.MergedParticleCount} particles in optics groups {Groups(state)}";
-        if (state.MergedCryosparc is not null) yield return $"  {Relative(state, state.MergedCryosparc)}: the same particles for cryoSPARC";
+            yield return $"  {Relative(state, state.MergedParticles)}: {state.MergedParticleCount} particles in "
+                + $"optics groups {Groups(state)}";
+        if (state.MergedCryosparc is not null)
+            yield return $"  {Relative(state, state.MergedCryosparc)}: the same particles for cryoSPARC";
         foreach (string file in state.SummaryFiles) yield return $"  {Relative(state, file)}";
         var warnings = state.Notes.Where(n => n.Contains("WARNING", StringComparison.Ordinal)).ToList();
         var notes = state.Notes.Except(warnings).ToList();
         if (plan.ParticleDiameter is null || plan.ExpectedResolution is null)
-            notes.Add("give particleDiameter and expectedResolution (A) in the plan for a verdict on the remaining scale error");
+            notes.Add("give particleDiameter and expectedResolution (A) in the plan for a verdict on the remaining "
+                + "scale error");
         if (warnings.Count > 0)
         {
             yield return "";
@@ -79,30 +83,43 @@ public static class MergeReport
         string offset = string.Create(C, $"{(d.Scale - 1) * 100:+0.###;-0.###} %");
         if (isReference)
         {
-            string how = set.PixelSize is null ? "as processed: the reference sets the scale" : $"given in the plan ({nominal})";
+            string how = set.PixelSize is null
+                ? "as processed: the reference sets the scale" : $"given in the plan ({nominal})";
             yield return string.Create(C, $"    pixel size   {d.PixelSize:0.#####} A, {how}");
         }
         else if (set.PixelSize is double given)
         {
-            yield return string.Create(C, $"    pixel size   {given:0.#####} A, given in the plan ({nominal}: {offset})");
+            yield return string.Create(C, $"    pixel size   {given:0.#####} A, given in the plan ")
+                + $"({nominal}: {offset})";
             if (d.MapFit is { } fit)
-                yield return string.Create(C, $"    its map      fits {fit.PixelSize:0.#####} A (range {fit.Low:0.#####} - {fit.High:0.#####} A)")
-                    + (fit.Contains(given) ? ": the plan's value is inside the range" : ": the plan's value is OUTSIDE the range (see the warning)");
+                yield return string.Create(C, $"    its map      fits {fit.PixelSize:0.#####} A ")
+                    + string.Create(C, $"(range {fit.Low:0.#####} - {fit.High:0.#####} A)")
+                    + (fit.Contains(given)
+                        ? ": the plan's value is inside the range"
+                        : ": the plan's value is OUTSIDE the range (see the warning)");
             else yield return "    its map      none: the plan's value is not checked";
         }
         else if (d.MapFit is { } fit)
-            yield return string.Create(C, $"    pixel size   {fit.PixelSize:0.#####} A, range {fit.Low:0.#####} - {fit.High:0.#####} A ({nominal}: {offset})");
+            yield return string.Create(C, $"    pixel size   {fit.PixelSize:0.#####} A, ")
+                + string.Create(C, $"range {fit.Low:0.#####} - {fit.High:0.#####} A ({nominal}: {offset})");
         if (!isReference && d.MapFit is not null)
         {
             string halves = set.HalfMap2 is null ? "" : ", the range from its half maps too";
-            yield return string.Create(C, $"    found by     fitting its map {Relative(state, set.Map!)} to {state.Plan.Reference}'s: scale, rotation and shift together{halves}; masked correlation {d.Values.MapCorrelation:0.#####}");
+            yield return $"    found by     fitting its map {Relative(state, set.Map!)} to {state.Plan.Reference}'s: "
+                + $"scale, rotation and shift together{halves}; "
+                + string.Create(C, $"masked correlation {d.Values.MapCorrelation:0.#####}");
             if (d.FscBefore is { } before && d.FscAfter is { } after)
-                yield return string.Create(C, $"    FSC          of the two maps at {d.NominalPixelSize:0.#####} A: {Crossings(before)}; at {d.MapFit.PixelSize:0.#####} A: {Crossings(after)} ({d.Name}-{PixelSizePlotData.FscStem}.png)");
+                yield return string.Create(C, $"    FSC          of the two maps at {d.NominalPixelSize:0.#####} A: ")
+                    + string.Create(C, $"{Crossings(before)}; at {d.MapFit.PixelSize:0.#####} A: {Crossings(after)} ")
+                    + $"({d.Name}-{PixelSizePlotData.FscStem}.png)";
             if (d.PixelSizeProfile is { Count: > 0 } profile)
             {
                 double factor = d.NominalPixelSize / d.MapPixelSize;
                 var peak = profile.MaxBy(p => p.Correlation)!;
-                yield return string.Create(C, $"    score        {profile.Count} candidate pixel sizes {profile[0].PixelSize * factor:0.#####} - {profile[^1].PixelSize * factor:0.#####} A, highest at {peak.PixelSize * factor:0.#####} A ({d.Name}-{PixelSizePlotData.ScoreStem}.png)");
+                double lowest = profile[0].PixelSize * factor, highest = profile[^1].PixelSize * factor;
+                yield return string.Create(C, $"    score        {profile.Count} candidate pixel sizes ")
+                    + string.Create(C, $"{lowest:0.#####} - {highest:0.#####} A, highest at {peak.PixelSize * factor:0.#####} A ")
+                    + $"({d.Name}-{PixelSizePlotData.ScoreStem}.png)";
             }
         }
         if (verdict is not null) yield return $"    tolerance    {MergeVerdict.Sentence(verdict)}";
@@ -121,13 +138,16 @@ public static class MergeReport
     private static IEnumerable<string> Written(MergeState state, DataSetState d)
     {
         string output = Path.GetFullPath(state.Plan.Output) + Path.DirectorySeparatorChar;
-        bool Ours(string? path) => path is not null && Path.GetFullPath(path).StartsWith(output, StringComparison.Ordinal);
+        bool Ours(string? path) =>
+            path is not null && Path.GetFullPath(path).StartsWith(output, StringComparison.Ordinal);
         var v = d.Values;
         if (Ours(d.Micrographs))
         {
             string what = v.MicrographsRescaled is int n
-                ? string.Create(C, $"{n} micrographs rescaled to {v.MicrographPixelReached:0.#####} A/px, their CTF on the true scale")
-                : string.Create(C, $"the micrographs with their CTF on the true pixel size {v.MicrographPixelTrue:0.#####} A");
+                ? string.Create(C, $"{n} micrographs rescaled to {v.MicrographPixelReached:0.#####} A/px, ")
+                    + "their CTF on the true scale"
+                : "the micrographs with their CTF on the true pixel size "
+                    + string.Create(C, $"{v.MicrographPixelTrue:0.#####} A");
             yield return $"{Relative(state, d.Micrographs!)}: {what}";
         }
         if (Ours(d.Particles))
@@ -136,12 +156,14 @@ public static class MergeReport
             if (d.ReExtracted && v.ParticlesExtracted is long extracted)
             {
                 string boxes = v.RescaledBox is int r
-                    ? string.Create(C, $"at box {v.ExtractBox}, Fourier-rescaled to {r}") + (v.FinalBox != r ? $" and windowed to {v.FinalBox}" : "")
+                    ? string.Create(C, $"at box {v.ExtractBox}, Fourier-rescaled to {r}")
+                        + (v.FinalBox != r ? $" and windowed to {v.FinalBox}" : "")
                     : $"at box {v.ExtractBox}";
                 what = string.Create(C, $"{extracted} particles extracted {boxes}: {v.ImagePixelReached:0.#####} A/px");
             }
             else what = "its particles on the true scale";
-            if (d.Relabelled) what += string.Create(C, $", relabelled to the true pixel size {d.MergedImagePixelSize:0.#####} A");
+            if (d.Relabelled)
+                what += string.Create(C, $", relabelled to the true pixel size {d.MergedImagePixelSize:0.#####} A");
             yield return $"{Relative(state, d.Particles!)}: {what}";
         }
     }

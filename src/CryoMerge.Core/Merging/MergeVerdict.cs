@@ -14,7 +14,8 @@ namespace CryoMerge.Core.Merging;
 /// <param name="Rounding">How far the images missed the reference's pixel (box pair or micrograph rounding; method 3
 /// leaves each data set at its own pixel size).</param>
 /// <param name="Checked">False for a pixel size the plan gives that no map could check.</param>
-/// <param name="Advice">The tolerance model's verdict, when the plan gives particleDiameter and expectedResolution.</param>
+/// <param name="Advice">The tolerance model's verdict, when the plan gives particleDiameter and expectedResolution.
+/// </param>
 public sealed record ScaleErrorVerdict(string DataSet, double PlanOffset, double Range, double Rounding, bool Checked,
     ToleranceAdvice? Advice)
 {
@@ -54,7 +55,8 @@ public static class MergeVerdict
             double rounding = plan.Method != MergeMethod.Relabel && d.Values.ImagePixelReached is double reached
                 && reference.ImagePixelSize > 0
                 ? Math.Abs(reached / (reference.ImagePixelSize * reference.Scale) - 1) : 0;
-            var verdict = new ScaleErrorVerdict(set.Name, offset, range, rounding, !given || d.MapFit is not null, null);
+            bool checkedByMap = !given || d.MapFit is not null;
+            var verdict = new ScaleErrorVerdict(set.Name, offset, range, rounding, checkedByMap, null);
             var advice = plan.ParticleDiameter is double diameter && plan.ExpectedResolution is double resolution
                 ? ScaleTolerance.Advise(diameter, resolution, verdict.Error) : null;
             verdicts.Add(verdict with { Advice = advice });
@@ -66,7 +68,8 @@ public static class MergeVerdict
     {
         var plan = state.Plan;
         if (plan.ParticleDiameter is null || plan.ExpectedResolution is null)
-            return [Prefix + "give particleDiameter and expectedResolution (A) in the plan for a verdict on the remaining scale error"];
+            return [Prefix + "give particleDiameter and expectedResolution (A) in the plan for a verdict on the "
+                + "remaining scale error"];
         return For(state).Select(v => Prefix + $"{v.DataSet}: {Sentence(v)}").ToList();
     }
 
@@ -78,13 +81,17 @@ public static class MergeVerdict
     {
         var c = CultureInfo.InvariantCulture;
         var parts = new List<string>();
-        if (v.PlanOffset != 0) parts.Add(string.Create(c, $"the plan's pixel size against its map's fit {Math.Abs(v.PlanOffset) * 100:0.###} %"));
+        if (v.PlanOffset != 0)
+            parts.Add(string.Create(c, $"the plan's pixel size against its map's fit {Math.Abs(v.PlanOffset) * 100:0.###} %"));
         parts.Add(string.Create(c, $"pixel-size range {v.Range * 100:0.###} %"));
         parts.Add(string.Create(c, $"box pair {v.Rounding * 100:0.###} %"));
         string unchecked_ = v.Checked ? "" : ", the plan's pixel size not checked against a map";
-        string head = string.Create(c, $"remaining scale error up to {v.Error * 100:0.###} % ({string.Join(", ", parts)}{unchecked_})");
+        string head = string.Create(c, $"remaining scale error up to {v.Error * 100:0.###} % ")
+            + $"({string.Join(", ", parts)}{unchecked_})";
         if (v.Advice is not { } a) return head;
-        return head + string.Create(c, $" is {Describe(a.Verdict!.Value)} for a {a.DiameterA:0.#} A particle at {a.ResolutionA:0.##} A (aim below {a.AimAt * 100:0.##} %, correlation at that resolution {a.Correlation:0.###})");
+        return head + $" is {Describe(a.Verdict!.Value)} "
+            + string.Create(c, $"for a {a.DiameterA:0.#} A particle at {a.ResolutionA:0.##} A (aim below ")
+            + string.Create(c, $"{a.AimAt * 100:0.##} %, correlation at that resolution {a.Correlation:0.###})");
     }
 
     public static string Describe(ToleranceVerdict v) => v switch

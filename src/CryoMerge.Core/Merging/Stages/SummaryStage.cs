@@ -40,7 +40,8 @@ public sealed class SummaryStage : IMergeStage
         string[] files = [text, json, .. PixelSizePlots(state, environment)];
         state.SummaryFiles = [.. files];
         OutputFiles.WriteAllText(text, string.Join('\n', MergeReport.Lines(state)) + "\n");
-        OutputFiles.WriteAllText(json, JsonSerializer.Serialize(JsonDocument.Parse(state.ToJson()), new JsonSerializerOptions { WriteIndented = true }));
+        OutputFiles.WriteAllText(json, JsonSerializer.Serialize(JsonDocument.Parse(state.ToJson()),
+            new JsonSerializerOptions { WriteIndented = true }));
         return new(new Result(files), Outputs: files);
     }
 
@@ -54,10 +55,12 @@ public sealed class SummaryStage : IMergeStage
         foreach (var set in state.Plan.DataSets)
         {
             var d = state.DataSets[set.Name];
-            if (d.PixelSizeProfile is not { Count: > 0 } profile || d.FscBefore is null || d.FscAfter is null || d.MapFit is not { } fit) continue;
+            if (d.PixelSizeProfile is not { Count: > 0 } profile || d.FscBefore is null || d.FscAfter is null
+                || d.MapFit is not { } fit) continue;
             double factor = d.NominalPixelSize / d.MapPixelSize;
-            var data = new PixelSizePlotData("fit", "masked correlation (higher is better)", fit.PixelSize, fit.Low, fit.High,
-                d.NominalPixelSize, profile.Select(p => p with { PixelSize = p.PixelSize * factor }).ToList(), d.FscBefore, d.FscAfter)
+            var onItsScale = profile.Select(p => p with { PixelSize = p.PixelSize * factor }).ToList();
+            var data = new PixelSizePlotData("fit", "masked correlation (higher is better)", fit.PixelSize, fit.Low,
+                fit.High, d.NominalPixelSize, onItsScale, d.FscBefore, d.FscAfter)
             {
                 UsedPixelSize = set.PixelSize,
                 Reference = state.Plan.Reference,
