@@ -162,7 +162,7 @@ public sealed class MergeJobTests
                 status = await job.WaitForChangeAsync(status, TimeSpan.FromSeconds(10));
                 answers++;
             }
-            Assert.Equal(JobState.Completed, status.State);
+            Assert.True(status.State == JobState.Completed, $"{status.State}: {status.Message}");
             long items = status.WorkBySilo.Values.Sum();
             Assert.True(Interlocked.Read(ref written) > 0, "no bytes counted");
             perItem.Add((double)Interlocked.Read(ref written) / items);

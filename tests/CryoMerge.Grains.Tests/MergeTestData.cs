@@ -53,6 +53,9 @@ internal static class MergeTestData
             mics.Add(path);
         }
         string p = pixel.ToString("F6", CultureInfo.InvariantCulture);
+        // (100, 120) on the usual 256-pixel micrographs, at the same place on smaller ones: method 1 extracts them.
+        string x = (size * 100 / 256.0).ToString("F1", CultureInfo.InvariantCulture);
+        string y = (size * 120 / 256.0).ToString("F1", CultureInfo.InvariantCulture);
         File.WriteAllText(Path.Combine(folder, "micrographs_ctf.star"), $"""
             # version 30001
 
@@ -100,7 +103,7 @@ internal static class MergeTestData
             _rlnCoordinateX #2
             _rlnCoordinateY #3
             _rlnOpticsGroup #4
-            {string.Join("\n", mics.Select(m => $"{m} 100.0 120.0 1"))}
+            {string.Join("\n", mics.Select(m => $"{m} {x} {y} 1"))}
 
             """);
         return folder;
