@@ -278,7 +278,13 @@ public sealed class MergeJobTests
             await job.StartAsync(new MergeJobRequest(MergeTestData.Json(plan), "plan.yaml", false));
             Assert.Equal(JobState.Completed, (await JobWaiter.FinishedAsync(job, TimeSpan.FromMinutes(1))).State);
         }
-        var ours = spans.Where(a => a.Source.Name == CryoMergeTelemetry.Name && (string?)a.GetTagItem(CryoMergeTelemetry.JobIdTag) == "traced-run").ToList();
+        // The job's span ends once the loop has also removed its journal, heartbeat and reminder, which is after
+        // followers are told it completed: wait for it (a generous bound, against a hang only).
+        bool Ended() => spans.Any(a => a.DisplayName == "merge job"
+            && (string?)a.GetTagItem(CryoMergeTelemetry.JobIdTag) == "traced-run");
+        for (int wait = 0; wait < 600 && !Ended(); wait++) await Task.Delay(50, TestContext.Current.CancellationToken);
+        var ours = spans.Where(a => a.Source.Name == CryoMergeTelemetry.Name
+            && (string?)a.GetTagItem(CryoMergeTelemetry.JobIdTag) == "traced-run").ToList();
         Assert.All(ours, a => Assert.Equal(trace, a.TraceId));
         Assert.Single(ours, a => a.DisplayName == "merge job");
         Assert.Contains(ours, a => a.DisplayName == "stage rescale-micrographs");
