@@ -67,8 +67,8 @@ public sealed class MergeJobTests
         File.Delete(ofLive);
         File.Delete(byHand);
         var actual = MergeTestData.Hashes(Path.Combine(interrupted.Output, "DS2"), interrupted.Output);
-        // The rescaled micrographs, their particles extracted, and the STAR files: CTF-scaled micrographs, the rescaled ones, the
-        // particles on the true scale and extracted.
+        // The rescaled micrographs, their particles extracted, and the STAR files: CTF-scaled micrographs, the
+        // rescaled ones, the particles on the true scale and extracted.
         Assert.Equal(24 + 24 + 4, expected.Count);
         Assert.Equal(expected, actual);
     }
