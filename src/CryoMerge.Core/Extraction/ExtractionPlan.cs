@@ -13,24 +13,31 @@ public abstract record CoordinateSource
 }
 
 /// <summary>
-/// A checked extraction: every input read and validated, every output name and STAR row decided, nothing written
-/// yet. Run its <see cref="Items"/> (in any order, anywhere), then write the STAR file from the results with
-/// <see cref="BuildStar"/>.
+/// A checked extraction: every input read and validated, every output name decided, nothing written yet. Run its
+/// <see cref="Items"/> (in any order, anywhere), then write the STAR file with <see cref="WriteStar"/>: its rows follow
+/// from the plan alone (the coordinate tables it holds), so they are neither carried by the items nor built in memory.
 /// </summary>
 public sealed class ExtractionPlan
 {
-    internal ExtractionPlan(ExtractionSettings settings, string outputDirectory, string starPath,
-        IReadOnlyList<string> columns, StarTable optics,
-        IReadOnlyList<MicrographExtractionItem> items, IReadOnlyList<string> warnings)
+    private readonly ExtractionRows _layout;
+    private readonly IReadOnlyList<PlannedMicrograph> _micrographs;
+
+    internal ExtractionPlan(ExtractionSettings settings, string outputDirectory, string starPath, ExtractionRows layout,
+        StarTable optics, IReadOnlyList<MicrographExtractionItem> items, IReadOnlyList<PlannedMicrograph> micrographs,
+        IReadOnlyList<string> warnings)
     {
         Settings = settings;
         OutputDirectory = outputDirectory;
         StarPath = starPath;
-        Columns = columns;
+        _layout = layout;
         Optics = optics;
         Items = items;
+        _micrographs = micrographs;
         Warnings = warnings;
     }
+
+    /// <summary>What the plan keeps of an item's micrograph: its row, its particles and its size in pixels.</summary>
+    internal sealed record PlannedMicrograph(int Row, CoordinateSet Particles, long Pixels);
 
     public ExtractionSettings Settings { get; }
 
@@ -44,7 +51,7 @@ public sealed class ExtractionPlan
     public string StarPath { get; }
 
     /// <summary>Columns of the particles table, in order.</summary>
-    public IReadOnlyList<string> Columns { get; }
+    public IReadOnlyList<string> Columns => _layout.Columns;
 
     /// <summary>The output optics table (the micrographs' optics with image pixel size, size and dimensionality).</summary>
     public StarTable Optics { get; }
@@ -56,33 +63,32 @@ public sealed class ExtractionPlan
 
     public int ParticleCount => Items.Sum(i => i.Coordinates.Count);
 
-    /// <summary>The particles STAR file (RELION 3.1: data_optics and data_particles) with rows in item order.</summary>
-    public StarFile BuildStar(IEnumerable<MicrographExtractionResult> results)
-    {
-        var byStack = results.ToDictionary(r => r.StackPath, StringComparer.Ordinal);
-        return Build(item => byStack.TryGetValue(item.StackPath, out var result)
-            ? result.Rows
-            : throw new InvalidOperationException($"no result for {item.MicrographName}"));
-    }
+    /// <summary>Width times height of item <paramref name="index"/>'s micrograph, for estimates of its cost.</summary>
+    public long MicrographPixels(int index) => _micrographs[index].Pixels;
 
     /// <summary>
-    /// The particles STAR file from the plan alone, once every stack is on disk: an item's rows do not depend on
-    /// how its extraction went, so a gather step on another node (after the extractions ran elsewhere) needs
-    /// only the plan.
+    /// Writes the particles STAR file (RELION 3.1: data_optics and data_particles, rows in item order) atomically,
+    /// streamed row by row (<see cref="StarLoopStream"/>): memory stays at one row whatever the number of particles.
+    /// An item's rows do not depend on how its extraction went, so a gather step on another node (after the
+    /// extractions ran elsewhere) needs only the plan. With <paramref name="requireStacks"/>, every stack must be on
+    /// disk first.
     /// </summary>
-    public StarFile BuildStarFromItems() => Build(item => File.Exists(item.StackPath)
-        ? item.Rows
-        : throw new CryoMergeInputException(item.StackPath, $"particle stack of {item.MicrographName} is missing; extract it first"));
-
-    private StarFile Build(Func<MicrographExtractionItem, IReadOnlyList<string[]>> rowsOf)
+    public long WriteStar(bool requireStacks = false)
     {
-        var table = new StarTable();
-        foreach (var c in Columns) table.AddColumn(c, "");
-        foreach (var item in Items)
-            foreach (var row in rowsOf(item)) table.AddRow(row);
-        var file = new StarFile();
-        file.AddTableBlock("optics", Optics, 30001);
-        file.AddTableBlock("particles", table, 30001);
-        return file;
+        if (requireStacks)
+            foreach (var item in Items)
+                if (!File.Exists(item.StackPath))
+                    throw new CryoMergeInputException(item.StackPath,
+                        $"particle stack of {item.MicrographName} is missing; extract it first");
+        var head = new StarFile();
+        head.AddTableBlock("optics", Optics, Version);
+        return StarLoopStream.Write(StarPath, head, "particles", Version, Columns, sink =>
+        {
+            for (int i = 0; i < Items.Count; i++)
+                _layout.Write(_micrographs[i].Row, _micrographs[i].Particles, Items[i].StackPath, sink);
+        });
     }
+
+    /// <summary>The STAR version written, RELION 3.1's.</summary>
+    private const int Version = 30001;
 }

@@ -7,7 +7,7 @@ namespace CryoMerge.Core.Extraction;
 /// Reads the micrographs STAR file and the coordinates, checks everything that can be checked before a pixel is
 /// written (micrographs on disk and 2-D, coordinates inside by RELION's rule, sizes, unique output names) and
 /// decides every output: stack DIR/(micrograph name after jobNNN/, without extension).mrcs as relion_preprocess
-/// names it, image names "000001@stack", and the STAR rows.
+/// names it, image names "000001@stack", and the STAR rows (written from the plan by <see cref="ExtractionPlan.WriteStar"/>).
 /// </summary>
 public static class ExtractionPlanner
 {
@@ -32,6 +32,7 @@ public static class ExtractionPlanner
 
         var layout = new ExtractionRows(mics, coords);
         var items = new List<MicrographExtractionItem>();
+        var planned = new List<ExtractionPlan.PlannedMicrograph>();
         var stacks = new Dictionary<string, string>(StringComparer.Ordinal);
         var headerChecked = new HashSet<int>();
         for (int m = 0; m < mics.Count; m++)
@@ -62,14 +63,14 @@ public static class ExtractionPlanner
                 throw new CryoMergeInputException(name, $"would be extracted to {stack} like {other}; RELION names stacks after the micrograph name, which must differ");
             stacks[stack] = name;
             OutputFiles.EnsureNotInput(stack, path, micrographsStar, set.Source);
-            var rows = layout.Rows(m, set, stack);
-            items.Add(new MicrographExtractionItem(name, path, stack, settings.OutputPixelSize(pixel), positions, rows));
+            items.Add(new MicrographExtractionItem(name, path, stack, settings.OutputPixelSize(pixel), positions));
+            planned.Add(new ExtractionPlan.PlannedMicrograph(m, set, (long)width * height));
         }
         if (warnings is not null) foreach (var n in notes) warnings.Add(n);
         var optics = mics.OutputOptics(settings, keepMicrographPixelSize: coordinates is CoordinateSource.StarFileSource);
         string starPath = Path.Combine(outputDirectory, StarName);
         OutputFiles.EnsureNotInput(starPath, [micrographsStar, .. coords.Sets.Where(c => c is not null).Select(c => c!.Source).Distinct()]);
-        return new ExtractionPlan(settings, outputDirectory, starPath, layout.Columns, optics, items, notes);
+        return new ExtractionPlan(settings, outputDirectory, starPath, layout, optics, items, planned, notes);
     }
 
     private static (int Width, int Height, double Pixel) Header(string path)

@@ -1,3 +1,4 @@
+using System.Text;
 using CryoMerge.Core.Formats;
 
 namespace CryoMerge.Core.Extraction;
@@ -17,6 +18,8 @@ internal sealed class ExtractionRows
     private readonly List<string> _columns;
     private readonly int _image, _micrograph, _group;
     private readonly (int Index, string Label, Func<int, string?> Default)[] _ctf;
+    /// <summary>By column: the cell of a row whose coordinate table lacks the column.</summary>
+    private readonly byte[][] _neutral;
 
     public ExtractionRows(MicrographTable mics, CoordinateSets coords)
     {
@@ -40,30 +43,36 @@ internal sealed class ExtractionRows
                 if (mics.Micrographs.Has(label)) ctf.Add((Add(label), label, _ => null));
         }
         _ctf = ctf.ToArray();
+        _neutral = _columns.Select(c => Encoding.UTF8.GetBytes(Neutral(c))).ToArray();
     }
 
     public IReadOnlyList<string> Columns => _columns;
 
-    /// <summary>The rows of micrograph <paramref name="m"/>'s particles, image k named "k@stack".</summary>
-    public string[][] Rows(int m, CoordinateSet set, string stack)
+    /// <summary>
+    /// Writes the rows of micrograph <paramref name="m"/>'s particles to <paramref name="sink"/>, image k named
+    /// "k@stack"; cells taken from the coordinate table keep their text (copied as bytes, no string per cell).
+    /// </summary>
+    public void Write(int m, CoordinateSet set, string stack, IStarRowSink sink)
     {
-        var ctfCells = _ctf.Select(c => (c.Index, Text: _mics.CtfCell(m, c.Label) ?? c.Default(m))).ToArray();
-        string micrograph = _mics.NameRaw(m);
-        string group = _mics.Micrographs.TryColumn(RelionLabels.OpticsGroup)?.Raw(m) ?? "1";
+        // What every row of this micrograph gets instead of its own cell, by column: its name, optics group and CTF.
+        var fixedCells = new byte[]?[_columns.Count];
+        fixedCells[_micrograph] = Encoding.UTF8.GetBytes(_mics.NameRaw(m));
+        fixedCells[_group] = Encoding.UTF8.GetBytes(_mics.Micrographs.TryColumn(RelionLabels.OpticsGroup)?.Raw(m) ?? "1");
+        foreach (var (index, label, fallback) in _ctf)
+            if ((_mics.CtfCell(m, label) ?? fallback(m)) is { } text) fixedCells[index] = Encoding.UTF8.GetBytes(text);
         var sourceColumns = _columns.Select(c => set.Table.TryColumn(c)).ToArray();
-        var rows = new string[set.Rows.Count][];
-        for (int k = 0; k < rows.Length; k++)
+        for (int k = 0; k < set.Rows.Count; k++)
         {
-            var cells = new string[_columns.Count];
             int r = set.Rows[k];
-            for (int c = 0; c < cells.Length; c++) cells[c] = sourceColumns[c]?.Raw(r) ?? Neutral(_columns[c]);
-            cells[_image] = StarValues.Quote(RelionPaths.ImageName(k + 1, stack));
-            cells[_micrograph] = micrograph;
-            cells[_group] = group;
-            foreach (var (index, text) in ctfCells) if (text is not null) cells[index] = text;
-            rows[k] = cells;
+            for (int c = 0; c < _columns.Count; c++)
+            {
+                if (c == _image) sink.Text(StarValues.Quote(RelionPaths.ImageName(k + 1, stack)));
+                else if (fixedCells[c] is { } cell) sink.Raw(cell);
+                else if (sourceColumns[c] is { } source) sink.Raw(source.RawUtf8(r));
+                else sink.Raw(_neutral[c]);
+            }
+            sink.EndRow();
         }
-        return rows;
     }
 
     private int Add(string label)

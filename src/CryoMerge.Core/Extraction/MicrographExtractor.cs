@@ -8,10 +8,9 @@ namespace CryoMerge.Core.Extraction;
 public readonly record struct ParticleCoordinate(double X, double Y);
 
 /// <summary>
-/// One work item of an extraction: one micrograph, the particles to cut from it, the stack to write and the
-/// particles' STAR rows (cells in <see cref="ExtractionPlan.Columns"/> order, image names already filled in).
-/// Small and immutable: a distributed worker receives it, calls <see cref="MicrographExtractor.Extract"/> and
-/// returns the result.
+/// One work item of an extraction: one micrograph, the particles to cut from it and the stack to write (the
+/// particles' STAR rows are the plan's, <see cref="ExtractionPlan.WriteStar"/>). Small and immutable: a distributed
+/// worker receives it, calls <see cref="MicrographExtractor.Extract"/> and returns the result.
 /// </summary>
 /// <param name="MicrographName">rlnMicrographName as in the micrographs STAR file.</param>
 /// <param name="MicrographPath">Where that micrograph is on disk.</param>
@@ -22,16 +21,14 @@ public sealed record MicrographExtractionItem(
     string MicrographPath,
     string StackPath,
     double OutputPixelSize,
-    IReadOnlyList<ParticleCoordinate> Coordinates,
-    IReadOnlyList<string[]> Rows);
+    IReadOnlyList<ParticleCoordinate> Coordinates);
 
-/// <summary>What one micrograph gave: its STAR rows (unchanged from the item) and the statistics of the stack.</summary>
+/// <summary>What one micrograph gave: the statistics of its stack.</summary>
 /// <param name="FlatImages">Particles whose background was flat and were left unnormalised (RELION warns about each).</param>
 public sealed record MicrographExtractionResult(
     string MicrographName,
     string StackPath,
     int ParticleCount,
-    IReadOnlyList<string[]> Rows,
     int FlatImages,
     double Mean,
     double StdDev,
@@ -50,7 +47,6 @@ public static class MicrographExtractor
         ParticleProcessor? processor = null)
     {
         if (item.Coordinates.Count == 0) throw new ArgumentException($"{item.MicrographName}: no particles to extract");
-        if (item.Rows.Count != item.Coordinates.Count) throw new ArgumentException($"{item.MicrographName}: {item.Rows.Count} rows for {item.Coordinates.Count} particles");
         processor ??= new ParticleProcessor(fft, settings);
         if (processor.Settings != settings) throw new ArgumentException("the processor was made for other settings");
         float[] micrograph;
@@ -104,7 +100,7 @@ public static class MicrographExtractor
         }
         writer.Commit();
         var s = writer.Statistics;
-        return new MicrographExtractionResult(item.MicrographName, item.StackPath, item.Coordinates.Count, item.Rows, flat,
+        return new MicrographExtractionResult(item.MicrographName, item.StackPath, item.Coordinates.Count, flat,
             s.Mean, s.StdDev, s.Min, s.Max);
     }
 }

@@ -44,7 +44,7 @@ public static class ParticleExtraction
         {
             processors.Dispose();
         }
-        plan.BuildStar(results).Write(plan.StarPath);
+        plan.WriteStar();
         return results;
     }
 }

@@ -15,6 +15,9 @@ public interface IStarRowSink
     /// <summary>A cell's text as written (<see cref="StarValues.Quote"/> it if it may hold blanks).</summary>
     void Text(string raw);
 
+    /// <summary>A cell's text as written, in UTF-8 (a cell copied from another table as it is).</summary>
+    void Raw(ReadOnlySpan<byte> utf8);
+
     /// <summary>Ends the row; it must have had one cell per column.</summary>
     void EndRow();
 }
@@ -34,9 +37,11 @@ public static class StarLoopStream
     /// <paramref name="rows"/> produces.
     /// </summary>
     /// <param name="rows">Called twice; must produce the same rows both times.</param>
+    /// <param name="headerComments">A comment after each column's label ("_rlnX #1 # comment"), or null; as
+    /// <see cref="StarColumn.HeaderComment"/>.</param>
     /// <returns>The number of rows written.</returns>
     public static long Write(string path, StarFile head, string blockName, int? version, IReadOnlyList<string> columns,
-        Action<IStarRowSink> rows)
+        Action<IStarRowSink> rows, IReadOnlyList<string?>? headerComments = null)
     {
         if (head.TrailingComments.Count > 0)
             throw new ArgumentException("the head's trailing comments would land before the loop", nameof(head));
@@ -53,7 +58,10 @@ public static class StarLoopStream
                 if (version is int v) text.Append(CultureInfo.InvariantCulture, $"# version {v}\n\n");
                 text.Append("data_").Append(blockName).Append("\n\nloop_\n");
                 for (int i = 0; i < columns.Count; i++)
-                    text.Append(CultureInfo.InvariantCulture, $"_{columns[i]} #{i + 1}\n");
+                {
+                    string? comment = headerComments?[i];
+                    text.Append(CultureInfo.InvariantCulture, $"_{columns[i]} #{i + 1}{(comment is null ? "" : " " + comment)}\n");
+                }
                 output.Write(Encoding.UTF8.GetBytes(text.ToString()));
                 var writer = new WritingSink(output, widths.Widths());
                 rows(writer);
@@ -90,6 +98,8 @@ public static class StarLoopStream
         }
 
         public void Text(string raw) => Cell(_column++, Encoding.UTF8.GetBytes(raw));
+
+        public void Raw(ReadOnlySpan<byte> utf8) => Cell(_column++, utf8);
 
         public void EndRow()
         {

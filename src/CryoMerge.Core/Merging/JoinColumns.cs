@@ -30,11 +30,12 @@ internal sealed class JoinColumns
     public List<string> Dropped { get; } = [];
 
     /// <summary>
-    /// The joined table. <paramref name="rewrites"/> replaces cells of some labels; <paramref name="always"/> lists
-    /// labels written for every input even where missing (the rewrite must then supply every cell);
-    /// <paramref name="leaveOut"/> lists labels never written.
+    /// The joined table's labels. <paramref name="rewrites"/> replaces cells of some labels; <paramref name="always"/>
+    /// lists labels written for every input even where missing (the rewrite must then supply every cell);
+    /// <paramref name="leaveOut"/> lists labels never written. Records what is filled and dropped.
     /// </summary>
-    public StarTable Build(IReadOnlyDictionary<string, CellRewrite> rewrites, IReadOnlyCollection<string> always, IReadOnlyCollection<string> leaveOut, string tableName)
+    public Layout Select(IReadOnlyDictionary<string, CellRewrite> rewrites, IReadOnlyCollection<string> always,
+        IReadOnlyCollection<string> leaveOut, string tableName)
     {
         var labels = new List<string>();
         foreach (var label in always) if (!labels.Contains(label)) labels.Add(label);
@@ -42,7 +43,6 @@ internal sealed class JoinColumns
             foreach (var name in table.ColumnNames)
                 if (!labels.Contains(name) && !leaveOut.Contains(name)) labels.Add(name);
 
-        int rows = _tables.Sum(t => t.RowCount);
         var kept = new List<string>();
         foreach (var label in labels)
         {
@@ -58,32 +58,67 @@ internal sealed class JoinColumns
                 Filled.Add($"_{label} = {neutral} ({tableName}; in {string.Join(", ", missing.Select(k => _names[k]))})");
             kept.Add(label);
         }
+        var sources = kept.Select(label => _tables.Select(t => t.TryColumn(label)).ToArray()).ToArray();
+        var comments = sources.Select(s => s.Select(c => c?.HeaderComment).FirstOrDefault(h => h is not null)).ToArray();
+        var neutrals = kept.Select(l => RelionLabels.NeutralOf(l) is { } n ? Encoding.UTF8.GetBytes(n) : null).ToArray();
+        return new Layout(kept, sources, comments, neutrals, kept.Select(l => rewrites.GetValueOrDefault(l)).ToArray());
+    }
+
+    /// <summary>
+    /// The joined table's columns: by column, its label, its source column in each input (null where missing), its
+    /// header comment (the first input's that has one), the neutral value filling it where missing and its rewrite.
+    /// </summary>
+    public sealed record Layout(IReadOnlyList<string> Labels, StarColumn?[][] Sources, string?[] Comments,
+        byte[]?[] Neutrals, CellRewrite?[] Rewrites);
+
+    /// <summary>The joined table in memory.</summary>
+    public StarTable Build(Layout layout)
+    {
+        int rows = _tables.Sum(t => t.RowCount);
         // Output columns are independent: build them in parallel.
-        var columns = new StarColumn[kept.Count];
-        try { Parallel.For(0, kept.Count, c => columns[c] = BuildColumn(kept[c], rows, rewrites.GetValueOrDefault(kept[c]))); }
+        var columns = new StarColumn[layout.Labels.Count];
+        try { Parallel.For(0, columns.Length, c => columns[c] = BuildColumn(layout, c, rows)); }
         catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]); }
         var output = new StarTable();
         foreach (var column in columns) output.AddParsedColumn(column);
         return output;
     }
 
-    private StarColumn BuildColumn(string label, int rows, CellRewrite? rewrite)
+    /// <summary>
+    /// The joined table's rows, input after input, cell by cell into <paramref name="sink"/>: the same cells as
+    /// <see cref="Build"/>, without holding them.
+    /// </summary>
+    public void WriteRows(Layout layout, IStarRowSink sink)
     {
-        string? neutral = RelionLabels.NeutralOf(label);
-        byte[]? neutralBytes = neutral is null ? null : Encoding.UTF8.GetBytes(neutral);
-        var column = new StarColumn(label, rows, rows * 8);
+        int columns = layout.Labels.Count;
         for (int k = 0; k < _tables.Count; k++)
         {
-            var source = _tables[k].TryColumn(label);
-            if (source is not null && column.HeaderComment is null) column.HeaderComment = source.HeaderComment;
             int n = _tables[k].RowCount;
             for (int r = 0; r < n; r++)
             {
-                if (rewrite?.Invoke(k, r) is { } text) column.Append(text);
-                else if (source is not null) column.Append(source.RawUtf8(r));
-                else column.Append(neutralBytes ?? throw new InvalidOperationException($"no value for _{label} in input {k + 1}"));
+                for (int c = 0; c < columns; c++) sink.Raw(Cell(layout, c, k, r));
+                sink.EndRow();
             }
         }
+    }
+
+    private StarColumn BuildColumn(Layout layout, int c, int rows)
+    {
+        var column = new StarColumn(layout.Labels[c], rows, rows * 8) { HeaderComment = layout.Comments[c] };
+        for (int k = 0; k < _tables.Count; k++)
+        {
+            int n = _tables[k].RowCount;
+            for (int r = 0; r < n; r++) column.Append(Cell(layout, c, k, r));
+        }
         return column;
+    }
+
+    /// <summary>Column <paramref name="c"/>'s cell of row <paramref name="r"/> of input <paramref name="k"/>.</summary>
+    private static ReadOnlySpan<byte> Cell(Layout layout, int c, int k, int r)
+    {
+        if (layout.Rewrites[c]?.Invoke(k, r) is { } text) return text;
+        if (layout.Sources[c][k] is { } source) return source.RawUtf8(r);
+        return layout.Neutrals[c]
+            ?? throw new InvalidOperationException($"no value for _{layout.Labels[c]} in input {k + 1}");
     }
 }

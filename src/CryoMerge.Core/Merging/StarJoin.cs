@@ -33,18 +33,39 @@ public sealed record JoinReport(StarDataKind Kind, bool Relion30Output, int Rows
 /// </summary>
 public static class StarJoin
 {
-    /// <summary>Reads, joins and writes atomically; inputs are never written.</summary>
+    /// <summary>
+    /// Reads, joins and writes atomically; inputs are never written. The joined rows are streamed to the file
+    /// (<see cref="StarLoopStream"/>): the inputs are held in memory, the joined table is not.
+    /// </summary>
     public static JoinReport JoinFiles(IReadOnlyList<string> inputs, string output, JoinOptions? options = null)
     {
         OutputFiles.EnsureNotInput(output, inputs);
         var sets = inputs.Select(StarDataSet.Read).ToList();
-        var (file, report) = Join(sets, options);
-        file.Write(output);
-        return report;
+        var join = Prepare(sets, options);
+        StarLoopStream.Write(output, join.Head, join.BlockName, join.Version, join.Layout.Labels,
+            sink => join.Data.WriteRows(join.Layout, sink), join.Layout.Comments);
+        return join.Report;
     }
 
     /// <summary>Joins data sets in memory (their tables are consumed); the output file and the report.</summary>
     public static (StarFile Output, JoinReport Report) Join(IReadOnlyList<StarDataSet> inputs, JoinOptions? options = null)
+    {
+        var join = Prepare(inputs, options);
+        var file = join.Head;
+        var data = join.Data.Build(join.Layout);
+        if (join.Version is int version) file.AddTableBlock(join.BlockName, data, version);
+        else file.Blocks.Add(new StarBlock(join.BlockName) { Table = data });
+        return (file, join.Report);
+    }
+
+    /// <summary>
+    /// A join decided and checked but not yet done: the blocks before the joined table (the optics), the table's
+    /// block name and version, its columns and where each cell comes from, and the report.
+    /// </summary>
+    private sealed record PreparedJoin(StarFile Head, string BlockName, int? Version, JoinColumns Data,
+        JoinColumns.Layout Layout, JoinReport Report);
+
+    private static PreparedJoin Prepare(IReadOnlyList<StarDataSet> inputs, JoinOptions? options)
     {
         options ??= new JoinOptions();
         if (inputs.Count == 0) throw new ArgumentException("nothing to join", nameof(inputs));
@@ -83,7 +104,7 @@ public static class StarJoin
         var duplicates = Task.Run(() => RefuseDuplicateNames(sets));
         if (kind == StarDataKind.Particles) WarnSharedMicrographNames(sets, warnings);
         var names = sets.Select(s => Path.GetFileName(s.Path)).ToList();
-        (StarFile, JoinReport) joined;
+        PreparedJoin joined;
         try
         {
             joined = options.KeepRelion30 ? JoinRelion30(sets, names, summaries, warnings) : JoinRelion31(sets, names, summaries, warnings);
@@ -95,7 +116,7 @@ public static class StarJoin
         return joined;
     }
 
-    private static (StarFile, JoinReport) JoinRelion31(List<StarDataSet> sets, List<string> names, List<JoinedInput> summaries, List<string> warnings)
+    private static PreparedJoin JoinRelion31(List<StarDataSet> sets, List<string> names, List<JoinedInput> summaries, List<string> warnings)
     {
         var groups = new List<JoinedOpticsGroup>();
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -129,11 +150,11 @@ public static class StarJoin
 
         var numberBytes = groups.Select(g => Encoding.ASCII.GetBytes(g.Number.ToString())).ToArray();
         var opticsJoin = new JoinColumns(sets.Select(s => s.Optics!).ToList(), names);
-        var optics = opticsJoin.Build(new Dictionary<string, JoinColumns.CellRewrite>
+        var optics = opticsJoin.Build(opticsJoin.Select(new Dictionary<string, JoinColumns.CellRewrite>
         {
             [RelionLabels.OpticsGroup] = (k, o) => numberBytes[newNumber[k][sets[k].Optics!.GetInt(o, RelionLabels.OpticsGroup)] - 1],
             [RelionLabels.OpticsGroupName] = (k, o) => Encoding.UTF8.GetBytes(StarValues.Quote(newNameOfRow[k][o])),
-        }, [RelionLabels.OpticsGroupName, RelionLabels.OpticsGroup], [], "data_optics");
+        }, [RelionLabels.OpticsGroupName, RelionLabels.OpticsGroup], [], "data_optics"));
 
         var groupColumns = sets.Select(s => s.Data.Column(RelionLabels.OpticsGroup)).ToList();
         var dataJoin = new JoinColumns(sets.Select(s => s.Data).ToList(), names);
@@ -145,17 +166,17 @@ public static class StarJoin
         };
         var leaveOut = sets.Count > 1 ? new[] { RelionLabels.GroupNumber } : [];
         var kind = sets[0].Kind;
-        var data = dataJoin.Build(rewrites, [], leaveOut, $"data_{StarDataSet.TableName(kind)}");
+        var layout = dataJoin.Select(rewrites, [], leaveOut, $"data_{StarDataSet.TableName(kind)}");
 
         int version = Math.Max(Relion30Conversion.Version31, sets.Max(s => s.DataBlock.Version ?? s.OpticsBlock?.Version ?? 0));
-        var file = new StarFile();
-        file.AddTableBlock("optics", optics, version);
-        file.AddTableBlock(StarDataSet.TableName(kind), data, version);
-        return (file, new JoinReport(kind, false, data.RowCount, summaries, groups,
-            [.. opticsJoin.Filled, .. dataJoin.Filled], [.. opticsJoin.Dropped, .. dataJoin.Dropped], warnings));
+        var head = new StarFile();
+        head.AddTableBlock("optics", optics, version);
+        var report = new JoinReport(kind, false, sets.Sum(s => s.Data.RowCount), summaries, groups,
+            [.. opticsJoin.Filled, .. dataJoin.Filled], [.. opticsJoin.Dropped, .. dataJoin.Dropped], warnings);
+        return new PreparedJoin(head, StarDataSet.TableName(kind), version, dataJoin, layout, report);
     }
 
-    private static (StarFile, JoinReport) JoinRelion30(List<StarDataSet> sets, List<string> names, List<JoinedInput> summaries, List<string> warnings)
+    private static PreparedJoin JoinRelion30(List<StarDataSet> sets, List<string> names, List<JoinedInput> summaries, List<string> warnings)
     {
         var dataJoin = new JoinColumns(sets.Select(s => s.Data).ToList(), names);
         var rewrites = new Dictionary<string, JoinColumns.CellRewrite>
@@ -163,10 +184,10 @@ public static class StarJoin
             [RelionLabels.GroupName] = (k, r) => k == 0 ? null : Encoding.UTF8.GetBytes(StarValues.Quote($"set{k + 1}_{sets[k].Data.GetString(r, RelionLabels.GroupName)}")),
         };
         var leaveOut = sets.Count > 1 ? new[] { RelionLabels.GroupNumber } : [];
-        var data = dataJoin.Build(rewrites, [], leaveOut, "data_" + sets[0].DataBlock.Name);
-        var file = new StarFile();
-        file.Blocks.Add(new StarBlock(sets[0].DataBlock.Name) { Table = data });
-        return (file, new JoinReport(sets[0].Kind, true, data.RowCount, summaries, [], dataJoin.Filled, dataJoin.Dropped, warnings));
+        var layout = dataJoin.Select(rewrites, [], leaveOut, "data_" + sets[0].DataBlock.Name);
+        var report = new JoinReport(sets[0].Kind, true, sets.Sum(s => s.Data.RowCount), summaries, [],
+            dataJoin.Filled, dataJoin.Dropped, warnings);
+        return new PreparedJoin(new StarFile(), sets[0].DataBlock.Name, null, dataJoin, layout, report);
     }
 
     /// <summary>

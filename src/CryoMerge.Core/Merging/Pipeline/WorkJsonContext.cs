@@ -26,7 +26,7 @@ namespace CryoMerge.Core.Merging.Pipeline;
 [JsonSerializable(typeof(CtfStage.Parameters), TypeInfoPropertyName = "CtfStageParameters")]
 [JsonSerializable(typeof(CtfStage.Result), TypeInfoPropertyName = "CtfStageResult")]
 [JsonSerializable(typeof(ExtractStage.Parameters), TypeInfoPropertyName = "ExtractStageParameters")]
-[JsonSerializable(typeof(MicrographExtractionResult))]
+[JsonSerializable(typeof(ExtractStage.Result), TypeInfoPropertyName = "ExtractStageResult")]
 [JsonSerializable(typeof(ReExtractionJob))]
 [JsonSerializable(typeof(GatherParticlesStage.Result), TypeInfoPropertyName = "GatherParticlesStageResult")]
 [JsonSerializable(typeof(StackWindowItem))]

@@ -5,21 +5,24 @@ using CryoMerge.Core.Merging.Pipeline;
 namespace CryoMerge.Core.Merging.Stages;
 
 /// <summary>
-/// Method 2: extracts, rescales and windows every particle of each data set that needs it, one work item per
-/// micrograph (<see cref="MicrographExtractor"/>, exactly relion_preprocess's algorithm). The STAR file is
-/// written afterwards by <see cref="GatherParticlesStage"/>.
+/// Method 2: extracts, rescales and windows every particle of each data set that needs it
+/// (<see cref="MicrographExtractor"/>, exactly relion_preprocess's algorithm), a stack per micrograph; a work item
+/// holds one micrograph, or several consecutive small ones (<see cref="ExtractBatches"/>). The STAR file is written
+/// afterwards by <see cref="GatherParticlesStage"/>.
 /// </summary>
 public sealed class ExtractStage : IMergeStage
 {
-    public static readonly WorkKind<Parameters, MicrographExtractionResult> Work =
-        new("extract-micrograph", WorkPlacement.Micrograph, Run);
+    public static readonly WorkKind<Parameters, Result> Work = new("extract-micrographs", WorkPlacement.Micrograph, Run);
 
     public string Name => "extract";
 
     public IReadOnlyList<WorkKind> Kinds => [Work];
 
-    /// <summary>Parameters of an item: the micrograph's work and the settings of the whole extraction.</summary>
-    public sealed record Parameters(MicrographExtractionItem Item, ExtractionSettings Settings);
+    /// <summary>Parameters of an item: its micrographs, in plan order, and the settings of the whole extraction.</summary>
+    public sealed record Parameters(IReadOnlyList<MicrographExtractionItem> Micrographs, ExtractionSettings Settings);
+
+    /// <summary>What each micrograph of the item gave, in the item's order (no STAR rows: those are the plan's).</summary>
+    public sealed record Result(IReadOnlyList<MicrographExtractionResult> Micrographs);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state)
     {
@@ -34,9 +37,16 @@ public sealed class ExtractStage : IMergeStage
         return items;
     }
 
-    /// <summary>A work item per micrograph of <paramref name="plan"/>, keyed by its stack's path.</summary>
-    public static IReadOnlyList<WorkItem> Items(ExtractionPlan plan, string stage, string dataSet) =>
-        plan.Items.Select(i => Work.Item(new WorkItemId(stage, dataSet, i.StackPath), new Parameters(i, plan.Settings)))
+    /// <summary>
+    /// The work items of <paramref name="plan"/>: consecutive micrographs grouped by <see cref="ExtractBatches"/>, each
+    /// item keyed by its first stack's path (and how many follow); unless <paramref name="batched"/> is false (by
+    /// default, <see cref="ExtractBatches.Enabled"/>).
+    /// </summary>
+    public static IReadOnlyList<WorkItem> Items(ExtractionPlan plan, string stage, string dataSet,
+        bool? batched = null) =>
+        ExtractBatches.Group(plan, batched ?? ExtractBatches.Enabled)
+            .Select(g => Work.Item(new WorkItemId(stage, dataSet, ExtractBatches.Key(plan, g.First, g.Count)),
+                new Parameters(plan.Items.Skip(g.First).Take(g.Count).ToList(), plan.Settings)))
             .ToList();
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
@@ -51,24 +61,27 @@ public sealed class ExtractStage : IMergeStage
             d.Values.FinalBox = job.Settings.OutputSize;
             d.Values.ImagePixelReached = job.ImagePixel;
             d.Values.ParticlesExtracted = group.Sum(r => r.Particles);
-            int flat = group.Sum(r => Work.ResultOf(r).FlatImages);
+            int flat = group.Sum(r => Work.ResultOf(r).Micrographs.Sum(m => m.FlatImages));
             if (flat > 0) state.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{d.Name}: {flat} particle(s) had a flat background and were not normalised"));
         }
     }
 
     /// <summary>
-    /// Runs <see cref="MicrographExtractor.Extract"/>; the result is a <see cref="MicrographExtractionResult"/> without
-    /// its STAR rows. The rows follow from the plan alone (<see cref="ExtractionPlan.BuildStarFromItems"/>); carried in
-    /// every result they made a merge job's checkpoints grow with the number of particles (a few hundred rows per
-    /// micrograph, rewritten every checkpoint).
+    /// Runs <see cref="MicrographExtractor.Extract"/> on each micrograph of the item in turn, with one set of buffers.
     /// </summary>
-    private static WorkOutput<MicrographExtractionResult> Run(
-        Parameters p, WorkEnvironment environment, CancellationToken cancel)
+    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
-        cancel.ThrowIfCancellationRequested();
-        var result = MicrographExtractor.Extract(environment.Fft, p.Item, p.Settings) with { Rows = [] };
-        long bytes = new FileInfo(p.Item.MicrographPath).Length;
-        return new(result, result.ParticleCount, bytes, [result.StackPath]);
+        var processor = new ParticleProcessor(environment.Fft, p.Settings);
+        var results = new List<MicrographExtractionResult>(p.Micrographs.Count);
+        long bytes = 0;
+        foreach (var micrograph in p.Micrographs)
+        {
+            cancel.ThrowIfCancellationRequested();
+            results.Add(MicrographExtractor.Extract(environment.Fft, micrograph, p.Settings, processor));
+            bytes += new FileInfo(micrograph.MicrographPath).Length;
+        }
+        return new(new Result(results), results.Sum(r => (long)r.ParticleCount), bytes,
+            results.Select(r => r.StackPath).ToList());
     }
 }
 
@@ -114,9 +127,8 @@ public sealed class GatherParticlesStage : IMergeStage
     {
         var warnings = new List<string>();
         var plan = job.Plan(warnings);
-        var star = plan.BuildStarFromItems();
         cancel.ThrowIfCancellationRequested();
-        star.Write(plan.StarPath);
+        plan.WriteStar(requireStacks: true);
         var result = new Result(plan.StarPath, plan.ParticleCount, job.ImagePixel, job.Settings.OutputSize, warnings);
         return new(result, plan.ParticleCount, Outputs: [plan.StarPath]);
     }
