@@ -1,0 +1,114 @@
+using CryoMerge.Grains;
+using CryoMerge.Hosting;
+using CryoMerge.Tests;
+
+namespace CryoMerge.Cli.Tests;
+
+/// <summary>A Redis server and silos on 127.0.0.1 with a cluster identity and job store of their own.</summary>
+internal sealed class LoopbackCluster : IDisposable
+{
+    private readonly ServerProcess _redis;
+    private readonly TempDir _state = new();
+    private readonly string _serviceId = "loopback-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly Dictionary<string, (int Silo, int Gateway)> _ports = [];
+    private readonly string _workingDirectory;
+
+    private LoopbackCluster(ServerProcess redis, int port, string workingDirectory)
+    {
+        _redis = redis;
+        Address = $"redis://127.0.0.1:{port}";
+        _workingDirectory = workingDirectory;
+    }
+
+    private static string Dll => Path.Combine(AppContext.BaseDirectory, "cryomerge.dll");
+
+    private static readonly TimeSpan Generous = TimeSpan.FromMinutes(5);
+
+    public string Address { get; }
+
+    public string StateDirectory => _state.Path;
+
+    private Dictionary<string, string> Environment => new()
+    {
+        ["ORLEANS_SERVICE_ID"] = _serviceId,
+        ["ORLEANS_CLUSTER_ID"] = _serviceId,
+        ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1",
+    };
+
+    public static async Task<LoopbackCluster> StartAsync(string workingDirectory)
+    {
+        int port = ServerProcess.FreePort();
+        var redis = new ServerProcess("redis-server",
+            ["--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", "--appendonly", "no"]);
+        await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromSeconds(30));
+        return new LoopbackCluster(redis, port, workingDirectory);
+    }
+
+    /// <summary>
+    /// A silo with fast failure detection; started again under the same name it takes the same ports.
+    /// </summary>
+    public ServerProcess StartSilo(string name)
+    {
+        if (!_ports.TryGetValue(name, out var ports))
+            _ports[name] = ports = (ServerProcess.FreePort(), ServerProcess.FreePort());
+        return new ServerProcess("dotnet",
+            [Dll, "serve", "--cluster", Address, "--name", name, "--silo-port", ports.Silo.ToString(),
+             "--gateway-port", ports.Gateway.ToString(), "--state-dir", StateDirectory, "--failover", "fast"],
+            Environment, _workingDirectory);
+    }
+
+    public async Task<ServerProcess> StartSiloAsync(string name)
+    {
+        var silo = StartSilo(name);
+        await silo.WaitForAsync("joined", Generous);
+        return silo;
+    }
+
+    /// <summary>'merge PLAN --cluster --json', running on.</summary>
+    public ServerProcess Merge(string plan) =>
+        new("dotnet", [Dll, "merge", plan, "--cluster", Address, "--json"], Environment, _workingDirectory);
+
+    /// <summary>Another command against this cluster, to its end.</summary>
+    public Tool.Result Run(params string[] arguments) =>
+        Tool.Run("env",
+            [.. Environment.Select(p => $"{p.Key}={p.Value}"), "dotnet", Dll, .. arguments,
+             .. arguments.Contains("--cluster") ? [] : new[] { "--cluster", Address }],
+            _workingDirectory, timeoutSeconds: 120);
+
+    /// <summary>Waits until the job is in the job store: it was submitted and placed.</summary>
+    public async Task WaitForJobAsync(ServerProcess client)
+    {
+        for (var deadline = DateTime.UtcNow + Generous; DateTime.UtcNow < deadline; await Task.Delay(50))
+        {
+            if (client.HasExited) throw new InvalidOperationException($"the client ended early:\n{client.Output}");
+            if (JobStoreReader.Read(StateDirectory).Count > 0) return;
+        }
+        throw new TimeoutException($"the job was not submitted:\n{client.Output}");
+    }
+
+    /// <summary>
+    /// Waits, reading only the job store, until the extraction stage has this many items done (and not all).
+    /// </summary>
+    public async Task<StoredJob> WaitForExtractionAsync(ServerProcess client, int minimumDone)
+    {
+        for (var deadline = DateTime.UtcNow + Generous; DateTime.UtcNow < deadline; await Task.Delay(50))
+        {
+            if (client.HasExited) throw new InvalidOperationException($"the client ended early:\n{client.Output}");
+            if (JobStoreReader.Read(StateDirectory).SingleOrDefault() is not { } job) continue;
+            if (job.State.StageName == "extract" && job.ItemsDone >= minimumDone)
+            {
+                Assert.True(job.ItemsDone < job.State.StageItemsTotal,
+                    "the extraction ended before a silo could be killed");
+                return job;
+            }
+            Assert.True(job.State.StageIndex <= 4, $"the job passed its extraction stage: {job.State.StageName}");
+        }
+        throw new TimeoutException($"the job did not reach its extraction:\n{client.Output}");
+    }
+
+    public void Dispose()
+    {
+        _redis.Dispose();
+        _state.Dispose();
+    }
+}
