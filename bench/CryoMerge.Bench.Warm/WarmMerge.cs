@@ -14,7 +14,8 @@ namespace CryoMerge.Bench.Warm;
 /// The per-job cost of Orleans, without the one-off costs of a fresh process: in one process, the same plan runs
 /// straight through Core and as a job on an embedded silo that is already running, each once to warm up and then
 /// alternately, timed. A silo that serves jobs (serve, a facility's cluster) pays its start once; this is what
-/// every job pays on top of Core. Prints "silo-start S", then "core S" and "silo S" lines, one per timed run.
+/// every job pays on top of Core. Prints "silo-start S", then "core S CPU" and "silo S CPU" lines, one per timed run
+/// (wall and CPU seconds, the CPU time of the whole process: every thread, Orleans' with the work's).
 /// </summary>
 internal static class WarmMerge
 {
@@ -33,15 +34,18 @@ internal static class WarmMerge
             // The first round warms both up and is not printed.
             Settle(corePlan.Output);
             watch.Restart();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             runner.Run(corePlan);
-            if (i > 0) Print("core", watch.Elapsed.TotalSeconds);
+            if (i > 0) Print("core", watch.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
             Settle(siloPlan.Output);
             watch.Restart();
+            cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var status = await job.StartAsync(new MergeJobRequest(planJson, Path.GetFullPath(siloPlanPath), Restart: true));
             while (!status.IsFinished) status = await job.WaitForChangeAsync(status, TimeSpan.FromSeconds(1));
             double seconds = watch.Elapsed.TotalSeconds;
+            double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             if (status.State != JobState.Completed) throw new InvalidOperationException($"the job ended {status.State}: {status.Message}");
-            if (i > 0) Print("silo", seconds);
+            if (i > 0) Print("silo", seconds, cpuSeconds);
         }
         return 0;
     }
@@ -53,6 +57,6 @@ internal static class WarmMerge
         Process.Start("sync")!.WaitForExit();
     }
 
-    private static void Print(string what, double seconds) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what} {seconds:F3}"));
+    private static void Print(string what, double seconds, double? cpu = null) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what} {seconds:F3}{(cpu is double c ? $" {c:F3}" : "")}"));
 }

@@ -1,12 +1,16 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace CryoMerge.Bench;
 
 /// <summary>Wall time and peak memory of our code (in-process) and of an external program (RELION), measured the same way.</summary>
 internal static class Measure
 {
-    /// <summary>Best wall time, peak memory, and for an external program the standard output of its last run.</summary>
-    public sealed record Run(double Seconds, double PeakMiB, string Output = "");
+    /// <summary>
+    /// Best wall time, peak memory, for an external program the standard output of its last run and the CPU time
+    /// (user + system, of the best run; NaN where /usr/bin/time is missing).
+    /// </summary>
+    public sealed record Run(double Seconds, double PeakMiB, string Output = "", double CpuSeconds = double.NaN);
 
     /// <summary>Best of <paramref name="repeats"/> runs of an in-process action; peak = working-set high-water mark during the runs.</summary>
     public static Run InProcess(Action action, int repeats = 3)
@@ -32,13 +36,17 @@ internal static class Measure
     /// </summary>
     public static Run External(string program, IReadOnlyList<string> arguments, int repeats = 3, string? workingDirectory = null, bool processTree = false)
     {
-        double best = double.MaxValue;
+        double best = double.MaxValue, cpu = double.NaN;
         long peak = 0;
         string output = "";
+        // Through /usr/bin/time for the CPU time (user + system) and the peak resident set of the program itself.
+        bool timed = File.Exists(GnuTime) && !processTree;
+        string times = Path.Combine(Path.GetTempPath(), $"cryomerge-bench-time-{Environment.ProcessId}.txt");
         for (int i = 0; i < repeats; i++)
         {
-            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var start = new ProcessStartInfo(timed ? GnuTime : program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+            if (timed) foreach (var a in new[] { "-f", "%U %S %M", "-o", times, program }) start.ArgumentList.Add(a);
             foreach (var a in arguments) start.ArgumentList.Add(a);
             var watch = Stopwatch.StartNew();
             using var process = Process.Start(start)!;
@@ -46,14 +54,26 @@ internal static class Measure
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             process.WaitForExit();
-            best = Math.Min(best, watch.Elapsed.TotalSeconds);
-            peak = Math.Max(peak, sampler.Stop());
+            double seconds = watch.Elapsed.TotalSeconds;
+            long sampled = sampler.Stop();
             if (process.ExitCode != 0)
                 throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {stderr.Result}{stdout.Result}");
+            if (timed)
+            {
+                var f = File.ReadAllLines(times).Last().Split(' ');
+                double runCpu = double.Parse(f[0], CultureInfo.InvariantCulture) + double.Parse(f[1], CultureInfo.InvariantCulture);
+                sampled = long.Parse(f[2], CultureInfo.InvariantCulture) * 1024;
+                if (seconds < best) cpu = runCpu;
+            }
+            best = Math.Min(best, seconds);
+            peak = Math.Max(peak, sampled);
             output = stdout.Result;
         }
-        return new Run(best, peak / 1048576.0, output);
+        if (timed) File.Delete(times);
+        return new Run(best, peak / 1048576.0, output, cpu);
     }
+
+    private const string GnuTime = "/usr/bin/time";
 
     /// <summary>Polls /proc/PID/status every 10 ms for VmRSS (our process) or VmHWM (a child).</summary>
     private sealed class PeakSampler : IDisposable

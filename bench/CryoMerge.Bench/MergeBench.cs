@@ -32,8 +32,10 @@ internal static class MergeBench
         string cryomerge = Published.Cryomerge(workDirectory), local = Published.Bench(workDirectory), warm = Published.Warm(workDirectory);
         report.WriteLine("## merge: method 2, demo data (DS2's pixel size fitted from the maps), Core against Orleans");
         report.WriteLine();
-        report.WriteLine("| data | run | wall (s) | overhead (s) | relative to Core |");
-        report.WriteLine("|---|---|---|---|---|");
+        report.WriteLine($"Extraction batching: {(Environment.GetEnvironmentVariable("CRYOMERGE_EXTRACT_BATCHING") is "off" ? "off (CRYOMERGE_EXTRACT_BATCHING=off: one work item per micrograph)" : "on (small micrographs share a work item)")}; load before: {LoadAverage()}");
+        report.WriteLine();
+        report.WriteLine("| data | run | wall (s) | CPU (s) | overhead, wall (s) | relative to Core, wall | relative to Core, CPU |");
+        report.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var size in sizes)
         {
             string dir = Path.Combine(workDirectory, $"merge-{size.Micrographs}x{size.MicrographSize}x{size.Particles}");
@@ -51,13 +53,13 @@ internal static class MergeBench
             string corePlan = Plan("core"), embeddedPlan = Plan("embedded"), twoPlan = Plan("two");
             // Alternately, best of two each; every run starts with no output of an earlier one waiting to be written
             // back, which would otherwise slow whichever run comes next (a run writes a GB of stacks per 40 micrographs).
-            double core = double.MaxValue, embedded = double.MaxValue;
+            Timing core = new(double.MaxValue, double.NaN), embedded = new(double.MaxValue, double.NaN);
             for (int repeat = 0; repeat < 2; repeat++)
             {
                 Settle(dir);
-                core = Math.Min(core, Measure.External(local, ["merge-local", corePlan], repeats: 1).Seconds);
+                core = Best(core, Measure.External(local, ["merge-local", corePlan], repeats: 1));
                 Settle(dir);
-                embedded = Math.Min(embedded, Measure.External(cryomerge, ["merge", embeddedPlan, "--restart", "--state-dir", Path.Combine(dir, "state-embedded")], repeats: 1).Seconds);
+                embedded = Best(embedded, Measure.External(cryomerge, ["merge", embeddedPlan, "--restart", "--state-dir", Path.Combine(dir, "state-embedded")], repeats: 1));
             }
             Row(report, data, "Core, no Orleans (LocalMergeRunner)", core, core);
             Row(report, data, "cryomerge merge, embedded silo", embedded, core);
@@ -66,27 +68,34 @@ internal static class MergeBench
             Row(report, data, "per job in a running process: Core", warmCore, warmCore);
             Row(report, data, string.Create(CultureInfo.InvariantCulture, $"per job in a running process: silo already started (its start took {siloStart:F2} s)"), warmSilo, warmCore);
             Settle(dir);
-            double two = TwoSilos(cryomerge, twoPlan, dir);
-            Row(report, data, "cryomerge merge --cluster, two serve silos (redis membership)", two, core);
+            var two = TwoSilos(cryomerge, twoPlan, dir);
+            Row(report, data, "cryomerge merge --cluster, two serve silos (redis membership; CPU of both silos)", two, core);
             Settle(dir);
             report.Flush();
         }
         report.WriteLine();
-        report.WriteLine($"The Core, cryomerge merge and --cluster rows are each a fresh process: .NET start-up for all, and for the embedded silo its start, its first calls and its stop (about 0.5 s of the overhead). Core and the embedded silo: best of two runs each, alternately. The per-job rows run in one process that has started its silo and merged once to warm up; then Core and the silo merge alternately, {WarmRepeats} times each, best of each: what every further job on a running silo (serve, a facility's cluster) pays over Core. The two silos were started beforehand, as a running cluster would be; they share this machine's {Environment.ProcessorCount} cores, so they show the cost of distribution, not a speed-up; on a cluster each silo brings its own cores.");
+        report.WriteLine($"Load after: {LoadAverage()}. The Core, cryomerge merge and --cluster rows are each a fresh process: .NET start-up for all, and for the embedded silo its start, its first calls and its stop (about 0.5 s of the overhead). Core and the embedded silo: best of two runs each, alternately. The per-job rows run in one process that has started its silo and merged once to warm up; then Core and the silo merge alternately, {WarmRepeats} times each, best of each: what every further job on a running silo (serve, a facility's cluster) pays over Core. The two silos were started beforehand, as a running cluster would be; they share this machine's {Environment.ProcessorCount} cores, so they show the cost of distribution, not a speed-up; on a cluster each silo brings its own cores. CPU = user + system seconds of the process (of the best run); on a shared, loaded machine it is the steadier figure.");
     }
+
+    /// <summary>Wall and CPU seconds of a run.</summary>
+    private sealed record Timing(double Wall, double Cpu);
+
+    private static Timing Best(Timing best, Measure.Run run) => run.Seconds < best.Wall ? new(run.Seconds, run.CpuSeconds) : best;
+
+    /// <summary>The load averages of /proc/loadavg (1, 5 and 15 minutes).</summary>
+    public static string LoadAverage() => string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private const int WarmRepeats = 3;
 
-    /// <summary>The warm child: its silo's start time and the best per-job times of Core and of the running silo.</summary>
-    private static (double SiloStart, double Core, double Silo) Warm(string warm, string corePlan, string siloPlan, string stateDirectory)
+    /// <summary>The warm child: its silo's start time and the best per-job times (wall, with that run's CPU) of Core and of the running silo.</summary>
+    private static (double SiloStart, Timing Core, Timing Silo) Warm(string warm, string corePlan, string siloPlan, string stateDirectory)
     {
         var output = Measure.External(warm, [corePlan, siloPlan, stateDirectory, WarmRepeats.ToString(CultureInfo.InvariantCulture)], repeats: 1).Output;
-        var times = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.Split(' '))
-            .Where(p => p.Length == 2)
-            .GroupBy(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture))
-            .ToDictionary(g => g.Key, g => g.Min());
-        return (times["silo-start"], times["core"], times["silo"]);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' ')).ToList();
+        static double Value(string[] line, int i) => line.Length > i ? double.Parse(line[i], CultureInfo.InvariantCulture) : double.NaN;
+        Timing BestOf(string name) => lines.Where(l => l[0] == name).Select(l => new Timing(Value(l, 1), Value(l, 2))).MinBy(t => t.Wall)!;
+        return (Value(lines.First(l => l[0] == "silo-start"), 1), BestOf("core"), BestOf("silo"));
     }
 
     /// <summary>Deletes the outputs of earlier runs (their unwritten pages with them) and flushes the rest to disk.</summary>
@@ -115,10 +124,10 @@ internal static class MergeBench
         return 0;
     }
 
-    private static void Row(TextWriter report, string data, string run, double seconds, double core) =>
-        report.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {data} | {run} | {seconds:F2} | {seconds - core:F2} | {seconds / core:F3} |"));
+    private static void Row(TextWriter report, string data, string run, Timing t, Timing core) =>
+        report.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {data} | {run} | {t.Wall:F2} | {t.Cpu:F2} | {t.Wall - core.Wall:F2} | {t.Wall / core.Wall:F3} | {t.Cpu / core.Cpu:F3} |"));
 
-    private static double TwoSilos(string cryomerge, string plan, string dir)
+    private static Timing TwoSilos(string cryomerge, string plan, string dir)
     {
         int redisPort = FreePort();
         using var redis = Start("redis-server", ["--bind", "127.0.0.1", "--port", redisPort.ToString(CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no"], null);
@@ -131,13 +140,24 @@ internal static class MergeBench
         using var b = Start(cryomerge, ["serve", "--cluster", cluster, "--name", "silo-b", "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture),
             "--gateway-port", FreePort().ToString(CultureInfo.InvariantCulture), "--state-dir", state], env);
         Thread.Sleep(15000);   // both silos joined and membership settled, as a running cluster would be
+        double cpu = ProcessCpu(a.Id) + ProcessCpu(b.Id);
         var watch = Stopwatch.StartNew();
         using var client = Start(cryomerge, ["merge", plan, "--cluster", cluster, "--state-dir", state, "--restart"], env);
         client.WaitForExit();
         double seconds = watch.Elapsed.TotalSeconds;
+        cpu = ProcessCpu(a.Id) + ProcessCpu(b.Id) - cpu;
         if (client.ExitCode != 0) throw new InvalidOperationException("merge on two silos failed");
         foreach (var p in new[] { a, b, redis }) p.Kill(entireProcessTree: true);
-        return seconds;
+        return new(seconds, cpu);
+    }
+
+    /// <summary>User + system seconds of a running process so far, from /proc/PID/stat.</summary>
+    public static double ProcessCpu(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name; in clock ticks of 1/100 s.
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static Process Start(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment)

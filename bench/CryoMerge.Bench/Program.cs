@@ -3,7 +3,7 @@ using CryoMerge.Bench;
 
 // Side-by-side benchmarks against RELION on the same files in the same run, and BenchmarkDotNet micro-benchmarks.
 // Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [cs [ROWS]] [metadata [ROWS]] [fft] [rescale [--small]]
-//        [extract [MICS SIZE PARTICLES BOX SCALE WINDOW]] [pixel-size [BOX...]] [pixel-size-profile MAP1 MAP2 [REPEATS]] [merge [MICROGRAPHS [SIZE [PARTICLES]]]] [reconstruct [PARTICLES [BOX]]] [micro ...]
+//        [extract [MICS SIZE PARTICLES BOX SCALE WINDOW]] [pixel-size [BOX...]] [pixel-size-profile MAP1 MAP2 [REPEATS]] [merge [MICROGRAPHS [SIZE [PARTICLES]]] [--batching-both]] [reconstruct [PARTICLES [BOX]]] [scale [PARTICLES...] [--embedded-only|--cluster-only] [--cryomerge PATH]] [micro ...]
 string work = Path.Combine(Path.GetTempPath(), "cryomerge-bench");
 var report = Console.Out;
 string what = args.Length > 0 ? args[0] : "all";
@@ -37,12 +37,33 @@ switch (what)
     case "pixel-size-profile":   // MAP1 MAP2 [REPEATS]: a fit's time per step, warm
         return PixelSizeBench.Profile(args[1], args[2], args.Length > 3 ? int.Parse(args[3]) : 3);
     case "merge":
-        MergeBench.Run(args.Length > 1 ? [new MergeBench.Size(int.Parse(args[1]), args.Length > 2 ? int.Parse(args[2]) : 1024, args.Length > 3 ? int.Parse(args[3]) : 30)]
-            : MergeBench.DefaultSizes, work, report);
+    {
+        // merge [MICROGRAPHS [SIZE [PARTICLES]]] [--batching-both]: with --batching-both, each size with the
+        // extraction's batching off (one work item per micrograph), then on.
+        var numbers = args.Skip(1).Where(a => !a.StartsWith("--")).Select(int.Parse).ToArray();
+        MergeBench.Size[] sizes = numbers.Length > 0
+            ? [new MergeBench.Size(numbers[0], numbers.Length > 1 ? numbers[1] : 1024, numbers.Length > 2 ? numbers[2] : 30)]
+            : MergeBench.DefaultSizes;
+        foreach (string? batching in args.Contains("--batching-both") ? new[] { "off", null } : [Environment.GetEnvironmentVariable("CRYOMERGE_EXTRACT_BATCHING")])
+        {
+            Environment.SetEnvironmentVariable("CRYOMERGE_EXTRACT_BATCHING", batching);
+            MergeBench.Run(sizes, work, report);
+        }
         break;
+    }
     case "reconstruct":   // [PARTICLES [BOX]]
         ReconstructBench.Run(ReconstructBench.Parse(args), work, report);
         break;
+    case "scale":
+    {
+        // scale [PARTICLES...] [--embedded-only | --cluster-only] [--cryomerge PATH]: default 10000 100000.
+        int at = Array.IndexOf(args, "--cryomerge");
+        string? published = at > 0 ? args[at + 1] : null;
+        var sizes = args.Skip(1).Where((a, i) => !a.StartsWith("--") && (at < 0 || i + 1 != at + 1)).Select(long.Parse).ToArray();
+        ScaleBench.Run(sizes.Length > 0 ? sizes : [10_000, 100_000], embedded: !args.Contains("--cluster-only"),
+            cluster: !args.Contains("--embedded-only"), published, work, report);
+        break;
+    }
     case "merge-local":   // the measured child process of "merge"
         return MergeBench.RunLocal(args[1]);
     case "micro":
@@ -54,7 +75,7 @@ switch (what)
         MetadataBench.Run(1_000_000, work, report);
         break;
     default:
-        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | cs [ROWS] | metadata [ROWS] | fft | rescale [--small] | extract [MICROGRAPHS SIZE PARTICLES BOX SCALE WINDOW] | pixel-size [BOX...] | merge [MICROGRAPHS [SIZE [PARTICLES]]] | reconstruct [PARTICLES [BOX]] | micro [BenchmarkDotNet options] | all]");
+        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | cs [ROWS] | metadata [ROWS] | fft | rescale [--small] | extract [MICROGRAPHS SIZE PARTICLES BOX SCALE WINDOW] | pixel-size [BOX...] | merge [MICROGRAPHS [SIZE [PARTICLES]]] [--batching-both] | reconstruct [PARTICLES [BOX]] | scale [PARTICLES...] [--embedded-only|--cluster-only] [--cryomerge PATH] | micro [BenchmarkDotNet options] | all]");
         return 2;
 }
 return 0;

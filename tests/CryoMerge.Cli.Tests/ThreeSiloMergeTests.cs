@@ -18,7 +18,8 @@ public sealed class ThreeSiloMergeTests
     {
         Requires.Program("redis-server", "redis-server");
         using var dir = new TempDir();
-        string demo = dir.File("demo"), output = Path.Combine(demo, "merged"), reference = Path.Combine(demo, "embedded");
+        string demo = dir.File("demo");
+        string output = Path.Combine(demo, "merged"), reference = Path.Combine(demo, "embedded");
         var embedded = CliRunner.Run("demo", "--o", demo, "--datasets", "4", "--micrographs", "6", "--particles", "8",
             "--mic-size", "256", "--box", "32", "--state-dir", dir.File("embedded-state"));
         Assert.True(embedded.ExitCode == 0, $"the embedded demo failed: {embedded.Error}");
@@ -35,7 +36,8 @@ public sealed class ThreeSiloMergeTests
 
         var result = JsonDocument.Parse(client.StandardOutput).RootElement;
         Assert.Equal("Completed", result.GetProperty("state").GetString());
-        var bySilo = result.GetProperty("workBySilo").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        var bySilo = result.GetProperty("workBySilo").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.GetInt64());
         Assert.Equal(["silo-a", "silo-b", "silo-c"], bySilo.Keys.Order());
         Assert.All(bySilo, p => Assert.True(p.Value > 0, $"{p.Key} ran no work item: {client.StandardOutput}"));
 

@@ -67,8 +67,12 @@ public sealed class ExtractBatchesTests
         SimulatedDataSet.Write(fft, Phantom.Default, "phantom", simulation, dir.File("data"), threads: 2,
             cancel: TestContext.Current.CancellationToken);
         string micrographs = Path.Combine(dir.File("data"), SimulatedDataSet.MicrographsStarName);
-        var source = new CoordinateSource.StarFileSource(Path.Combine(dir.File("data"), SimulatedDataSet.ParticlesStarName));
-        var settings = new ExtractionSettings { Box = 32, Scale = 28, Window = 24, BackgroundRadius = 10, Invert = true };
+        var source = new CoordinateSource.StarFileSource(
+            Path.Combine(dir.File("data"), SimulatedDataSet.ParticlesStarName));
+        var settings = new ExtractionSettings
+        {
+            Box = 32, Scale = 28, Window = 24, BackgroundRadius = 10, Invert = true,
+        };
         var local = ExtractionPlanner.Plan(micrographs, source, settings, dir.File("local"));
         ParticleExtraction.Run(fft, local, 2, cancel: TestContext.Current.CancellationToken);
 
@@ -76,9 +80,12 @@ public sealed class ExtractBatchesTests
         var items = ExtractStage.Items(remote, "extract", "DS2");
         Assert.Equal(20, items.Count);
         Assert.Equal($"extract/DS2/{remote.Items[0].StackPath} (+1)", items[0].Id.ToString());
-        var again = ExtractStage.Items(ExtractionPlanner.Plan(micrographs, source, settings, dir.File("remote")), "extract", "DS2");
+        var again = ExtractStage.Items(
+            ExtractionPlanner.Plan(micrographs, source, settings, dir.File("remote")), "extract", "DS2");
         Assert.Equal(items.Select(i => i.Id), again.Select(i => i.Id));
-        var results = items.Select(i => WorkHandlers.Default.Execute(i, new WorkEnvironment(fft), TestContext.Current.CancellationToken)).ToList();
+        var results = items
+            .Select(i => WorkHandlers.Default.Execute(i, new WorkEnvironment(fft), TestContext.Current.CancellationToken))
+            .ToList();
         Assert.Equal(remote.Items.Select(i => i.StackPath),
             results.SelectMany(r => ExtractStage.Work.ResultOf(r).Micrographs).Select(m => m.StackPath));
         Assert.Equal(80, results.Sum(r => r.Particles));

@@ -50,7 +50,9 @@ internal static class ExtractBatches
             + particles * (perBoxPixel * box + rescale + perOutputPixel * output);
     }
 
-    /// <summary>Nanoseconds of a 2-D FFT of n x n pixels with FFTW, as measured: 0.4 n^2 x (n's prime factors summed).</summary>
+    /// <summary>
+    /// Nanoseconds of a 2-D FFT of n x n pixels with FFTW, as measured: 0.4 n^2 x (n's prime factors summed).
+    /// </summary>
     private static double Fft(int n) => 0.4 * n * (double)n * PrimeFactorSum(n);
 
     private static int PrimeFactorSum(int n)
