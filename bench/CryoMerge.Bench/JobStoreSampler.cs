@@ -15,7 +15,8 @@ internal sealed class JobStoreSampler : IDisposable
     private readonly Thread _thread;
     private readonly Stopwatch _watch = Stopwatch.StartNew();
     private readonly Dictionary<string, (long Offset, long Lines)> _journals = [];
-    private readonly List<(string Stage, double At)> _stages = [];
+    private readonly List<(string Stage, double At, double Cpu)> _stages = [];
+    private readonly Func<double> _cpu;
     private long _extractItems;
     private int _extractStage = -1;
     private volatile bool _stop;
@@ -25,16 +26,18 @@ internal sealed class JobStoreSampler : IDisposable
     /// job), and the extract stage's items and duration.
     /// </summary>
     public sealed record Totals(long Bytes, long Lines, long ExtractBytes, long ExtractLines, long ExtractItems,
-        double ExtractSeconds)
+        double ExtractSeconds, double ExtractCpuSeconds)
     {
         public double BytesPerLine => Lines == 0 ? double.NaN : (double)Bytes / Lines;
 
         public double ExtractBytesPerLine => ExtractLines == 0 ? double.NaN : (double)ExtractBytes / ExtractLines;
     }
 
-    public JobStoreSampler(string stateDirectory)
+    /// <param name="cpu">The CPU seconds of the processes that run the job so far (read at each stage's start).</param>
+    public JobStoreSampler(string stateDirectory, Func<double> cpu)
     {
         _root = stateDirectory;
+        _cpu = cpu;
         _thread = new Thread(() =>
         {
             while (!_stop)
@@ -59,7 +62,7 @@ internal sealed class JobStoreSampler : IDisposable
                     using var json = JsonDocument.Parse(File.ReadAllBytes(file));
                     var state = json.RootElement.GetProperty("State");
                     string stage = state.GetProperty("StageName").GetString() ?? "";
-                    if (_stages.Count == 0 || _stages[^1].Stage != stage) _stages.Add((stage, now));
+                    if (_stages.Count == 0 || _stages[^1].Stage != stage) _stages.Add((stage, now, _cpu()));
                     if (stage == "extract")
                     {
                         _extractItems = state.GetProperty("StageItemsTotal").GetInt64();
@@ -99,12 +102,14 @@ internal sealed class JobStoreSampler : IDisposable
         double seconds = extract < 0 ? double.NaN
             : (extract + 1 < _stages.Count ? _stages[extract + 1].At : _watch.Elapsed.TotalSeconds)
               - _stages[extract].At;
+        double cpu = extract < 0 || extract + 1 >= _stages.Count ? double.NaN
+            : _stages[extract + 1].Cpu - _stages[extract].Cpu;
         // Journals are named RUN.STAGE.jsonl.
         var extractJournals = _journals
             .Where(j => Path.GetFileNameWithoutExtension(j.Key).Split('.')[^1] == _extractStage.ToString())
             .Select(j => j.Value).ToList();
         return new Totals(_journals.Values.Sum(j => j.Offset), _journals.Values.Sum(j => j.Lines),
-            extractJournals.Sum(j => j.Offset), extractJournals.Sum(j => j.Lines), _extractItems, seconds);
+            extractJournals.Sum(j => j.Offset), extractJournals.Sum(j => j.Lines), _extractItems, seconds, cpu);
     }
 
     public void Dispose()

@@ -27,8 +27,9 @@ internal static class ScaleBench
         report.WriteLine($"## scale: method 2 merge of {DataSets} data sets, {ParticlesPerMicrograph} particles per " +
             $"{MicrographSize}^2 micrograph, box {Box} (load before: {MergeBench.LoadAverage()})");
         report.WriteLine();
-        report.WriteLine("| particles | run | wall (s) | CPU (s) | items | extract items | extract stage (s) | " +
-            "ms per extract item | ms per micrograph | us per particle (wall, whole merge) | us CPU per particle | " +
+        report.WriteLine("| particles | run | wall (s) | CPU (s) | items | extract items | " +
+            "extract stage (s; CPU s) | ms per extract item (wall; CPU) | ms per micrograph (wall; CPU) | " +
+            "us per particle (wall, whole merge) | us CPU per particle | " +
             "peak MiB per process | job store B per item | merged STAR (MB) | output (GB) |");
         report.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         var rows = new List<Row>();
@@ -80,8 +81,9 @@ internal static class ScaleBench
     {
         string state = Path.Combine(dir, "state-embedded");
         if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
-        using var sampler = new JobStoreSampler(state);
-        var run = Measure.External(cryomerge, ["merge", PlanFor(dir, plan, "embedded"), "--restart", "--json",
+        string runPlan = PlanFor(dir, plan, "embedded");
+        using var sampler = new JobStoreSampler(state, () => CpuOfProcessesNaming(runPlan));
+        var run = Measure.External(cryomerge, ["merge", runPlan, "--restart", "--json",
             "--state-dir", state], repeats: 1);
         var journal = sampler.Stop();
         string output = Path.Combine(dir, "merged-embedded");
@@ -110,7 +112,8 @@ internal static class ScaleBench
         {
             Thread.Sleep(20000);   // every silo joined and membership settled, as a running cluster would be
             double cpuBefore = silos.Sum(s => MergeBench.ProcessCpu(s.Process.Id));
-            using var sampler = new JobStoreSampler(state);
+            using var sampler =
+                new JobStoreSampler(state, () => silos.Sum(s => MergeBench.ProcessCpu(s.Process.Id)));
             var environment = env.Select(p => $"{p.Key}={p.Value}").ToList();
             var client = Measure.External("env", [.. environment, cryomerge, "merge", PlanFor(dir, plan, "cluster"),
                 "--cluster", address, "--state-dir", state, "--restart", "--json"], repeats: 1);
@@ -142,8 +145,10 @@ internal static class ScaleBench
         long micrographs = (long)micrographsPerDataSet * DataSets;
         report.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {r.Particles:N0} | {r.Run} | {r.Wall:F1} | {r.Cpu:F1} | {r.Items} | {r.ExtractItems} | " +
-            $"{r.ExtractSeconds:F1} | " +
-            $"{1e3 * r.ExtractSeconds / r.ExtractItems:F2} | {1e3 * r.ExtractSeconds / micrographs:F2} | " +
+            $"{r.ExtractSeconds:F1}; {r.Journal.ExtractCpuSeconds:F1} | " +
+            $"{1e3 * r.ExtractSeconds / r.ExtractItems:F1}; " +
+            $"{1e3 * r.Journal.ExtractCpuSeconds / r.ExtractItems:F1} | " +
+            $"{1e3 * r.ExtractSeconds / micrographs:F1}; {1e3 * r.Journal.ExtractCpuSeconds / micrographs:F1} | " +
             $"{1e6 * r.Wall / r.Particles:F1} | {1e6 * r.Cpu / r.Particles:F1} | {peaks} | " +
             $"{r.Journal.ExtractBytesPerLine:F0} in the extraction; {r.Journal.BytesPerLine:F0} over all " +
             $"{r.Journal.Lines} items ({r.Journal.Bytes / 1e6:F2} MB) | " +
@@ -161,17 +166,21 @@ internal static class ScaleBench
             var small = run.MinBy(r => r.Particles)!;
             var large = run.MaxBy(r => r.Particles)!;
             if (small == large) continue;
-            double perMicrographSmall = small.ExtractSeconds / (small.Particles / ParticlesPerMicrograph);
-            double perMicrographLarge = large.ExtractSeconds / (large.Particles / ParticlesPerMicrograph);
+            // CPU time of the extract stage (every process of the run): the wall time of this shared machine
+            // follows its load more than the work.
+            double perMicrographSmall = small.Journal.ExtractCpuSeconds / (small.Particles / ParticlesPerMicrograph);
+            double perMicrographLarge = large.Journal.ExtractCpuSeconds / (large.Particles / ParticlesPerMicrograph);
             double ratio = perMicrographLarge / perMicrographSmall;
             report.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"- {run.Key}: extraction time per micrograph (the unit of work an item holds one or more of) at " +
-                $"{large.Particles:N0} particles within 1.2x of that at {small.Particles:N0}: " +
+                $"- {run.Key}: extraction CPU time per micrograph (the unit of work an item holds one or more of) " +
+                $"at {large.Particles:N0} particles within 1.2x of that at {small.Particles:N0}: " +
                 $"{1e3 * perMicrographLarge:F2} ms against {1e3 * perMicrographSmall:F2} ms = {ratio:F2}x, " +
                 $"{(ratio <= 1.2 ? "met" : "NOT met")} (per extract item: " +
-                $"{1e3 * large.ExtractSeconds / large.ExtractItems:F1} ms against " +
-                $"{1e3 * small.ExtractSeconds / small.ExtractItems:F1} ms; " +
-                $"items hold more micrographs as a data set grows)"));
+                $"{1e3 * large.Journal.ExtractCpuSeconds / large.ExtractItems:F1} ms against " +
+                $"{1e3 * small.Journal.ExtractCpuSeconds / small.ExtractItems:F1} ms; " +
+                $"items hold more micrographs as a data set grows; wall per micrograph " +
+                $"{1e3 * large.ExtractSeconds / (large.Particles / ParticlesPerMicrograph):F1} ms against " +
+                $"{1e3 * small.ExtractSeconds / (small.Particles / ParticlesPerMicrograph):F1} ms)"));
             double peakSmall = small.Peaks.Max(p => p.PeakMiB), peakLarge = large.Peaks.Max(p => p.PeakMiB);
             report.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"- {run.Key}: every process's peak memory below 2048 MiB and not growing with the job: largest " +
@@ -184,13 +193,33 @@ internal static class ScaleBench
                 $"{large.Journal.ExtractBytesPerLine:F0} B against {small.Journal.ExtractBytesPerLine:F0} B = " +
                 $"{bytesRatio:F2}x ({large.Journal.Bytes / 1e6:F2} MB written in all at {large.Particles:N0} " +
                 $"particles, " +
-                $"{small.Journal.Bytes / 1e6:F2} MB at {small.Particles:N0}), " +
+                $"{small.Journal.Bytes / 1e6:F2} MB at {small.Particles:N0}; per micrograph " +
+                $"{large.Journal.ExtractBytes * (double)ParticlesPerMicrograph / large.Particles:F0} B against " +
+                $"{small.Journal.ExtractBytes * (double)ParticlesPerMicrograph / small.Particles:F0} B), " +
                 $"{(bytesRatio is > 0.8 and < 1.25 ? "met" : "NOT met")}"));
             report.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"- {run.Key}: merged STAR streamed to disk (StarLoopStream, row by row, never a table in memory): " +
                 $"{large.MergedStarBytes / 1e6:F0} MB of particles.star, written by a process whose peak was at most " +
                 $"{peakLarge:F0} MiB in all"));
         }
+    }
+
+    /// <summary>CPU seconds so far of every process whose command line names <paramref name="text"/>.</summary>
+    private static double CpuOfProcessesNaming(string text)
+    {
+        double cpu = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(text, StringComparison.Ordinal))
+                    cpu += MergeBench.ProcessCpu(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return cpu;
     }
 
     private static double VmHwmMiB(int pid)
