@@ -44,6 +44,7 @@ public static class CryoMergeApp
             ExtractCommand.Create(console),
             WindowCommand.Create(console),
             ReconstructCommand.Create(console),
+            AssessCommand.Create(console),
         };
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new VersionAction(console);

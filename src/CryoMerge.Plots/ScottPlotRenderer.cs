@@ -8,7 +8,7 @@ namespace CryoMerge.Plots;
 /// PNG plots with ScottPlot, headless (SkiaSharp without system fonts or X): 900 x 600, written atomically. Every
 /// number in a legend is the one the merge's summary gives (<see cref="PixelSizePlotData"/> makes the legends).
 /// </summary>
-public sealed class ScottPlotRenderer : IPlotRenderer
+public sealed partial class ScottPlotRenderer : IPlotRenderer
 {
     public IReadOnlyList<string> PixelSize(string directory, string prefix, PixelSizePlotData o)
     {

@@ -36,6 +36,39 @@ public sealed class DemoCommandTests
             Assert.True(png.Length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', $"{stem}.png is not a PNG");
             Assert.True(File.ReadAllLines(Path.Combine(dir.File("demo"), "merged", stem + ".csv")).Length > 5, $"{stem}.csv is nearly empty");
         }
+
+        // It ends with the assessment: each data set's resolution and the merge's, from half maps at the particles'
+        // angles.
+        var assessment = json.GetProperty("assessment");
+        var alone = assessment.GetProperty("dataSets").EnumerateArray().ToList();
+        Assert.Equal(["DS1", "DS2"], alone.Select(d => d.GetProperty("name").GetString()).Order());
+        Assert.All(alone, d => Assert.Equal(30, d.GetProperty("particles").GetInt32()));
+        double merged = assessment.GetProperty("merged").GetProperty("resolution").GetDouble();
+        Assert.All(alone,
+            d => Assert.True(merged < d.GetProperty("resolution").GetDouble(), $"merged {merged} A, {d}"));
+        Assert.Equal("helped", assessment.GetProperty("steps")[0].GetProperty("verdict").GetString());
+        string folder = Path.Combine(dir.File("demo"), "merged", "assessment");
+        string[] stems = ["assessment-fsc", "assessment-map-agreement", "assessment-rosenthal-henderson"];
+        foreach (string stem in stems)
+        {
+            Assert.True(File.Exists(Path.Combine(folder, stem + ".png")), stem);
+            Assert.True(File.Exists(Path.Combine(folder, stem + ".csv")), stem);
+        }
+        string summary = File.ReadAllText(Path.Combine(dir.File("demo"), "merged", "summary.txt"));
+        Assert.Contains("Did the merge help?", summary);
+    }
+
+    [Fact]
+    public void TheDemosLastLinesAreEachDataSetsResolutionAndTheMerges()
+    {
+        using var dir = new TempDir();
+        var run = CliRunner.Run("demo", "--o", dir.File("demo"), "--micrographs", "3", "--particles", "10");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var last = run.Out.TrimEnd().Split('\n')[^4..];
+        Assert.Matches(@"^DS\d alone: \d+\.\d\d A \(30 particles\)$", last[0]);
+        Assert.Matches(@"^DS\d alone: \d+\.\d\d A \(30 particles\)$", last[1]);
+        Assert.Matches(@"^merged: \d+\.\d\d A \(60 particles\)$", last[2]);
+        Assert.StartsWith("adding DS", last[3]);
     }
 
     [Fact]
@@ -53,6 +86,7 @@ public sealed class DemoCommandTests
         Assert.Equal(200, sets[2].GetProperty("voltage").GetDouble());
         string plan = json.GetProperty("plan").GetString()!;
         Assert.Equal(4, Core.Merging.MergePlanReader.Read(plan).DataSets.Count);
+        Assert.NotNull(Core.Merging.MergePlanReader.Read(plan).Assess);
         Assert.Contains("simulated 4 data sets, 8 micrographs, 40 particles in", run.Error);
         Assert.False(Directory.Exists(Path.Combine(dir.File("demo"), "merged")));
     }
@@ -62,10 +96,11 @@ public sealed class DemoCommandTests
     {
         using var dir = new TempDir();
         var run = CliRunner.Run("demo", "--o", dir.File("demo"), "--datasets", "3", "--micrographs", "1", "--particles", "4",
-            "--mic-size", "256", "--box", "48", "--json");
+            "--mic-size", "256", "--box", "48", "--no-assess", "--json");
         Assert.True(run.ExitCode == 0, run.Error);
         var json = JsonDocument.Parse(run.Out).RootElement;
         Assert.Equal("Completed", json.GetProperty("state").GetString());
+        Assert.False(json.TryGetProperty("assessment", out _));
         var summary = json.GetProperty("summary");
         Assert.Equal("DS1", summary.GetProperty("plan").GetProperty("reference").GetString());
         Assert.StartsWith("the highest-resolution map: DS1 ", summary.GetProperty("referenceReason").GetString());

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CryoMerge.Cli.Options;
 using CryoMerge.Core;
+using CryoMerge.Core.Assessment;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Grains;
@@ -228,6 +229,10 @@ internal static class MergeCommand
         {
             console.Out.WriteLine($"job {status.JobId}: {status.State.ToString().ToLowerInvariant()}{(status.Message is null ? "" : $" ({status.Message})")}");
             if (summary is not null) foreach (var line in MergeReport.Lines(summary)) console.Out.WriteLine(line);
+            // The plan's assess: section ran as the last stages: its table, as summary.txt ends with it.
+            if (summary?.Assessment?.Report is { } assessment)
+                foreach (var line in AssessmentSummary.Lines(assessment, summary.Plan.Assess ?? new AssessmentPlan()))
+                    console.Out.WriteLine(line);
             console.Out.WriteLine($"work by silo: {string.Join(", ", status.WorkBySilo.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}");
         }
         if (status.State == JobState.Failed) console.Error.WriteLine($"cryomerge: {status.Message}");

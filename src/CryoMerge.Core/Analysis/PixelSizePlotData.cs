@@ -77,4 +77,10 @@ public interface IPlotRenderer
 {
     /// <summary>Draws the score and FSC plots of <paramref name="data"/> into <paramref name="directory"/>; returns the PNG paths.</summary>
     IReadOnlyList<string> PixelSize(string directory, string prefix, PixelSizePlotData data);
+
+    /// <summary>
+    /// Draws the assessment's plots (FSC curves, agreement between maps, Rosenthal-Henderson) into
+    /// <paramref name="directory"/>; returns the PNG paths (none by default).
+    /// </summary>
+    IReadOnlyList<string> Assessment(string directory, Assessment.AssessmentReport report) => [];
 }

@@ -73,6 +73,7 @@ public sealed record ExtractionBoxes(int? Box = null, int? Scale = null, int? Wi
 /// Everything a merge needs: the data sets (one of them the reference), the method, boxes and the output folder.
 /// Read from YAML or JSON by <see cref="MergePlanReader"/>.
 /// </summary>
+/// <param name="Assess">The optional last stage: did the merge help (<see cref="AssessmentPlan"/>)?</param>
 /// <param name="Overwrite">
 /// Replace files in the output folder that cryomerge did not write there (see <see cref="OutputRecord"/>).
 /// </param>
@@ -98,7 +99,8 @@ public sealed record MergePlan(
     MergeOutputFormat OutputFormat = MergeOutputFormat.Star,
     bool Overwrite = false,
     IReadOnlyList<Reconstruction.MapRequest>? Maps = null,
-    string? Project = null)
+    string? Project = null,
+    AssessmentPlan? Assess = null)
 {
     /// <summary>True for a job that only reconstructs <see cref="Maps"/>.</summary>
     [JsonIgnore]

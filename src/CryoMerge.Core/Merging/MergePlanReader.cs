@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CryoMerge.Core.Assessment;
 using System.Text.Json.Serialization;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -171,7 +172,28 @@ public static class MergePlanReader
                 ex.Normalize ?? true, ex.MinBox, ex.MaxBox),
             doc.PixelSizeMethod ?? "fit", doc.ParticleDiameter, doc.ExpectedResolution, doc.ParticlesPerShard ?? 2000,
             choice, MergePlanCryosparc.OutputFormat(doc.OutputFormat, method, problem => Fail("outputFormat", problem)),
-            doc.Overwrite ?? false, Project: Resolve(doc.Project) ?? baseDir);
+            doc.Overwrite ?? false, Project: Resolve(doc.Project) ?? baseDir,
+            Assess: Assessment(doc.Assess, method, Resolve, checkFiles, Fail));
+    }
+
+    /// <summary>The plan's <c>assess</c> section, checked; null when absent.</summary>
+    private static AssessmentPlan? Assessment(AssessDocument? doc, MergeMethod method, Func<string?, string?> resolve,
+        bool checkFiles, Action<string, string> fail)
+    {
+        if (doc is null) return null;
+        if (method == MergeMethod.RescaleMicrographs)
+            fail("assess", "assess needs merged particles, and method 1 ends with rescaled micrographs: extract "
+                + "particles from them, then run cryomerge assess on a method 2 or 3 plan");
+        string? mask = resolve(doc.Mask);
+        if (checkFiles && mask is not null && !File.Exists(mask))
+            fail("assess.mask", $"assess.mask: {mask} does not exist");
+        double change = doc.ResolutionChange ?? AssessmentThresholds.DefaultResolutionChange * 100;
+        if (!(change >= 0 && change < 100))
+            fail("assess.resolutionChange", $"assess.resolutionChange must be 0 to 100 (%), not {change}");
+        double agreement = doc.MinimumAgreement ?? AssessmentThresholds.DefaultMinimumAgreement;
+        if (!(agreement >= 0 && agreement <= 1))
+            fail("assess.minimumAgreement", $"assess.minimumAgreement must be 0 to 1, not {agreement}");
+        return new AssessmentPlan(mask, doc.Ctf ?? true, doc.SkipGridding ?? false, change / 100, agreement);
     }
 
     private static bool PositiveLength(double value) => value > 0 && double.IsFinite(value);
@@ -237,6 +259,36 @@ public static class MergePlanReader
         [PlanKey("RELION project folder the merged STAR file's names are relative to (run RELION there)",
             Default = "the plan's folder", Example = ".")]
         public string? Project { get; set; }
+        [PlanKey("Did the merge help? Present (even as 'assess: {}'), the merge ends by reconstructing half maps of "
+            + "each data set and of the merge and judging each addition, best first (cryomerge assess)",
+            Default = "none (no assessment)")]
+        public AssessDocument? Assess { get; set; }
+    }
+
+    /// <summary>The plan's <c>assess</c> section: the assessment as the merge's last stages.</summary>
+    internal sealed class AssessDocument
+    {
+        [PlanKey("Soft mask for every FSC: MRC on the reference's grid, values 0-1 (relative to the plan's folder)",
+            Default = "automatic, from the merged map (15 A low-pass, threshold, 5 A dilation, 6 A soft edge)",
+            Example = "mask.mrc", Commented = true)]
+        public string? Mask { get; set; }
+
+        [PlanKey("CTF correction in the reconstructions, as relion_reconstruct --ctf", Default = "true",
+            Example = "true")]
+        public bool? Ctf { get; set; }
+
+        [PlanKey("Divide by regularised weights instead of RELION's 10 gridding iterations (relion_reconstruct "
+            + "--skip_gridding): several times faster final step, noisier maps", Default = "false", Example = "false")]
+        public bool? SkipGridding { get; set; }
+
+        [PlanKey("An added data set helped when the resolution improved by more than this, hurt when it worsened by "
+            + "more", Unit = "%", Default = "2", Example = "2")]
+        public double? ResolutionChange { get; set; }
+
+        [PlanKey("An added data set hurt when its map keeps less than this fraction of the correlation with the data "
+            + "sets before it that their half maps predict (1: one structure at one scale)", Default = "0.9",
+            Example = "0.9")]
+        public double? MinimumAgreement { get; set; }
     }
 
     internal sealed class DataSetDocument

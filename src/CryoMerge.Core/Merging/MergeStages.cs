@@ -11,7 +11,9 @@ public static class MergeStages
 {
     /// <summary>The stages, in order, that a plan runs through. Stages with nothing to do plan no items.</summary>
     public static IReadOnlyList<IMergeStage> For(MergePlan plan) =>
-        plan.IsReconstruction ? Reconstruction() : For(plan.Method);
+        plan.IsReconstruction ? Reconstruction()
+        : plan.Assess is null ? For(plan.Method)
+        : [.. For(plan.Method), .. Assessment];
 
     /// <summary>
     /// The stages of a reconstruction job (<see cref="MergePlan.Maps"/>): the particle shards of every map, then one
@@ -24,6 +26,12 @@ public static class MergeStages
             ShardedReconstruction.Plan(s.Plan.Maps ?? [], s.Plan.Output, s.Plan.ParticlesPerShard)),
         new SolveMapsStage("solve-maps", s => s.Reconstruction, (s, maps) => s.Maps = [.. maps]),
     ];
+
+    /// <summary>
+    /// The assessment (plan section <c>assess</c>, or <c>cryomerge assess</c> after a merge): half maps of each data
+    /// set and the merge as particle-shard items, the order best first, the maps of the one-by-one series, the report.
+    /// </summary>
+    public static IReadOnlyList<IMergeStage> Assessment { get; } = AssessmentMaps.Stages();
 
     /// <inheritdoc cref="For(MergePlan)"/>
     public static IReadOnlyList<IMergeStage> For(MergeMethod method) => method switch
@@ -56,7 +64,7 @@ public static class MergeStages
     /// </summary>
     public static IReadOnlyList<WorkKind> Kinds { get; } =
     [
-        .. Enum.GetValues<MergeMethod>().SelectMany(For).Concat(Reconstruction()).SelectMany(s => s.Kinds)
-            .Append(WindowStacks.Work).Distinct(),
+        .. Enum.GetValues<MergeMethod>().SelectMany(For).Concat(Reconstruction()).Concat(Assessment)
+            .SelectMany(s => s.Kinds).Append(WindowStacks.Work).Distinct(),
     ];
 }

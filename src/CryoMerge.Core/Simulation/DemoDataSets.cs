@@ -18,6 +18,8 @@ namespace CryoMerge.Core.Simulation;
 /// <param name="Box">Final particle box of the merge (DS1's box, pixels); the other data sets' boxes hold the same size in A.</param>
 /// <param name="SpecimenSize">Size of the phantom (A); null: two thirds of DS1's box (64 A for the default box of 96).</param>
 /// <param name="DataSets">How many data sets (at least 2).</param>
+/// <param name="Assess">Give the plan an <c>assess</c> section: the merge ends by judging whether merging
+/// helped.</param>
 public sealed record DemoSettings(
     double ReferencePixelSize = 1.0,
     double TruePixelSize = 1.3,
@@ -28,7 +30,8 @@ public sealed record DemoSettings(
     int Box = 96,
     double? SpecimenSize = null,
     long Seed = 1,
-    int DataSets = 2)
+    int DataSets = 2,
+    bool Assess = false)
 {
     /// <summary>The phantom's size for the default box (A).</summary>
     public const double DefaultSpecimenSize = 64;

@@ -39,6 +39,11 @@ public static class DemoPlan
         text.Append(c, $"particleDiameter: {diameter:0.#}\n");
         text.Append(c, $"expectedResolution: {specs[0].MapResolution:0.##}\n");
         text.Append(c, $"extraction:\n  window: {s.Box}\n");
+        if (s.Assess)
+            text.Append("# Did the merge help? Half maps of each data set and of the merge at the particles' angles,\n")
+                .Append("# their resolutions, the agreement between the data sets' maps and a verdict per data set\n")
+                .Append("# added, best first.\n")
+                .Append("assess:\n  ctf: true\n");
         text.Append("datasets:\n");
         foreach (var d in specs)
         {

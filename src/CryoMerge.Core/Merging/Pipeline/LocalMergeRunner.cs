@@ -16,7 +16,15 @@ public sealed class LocalMergeRunner(
     public MergeState Run(MergePlan plan, CancellationToken cancellationToken = default)
     {
         var state = MergeState.Start(plan);
-        foreach (var stage in MergeStages.For(plan))
+        RunStages(state, MergeStages.For(plan), cancellationToken);
+        return state;
+    }
+
+    /// <summary>Runs <paramref name="stages"/> on a state (the assessment of a finished merge, for one).</summary>
+    public void RunStages(MergeState state, IEnumerable<IMergeStage> stages,
+        CancellationToken cancellationToken = default)
+    {
+        foreach (var stage in stages)
         {
             var items = stage.Plan(state);
             foreach (var item in items) stage.KindOf(item);   // as the coordinator routes them: only declared kinds
@@ -38,6 +46,5 @@ public sealed class LocalMergeRunner(
             });
             stage.Complete(state, results);
         }
-        return state;
     }
 }

@@ -112,6 +112,10 @@ public sealed class MergeState
     public ReconstructionPlan? Reconstruction { get; set; }
     /// <summary>Maps a reconstruction job wrote.</summary>
     public List<ReconstructedMap> Maps { get; set; } = [];
+    /// <summary>
+    /// The assessment's maps and report, when the plan has an <c>assess</c> section (or <c>cryomerge assess</c> ran).
+    /// </summary>
+    public Assessment.AssessmentState? Assessment { get; set; }
 
     public static MergeState Start(MergePlan plan) => new()
     {

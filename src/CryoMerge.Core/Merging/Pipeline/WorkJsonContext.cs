@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CryoMerge.Core.Assessment;
 using CryoMerge.Core.Extraction;
 using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Core.Reconstruction;
@@ -45,4 +46,10 @@ namespace CryoMerge.Core.Merging.Pipeline;
 [JsonSerializable(typeof(ShardedReconstruction.ShardResult), TypeInfoPropertyName = "BackProjectShardResult")]
 [JsonSerializable(typeof(ShardedReconstruction.SolveParameters), TypeInfoPropertyName = "SolveMapParameters")]
 [JsonSerializable(typeof(ReconstructedMap))]
+[JsonSerializable(typeof(AssessPrepareStage.Parameters), TypeInfoPropertyName = "AssessPrepareStageParameters")]
+[JsonSerializable(typeof(AssessmentSource))]
+[JsonSerializable(typeof(AssessOrderStage.Parameters), TypeInfoPropertyName = "AssessOrderStageParameters")]
+[JsonSerializable(typeof(AssessOrderStage.Result), TypeInfoPropertyName = "AssessOrderStageResult")]
+[JsonSerializable(typeof(AssessStage.Parameters), TypeInfoPropertyName = "AssessStageParameters")]
+[JsonSerializable(typeof(AssessStage.Result), TypeInfoPropertyName = "AssessStageResult")]
 internal sealed partial class WorkJsonContext : JsonSerializerContext;
