@@ -4,6 +4,7 @@ using System.Text.Json;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Grains;
 using CryoMerge.Hosting;
 using CryoMerge.Plots;

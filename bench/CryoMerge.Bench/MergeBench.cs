@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Core.Simulation;
 using CryoMerge.Plots;
 

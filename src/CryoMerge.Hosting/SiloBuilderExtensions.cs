@@ -2,6 +2,7 @@ using CryoMerge.Core;
 using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Grains.Jobs;
 using CryoMerge.Grains.Workers;
 using CryoMerge.Plots;
@@ -23,7 +24,7 @@ public static class SiloBuilderExtensions
         silo.Services.AddGrainStorage(StorageNames.JobStore, (_, _) => new FileGrainStorage(stateDirectory));
         silo.Services.TryAddSingleton<IJobJournal>(_ => new FileJobJournal(stateDirectory));
         silo.Services.TryAddSingleton<IFftBackend>(_ => FftBackends.Create());
-        silo.Services.TryAddSingleton(WorkHandlers.Default);
+        silo.Services.TryAddSingleton(MergeStages.Handlers);
         silo.Services.TryAddSingleton<IPlotRenderer, ScottPlotRenderer>();
         silo.Services.AddSingleton<WorkExecutor>();
         silo.Services.AddOptions<WorkerOptions>().Configure(o =>

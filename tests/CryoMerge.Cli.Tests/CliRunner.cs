@@ -1,3 +1,5 @@
+using CryoMerge.Cli.App;
+
 namespace CryoMerge.Cli.Tests;
 
 /// <summary>Runs a command line in-process with captured stdout and stderr.</summary>

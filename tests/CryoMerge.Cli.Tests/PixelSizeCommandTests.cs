@@ -7,7 +7,7 @@ using CryoMerge.Core.Formats;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Simulation;
 using CryoMerge.Tests;
-using Matrix3 = CryoMerge.Core.Analysis.Matrix3;
+using Matrix3 = CryoMerge.Core.Matrix3;
 
 namespace CryoMerge.Cli.Tests;
 

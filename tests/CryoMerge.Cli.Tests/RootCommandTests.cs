@@ -1,3 +1,5 @@
+using CryoMerge.Cli.App;
+
 namespace CryoMerge.Cli.Tests;
 
 public sealed class RootCommandTests

@@ -1,4 +1,5 @@
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Hosting;
 using CryoMerge.Tests;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +43,7 @@ internal sealed class ClusterFixture : IAsyncDisposable
         builder.ConfigureSilo((options, silo) =>
         {
             silo.Services.PostConfigure<SiloOptions>(o => o.SiloName = $"{prefix}-{o.SiloName}");
-            silo.Services.AddSingleton(new WorkHandlers(WorkHandlers.Default.All.Select(h => (IWorkHandler)new DelayedHandler(h, itemDelay))));
+            silo.Services.AddSingleton(new WorkHandlers(MergeStages.Handlers.All.Select(h => (IWorkHandler)new DelayedHandler(h, itemDelay))));
             silo.AddCryoMergeGrains(state.Path, maxConcurrentItems: 1, o =>
             {
                 o.ResumeCheckPeriod = TimeSpan.FromSeconds(2);

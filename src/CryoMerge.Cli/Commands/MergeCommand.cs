@@ -9,6 +9,7 @@ using CryoMerge.Core;
 using CryoMerge.Core.Assessment;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Grains;
 using CryoMerge.Grains.Diagnostics;
 using CryoMerge.Hosting;

@@ -2,7 +2,7 @@ using System.Globalization;
 using CryoMerge.Core.Analysis;
 using CryoMerge.Core;
 using CryoMerge.Core.Imaging;
-using Matrix3 = CryoMerge.Core.Analysis.Matrix3;
+using Matrix3 = CryoMerge.Core.Matrix3;
 
 namespace CryoMerge.Cli.Commands;
 

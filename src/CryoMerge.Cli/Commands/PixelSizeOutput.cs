@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CryoMerge.Core;
 using CryoMerge.Core.Analysis;
 
 namespace CryoMerge.Cli.Commands;

@@ -1,25 +1,5 @@
 namespace CryoMerge.Core.Imaging;
 
-/// <summary>A 3 x 3 matrix of doubles, row-major (M01 is row 0, column 1).</summary>
-public readonly record struct Matrix3(
-    double M00, double M01, double M02,
-    double M10, double M11, double M12,
-    double M20, double M21, double M22)
-{
-    public static Matrix3 Identity => new(1, 0, 0, 0, 1, 0, 0, 0, 1);
-
-    public Matrix3 Transpose() => new(M00, M10, M20, M01, M11, M21, M02, M12, M22);
-
-    /// <summary>This matrix times the column vector (x, y, z).</summary>
-    public (double X, double Y, double Z) Apply(double x, double y, double z) =>
-        (M00 * x + M01 * y + M02 * z, M10 * x + M11 * y + M12 * z, M20 * x + M21 * y + M22 * z);
-
-    public static Matrix3 operator *(Matrix3 a, Matrix3 b) => new(
-        a.M00 * b.M00 + a.M01 * b.M10 + a.M02 * b.M20, a.M00 * b.M01 + a.M01 * b.M11 + a.M02 * b.M21, a.M00 * b.M02 + a.M01 * b.M12 + a.M02 * b.M22,
-        a.M10 * b.M00 + a.M11 * b.M10 + a.M12 * b.M20, a.M10 * b.M01 + a.M11 * b.M11 + a.M12 * b.M21, a.M10 * b.M02 + a.M11 * b.M12 + a.M12 * b.M22,
-        a.M20 * b.M00 + a.M21 * b.M10 + a.M22 * b.M20, a.M20 * b.M01 + a.M21 * b.M11 + a.M22 * b.M21, a.M20 * b.M02 + a.M21 * b.M12 + a.M22 * b.M22);
-}
-
 /// <summary>
 /// RELION's Euler angles (rlnAngleRot, rlnAngleTilt, rlnAnglePsi, degrees; ZYZ): the matrix of
 /// <c>Euler_angles2matrix</c> (R 3.1.3 <c>src/euler.cpp</c>), A = R_z(psi) R_y(tilt) R_z(rot) acting on column

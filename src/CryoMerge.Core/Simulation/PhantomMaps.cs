@@ -1,6 +1,5 @@
 using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Imaging;
-using Matrix3 = CryoMerge.Core.Analysis.Matrix3;
 
 namespace CryoMerge.Core.Simulation;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CryoMerge.Core;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Grains.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;

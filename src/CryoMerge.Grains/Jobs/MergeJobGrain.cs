@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Grains.Workers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

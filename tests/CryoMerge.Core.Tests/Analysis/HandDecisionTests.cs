@@ -1,5 +1,5 @@
 using CryoMerge.Core.Analysis;
-using Matrix3 = CryoMerge.Core.Analysis.Matrix3;
+using Matrix3 = CryoMerge.Core.Matrix3;
 
 namespace CryoMerge.Core.Tests.Analysis;
 

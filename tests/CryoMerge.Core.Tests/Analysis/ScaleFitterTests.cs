@@ -2,7 +2,7 @@ using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Simulation;
 using CryoMerge.Tests;
-using Matrix3 = CryoMerge.Core.Analysis.Matrix3;
+using Matrix3 = CryoMerge.Core.Matrix3;
 
 namespace CryoMerge.Core.Tests.Analysis;
 

@@ -1,7 +1,7 @@
 using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Simulation;
-using Matrix3 = CryoMerge.Core.Analysis.Matrix3;
+using Matrix3 = CryoMerge.Core.Matrix3;
 
 namespace CryoMerge.Core.Tests.Analysis;
 

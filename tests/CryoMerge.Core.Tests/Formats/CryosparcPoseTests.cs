@@ -1,8 +1,8 @@
 using CryoMerge.Core.Formats;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Simulation;
-using ImagingMatrix = CryoMerge.Core.Imaging.Matrix3;
-using Matrix3 = CryoMerge.Core.Analysis.Matrix3;
+using ImagingMatrix = CryoMerge.Core.Matrix3;
+using Matrix3 = CryoMerge.Core.Matrix3;
 
 namespace CryoMerge.Core.Tests.Formats;
 

@@ -109,7 +109,7 @@ public sealed class CryosparcRealFilesTests
             {
                 // cryoSPARC wrote a vector longer than pi: the same rotation comes back written the short way.
                 longer++;
-                double angle = CryoMerge.Core.Analysis.Matrix3.AngleBetween(CryosparcPose.RotationFromVector(w.Item1,
+                double angle = CryoMerge.Core.Matrix3.AngleBetween(CryosparcPose.RotationFromVector(w.Item1,
                     w.Item2, w.Item3),
                     CryosparcPose.RotationFromVector(w2.Item1, w2.Item2, w2.Item3));
                 Assert.True(angle < 5e-7, $"row {r + 1}: {angle} rad");

@@ -3,6 +3,7 @@ using CryoMerge.Core.Formats;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Core.Simulation;
 using CryoMerge.Tests;
 

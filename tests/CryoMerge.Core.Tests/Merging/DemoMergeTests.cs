@@ -61,7 +61,7 @@ public sealed class DemoMergeTests
         // peaks inside the honest range. Without a renderer the plots are their numbers only.
         var profile = ds2.PixelSizeProfile!;
         Assert.Null(ds2.ProfilePlan);
-        var maps = new PixelSizeStage.Parameters(plan.ReferenceDataSet.Map!, state.DataSets["DS1"].MapPixelSize, null, plan.DataSets[1].Map!, ds2.MapPixelSize, null, 0.1);
+        var maps = new MapFitFiles(plan.ReferenceDataSet.Map!, state.DataSets["DS1"].MapPixelSize, null, plan.DataSets[1].Map!, ds2.MapPixelSize, null, 0.1);
         var fit = ScaleFitter.Fit(fft, PixelSizeStage.LoadMaps(maps));
         Assert.Equal(fit.Profile.Points.Select(p => (p.PixelSize, p.Correlation)), profile.Select(p => (p.PixelSize, p.Correlation)));
         Assert.True(profile.Count > PixelSizeProfileStage.CandidatesPerItem, $"{profile.Count} candidates: one work item");

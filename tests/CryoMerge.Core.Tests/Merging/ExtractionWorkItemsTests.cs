@@ -21,7 +21,7 @@ public sealed class ExtractionWorkItemsTests
         ParticleExtraction.Run(ExtractionTestData.Fft, local, 1, cancel: TestContext.Current.CancellationToken);
 
         var remote = ExtractionPlanner.Plan(data.MicrographsStar, source, settings, dir.File("remote"));
-        var handlers = WorkHandlers.Default;
+        var handlers = MergeStages.Handlers;
         var environment = new WorkEnvironment(ExtractionTestData.Fft);
         var items = ExtractStage.Items(remote, "extract", "DS2");
         Assert.Equal(remote.Items.Select(i => $"extract/DS2/{i.StackPath}"), items.Select(i => i.Id.ToString()));

@@ -35,15 +35,15 @@ public sealed class MergeStagesTests
     {
         var kind = MergeStages.Kinds.Single(k => k.Name == name);
         foreach (var type in new[] { kind.ParameterType, kind.ResultType })
-            Assert.True(WorkJson.Options.GetTypeInfo(type).OriginatingResolver == WorkJsonContext.Default,
-                $"{type.FullName} of kind '{name}' is not listed in WorkJsonContext");
+            Assert.True(StageJson.Options.GetTypeInfo(type).OriginatingResolver == StageJsonContext.Default,
+                $"{type.FullName} of kind '{name}' is not listed in StageJsonContext");
     }
 
     [Fact]
     public void EveryKindHasAUniqueNameAndIsTheDefaultHandlerOfItsName()
     {
         Assert.Equal(MergeStages.Kinds.Count, MergeStages.Kinds.Select(k => k.Name).Distinct().Count());
-        Assert.All(MergeStages.Kinds, k => Assert.Same(k, WorkHandlers.Default.Find(k.Name)));
+        Assert.All(MergeStages.Kinds, k => Assert.Same(k, MergeStages.Handlers.Find(k.Name)));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 
 namespace CryoMerge.Core.Tests.Merging;
 
@@ -11,6 +12,20 @@ public sealed class WorkJsonTests
     [InlineData(typeof(MergeState))]
     public void ThePlanAndStateUseTheGeneratedSerialiser(Type type) =>
         Assert.Same(WorkJsonContext.Default, WorkJson.Options.GetTypeInfo(type).OriginatingResolver);
+
+    [Fact]
+    public void StageRecordsAreWrittenAsThePlanAndStateAre()
+    {
+        // The kinds' records have their own generated serialiser (in Stages, above the pipeline): same settings.
+        var fit = new MapFitFiles("ref.mrc", 1.0, null, "map.mrc", double.NaN, "half2.mrc", 0.1);
+        string json = JsonSerializer.Serialize(fit, StageJson.Options);
+        string expected = "{'referenceMap':'ref.mrc','referencePixel':1,'referenceHalf2':null,'map':'map.mrc'," +
+            "'mapPixel':'NaN','mapHalf2':'half2.mrc','range':0.1}";
+        Assert.Equal(expected.Replace('\'', '"'), json);
+        Assert.Equal(json, JsonSerializer.Serialize(fit, WorkJson.Options));
+        Assert.Equal(fit, JsonSerializer.Deserialize<MapFitFiles>(json, StageJson.Options));
+        Assert.False(StageJson.Options.WriteIndented);
+    }
 
     [Fact]
     public void OtherTypesStillSerialiseThroughReflection()

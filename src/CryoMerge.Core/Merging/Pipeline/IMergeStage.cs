@@ -7,7 +7,7 @@ namespace CryoMerge.Core.Merging.Pipeline;
 /// </summary>
 /// <remarks>
 /// <para>How to add a stage. It is declared in one file, <c>Merging/Stages/MyStage.cs</c>
-/// (<see cref="Stages.CtfStage"/> is a short example):</para>
+/// (<c>Stages.CtfStage</c> is a short example):</para>
 /// <list type="number">
 /// <item>Nested <c>Parameters</c> and <c>Result</c> records: paths and small numbers, never image data.</item>
 /// <item>Its kind, once: <c>public static readonly WorkKind&lt;Parameters, Result&gt; Work = new("my-kind",
@@ -18,11 +18,12 @@ namespace CryoMerge.Core.Merging.Pipeline;
 /// <c>result.Id.DataSet</c>, and sets named properties of the state (<see cref="DataSetState"/>,
 /// <see cref="DataSetValues"/>).</item>
 /// </list>
-/// <para>Then add the stage to <see cref="MergeStages.For(MergeMethod)"/> for each method that runs it, and list its
-/// two records in <see cref="WorkJsonContext"/>. The handler registry, the grain routing and the checks derive from
-/// those declarations: <c>MergeStagesTests</c> fails when a kind is not reachable from the stage list or its records
-/// are not in the generated serialiser; both runners refuse an item of a kind its stage does not declare; the grains
-/// project does not build while a placement has no grain.</para>
+/// <para>Then add the stage to <c>Stages.MergeStages.For</c> for each method that runs it, and list its two records in
+/// <c>Stages.StageJsonContext</c>. The handler registry, the grain routing and the checks derive from those
+/// declarations: <c>MergeStagesTests</c> fails when a kind is not reachable from the stage list or its records are not
+/// in the generated serialiser; both runners refuse an item of a kind its stage does not declare; the grains project
+/// does not build while a placement has no grain. This namespace knows no stage: the stages and their list sit above
+/// it (docs/ARCHITECTURE.md).</para>
 /// </remarks>
 public interface IMergeStage
 {

@@ -18,7 +18,7 @@ public interface IWorkHandler
     WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken);
 }
 
-/// <summary>The handlers known to this build, found by kind.</summary>
+/// <summary>Handlers found by kind; <c>MergeStages.Handlers</c> has every kind the merge's stages declare.</summary>
 public sealed class WorkHandlers
 {
     private readonly Dictionary<string, IWorkHandler> _byKind = new(StringComparer.Ordinal);
@@ -27,9 +27,6 @@ public sealed class WorkHandlers
     {
         foreach (var h in handlers) _byKind.Add(h.Name, h);
     }
-
-    /// <summary>Every kind the merge's stages declare.</summary>
-    public static WorkHandlers Default { get; } = new(MergeStages.Kinds);
 
     /// <summary>Every registered handler.</summary>
     public IEnumerable<IWorkHandler> All => _byKind.Values;

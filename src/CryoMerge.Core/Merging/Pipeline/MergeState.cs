@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CryoMerge.Core.Analysis;
-using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Core.Reconstruction;
 
 namespace CryoMerge.Core.Merging.Pipeline;
@@ -81,7 +80,7 @@ public sealed record PixelSizeFit(double PixelSize, double Low, double High)
 
 /// <summary>The candidates of a data set's score profile and the level and maps to score them with.</summary>
 public sealed record PixelSizeProfilePlan(
-    PixelSizeStage.Parameters Maps, ScaleLevel Level, IReadOnlyList<ScaleCandidate> Candidates);
+    MapFitFiles Maps, ScaleLevel Level, IReadOnlyList<ScaleCandidate> Candidates);
 
 /// <summary>
 /// The state of a merge between stages: the plan plus what each stage found. It is plain JSON so that a

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace CryoMerge.Core.Merging.Pipeline;
 
 /// <summary>
@@ -27,9 +25,10 @@ public sealed record WorkOutput<TResult>(
 
 /// <summary>
 /// A kind of work item, declared once by the stage that plans it (see <see cref="IMergeStage"/>): its name, the
-/// grain placement that runs it and the function that runs it. The handler registry
-/// (<see cref="WorkHandlers.Default"/>), the routing to grains and the serialiser test all enumerate
-/// <see cref="Merging.MergeStages.Kinds"/>, so nothing else lists kinds.
+/// grain placement that runs it and the function that runs it. Stages declare the typed
+/// <c>Stages.WorkKind&lt;TParameters, TResult&gt;</c>; the runners see only this. The handler registry
+/// (<c>MergeStages.Handlers</c>), the routing to grains and the serialiser test all enumerate <c>MergeStages.Kinds</c>,
+/// so nothing else lists kinds.
 /// </summary>
 public abstract class WorkKind : IWorkHandler
 {
@@ -45,47 +44,13 @@ public abstract class WorkKind : IWorkHandler
     /// <summary>Which worker grain a cluster runs it on.</summary>
     public WorkPlacement Placement { get; }
 
-    /// <summary>The parameter record; it must be listed in <see cref="WorkJsonContext"/>.</summary>
+    /// <summary>The parameter record; it must be listed in <c>Stages.StageJsonContext</c>.</summary>
     public abstract Type ParameterType { get; }
 
-    /// <summary>The result record; it must be listed in <see cref="WorkJsonContext"/>.</summary>
+    /// <summary>The result record; it must be listed in <c>Stages.StageJsonContext</c>.</summary>
     public abstract Type ResultType { get; }
 
     public abstract WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken);
 
     public override string ToString() => Name;
-}
-
-/// <summary>
-/// A kind of work item: its run takes a <typeparamref name="TParameters"/> and returns a
-/// <typeparamref name="TResult"/>.
-/// </summary>
-/// <param name="run">The work: pure but for its output files; stateless and safe to call concurrently.</param>
-public sealed class WorkKind<TParameters, TResult>(
-    string name,
-    WorkPlacement placement,
-    Func<TParameters, WorkEnvironment, CancellationToken, WorkOutput<TResult>> run) : WorkKind(name, placement)
-{
-    public override Type ParameterType => typeof(TParameters);
-
-    public override Type ResultType => typeof(TResult);
-
-    /// <summary>A work item of this kind.</summary>
-    public WorkItem Item(WorkItemId id, TParameters parameters) =>
-        new(id, Name, JsonSerializer.Serialize(parameters, WorkJson.Options));
-
-    /// <summary>The result record of an item of this kind.</summary>
-    public TResult ResultOf(WorkResult result) =>
-        JsonSerializer.Deserialize<TResult>(result.Result, WorkJson.Options)
-        ?? throw new InvalidOperationException($"{result.Id}: no result");
-
-    public override WorkResult Execute(WorkItem item, WorkEnvironment environment, CancellationToken cancellationToken)
-    {
-        if (item.Kind != Name) throw new InvalidOperationException($"{item.Id} is a '{item.Kind}' item, not '{Name}'");
-        var parameters = JsonSerializer.Deserialize<TParameters>(item.Parameters, WorkJson.Options)
-            ?? throw new InvalidOperationException($"{item.Id}: no parameters");
-        var output = run(parameters, environment, cancellationToken);
-        string result = JsonSerializer.Serialize(output.Result, WorkJson.Options);
-        return new WorkResult(item.Id, result, output.Particles, output.BytesRead, output.Outputs);
-    }
 }

@@ -26,11 +26,11 @@ public static class PairScaleFits
     }
 
     /// <summary>Map <paramref name="to"/> against map <paramref name="from"/>, each at its header pixel size.</summary>
-    public static PixelSizeStage.Parameters ParametersFor(MergeState state, string from, string to)
+    public static MapFitFiles ParametersFor(MergeState state, string from, string to)
     {
         var a = state.Plan.DataSets.Single(d => d.Name == from);
         var b = state.Plan.DataSets.Single(d => d.Name == to);
-        return new PixelSizeStage.Parameters(a.Map!, state.DataSets[from].MapPixelSize, a.HalfMap2,
+        return new MapFitFiles(a.Map!, state.DataSets[from].MapPixelSize, a.HalfMap2,
             b.Map!, state.DataSets[to].MapPixelSize, b.HalfMap2, 0.1);
     }
 

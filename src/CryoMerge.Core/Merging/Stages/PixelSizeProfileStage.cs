@@ -22,7 +22,7 @@ public sealed class PixelSizeProfileStage : IMergeStage
 
     public IReadOnlyList<WorkKind> Kinds => [Work];
 
-    public sealed record Parameters(PixelSizeStage.Parameters Maps, ScaleLevel Level, IReadOnlyList<ScaleCandidate> Candidates);
+    public sealed record Parameters(MapFitFiles Maps, ScaleLevel Level, IReadOnlyList<ScaleCandidate> Candidates);
 
     public sealed record Result(IReadOnlyList<ScaleProfilePoint> Points);
 

@@ -15,15 +15,11 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public sealed class PixelSizeStage : IMergeStage
 {
-    public static readonly WorkKind<Parameters, Result> Work = new("fit-pixel-size", WorkPlacement.DataSet, Run);
+    public static readonly WorkKind<MapFitFiles, Result> Work = new("fit-pixel-size", WorkPlacement.DataSet, Run);
 
     public string Name => "pixel-size";
 
     public IReadOnlyList<WorkKind> Kinds => [Work];
-
-    /// <param name="ReferencePixel">Pixel size of the reference map to trust (A).</param>
-    /// <param name="MapPixel">Pixel size in the header of the data set's map (A), the fit's starting point.</param>
-    public sealed record Parameters(string ReferenceMap, double ReferencePixel, string? ReferenceHalf2, string Map, double MapPixel, string? MapHalf2, double Range);
 
     public sealed record Result(double PixelSize, double Low, double High, double StandardError, double Correlation,
         double ResolutionBefore, double ResolutionAfter, bool OppositeHand, IReadOnlyList<string> Warnings,
@@ -47,13 +43,13 @@ public sealed class PixelSizeStage : IMergeStage
     }
 
     /// <summary>The maps of one data set's fit: its map against the reference's, at the pixel sizes known now.</summary>
-    private static Parameters ParametersFor(MergeState state, string dataSet)
+    private static MapFitFiles ParametersFor(MergeState state, string dataSet)
     {
         var reference = state.Plan.ReferenceDataSet;
         var refState = state.DataSets[reference.Name];
         var set = state.Plan.DataSets.Single(s => s.Name == dataSet);
         double refPixel = refState.MapPixelSize * refState.Scale;
-        return new Parameters(reference.Map!, refPixel, reference.HalfMap2, set.Map!, state.DataSets[dataSet].MapPixelSize, set.HalfMap2, 0.1);
+        return new MapFitFiles(reference.Map!, refPixel, reference.HalfMap2, set.Map!, state.DataSets[dataSet].MapPixelSize, set.HalfMap2, 0.1);
     }
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
@@ -89,7 +85,7 @@ public sealed class PixelSizeStage : IMergeStage
     }
 
     /// <summary>Runs the fit of one data set's map against the reference map.</summary>
-    private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
+    private static WorkOutput<Result> Run(MapFitFiles p, WorkEnvironment environment, CancellationToken cancel)
     {
         var input = LoadMaps(p);
         cancel.ThrowIfCancellationRequested();
@@ -103,11 +99,11 @@ public sealed class PixelSizeStage : IMergeStage
     }
 
     /// <summary>The maps of a fit, as the fit and the profile's candidates both load them.</summary>
-    internal static ScaleFitInput LoadMaps(Parameters p) => new(
+    internal static ScaleFitInput LoadMaps(MapFitFiles p) => new(
         MapVolume.Load(p.ReferenceMap, p.ReferencePixel), MapVolume.Load(p.Map, p.MapPixel), null,
         p.ReferenceHalf2 is null ? null : MapVolume.Load(p.ReferenceHalf2, p.ReferencePixel),
         p.MapHalf2 is null ? null : MapVolume.Load(p.MapHalf2, p.MapPixel));
 
-    internal static long BytesRead(Parameters p) =>
+    internal static long BytesRead(MapFitFiles p) =>
         new[] { p.ReferenceMap, p.Map, p.ReferenceHalf2, p.MapHalf2 }.OfType<string>().Sum(f => new FileInfo(f).Length);
 }

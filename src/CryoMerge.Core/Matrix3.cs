@@ -1,4 +1,4 @@
-namespace CryoMerge.Core.Analysis;
+namespace CryoMerge.Core;
 
 /// <summary>
 /// A 3 x 3 matrix in row-major order, used for rotations (proper or, with a mirror, improper). Doubles
@@ -18,6 +18,10 @@ public readonly record struct Matrix3(
         M00 * v.X + M01 * v.Y + M02 * v.Z,
         M10 * v.X + M11 * v.Y + M12 * v.Z,
         M20 * v.X + M21 * v.Y + M22 * v.Z);
+
+    /// <summary>This matrix times the column vector (x, y, z).</summary>
+    public (double X, double Y, double Z) Apply(double x, double y, double z) =>
+        (M00 * x + M01 * y + M02 * z, M10 * x + M11 * y + M12 * z, M20 * x + M21 * y + M22 * z);
 
     public Matrix3 Transpose() => new(M00, M10, M20, M01, M11, M21, M02, M12, M22);
 

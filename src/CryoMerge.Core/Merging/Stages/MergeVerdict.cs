@@ -2,7 +2,7 @@ using System.Globalization;
 using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Merging.Pipeline;
 
-namespace CryoMerge.Core.Merging;
+namespace CryoMerge.Core.Merging.Stages;
 
 /// <summary>
 /// How much scale error one data set's particles may still carry, from the best estimate there is, in parts

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using CryoMerge.Cli.Commands;
 using CryoMerge.Core;
 
-namespace CryoMerge.Cli;
+namespace CryoMerge.Cli.App;
 
 /// <summary>Assembles the commands and runs one command line; Program.cs only calls <see cref="Run"/>.</summary>
 public static class CryoMergeApp

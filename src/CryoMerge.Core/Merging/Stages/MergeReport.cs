@@ -4,7 +4,7 @@ using CryoMerge.Core.Formats;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Core.Merging.Stages;
 
-namespace CryoMerge.Core.Merging;
+namespace CryoMerge.Core.Merging.Stages;
 
 /// <summary>
 /// The report of a finished merge, for the scientist who runs RELION next (summary.txt, and what merge prints): per

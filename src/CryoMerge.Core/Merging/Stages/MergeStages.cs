@@ -1,7 +1,6 @@
 using CryoMerge.Core.Merging.Pipeline;
-using CryoMerge.Core.Merging.Stages;
 
-namespace CryoMerge.Core.Merging;
+namespace CryoMerge.Core.Merging.Stages;
 
 /// <summary>
 /// The stages of a merge for each method: the one list to edit when adding a stage (see <see cref="IMergeStage"/>).
@@ -67,4 +66,7 @@ public static class MergeStages
         .. Enum.GetValues<MergeMethod>().SelectMany(For).Concat(Reconstruction()).Concat(Assessment)
             .SelectMany(s => s.Kinds).Append(WindowStacks.Work).Distinct(),
     ];
+
+    /// <summary>The handlers of every kind, which a node runs (worker grains, <see cref="LocalMergeRunner"/>).</summary>
+    public static WorkHandlers Handlers { get; } = new(Kinds);
 }

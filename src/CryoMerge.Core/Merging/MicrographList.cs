@@ -1,6 +1,6 @@
 using CryoMerge.Core.Formats;
 
-namespace CryoMerge.Core.Merging.Stages;
+namespace CryoMerge.Core.Merging;
 
 /// <summary>The micrographs a data set's STAR file lists, resolved on disk, in file order.</summary>
 internal static class MicrographList

@@ -1,4 +1,6 @@
-namespace CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Pipeline;
+
+namespace CryoMerge.Core.Merging.Stages;
 
 /// <summary>
 /// Runs a merge straight through Core in this process: each stage's items in parallel, results folded in item
@@ -8,7 +10,7 @@ namespace CryoMerge.Core.Merging.Pipeline;
 public sealed class LocalMergeRunner(
     WorkEnvironment environment, WorkHandlers? handlers = null, int maxParallelItems = 0)
 {
-    private readonly WorkHandlers _handlers = handlers ?? WorkHandlers.Default;
+    private readonly WorkHandlers _handlers = handlers ?? MergeStages.Handlers;
 
     /// <summary>Called after each item with (stage, done, total).</summary>
     public Action<string, int, int>? Progress { get; init; }
