@@ -3,6 +3,7 @@ using System.Diagnostics;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Grains.Diagnostics;
 using CryoMerge.Grains.Jobs;
+using CryoMerge.Grains.Workers;
 using CryoMerge.Hosting;
 using CryoMerge.Tests;
 

@@ -42,6 +42,14 @@ public sealed class NamespaceGraph
         return graph;
     }
 
+    /// <summary>
+    /// The types that <paramref name="type"/> and the types nested in it (closures, iterators) use, generic arguments
+    /// and array elements included.
+    /// </summary>
+    public static IEnumerable<Type> TypesUsedWithin(Type type) =>
+        type.GetNestedTypes(Declared).SelectMany(TypesUsedWithin)
+            .Concat(TypesUsedBy(type).SelectMany(Parts)).Distinct();
+
     /// <summary>Every set of two or more namespaces that use each other, directly or through others.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Cycles() =>
         StronglyConnected(Edges.ToDictionary(e => e.Key, e => (IEnumerable<string>)e.Value.Keys))

@@ -5,6 +5,7 @@ using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Grains.Diagnostics;
+using CryoMerge.Grains.Workers;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 

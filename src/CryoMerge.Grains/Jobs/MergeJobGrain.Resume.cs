@@ -1,4 +1,5 @@
 using CryoMerge.Core;
+using CryoMerge.Grains.Workers;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using CryoMerge.Core;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Grains.Diagnostics;
-using CryoMerge.Grains.Jobs;
 using Orleans.Placement;
 using Orleans.Runtime;
 

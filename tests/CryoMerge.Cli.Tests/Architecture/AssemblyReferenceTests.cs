@@ -36,4 +36,17 @@ public sealed class AssemblyReferenceTests
         Assert.True(cycles.Count == 0, $"namespace cycles in {project}:\n" + string.Join("\n\n",
             cycles.Select(c => string.Join("\n", graph.Describe(c)))));
     }
+
+    [Fact]
+    public void OnlyMergeDemoServeAndStatusRunThroughGrains()
+    {
+        // docs/ARCHITECTURE.md: these four start or reach a silo; every other command calls Core in the process.
+        var viaGrains = Load("CryoMerge.Cli").GetTypes()
+            .Where(t => t.Namespace == "CryoMerge.Cli.Commands" && !t.IsNested)
+            .Where(t => NamespaceGraph.TypesUsedWithin(t).Any(u => u.Assembly.GetName().Name is { } a
+                && (ProjectRules.IsOrleans(a) || a.StartsWith("CryoMerge.Grains", StringComparison.Ordinal)
+                    || a == "CryoMerge.Hosting")))
+            .Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["DemoCommand", "DemoTruth", "MergeCommand", "ServeCommand", "StatusCommand"], viaGrains);
+    }
 }

@@ -1,7 +1,7 @@
 using CryoMerge.Core;
 using Orleans.Runtime;
 
-namespace CryoMerge.Grains.Jobs;
+namespace CryoMerge.Grains.Workers;
 
 /// <summary>
 /// The writer token of a silo in temporary file names (<see cref="OutputFiles.Writer"/>): its address, port and
