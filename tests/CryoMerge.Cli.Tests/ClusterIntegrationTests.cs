@@ -19,7 +19,7 @@ public sealed class ClusterIntegrationTests
         using var dir = new TempDir();
         int redisPort = ServerProcess.FreePort();
         using var redis = new ServerProcess("redis-server", ["--bind", "127.0.0.1", "--port", redisPort.ToString(), "--save", "", "--appendonly", "no"]);
-        await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromSeconds(20));
+        await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromMinutes(5));
         string cluster = $"redis://127.0.0.1:{redisPort}";
         string state = Directory.CreateDirectory(dir.File("state")).FullName;
         string serviceId = "test-" + Guid.NewGuid().ToString("N")[..8];
@@ -28,12 +28,12 @@ public sealed class ClusterIntegrationTests
             "--silo-port", ServerProcess.FreePort().ToString(), "--gateway-port", ServerProcess.FreePort().ToString(), "--state-dir", state], env);
         using var a = Silo("silo-a");
         using var b = Silo("silo-b");
-        await a.WaitForAsync("joined", TimeSpan.FromSeconds(60));
-        await b.WaitForAsync("joined", TimeSpan.FromSeconds(60));
+        await a.WaitForAsync("joined", TimeSpan.FromMinutes(5));
+        await b.WaitForAsync("joined", TimeSpan.FromMinutes(5));
 
         var plan = MergeTestData.WritePlan(dir, "out", micrographs: 16, size: 512);
         var merge = Tool.Run("env", [$"ORLEANS_SERVICE_ID={serviceId}", $"ORLEANS_CLUSTER_ID={serviceId}",
-            "dotnet", Dll, "merge", dir.File("plan.yaml"), "--cluster", cluster, "--state-dir", state, "--json"], timeoutSeconds: 300);
+            "dotnet", Dll, "merge", dir.File("plan.yaml"), "--cluster", cluster, "--state-dir", state, "--json"], timeoutSeconds: 900);
         Assert.True(merge.ExitCode == 0, $"merge failed:\n{merge.Stderr}\nsilo a:\n{a.Output}\nsilo b:\n{b.Output}");
         var json = JsonDocument.Parse(merge.Stdout).RootElement;
         Assert.Equal("Completed", json.GetProperty("state").GetString());
@@ -46,14 +46,14 @@ public sealed class ClusterIntegrationTests
         // 'status --cluster' asks the running cluster.
         string jobId = json.GetProperty("jobId").GetString()!;
         var status = Tool.Run("env", [$"ORLEANS_SERVICE_ID={serviceId}", $"ORLEANS_CLUSTER_ID={serviceId}",
-            "dotnet", Dll, "status", jobId, "--cluster", cluster, "--json"], timeoutSeconds: 120);
+            "dotnet", Dll, "status", jobId, "--cluster", cluster, "--json"], timeoutSeconds: 600);
         Assert.True(status.ExitCode == 0, status.Stderr);
         Assert.Equal("Completed", JsonDocument.Parse(status.Stdout).RootElement.GetProperty("state").GetString());
 
         // The README's main job on the same two silos: pixel-size fit, re-extraction and join spread over both.
         var demo = Tool.Run("env", [$"ORLEANS_SERVICE_ID={serviceId}", $"ORLEANS_CLUSTER_ID={serviceId}",
             "dotnet", Dll, "demo", "--o", dir.File("demo"), "--micrographs", "4", "--particles", "10",
-            "--cluster", cluster, "--state-dir", state, "--json"], timeoutSeconds: 300);
+            "--cluster", cluster, "--state-dir", state, "--json"], timeoutSeconds: 900);
         Assert.True(demo.ExitCode == 0, $"demo failed:\n{demo.Stderr}\nsilo a:\n{a.Output}\nsilo b:\n{b.Output}");
         var report = JsonDocument.Parse(demo.Stdout).RootElement;
         Assert.Equal("Completed", report.GetProperty("state").GetString());
@@ -69,7 +69,7 @@ public sealed class ClusterIntegrationTests
         using var dir = new TempDir();
         MergeTestData.WritePlan(dir, "out", micrographs: 2);
         int closed = ServerProcess.FreePort();
-        var merge = Tool.Run("dotnet", [Dll, "merge", dir.File("plan.yaml"), "--cluster", $"redis://127.0.0.1:{closed}"], timeoutSeconds: 120);
+        var merge = Tool.Run("dotnet", [Dll, "merge", dir.File("plan.yaml"), "--cluster", $"redis://127.0.0.1:{closed}"], timeoutSeconds: 600);
         Assert.Equal(1, merge.ExitCode);
         // One line naming the address, no stack trace (Redis is asked for 3 s before Orleans would retry for 20).
         string address = $"redis://127.0.0.1:{closed}";
@@ -78,7 +78,7 @@ public sealed class ClusterIntegrationTests
         Assert.Equal(expected, merge.Stderr.Trim().Split('\n')[^1]);
         Assert.DoesNotContain("   at ", merge.Stderr);
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "out", "DS2")));
-        var status = Tool.Run("dotnet", [Dll, "status", "some-job", "--cluster", address], timeoutSeconds: 120);
+        var status = Tool.Run("dotnet", [Dll, "status", "some-job", "--cluster", address], timeoutSeconds: 600);
         Assert.Equal(1, status.ExitCode);
         Assert.Single(status.Stderr.Trim().Split('\n'));
         Assert.Contains($"cannot reach the cluster at {address}", status.Stderr);

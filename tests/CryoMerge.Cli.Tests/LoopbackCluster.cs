@@ -40,7 +40,7 @@ internal sealed class LoopbackCluster : IDisposable
         int port = ServerProcess.FreePort();
         var redis = new ServerProcess("redis-server",
             ["--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", "--appendonly", "no"]);
-        await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromSeconds(30));
+        await redis.WaitForAsync("Ready to accept connections", Generous);
         return new LoopbackCluster(redis, port, workingDirectory);
     }
 
@@ -73,7 +73,7 @@ internal sealed class LoopbackCluster : IDisposable
         Tool.Run("env",
             [.. Environment.Select(p => $"{p.Key}={p.Value}"), "dotnet", Dll, .. arguments,
              .. arguments.Contains("--cluster") ? [] : new[] { "--cluster", Address }],
-            _workingDirectory, timeoutSeconds: 120);
+            _workingDirectory, timeoutSeconds: 600);
 
     /// <summary>Waits until the job is in the job store: it was submitted and placed.</summary>
     public async Task WaitForJobAsync(ServerProcess client)

@@ -62,7 +62,7 @@ public sealed class SecureCluster : IAsyncLifetime
         int redisPort = ServerProcess.FreePort();
         var redis = Start("redis-server",
             ["--bind", "127.0.0.1", "--port", redisPort.ToString(), "--save", "", "--appendonly", "no"]);
-        await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromSeconds(20));
+        await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromMinutes(5));
         Cluster = $"redis://127.0.0.1:{redisPort}";
         foreach (var name in new[] { "silo-a", "silo-b" })
         {
@@ -73,7 +73,7 @@ public sealed class SecureCluster : IAsyncLifetime
                 "--tls-cert", SiloPem.Certificate, "--tls-key", SiloPem.Key, "--tls-ca", Ca]);
             Silos.Add((name, siloPort, gatewayPort, silo));
         }
-        foreach (var silo in Silos) await silo.Process.WaitForAsync("joined", TimeSpan.FromSeconds(90));
+        foreach (var silo in Silos) await silo.Process.WaitForAsync("joined", TimeSpan.FromMinutes(5));
         Available = true;
     }
 
@@ -93,7 +93,7 @@ public sealed class SecureCluster : IAsyncLifetime
     public Tool.Result Run(IEnumerable<string> arguments, params string[] environment) =>
         Tool.Run("env", ["-u", "CRYOMERGE_TLS_CERT", "-u", "CRYOMERGE_TLS_KEY", "-u", "CRYOMERGE_TLS_CA",
             "-u", "CRYOMERGE_TLS_PASSWORD", $"ORLEANS_SERVICE_ID={ServiceId}", $"ORLEANS_CLUSTER_ID={ServiceId}",
-            .. environment, "dotnet", Dll, .. arguments], timeoutSeconds: 300);
+            .. environment, "dotnet", Dll, .. arguments], timeoutSeconds: 900);
 
     /// <summary>Runs cryomerge as a trusted client: its .pfx (password in its environment) and the CA.</summary>
     public Tool.Result RunAsClient(IEnumerable<string> arguments) =>
@@ -247,7 +247,7 @@ public sealed class SecureClusterTests(SecureCluster cluster) : IClassFixture<Se
             (_, _, _, _) => true, (_, _, _, _, _) => certificate!);
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions(), timeout.Token);
             return !await Hosting.TlsRefusal.ClosedAfterHandshakeAsync(tls, TestContext.Current.CancellationToken);
         }

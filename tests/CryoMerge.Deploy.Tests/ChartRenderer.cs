@@ -31,14 +31,14 @@ internal static class ChartRenderer
         var env = new List<string> { $"GOPATH={GoPath}", "GO111MODULE=off", "GOFLAGS=" };
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOCACHE")))
             env.Add($"GOCACHE={Path.Combine(Path.GetTempPath(), "cryomerge-go-cache")}");
-        var result = Tool.Run("env", [.. env, "go", "build", "-o", output, "./tools/chart-render"], TestFiles.RepositoryRoot, timeoutSeconds: 300);
+        var result = Tool.Run("env", [.. env, "go", "build", "-o", output, "./tools/chart-render"], TestFiles.RepositoryRoot, timeoutSeconds: 1800);
         if (result.ExitCode != 0) throw new InvalidOperationException($"go build of tools/chart-render failed:\n{result.Stderr}");
         return output;
     }
 
     /// <summary>Runs the renderer with <paramref name="arguments"/> followed by the chart folder.</summary>
     public static Tool.Result Run(string chartDirectory, params string[] arguments) =>
-        Tool.Run(Require(), [.. arguments, chartDirectory], timeoutSeconds: 60);
+        Tool.Run(Require(), [.. arguments, chartDirectory]);
 
     /// <summary>Renders helm/cryomerge as release "cryo" in namespace "em"; fails the test on a render error.</summary>
     public static RenderedChart Render(params string[] arguments)

@@ -58,7 +58,10 @@ public sealed class ImageBuildTests
         Assert.Equal([".editorconfig", "Directory.Build.props", "Directory.Packages.props", "deploy", "global.json", "src"],
             Directory.EnumerateFileSystemEntries(context).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         string output = dir.File("app");
-        var build = Tool.Run("bash", [Path.Combine(context, "deploy", "build.sh"), "publish", output], context, timeoutSeconds: 600);
+        // The composite ReadyToRun publish takes about 3 minutes on 2 idle cores and 9 or more on a loaded 2-core
+        // machine: the limit is a hang guard only.
+        var build = Tool.Run("bash", [Path.Combine(context, "deploy", "build.sh"), "publish", output], context,
+            timeoutSeconds: 45 * 60);
         Assert.True(build.ExitCode == 0, $"build.sh publish failed:\n{build.Stdout}\n{build.Stderr}");
         string cryomerge = Path.Combine(output, "cryomerge");
         Assert.True(File.Exists(cryomerge), "no cryomerge executable in the published folder");
@@ -71,14 +74,14 @@ public sealed class ImageBuildTests
             Assert.True(IsReadyToRun(Path.Combine(output, assembly)), $"{assembly} is not ReadyToRun");
         Assert.Contains("\"System.Runtime.TieredCompilation\": false", File.ReadAllText(Path.Combine(output, "cryomerge.runtimeconfig.json")));
 
-        var version = Tool.Run(cryomerge, ["--version"], dir.Path, timeoutSeconds: 60);
+        var version = Tool.Run(cryomerge, ["--version"], dir.Path);
         Assert.True(version.ExitCode == 0, version.Stderr);
         Assert.StartsWith("cryomerge 0.1.0", version.Stdout);
         if (Tool.Run("bash", [Deploy("build.sh"), "check-runtime"]).ExitCode == 0)
             Assert.Contains("FFT: fftw-3", version.Stdout);
 
         // The image's default command without a cluster is a one-line error, not a crash.
-        var serve = Tool.Run("env", ["-u", "CRYOMERGE_CLUSTER", cryomerge, "serve"], dir.Path, timeoutSeconds: 60);
+        var serve = Tool.Run("env", ["-u", "CRYOMERGE_CLUSTER", cryomerge, "serve"], dir.Path);
         Assert.Equal(1, serve.ExitCode);
         Assert.Contains("serve joins a cluster", serve.Stderr);
     }

@@ -18,7 +18,7 @@ public sealed class KubernetesValidityTests
         var chart = nonDefault ? ChartRenderer.RenderNonDefault() : ChartRenderer.RenderDefault();
         using var dir = new TempDir();
         File.WriteAllText(dir.File("rendered.yaml"), chart.Yaml);
-        var result = Tool.Run("kubectl", ["label", "--local", "-f", dir.File("rendered.yaml"), "cryomerge.test/checked=yes", "-o", "name"], timeoutSeconds: 60);
+        var result = Tool.Run("kubectl", ["label", "--local", "-f", dir.File("rendered.yaml"), "cryomerge.test/checked=yes", "-o", "name"]);
         Assert.True(result.ExitCode == 0, result.Stderr);
         var expected = chart.Objects.Select(o => $"{Resource(o)}/{o.Name}").ToList();
         Assert.Equal(expected, result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -40,7 +40,7 @@ public sealed class KubernetesValidityTests
         Requires.Program("kubectl", "kubernetes-client");
         using var dir = new TempDir();
         File.WriteAllText(dir.File("bad.yaml"), "apiVersion: v1\nmetadata:\n  name: x\n");
-        var result = Tool.Run("kubectl", ["label", "--local", "-f", dir.File("bad.yaml"), "a=b", "-o", "name"], timeoutSeconds: 60);
+        var result = Tool.Run("kubectl", ["label", "--local", "-f", dir.File("bad.yaml"), "a=b", "-o", "name"]);
         Assert.NotEqual(0, result.ExitCode);
     }
 

@@ -36,7 +36,7 @@ public sealed class DataRootRefusalTests
 
             var accepted = cluster.Client.GetGrain<IMergeJobGrain>("inside");
             await accepted.StartAsync(new MergeJobRequest(MergeTestData.Json(plan), "plan.yaml", false));
-            Assert.Equal(JobState.Completed, (await JobWaiter.FinishedAsync(accepted, TimeSpan.FromMinutes(2))).State);
+            Assert.Equal(JobState.Completed, (await JobWaiter.FinishedAsync(accepted, TimeSpan.FromMinutes(10))).State);
         }
         finally
         {

@@ -193,7 +193,7 @@ public sealed class StarJoinTests
         MergingTestFiles.CopyReal(dir, "cryodrgn/relion31.star");
         MergingTestFiles.CopyReal(dir, "cryodrgn/relion31.mrcs");
         StarJoin.JoinFiles([dir.File("small.star"), dir.File("relion31.star")], dir.File("merged.star"));
-        var result = Tool.Run("relion_reconstruct", ["--i", "merged.star", "--o", "map.mrc"], workingDirectory: dir.Path, timeoutSeconds: 120);
+        var result = Tool.Run("relion_reconstruct", ["--i", "merged.star", "--o", "map.mrc"], workingDirectory: dir.Path);
         Assert.True(result.ExitCode == 0, result.Stderr + result.Stdout);
         Assert.Contains("first optics group: 4", result.Stdout);
         using var map = MrcFile.Open(dir.File("map.mrc"));
