@@ -2,6 +2,8 @@
 # The build steps of deploy/Dockerfile, in one script so that they also run (and are tested) without Docker.
 #
 #   deploy/build.sh publish OUT    build the cryomerge command into OUT (the SDK stage; tests run this too)
+#   deploy/build.sh install [DIR]  publish into DIR (default ~/.local/share/cryomerge) and link cryomerge into
+#                                  ~/.local/bin (or $XDG_BIN_HOME), which Debian's ~/.profile puts on PATH
 #   deploy/build.sh runtime        install what the runtime image needs (the runtime stage; needs root and apt)
 #   deploy/build.sh check-runtime  check that those packages are installed here (what the tests run instead)
 #
@@ -51,6 +53,30 @@ publish() {
   test -x "$out/cryomerge"
 }
 
+# For a user: the same build into a folder of theirs, and 'cryomerge' on PATH through a link in ~/.local/bin, which
+# Debian's and Ubuntu's ~/.profile put on PATH at login when the folder exists.
+install_for_user() {
+  local dir="${1:-$HOME/.local/share/cryomerge}"
+  local bin="${XDG_BIN_HOME:-$HOME/.local/bin}"
+  local staging="$dir.new"
+  rm -rf "$staging"
+  publish "$staging"
+  # Replace the previous installation only once the new one is complete.
+  rm -rf "$dir.old"
+  if [ -e "$dir" ]; then mv "$dir" "$dir.old"; fi
+  mv "$staging" "$dir"
+  rm -rf "$dir.old"
+  mkdir -p "$bin"
+  ln -sfn "$dir/cryomerge" "$bin/cryomerge"
+  "$bin/cryomerge" --version
+  echo "installed: $bin/cryomerge -> $dir/cryomerge"
+  case ":$PATH:" in
+    *":$bin:"*) ;;
+    *) echo "note: $bin is not on PATH in this shell. Log in again (Debian's ~/.profile adds it when it exists)," \
+         "or run: export PATH=\"$bin:\$PATH\" (add that line to ~/.bashrc to keep it)" ;;
+  esac
+}
+
 runtime() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
@@ -73,7 +99,10 @@ case "${1:-}" in
   publish)
     [ $# -eq 2 ] || { echo "usage: build.sh publish OUT" >&2; exit 2; }
     publish "$2" ;;
+  install)
+    [ $# -le 2 ] || { echo "usage: build.sh install [DIR]" >&2; exit 2; }
+    install_for_user "${2:-}" ;;
   runtime) runtime ;;
   check-runtime) check_runtime ;;
-  *) echo "usage: build.sh publish OUT | runtime | check-runtime" >&2; exit 2 ;;
+  *) echo "usage: build.sh publish OUT | install [DIR] | runtime | check-runtime" >&2; exit 2 ;;
 esac
