@@ -40,7 +40,7 @@ public sealed class SimulateExtractWindowCommandTests
         var a = FourierResize.Resize(fft, new Grid(rec.Shape, rec.ReadAll()), 32).Data;
         var b = FourierResize.Resize(fft, new Grid(truth.Shape, b64), 32).Data;
         var mirror = FourierResize.Resize(fft, new Grid(truth.Shape, mirror64), 32).Data;
-        double cc = Correlation(a, b), ccMirror = Correlation(a, mirror);
+        double cc = ImageComparison.Correlation(a, b), ccMirror = ImageComparison.Correlation(a, mirror);
         Assert.True(cc > 0.9, $"correlation with the truth {cc}");
         Assert.True(ccMirror < 0.5, $"correlation with the mirror image {ccMirror}");
         // mrcfile accepts what we wrote.
@@ -133,14 +133,5 @@ public sealed class SimulateExtractWindowCommandTests
         var result = CliRunner.Run("simulate", "--angpix-true", "1", "--micrographs", "1", "--particles", "400", "--mic-size", "512", "--box", "128", "--o", dir.File("s"));
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("cryomerge: --particles:", result.Error);
-    }
-
-    private static double Correlation(float[] a, float[] b)
-    {
-        var sa = ImageStatistics.Of(a);
-        var sb = ImageStatistics.Of(b);
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++) sum += (a[i] - sa.Mean) * (b[i] - sb.Mean);
-        return sum / (a.Length * sa.StdDev * sb.StdDev);
     }
 }

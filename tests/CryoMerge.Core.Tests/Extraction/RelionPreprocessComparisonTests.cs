@@ -2,6 +2,7 @@ using System.Globalization;
 using CryoMerge.Core.Extraction;
 using CryoMerge.Core.Formats;
 using CryoMerge.Core.Imaging;
+using CryoMerge.Core.Tests.Imaging;
 using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Extraction;
@@ -74,7 +75,7 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
             using var b = MrcFile.Open(os);
             var theirs = a.ReadSection(ri!.Value - 1);
             var mine = b.ReadSection(oi!.Value - 1);
-            Assert.True(MaxDifference(mine, theirs).Difference <= 1e-4 * ImageStatistics.Of(theirs).StdDev, $"{os} image {oi}");
+            Assert.True(ImagingTestData.MaxDifference(mine, theirs).Difference <= 1e-4 * ImageStatistics.Of(theirs).StdDev, $"{os} image {oi}");
         }
     }
 
@@ -171,7 +172,7 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
             var theirs = relionStack.ReadSection(ri!.Value - 1);
             var ours = ourStack.ReadSection(oi!.Value - 1);
             double sd = ImageStatistics.Of(theirs).StdDev;
-            var (diff, at) = MaxDifference(ours, theirs);
+            var (diff, at) = ImagingTestData.MaxDifference(ours, theirs);
             Assert.True(diff <= 1e-4 * sd,
                 $"{op} image {oi}: largest difference {diff:G3} ({diff / sd:G3} of the std) at ({at % o}, {at / o}): ours {ours[at]}, RELION {theirs[at]}");
         }
@@ -201,16 +202,4 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
-
-    private static (double Difference, int Index) MaxDifference(float[] a, float[] b)
-    {
-        double max = 0;
-        int where = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            double d = Math.Abs(a[i] - b[i]);
-            if (d > max) { max = d; where = i; }
-        }
-        return (max, where);
-    }
 }

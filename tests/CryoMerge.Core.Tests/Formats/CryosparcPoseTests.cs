@@ -1,8 +1,7 @@
 using CryoMerge.Core.Formats;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Simulation;
-using ImagingMatrix = CryoMerge.Core.Matrix3;
-using Matrix3 = CryoMerge.Core.Matrix3;
+using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Formats;
 
@@ -119,30 +118,15 @@ public sealed class CryosparcPoseTests
             // assume), drawn exactly from the phantom's Gaussians.
             var rt = CryosparcPose.RotationFromVector(w.X, w.Y, w.Z).Transpose();
             var original = new float[n * n];
-            phantom.AddProjection(original, n, n, n / 2, n / 2, ToImaging(rt), pixel);
+            phantom.AddProjection(original, n, n, n / 2, n / 2, rt, pixel);
             var e = CryosparcPose.EulerFromPose(w.X, w.Y, w.Z);
             var converted = projector.Project(EulerAngles.ToMatrix(e.Rot, e.Tilt, e.Psi)).Data;
-            double match = Correlation(original, converted);
+            double match = ImageComparison.Correlation(original, converted);
             Assert.True(match > 0.995, $"pose {w}: correlation {match:F4} with the projection at the converted angles");
             // The transposed convention (RELION's A = R) gives another view: the test can tell the two apart.
-            var wrong = projector.Project(ToImaging(rt.Transpose())).Data;
-            Assert.True(Correlation(original, wrong) < match - 0.1,
-                $"pose {w}: the untransposed pose also matches ({Correlation(original, wrong):F4})");
+            var wrong = projector.Project(rt.Transpose()).Data;
+            Assert.True(ImageComparison.Correlation(original, wrong) < match - 0.1,
+                $"pose {w}: the untransposed pose also matches ({ImageComparison.Correlation(original, wrong):F4})");
         }
-    }
-
-    private static ImagingMatrix ToImaging(Matrix3 m) => new(m.M00, m.M01, m.M02, m.M10, m.M11, m.M12, m.M20, m.M21,
-        m.M22);
-
-    private static double Correlation(float[] a, float[] b)
-    {
-        double ma = a.Average(v => (double)v), mb = b.Average(v => (double)v), ab = 0, aa = 0, bb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            ab += (a[i] - ma) * (b[i] - mb);
-            aa += (a[i] - ma) * (a[i] - ma);
-            bb += (b[i] - mb) * (b[i] - mb);
-        }
-        return ab / Math.Sqrt(aa * bb);
     }
 }

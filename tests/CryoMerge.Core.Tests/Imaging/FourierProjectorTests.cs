@@ -88,11 +88,11 @@ public sealed class FourierProjectorTests
             var exact = new float[Size * Size];
             phantom.AddProjection(exact, Size, Size, Size / 2, Size / 2, rotation, 1.0);
             Assert.True(RelativeRms(fourier, exact) < 0.04, $"rms difference {RelativeRms(fourier, exact):G3} of the std");
-            Assert.True(Correlation(fourier, exact) > 0.9995, $"correlation {Correlation(fourier, exact)}");
+            Assert.True(ImageComparison.Correlation(fourier, exact) > 0.9995, $"correlation {ImageComparison.Correlation(fourier, exact)}");
             // The transposed rotation (the other convention) gives a different image: the convention is pinned.
             var other = new float[Size * Size];
             phantom.AddProjection(other, Size, Size, Size / 2, Size / 2, rotation.Transpose(), 1.0);
-            if (view.Tilt != 0) Assert.True(Correlation(fourier, other) < 0.95);
+            if (view.Tilt != 0) Assert.True(ImageComparison.Correlation(fourier, other) < 0.95);
         }
     }
 
@@ -111,7 +111,7 @@ public sealed class FourierProjectorTests
         var exact = new float[m * m];
         phantom.AddProjection(exact, m, m, m / 2 + 0.25, m / 2 - 0.5, rotation, 1.25);
         Assert.True(RelativeRms(resampled, exact) < 0.04, $"rms difference {RelativeRms(resampled, exact):G3} of the std");
-        Assert.True(Correlation(resampled, exact) > 0.9995, $"correlation {Correlation(resampled, exact)}");
+        Assert.True(ImageComparison.Correlation(resampled, exact) > 0.9995, $"correlation {ImageComparison.Correlation(resampled, exact)}");
     }
 
     private static void WithoutAxisNyquist(float[] image)
@@ -130,15 +130,6 @@ public sealed class FourierProjectorTests
         double sum = 0;
         for (int i = 0; i < a.Length; i++) sum += (a[i] - reference[i]) * (double)(a[i] - reference[i]);
         return Math.Sqrt(sum / a.Length) / ImagingTestData.StdDev(reference);
-    }
-
-    private static double Correlation(float[] a, float[] b)
-    {
-        var sa = ImageStatistics.Of(a);
-        var sb = ImageStatistics.Of(b);
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++) sum += (a[i] - sa.Mean) * (b[i] - sb.Mean);
-        return sum / (a.Length * sa.StdDev * sb.StdDev);
     }
 
     private static string AnglesStar()

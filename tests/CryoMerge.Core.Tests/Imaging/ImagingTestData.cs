@@ -37,11 +37,14 @@ internal static class ImagingTestData
 
     public static double StdDev(float[] values) => ImageStatistics.Of(values).StdDev;
 
-    /// <summary>Largest absolute difference, with the voxel where it occurs, for failure messages.</summary>
+    /// <summary>
+    /// Largest absolute difference, with the voxel where it occurs (the first when the two are equal), for failure
+    /// messages.
+    /// </summary>
     public static (double Difference, long Index) MaxDifference(float[] a, float[] b)
     {
         double max = 0;
-        long where = -1;
+        long where = 0;
         for (long i = 0; i < a.Length; i++)
         {
             double d = Math.Abs(a[i] - b[i]);

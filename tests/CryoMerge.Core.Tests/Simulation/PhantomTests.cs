@@ -1,5 +1,6 @@
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Simulation;
+using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Simulation;
 
@@ -79,7 +80,7 @@ public sealed class PhantomTests
     private static double Score(FourierProjector projector, Matrix3 rotation, float[][] target)
     {
         var views = Views(projector, rotation);
-        return Enumerable.Range(0, 3).Average(i => Correlation(views[i], target[i]));
+        return Enumerable.Range(0, 3).Average(i => ImageComparison.Correlation(views[i], target[i]));
     }
 
     private static double BestMatch(FourierProjector projector, float[][] target, out Matrix3 best)
@@ -118,15 +119,6 @@ public sealed class PhantomTests
         Assert.True(low > 100 * five, $"low {low:G3} vs 5 A {five:G3}");
         Assert.True(five > 1e-4 * low, $"5 A detail {five / low:G3} of the low-resolution power");
         Assert.True(finer > 1e-6 * low, $"3.5 A detail {finer / low:G3} of the low-resolution power");
-    }
-
-    private static double Correlation(float[] a, float[] b)
-    {
-        var sa = ImageStatistics.Of(a);
-        var sb = ImageStatistics.Of(b);
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++) sum += (a[i] - sa.Mean) * (b[i] - sb.Mean);
-        return sum / (a.Length * sa.StdDev * sb.StdDev);
     }
 
     private static double[] RadialPower(Grid map)
