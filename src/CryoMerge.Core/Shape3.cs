@@ -9,8 +9,6 @@ public readonly record struct Shape3(int X, int Y, int Z)
     /// <summary>Voxels in one Z section.</summary>
     public int SectionCount => checked(X * Y);
 
-    public bool Is2D => Z == 1;
-
     public override string ToString() => $"{X} x {Y} x {Z}";
 }
 

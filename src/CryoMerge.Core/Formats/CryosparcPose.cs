@@ -37,10 +37,6 @@ public static class CryosparcPose
     public static (double X, double Y, double Z) PoseFromEuler(double rot, double tilt, double psi) =>
         VectorFromRotation(Matrix3.FromRelionEuler(rot, tilt, psi).Transpose());
 
-    /// <summary>RELION's matrix A for a cryoSPARC rotation vector: R(w) transposed.</summary>
-    public static Matrix3 RelionMatrixFromPose(double wx, double wy, double wz) => RotationFromVector(wx, wy,
-        wz).Transpose();
-
     /// <summary>exp([w]x): rotation by |w| radians about w (right-handed), accurate for every length.</summary>
     public static Matrix3 RotationFromVector(double wx, double wy, double wz)
     {

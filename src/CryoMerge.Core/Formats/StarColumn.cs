@@ -125,20 +125,6 @@ public sealed class StarColumn
         TakeStorage(rebuilt);
     }
 
-    /// <summary>Sets every cell to a number, RELION-formatted.</summary>
-    public void SetDoubles(ReadOnlySpan<double> values)
-    {
-        if (values.Length != _count) throw new ArgumentException($"column {Name} has {_count} rows, not {values.Length}");
-        var rebuilt = new StarColumn(Name, _count, _count * 12) { HeaderComment = HeaderComment };
-        Span<byte> buffer = stackalloc byte[32];
-        foreach (double v in values)
-        {
-            int n = StarValues.FormatDouble(v, buffer);
-            rebuilt.Append(buffer[..n]);
-        }
-        TakeStorage(rebuilt);
-    }
-
     /// <summary>
     /// Rewrites the cells for which <paramref name="newValue"/> gives a number (RELION-formatted) and keeps the text of
     /// the others (null), in one pass: the fast path for changing some rows of a million-row column.

@@ -116,14 +116,6 @@ public sealed class StarTable
         return removed;
     }
 
-    /// <summary>A new table with the same columns and no rows.</summary>
-    public StarTable EmptyLike()
-    {
-        var t = new StarTable { HasColumnNumbers = HasColumnNumbers, Source = Source };
-        foreach (var c in _columns) t.AddParsedColumn(new StarColumn(c.Name) { HeaderComment = c.HeaderComment });
-        return t;
-    }
-
     private void Reindex()
     {
         _index.Clear();

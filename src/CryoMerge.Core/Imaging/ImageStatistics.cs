@@ -15,9 +15,6 @@ public readonly record struct ImageStatistics(long Count, double Mean, double M2
     /// <summary>Population standard deviation (divides by N), as MRC2014's RMS, mrcfile and relion_image_handler --stats define it.</summary>
     public double StdDev => Count > 0 ? Math.Sqrt(M2 / Count) : 0;
 
-    /// <summary>Sample standard deviation (divides by N - 1).</summary>
-    public double SampleStdDev => Count > 1 ? Math.Sqrt(M2 / (Count - 1)) : 0;
-
     /// <summary>
     /// Statistics of one span, two-pass for accuracy (the span is in cache), SIMD across lanes: sums are
     /// accumulated in double lanes, minimum and maximum in float lanes, then the lanes are combined.
