@@ -194,13 +194,14 @@ def formattable_argument(before):
 
 def split_string(line, kinds, strings, start, limit, no_interpolated_split, previous):
     """Splits a regular or interpolated string that crosses the limit at a space inside it."""
-    for (s, e, kind) in strings:
-        if kind not in ("regular", "interpolated") or not (s < limit < e) or s < start:
+    # The rightmost string that begins before the limit: it, or what follows it on the line, crosses the limit.
+    for (s, e, kind) in sorted(strings, reverse=True):
+        if kind not in ("regular", "interpolated") or s >= limit - 4 or s < start:
             continue
         after = line[e:e + 2]
         if after[:1] in (".", "[") or after.startswith("u8"):
             continue
-        if kind == "interpolated" and (re.search(r"\bcase\b|\bis\b|=>\s*$", line[:s]) or no_interpolated_split or
+        if kind == "interpolated" and (re.search(r"\b(case|is|or|and|not)\s*$", line[:s]) or no_interpolated_split or
                                        formattable_argument(previous + " " + line[:s])):
             # A pattern needs a constant; FormattableString.Invariant needs one interpolated string, not a sum.
             continue

@@ -50,7 +50,8 @@ internal static class DemoCommand
 
             Example:
               cryomerge demo
-              cryomerge demo --datasets 4 --micrographs 625 --particles 40 --mic-size 384 --box 48 --simulate-only --o /scratch/facility
+              cryomerge demo --datasets 4 --micrographs 625 --particles 40 --mic-size 384 --box 48 --simulate-only \
+                --o /scratch/facility
               cryomerge demo --o /shared/demo --cluster redis://127.0.0.1:6379 --json
             """)
         {

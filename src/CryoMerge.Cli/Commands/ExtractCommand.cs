@@ -39,7 +39,8 @@ internal static class ExtractCommand
             RELION 3.0's --use_ctf_in_mic did), so it is ready for Method 2 of Wilkinson et al. 2019.
 
             Example:
-              cryomerge extract --mics micrographs_ctf.star --coords particles_truth.star --box 560 --scale 440 --window 420 --bg-diameter 400 --invert --o Extract/rescaled
+              cryomerge extract --mics micrographs_ctf.star --coords particles_truth.star --box 560 --scale 440 \
+                --window 420 --bg-diameter 400 --invert --o Extract/rescaled
             """)
         {
             mics, coords, coordDir, coordSuffix, box, scale, window, bgDiameter, bgRadius, invert, noNorm, noRamp,
@@ -77,7 +78,11 @@ internal static class ExtractCommand
         var plan = ExtractionPlanner.Plan(micrographsStar, coordinates, settings, output);
         foreach (var w in plan.Warnings) console.Warn(w);
         if (verbose)
-            console.Note(FormattableString.Invariant($"{plan.ParticleCount} particles on {plan.Items.Count} micrographs; box {settings.Box}{(settings.Scale is int s ? $" -> scale {s}" : "")}{(settings.Window is int w2 ? $" -> window {w2}" : "")}, background radius {settings.BackgroundRadius} px"));
+            console.Note(
+                FormattableString.Invariant($"{plan.ParticleCount} particles on {plan.Items.Count} micrographs; ") +
+                FormattableString.Invariant($"box {settings.Box}{(settings.Scale is int s ? $" -> scale {s}" : "")}") +
+                FormattableString.Invariant($"{(settings.Window is int w2 ? $" -> window {w2}" : "")}, ") +
+                FormattableString.Invariant($"background radius {settings.BackgroundRadius} px"));
         var results = new List<MicrographExtractionResult>();
         using (var progress = new ProgressReporter(console, "extract", plan.ParticleCount))
             results.AddRange(ParticleExtraction.Run(console.Fft, plan, threads ?? 0,

@@ -47,7 +47,8 @@ internal static class PixelSizeCommand
             given: NaN voxels, an empty mask, maps that do not overlap, or a pixel size further off than +-30 %.
 
             Example:
-              cryomerge pixel-size --ref ../shared/data/real/daq/2566_3J6B_9.mrc --map ../shared/data/real/daq/2566_3J6B_9_new.mrc --plot pixel-size-plots
+              cryomerge pixel-size --ref ../shared/data/real/daq/2566_3J6B_9.mrc \
+                --map ../shared/data/real/daq/2566_3J6B_9_new.mrc --plot pixel-size-plots
             """)
         {
             reference, referenceAngpix, map, nominal, mask, method, range, referenceHalf2, mapHalf2, maxResolution, plot, json, verbose,

@@ -20,19 +20,28 @@ internal static class PixelSizeOutput
         }
         var t = console.Out;
         t.WriteLine(BestLine(o));
-        t.WriteLine(Invariant($"method: {o.Method}; map 1 {o.ReferencePixelSize:0.#####} A/px, map 2 nominal {o.NominalPixelSize:0.#####} A/px"));
+        t.WriteLine(Invariant($"method: {o.Method}; map 1 {o.ReferencePixelSize:0.#####} A/px, ") +
+            Invariant($"map 2 nominal {o.NominalPixelSize:0.#####} A/px"));
         string error = o.StandardError is double se ? Invariant($" (standard error {se / o.Best * 100:0.####} %)") : "";
-        t.WriteLine(Invariant($"relative scale: map 2 pixel = {o.RelativeScale:0.000000} x nominal{error}; map 1 / map 2 pixel ratio {o.PixelRatio:0.000000}"));
+        t.WriteLine(Invariant($"relative scale: map 2 pixel = {o.RelativeScale:0.000000} x nominal{error}; ") +
+            Invariant($"map 1 / map 2 pixel ratio {o.PixelRatio:0.000000}"));
         if (o.Rotation is Matrix3 rot)
         {
             var (axis, angle) = rot.ToAxisAngle();
             var (a, b, c) = rot.ToRelionEuler();
-            t.WriteLine(Invariant($"rotation: {angle * 180 / Math.PI:0.###} deg about ({axis.X:0.####}, {axis.Y:0.####}, {axis.Z:0.####}); RELION rot/tilt/psi {a:0.###} {b:0.###} {c:0.###} deg{(o.Mirrored ? "; map 2 mirrored (opposite hand)" : "")}"));
+            t.WriteLine(Invariant($"rotation: {angle * 180 / Math.PI:0.###} deg about ") +
+                Invariant($"({axis.X:0.####}, {axis.Y:0.####}, {axis.Z:0.####}); ") +
+                Invariant($"RELION rot/tilt/psi {a:0.###} {b:0.###} {c:0.###} deg") +
+                (o.Mirrored ? "; map 2 mirrored (opposite hand)" : ""));
         }
         if (o.Shift is { } s)
-            t.WriteLine(Invariant($"shift: ({s.X:0.###}, {s.Y:0.###}, {s.Z:0.###}) A (map 2's box centre in map 1, from map 1's box centre)"));
+            t.WriteLine(Invariant($"shift: ({s.X:0.###}, {s.Y:0.###}, {s.Z:0.###}) A ") +
+                "(map 2's box centre in map 1, from map 1's box centre)");
         t.WriteLine(Invariant($"score: {o.Score:0.#####} ({o.ScoreName})"));
-        t.WriteLine(Invariant($"FSC resolution before (nominal): {o.Before.ResolutionAt(0.5):0.##} A at 0.5, {o.Before.ResolutionAt(0.143):0.##} A at 0.143; after (BEST): {o.After.ResolutionAt(0.5):0.##} A at 0.5, {o.After.ResolutionAt(0.143):0.##} A at 0.143"));
+        t.WriteLine(Invariant($"FSC resolution before (nominal): {o.Before.ResolutionAt(0.5):0.##} A at 0.5, ") +
+            Invariant($"{o.Before.ResolutionAt(0.143):0.##} A at 0.143; ") +
+            Invariant($"after (BEST): {o.After.ResolutionAt(0.5):0.##} A at 0.5, ") +
+            Invariant($"{o.After.ResolutionAt(0.143):0.##} A at 0.143"));
     }
 
     public static JsonObject ToJson(PixelSizeOutcome o)

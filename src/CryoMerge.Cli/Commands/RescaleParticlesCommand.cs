@@ -31,7 +31,8 @@ internal static class RescaleParticlesCommand
             With --mrc-path/--mrc-prefix/--mrc-suffix micrograph names become DIR/P + name + S.mrc.
 
             Example:
-              cryomerge rescale-particles --i dataset2.star --o dataset2_rescale.star --pix-nominal 1.36 --pix-relative 1.28 --pix-target 1.40 --mrc-path MRCS_dataset2/
+              cryomerge rescale-particles --i dataset2.star --o dataset2_rescale.star --pix-nominal 1.36 \
+                --pix-relative 1.28 --pix-target 1.40 --mrc-path MRCS_dataset2/
             """)
         {
             input, output, nominal, relative, target, path, prefix, suffix, json,

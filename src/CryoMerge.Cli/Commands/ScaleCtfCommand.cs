@@ -25,8 +25,10 @@ internal static class ScaleCtfCommand
             defocus went up or down and by how much.
 
             Example:
-              cryomerge scale-ctf --i micrographs_ctf.star --o micrographs_ctf_newapix.star --angpix-old 0.900 --angpix-new 0.880
-              cryomerge scale-ctf --i micrographs_ctf.star --o paper.star --angpix-old 0.900 --angpix-new 0.880 --paper-constant
+              cryomerge scale-ctf --i micrographs_ctf.star --o micrographs_ctf_newapix.star --angpix-old 0.900 \
+                --angpix-new 0.880
+              cryomerge scale-ctf --i micrographs_ctf.star --o paper.star --angpix-old 0.900 --angpix-new 0.880 \
+                --paper-constant
             """)
         {
             input, output, oldPixel, newPixel, json,

@@ -51,7 +51,8 @@ internal static class ServeCommand
             tables in its database.
 
             Example:
-              cryomerge serve --cluster redis://127.0.0.1:6379 --silo-port 11111 --gateway-port 30000 --state-dir /shared/cryomerge-state
+              cryomerge serve --cluster redis://127.0.0.1:6379 --silo-port 11111 --gateway-port 30000 \
+                --state-dir /shared/cryomerge-state
               cryomerge serve --cluster redis://10.0.0.1:6379 --advertise 10.0.0.5 --data-root /shared/cryo \
                 --tls-cert silo.pfx --tls-ca ca.pem
             """)

@@ -45,7 +45,8 @@ internal static class SimulateCommand
             particles_truth.star the true angles, coordinates and sub-pixel origins; truth.json everything else.
 
             Example:
-              cryomerge simulate --map phantom --angpix-true 1.0 --angpix-nominal 1.03 --micrographs 10 --particles 40 --mic-size 2048 --box 160 --defocus 8000-25000 --snr 0.05 --seed 2 --o sim2
+              cryomerge simulate --map phantom --angpix-true 1.0 --angpix-nominal 1.03 --micrographs 10 --particles 40 \
+                --mic-size 2048 --box 160 --defocus 8000-25000 --snr 0.05 --seed 2 --o sim2
             """)
         {
             map, mapAngpix, phantomSize, angpixTrue, angpixNominal, micrographs, particles, micSize, box, defocus, astigmatism, voltage, cs, q0,
@@ -106,7 +107,9 @@ internal static class SimulateCommand
             description = map;
         }
         if (source.Diameter / settings.TruePixelSize > settings.Box)
-            console.Warn(FormattableString.Invariant($"the specimen ({source.Diameter:0} A = {source.Diameter / settings.TruePixelSize:0} px) is larger than --box {settings.Box}"));
+            console.Warn(FormattableString.Invariant(
+                $"the specimen ({source.Diameter:0} A = {source.Diameter / settings.TruePixelSize:0} px) ") +
+                FormattableString.Invariant($"is larger than --box {settings.Box}"));
         int total = settings.Micrographs;
         using var progress = new ProgressReporter(console, "simulate", total, enabled: !json || console.ErrorIsTerminal);
         var summary = SimulatedDataSet.Write(console.Fft, source, description, settings, output, threads ?? 0, writeMap ? phantom : null,

@@ -17,10 +17,10 @@ internal static class ToleranceCommand
         var command = new Command("tolerance", """
             How much a relative scale error between data sets costs at a resolution: for a particle of diameter D
             mis-scaled by e, the correlation with the correctly scaled map at resolution d is the sphere form
-            factor 3(sin x - x cos x)/x^3 with x = pi e D / d (a feature at radius r moves by e r). Prints the correlation for
-            --error, the largest error for correlations 0.9, 0.5 and 0.143, and advice: aim at or below 0.3 d/D,
-            warning above d/D, too large above 2 d/D. The paper (D about 250 A, 3.7 A) found 0.5-2 % acceptable
-            and 7 % harmful; a merged refinement forgives more than two maps, hence the wide warning band.
+            factor 3(sin x - x cos x)/x^3 with x = pi e D / d (a feature at radius r moves by e r). Prints the
+            correlation for --error, the largest error for correlations 0.9, 0.5 and 0.143, and advice: aim at or
+            below 0.3 d/D, warning above d/D, too large above 2 d/D. The paper (D about 250 A, 3.7 A) found 0.5-2 %
+            acceptable and 7 % harmful; a merged refinement forgives more than two maps, hence the wide warning band.
 
             Example:
               cryomerge tolerance --diameter 250 --resolution 3.7 --error 2.3

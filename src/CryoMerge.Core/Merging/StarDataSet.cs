@@ -94,7 +94,9 @@ public sealed class StarDataSet
         {
             var loops = file.Blocks.Where(b => b.Table is not null && b != optics).ToList();
             string seen = loops.Count == 0 ? "it has no loop_ besides data_optics"
-                : $"data_{loops[0].Name} has {string.Join(", ", loops[0].Table!.ColumnNames.Take(4).Select(c => "_" + c))}{(loops[0].Table!.Columns.Count > 4 ? ", ..." : "")}";
+                : $"data_{loops[0].Name} has " +
+                  string.Join(", ", loops[0].Table!.ColumnNames.Take(4).Select(c => "_" + c)) +
+                  (loops[0].Table!.Columns.Count > 4 ? ", ..." : "");
             throw new CryoMergeInputException(path,
                 $"not a RELION particle, micrograph, movie or coordinate STAR file ({seen}; expected _rlnImageName, _rlnMicrographName, _rlnMicrographMovieName or _rlnCoordinateX)");
         }

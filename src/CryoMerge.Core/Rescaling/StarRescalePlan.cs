@@ -200,8 +200,13 @@ public sealed class StarRescalePlan
             var first = group.First();
             var other = group.FirstOrDefault(i => Math.Abs(i.Plan.Image.OutputPixelSize - first.Plan.Image.OutputPixelSize) > 1e-9 * first.Plan.Image.OutputPixelSize);
             if (other is null) continue;
-            throw new CryoMergeInputException(starPath, FormattableString.Invariant(
-                $"optics group {group.Key} would end at two pixel sizes: {first.Plan.Image.OutputPixelSize:0.######} A ({first.NameInStar}, {first.Plan.FileShape}) and {other.Plan.Image.OutputPixelSize:0.######} A ({other.NameInStar}, {other.Plan.FileShape}); split the group by size or use the spline method"));
+            throw new CryoMergeInputException(starPath,
+                FormattableString.Invariant($"optics group {group.Key} would end at two pixel sizes: ") +
+                FormattableString.Invariant($"{first.Plan.Image.OutputPixelSize:0.######} A ") +
+                FormattableString.Invariant($"({first.NameInStar}, {first.Plan.FileShape}) and ") +
+                FormattableString.Invariant(
+                    $"{other.Plan.Image.OutputPixelSize:0.######} A ({other.NameInStar}, {other.Plan.FileShape}); ") +
+                "split the group by size or use the spline method");
         }
     }
 }

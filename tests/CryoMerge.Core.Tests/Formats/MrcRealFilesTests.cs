@@ -184,7 +184,8 @@ public sealed class MrcRealFilesTests
         foreach (var file in TestFiles.RealMrcFiles())
         {
             using var source = MrcFile.Open(TestFiles.RealFile(file));
-            string output = dir.File($"{i++:D2}_{Path.GetFileNameWithoutExtension(file)}{(source.Kind == MrcKind.ImageStack ? ".mrcs" : ".mrc")}");
+            string extension = source.Kind == MrcKind.ImageStack ? ".mrcs" : ".mrc";
+            string output = dir.File($"{i++:D2}_{Path.GetFileNameWithoutExtension(file)}{extension}");
             var mode = source.Mode == MrcMode.Float16 && !float16AsFloat32 ? MrcMode.Float16 : MrcMode.Float32;
             MrcWriter.WriteFile(output, source.Shape, source.ReadAll(), MrcWriteOptions.Like(source) with { Mode = mode });
             outputs.Add(output);

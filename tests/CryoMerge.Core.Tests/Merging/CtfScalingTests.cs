@@ -24,10 +24,12 @@ public sealed class CtfScalingTests
         _rlnMagnification #9
         _rlnDetectorPixelSize #10
         _rlnCtfFigureOfMerit #11
-        MotionCorr/job002/mic1.mrc CtfFind/job003/mic1.ctf:mrc 20000.000000 19500.000000 12.000000 300.000000 2.700000 0.100000 10000.000000 0.900000 0.131000
-        MotionCorr/job002/mic2.mrc CtfFind/job003/mic2.ctf:mrc 15000.000000 14800.000000 80.000000 300.000000 2.700000 0.100000 10000.000000 0.900000 0.120000
 
-        """;
+        """ +
+        "MotionCorr/job002/mic1.mrc CtfFind/job003/mic1.ctf:mrc 20000.000000 19500.000000 12.000000 300.000000 " +
+        "2.700000 0.100000 10000.000000 0.900000 0.131000\n" +
+        "MotionCorr/job002/mic2.mrc CtfFind/job003/mic2.ctf:mrc 15000.000000 14800.000000 80.000000 300.000000 " +
+        "2.700000 0.100000 10000.000000 0.900000 0.120000\n";
 
     [Fact]
     public void PaperConstantOnARelion30MicrographFileGivesThePapersNumbers()

@@ -30,7 +30,8 @@ internal static class SimulatedParticles
         star.Append("# version 30001\n\ndata_optics\n\nloop_\n_rlnOpticsGroupName #1\n_rlnOpticsGroup #2\n_rlnVoltage #3\n_rlnSphericalAberration #4\n")
             .Append("_rlnAmplitudeContrast #5\n_rlnImagePixelSize #6\n_rlnImageSize #7\n_rlnImageDimensionality #8\n");
         for (int g = 0; g < groups.Count; g++)
-            star.Append(I($"opticsGroup{g + 1} {g + 1} {Voltage} {Cs} {AmplitudeContrast} {groups[g].PixelSize} {groups[g].Box} 2\n"));
+            star.Append(I($"opticsGroup{g + 1} {g + 1} {Voltage} {Cs} {AmplitudeContrast} "))
+                .Append(I($"{groups[g].PixelSize} {groups[g].Box} 2\n"));
         star.Append("\n\n# version 30001\n\ndata_particles\n\nloop_\n_rlnImageName #1\n_rlnAngleRot #2\n_rlnAngleTilt #3\n_rlnAnglePsi #4\n")
             .Append("_rlnOriginXAngst #5\n_rlnOriginYAngst #6\n_rlnDefocusU #7\n_rlnDefocusV #8\n_rlnDefocusAngle #9\n_rlnOpticsGroup #10\n_rlnRandomSubset #11\n");
         int row = 0;
@@ -56,7 +57,8 @@ internal static class SimulatedParticles
                 projector.ToImage(spectrum, box, -ox / pixel, -oy / pixel, image);
                 AddNoise(image, snr, rng);
                 writer.WriteSection(i, image);
-                star.Append(I($"{i + 1:D6}@{stack} {rot:0.######} {tilt:0.######} {psi:0.######} {ox:0.######} {oy:0.######} {du:0.##} {dv:0.##} {angle:0.##} {g + 1} {row % 2 + 1}\n"));
+                star.Append(I($"{i + 1:D6}@{stack} {rot:0.######} {tilt:0.######} {psi:0.######} "))
+                    .Append(I($"{ox:0.######} {oy:0.######} {du:0.##} {dv:0.##} {angle:0.##} {g + 1} {row % 2 + 1}\n"));
             }
             writer.Commit();
         }
