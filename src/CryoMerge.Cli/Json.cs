@@ -6,7 +6,8 @@ namespace CryoMerge.Cli;
 
 internal static class Json
 {
-    // Relaxed escaping keeps quotes and non-ASCII file names readable; the output goes to a terminal or a file, not HTML.
+    // Relaxed escaping keeps quotes and non-ASCII file names readable; the output goes to a terminal or a file, not
+    // HTML.
     // NaN and infinities (statistics of data that hold them) are written as the strings "NaN", "Infinity", "-Infinity".
     public static readonly JsonSerializerOptions Indented = new()
     {

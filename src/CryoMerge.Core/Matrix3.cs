@@ -26,9 +26,12 @@ public readonly record struct Matrix3(
     public Matrix3 Transpose() => new(M00, M10, M20, M01, M11, M21, M02, M12, M22);
 
     public static Matrix3 operator *(Matrix3 a, Matrix3 b) => new(
-        a.M00 * b.M00 + a.M01 * b.M10 + a.M02 * b.M20, a.M00 * b.M01 + a.M01 * b.M11 + a.M02 * b.M21, a.M00 * b.M02 + a.M01 * b.M12 + a.M02 * b.M22,
-        a.M10 * b.M00 + a.M11 * b.M10 + a.M12 * b.M20, a.M10 * b.M01 + a.M11 * b.M11 + a.M12 * b.M21, a.M10 * b.M02 + a.M11 * b.M12 + a.M12 * b.M22,
-        a.M20 * b.M00 + a.M21 * b.M10 + a.M22 * b.M20, a.M20 * b.M01 + a.M21 * b.M11 + a.M22 * b.M21, a.M20 * b.M02 + a.M21 * b.M12 + a.M22 * b.M22);
+        a.M00 * b.M00 + a.M01 * b.M10 + a.M02 * b.M20, a.M00 * b.M01 + a.M01 * b.M11 + a.M02 * b.M21,
+        a.M00 * b.M02 + a.M01 * b.M12 + a.M02 * b.M22,
+        a.M10 * b.M00 + a.M11 * b.M10 + a.M12 * b.M20, a.M10 * b.M01 + a.M11 * b.M11 + a.M12 * b.M21,
+        a.M10 * b.M02 + a.M11 * b.M12 + a.M12 * b.M22,
+        a.M20 * b.M00 + a.M21 * b.M10 + a.M22 * b.M20, a.M20 * b.M01 + a.M21 * b.M11 + a.M22 * b.M21,
+        a.M20 * b.M02 + a.M21 * b.M12 + a.M22 * b.M22);
 
     public double Determinant =>
         M00 * (M11 * M22 - M12 * M21) - M01 * (M10 * M22 - M12 * M20) + M02 * (M10 * M21 - M11 * M20);
@@ -38,7 +41,8 @@ public readonly record struct Matrix3(
     /// <summary>Row-major values, e.g. for <see cref="Imaging.CubicBSpline.Resample"/>.</summary>
     public double[] ToArray() => [M00, M01, M02, M10, M11, M12, M20, M21, M22];
 
-    /// <summary>Rotation by |w| radians about w (Rodrigues' formula): the exponential of the skew matrix [w]x.</summary>
+    /// <summary>Rotation by |w| radians about w (Rodrigues' formula): the exponential of the skew matrix
+    /// [w]x.</summary>
     public static Matrix3 FromRotationVector(Vector3d w)
     {
         double angle = Math.Sqrt(w.X * w.X + w.Y * w.Y + w.Z * w.Z);
@@ -46,7 +50,8 @@ public readonly record struct Matrix3(
         return FromAxisAngle(new Vector3d(w.X / angle, w.Y / angle, w.Z / angle), angle);
     }
 
-    /// <summary>Rotation by <paramref name="angle"/> radians about the unit vector <paramref name="axis"/> (right hand).</summary>
+    /// <summary>Rotation by <paramref name="angle"/> radians about the unit vector <paramref name="axis"/> (right
+    /// hand).</summary>
     public static Matrix3 FromAxisAngle(Vector3d axis, double angle)
     {
         double c = Math.Cos(angle), s = Math.Sin(angle), t = 1 - c;
@@ -67,7 +72,8 @@ public readonly record struct Matrix3(
         if (angle < 1e-12) return (new Vector3d(0, 0, 1), 0);
         if (n > 1e-6) return (new Vector3d(v.X / n, v.Y / n, v.Z / n), angle);
         // Near pi: the axis is the column of (R + I) / 2 with the largest norm.
-        double xx = Math.Sqrt(Math.Max(0, (M00 + 1) / 2)), yy = Math.Sqrt(Math.Max(0, (M11 + 1) / 2)), zz = Math.Sqrt(Math.Max(0, (M22 + 1) / 2));
+        double xx = Math.Sqrt(Math.Max(0, (M00 + 1) / 2)), yy = Math.Sqrt(Math.Max(0, (M11 + 1) / 2)),
+            zz = Math.Sqrt(Math.Max(0, (M22 + 1) / 2));
         Vector3d axis = xx >= yy && xx >= zz ? new(xx, (M01 + M10) / (4 * xx), (M02 + M20) / (4 * xx))
             : yy >= zz ? new((M01 + M10) / (4 * yy), yy, (M12 + M21) / (4 * yy))
             : new((M02 + M20) / (4 * zz), (M12 + M21) / (4 * zz), zz);
@@ -82,7 +88,8 @@ public readonly record struct Matrix3(
     public static Matrix3 FromRelionEuler(double rot, double tilt, double psi)
     {
         double a = rot * Math.PI / 180, b = tilt * Math.PI / 180, g = psi * Math.PI / 180;
-        double ca = Math.Cos(a), cb = Math.Cos(b), cg = Math.Cos(g), sa = Math.Sin(a), sb = Math.Sin(b), sg = Math.Sin(g);
+        double ca = Math.Cos(a), cb = Math.Cos(b), cg = Math.Cos(g), sa = Math.Sin(a), sb = Math.Sin(b),
+            sg = Math.Sin(g);
         double cc = cb * ca, cs = cb * sa, sc = sb * ca, ss = sb * sa;
         return new Matrix3(
             cg * cc - sg * sa, cg * cs + sg * ca, -cg * sb,
@@ -121,7 +128,8 @@ public readonly record struct Matrix3(
 
     private const double FltEpsilon = 1.1920928955078125e-7;
 
-    /// <summary>The nearest proper rotation (polar decomposition by a few Newton steps), against drift after many updates.</summary>
+    /// <summary>The nearest proper rotation (polar decomposition by a few Newton steps), against drift after many
+    /// updates.</summary>
     public Matrix3 Orthonormalized()
     {
         var m = this;

@@ -6,7 +6,8 @@ namespace CryoMerge.Grains;
 /// </summary>
 public interface IWorkItemGrain : IGrainWithStringKey
 {
-    /// <summary>Runs the item on this silo's bounded worker pool; seconds to a few minutes for the largest items.</summary>
+    /// <summary>Runs the item on this silo's bounded worker pool; seconds to a few minutes for the largest
+    /// items.</summary>
     [ResponseTimeout("00:30:00")]
     [Alias("RunAsync")]
     Task<WorkItemResponse> RunAsync(WorkItemRequest request, CancellationToken cancellationToken = default);
@@ -24,6 +25,7 @@ public interface IParticleShardGrain : IWorkItemGrain;
 [Alias("cryomerge.IScaleCandidateGrain")]
 public interface IScaleCandidateGrain : IWorkItemGrain;
 
-/// <summary>Runs a data-set-level step: CTF scaling, relabelling, gathering a data set's rows, joining. Key: "job/item".</summary>
+/// <summary>Runs a data-set-level step: CTF scaling, relabelling, gathering a data set's rows, joining. Key:
+/// "job/item".</summary>
 [Alias("cryomerge.IDataSetGrain")]
 public interface IDataSetGrain : IWorkItemGrain;

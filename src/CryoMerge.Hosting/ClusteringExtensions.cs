@@ -11,7 +11,8 @@ public static class ClusteringExtensions
     {
         var target = settings.Cluster;
         if (target.Kind == ClusterKind.Localhost)
-            return silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+            return silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId,
+                clusterId: settings.ClusterId);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ServiceId = settings.ServiceId;

@@ -29,7 +29,8 @@ public sealed class CryoMergeConnection : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <summary>Starts a single silo in this process with localhost clustering on free ports.</summary>
-    public static async Task<CryoMergeConnection> StartEmbeddedAsync(CryoMergeHostSettings settings, CancellationToken cancellationToken = default)
+    public static async Task<CryoMergeConnection> StartEmbeddedAsync(CryoMergeHostSettings settings,
+        CancellationToken cancellationToken = default)
     {
         var local = settings with
         {
@@ -52,8 +53,10 @@ public sealed class CryoMergeConnection : IAsyncDisposable
         return new CryoMergeConnection(host, $"embedded silo on 127.0.0.1:{local.SiloPort}");
     }
 
-    /// <summary>Connects as a client to the cluster in <paramref name="settings"/>; a clear error when it cannot be reached.</summary>
-    public static async Task<CryoMergeConnection> ConnectAsync(CryoMergeHostSettings settings, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <summary>Connects as a client to the cluster in <paramref name="settings"/>; a clear error when it cannot be
+    /// reached.</summary>
+    public static async Task<CryoMergeConnection> ConnectAsync(CryoMergeHostSettings settings, TimeSpan timeout,
+        CancellationToken cancellationToken = default)
     {
         await PostgreSqlClustering.CheckAsync(settings.Cluster, cancellationToken);
         await RedisMembership.CheckAsync(settings.Cluster, cancellationToken);
@@ -74,7 +77,8 @@ public sealed class CryoMergeConnection : IAsyncDisposable
         {
             await host.StartAsync(cts.Token);
             // Connected only when a gateway answers: ask the cluster something cheap.
-            await host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cts.Token);
+            await host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0)
+                .GetHosts(onlyActive: true).WaitAsync(cts.Token);
         }
         try
         {
@@ -89,8 +93,10 @@ public sealed class CryoMergeConnection : IAsyncDisposable
             if (!cancellationToken.IsCancellationRequested
                 && await TlsRefusal.ExplainAsync(settings, "client", cancellationToken) is { } refusal)
                 throw new CryoMergeInputException("--tls-cert", refusal);
-            string reason = e is OperationCanceledException ? $"no silo answered within {timeout.TotalSeconds:F0} s" : e.Message.Split('\n')[0];
-            throw new CryoMergeInputException("--cluster", $"cannot reach the cluster at {settings.Cluster.Display}: {reason}");
+            string reason = e is OperationCanceledException ? $"no silo answered within {timeout.TotalSeconds:F0} s"
+                : e.Message.Split('\n')[0];
+            throw new CryoMergeInputException("--cluster",
+                $"cannot reach the cluster at {settings.Cluster.Display}: {reason}");
         }
         return new CryoMergeConnection(host, $"cluster {settings.Cluster.Display}");
     }
@@ -99,7 +105,8 @@ public sealed class CryoMergeConnection : IAsyncDisposable
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o =>
+            o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
         // Orleans reports a lost silo or a refused connection at Warning; a user needs those only with --verbose.
         if (!verbose) builder.Logging.AddFilter("Orleans", LogLevel.Error);

@@ -47,15 +47,18 @@ public sealed record CryoMergeHostSettings
     /// <summary>Name of the silo in reports (POD_NAME in Kubernetes).</summary>
     public string? SiloName { get; init; }
 
-    /// <summary>Kubernetes namespace of the pod (POD_NAMESPACE): a telemetry attribute, and the namespace whose pods Kubernetes hosting watches.</summary>
+    /// <summary>Kubernetes namespace of the pod (POD_NAMESPACE): a telemetry attribute, and the namespace whose pods
+    /// Kubernetes hosting watches.</summary>
     public string? Namespace { get; init; }
 
-    /// <summary>Password of the membership store kept out of the address (CRYOMERGE_CLUSTER_PASSWORD); also applies to a --cluster given later.</summary>
+    /// <summary>Password of the membership store kept out of the address (CRYOMERGE_CLUSTER_PASSWORD); also applies to
+    /// a --cluster given later.</summary>
     public string? ClusterPassword { get; init; }
 
     /// <summary>
     /// Microsoft.Orleans.Hosting.Kubernetes on silos (CRYOMERGE_KUBERNETES_HOSTING=true): silos watch their pods and
-    /// declare a silo dead when its pod is gone. Only for one Deployment per cluster; membership still comes from Cluster.
+    /// declare a silo dead when its pod is gone. Only for one Deployment per cluster; membership still comes from
+    /// Cluster.
     /// </summary>
     public bool KubernetesHosting { get; init; }
 
@@ -81,11 +84,14 @@ public sealed record CryoMergeHostSettings
     /// <summary>Log Orleans at Information instead of Warning (always on stderr).</summary>
     public bool Verbose { get; init; }
 
-    /// <summary>The environment variables read by <see cref="FromEnvironment"/>, for the container image and Helm chart.</summary>
+    /// <summary>The environment variables read by <see cref="FromEnvironment"/>, for the container image and Helm
+    /// chart.</summary>
     public static readonly IReadOnlyList<string> EnvironmentVariables =
     [
-        "CRYOMERGE_CLUSTER", "CRYOMERGE_CLUSTER_PASSWORD", "CRYOMERGE_STATE_DIR", "CRYOMERGE_SILO_PORT", "CRYOMERGE_GATEWAY_PORT",
-        "CRYOMERGE_MAX_CONCURRENT_ITEMS", "CRYOMERGE_KUBERNETES_HOSTING", "POD_IP", "POD_NAME", "POD_NAMESPACE", "ORLEANS_SERVICE_ID",
+        "CRYOMERGE_CLUSTER", "CRYOMERGE_CLUSTER_PASSWORD", "CRYOMERGE_STATE_DIR", "CRYOMERGE_SILO_PORT",
+            "CRYOMERGE_GATEWAY_PORT",
+        "CRYOMERGE_MAX_CONCURRENT_ITEMS", "CRYOMERGE_KUBERNETES_HOSTING", "POD_IP", "POD_NAME", "POD_NAMESPACE",
+        "ORLEANS_SERVICE_ID",
         "ORLEANS_CLUSTER_ID", "OTEL_EXPORTER_OTLP_ENDPOINT", "CRYOMERGE_LISTEN", "CRYOMERGE_DATA_ROOT",
         "CRYOMERGE_TLS_CERT", "CRYOMERGE_TLS_KEY", "CRYOMERGE_TLS_PASSWORD", "CRYOMERGE_TLS_CA",
     ];
@@ -97,7 +103,8 @@ public sealed record CryoMergeHostSettings
         int? Int(string name)
         {
             if (Get(name) is not string s) return null;
-            return int.TryParse(s, out int v) && v > 0 ? v : throw new CryoMergeInputException(name, $"'{s}' is not a positive whole number");
+            return int.TryParse(s, out int v) && v > 0 ? v : throw new CryoMergeInputException(name,
+                $"'{s}' is not a positive whole number");
         }
         bool Bool(string name) => Get(name) switch
         {
@@ -131,8 +138,10 @@ public sealed record CryoMergeHostSettings
     /// <summary>$CRYOMERGE_STATE_DIR, else $XDG_STATE_HOME/cryomerge, else ~/.local/state/cryomerge.</summary>
     public static string DefaultStateDirectory()
     {
-        if (Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg) return Path.Combine(xdg, "cryomerge");
-        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "cryomerge");
+        if (Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg) return Path.Combine(xdg,
+            "cryomerge");
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state",
+            "cryomerge");
     }
 
     /// <summary>CRYOMERGE_DATA_ROOT: folders separated by ':' (as in PATH); empty parts are ignored.</summary>

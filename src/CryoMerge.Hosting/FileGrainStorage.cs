@@ -31,7 +31,8 @@ public sealed class FileGrainStorage(string root) : IGrainStorage
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);
 
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState,
+        CancellationToken cancellationToken)
     {
         string path = PathFor(stateName, grainId);
         var envelope = await ReadEnvelopeAsync(path, cancellationToken);
@@ -49,7 +50,8 @@ public sealed class FileGrainStorage(string root) : IGrainStorage
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         WriteStateAsync(stateName, grainId, grainState, CancellationToken.None);
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState,
+        CancellationToken cancellationToken)
     {
         string path = PathFor(stateName, grainId);
         var gate = _locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
@@ -58,9 +60,11 @@ public sealed class FileGrainStorage(string root) : IGrainStorage
         {
             var current = await ReadEnvelopeAsync(path, cancellationToken);
             if (current?.ETag != grainState.ETag)
-                throw new InconsistentStateException($"{path} was written by another activation", current?.ETag, grainState.ETag);
+                throw new InconsistentStateException($"{path} was written by another activation", current?.ETag,
+                    grainState.ETag);
             string etag = Guid.NewGuid().ToString("N");
-            var envelope = new Envelope(etag, grainId.ToString(), DateTimeOffset.UtcNow, JsonSerializer.SerializeToElement(grainState.State, Json));
+            var envelope = new Envelope(etag, grainId.ToString(), DateTimeOffset.UtcNow,
+                JsonSerializer.SerializeToElement(grainState.State, Json));
             string text = JsonSerializer.Serialize(envelope, Json);
             OutputFiles.WriteAllText(path, text);
             CryoMergeTelemetry.JobStoreBytesWritten.Add(Encoding.UTF8.GetByteCount(text));
@@ -76,7 +80,8 @@ public sealed class FileGrainStorage(string root) : IGrainStorage
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ClearStateAsync(stateName, grainId, grainState, CancellationToken.None);
 
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, CancellationToken cancellationToken)
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState,
+        CancellationToken cancellationToken)
     {
         File.Delete(PathFor(stateName, grainId));
         grainState.ETag = null;
@@ -98,14 +103,17 @@ public sealed class FileGrainStorage(string root) : IGrainStorage
         return $"{name}.{hash}";
     }
 
-    /// <summary>Reads a state file written by this storage without Orleans (for 'cryomerge status' on a local state folder).</summary>
+    /// <summary>Reads a state file written by this storage without Orleans (for 'cryomerge status' on a local state
+    /// folder).</summary>
     public static T? ReadFile<T>(string path) =>
-        File.Exists(path) ? JsonSerializer.Deserialize<Envelope>(File.ReadAllText(path), Json)!.State.Deserialize<T>(Json) : default;
+        File.Exists(path) ? JsonSerializer.Deserialize<Envelope>(File.ReadAllText(path),
+        Json)!.State.Deserialize<T>(Json) : default;
 
     private static async Task<Envelope?> ReadEnvelopeAsync(string path, CancellationToken cancellationToken)
     {
         if (!File.Exists(path)) return null;
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read,
+            FileShare.ReadWrite | FileShare.Delete);
         return await JsonSerializer.DeserializeAsync<Envelope>(stream, Json, cancellationToken);
     }
 }

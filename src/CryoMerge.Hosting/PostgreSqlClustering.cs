@@ -21,11 +21,14 @@ public static class PostgreSqlClustering
             await using var connection = new NpgsqlConnection(target.ConnectionString);
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand(
-                "SELECT to_regclass('orleansquery') IS NOT NULL AND to_regclass('orleansmembershiptable') IS NOT NULL", connection);
+                "SELECT to_regclass('orleansquery') IS NOT NULL AND to_regclass('orleansmembershiptable') IS NOT NULL",
+                connection);
             if (await command.ExecuteScalarAsync(cancellationToken) is not true)
                 throw new CryoMergeInputException("--cluster",
-                    $"the database at {target.Display} has no Orleans clustering tables (OrleansQuery, OrleansMembershipTable); " +
-                    "create them with Orleans 10's PostgreSQL-Main.sql and PostgreSQL-Clustering.sql before starting silos");
+                    $"the database at {target.Display} has no Orleans clustering tables (OrleansQuery, " +
+                    $"OrleansMembershipTable); " +
+                    "create them with Orleans 10's PostgreSQL-Main.sql and PostgreSQL-Clustering.sql before starting " +
+                    "silos");
             if (!silo) return;
             const string remindersTable = "SELECT to_regclass('orleansreminderstable') IS NOT NULL";
             await using var reminders = new NpgsqlCommand(remindersTable, connection);
@@ -37,7 +40,8 @@ public static class PostgreSqlClustering
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            throw new CryoMergeInputException("--cluster", $"cannot reach the cluster at {target.Display}: {e.Message.Split('\n')[0]}");
+            throw new CryoMergeInputException("--cluster",
+                $"cannot reach the cluster at {target.Display}: {e.Message.Split('\n')[0]}");
         }
     }
 }

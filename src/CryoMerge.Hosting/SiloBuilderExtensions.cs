@@ -15,11 +15,14 @@ using Orleans.Runtime.Hosting;
 
 namespace CryoMerge.Hosting;
 
-/// <summary>Adds the CryoMerge grains and what they need to a silo; the same call for the embedded silo, serve and tests.</summary>
+/// <summary>Adds the CryoMerge grains and what they need to a silo; the same call for the embedded silo, serve and
+/// tests.</summary>
 public static class SiloBuilderExtensions
 {
-    /// <summary>Job storage in <paramref name="stateDirectory"/>, the per-silo worker pool, FFT backend, plots and trace propagation.</summary>
-    public static ISiloBuilder AddCryoMergeGrains(this ISiloBuilder silo, string stateDirectory, int? maxConcurrentItems = null, Action<WorkerOptions>? configure = null)
+    /// <summary>Job storage in <paramref name="stateDirectory"/>, the per-silo worker pool, FFT backend, plots and
+    /// trace propagation.</summary>
+    public static ISiloBuilder AddCryoMergeGrains(this ISiloBuilder silo, string stateDirectory,
+        int? maxConcurrentItems = null, Action<WorkerOptions>? configure = null)
     {
         silo.Services.AddGrainStorage(StorageNames.JobStore, (_, _) => new FileGrainStorage(stateDirectory));
         silo.Services.TryAddSingleton<IJobJournal>(_ => new FileJobJournal(stateDirectory));
@@ -37,7 +40,8 @@ public static class SiloBuilderExtensions
         return silo.AllowJobReminderPeriod();
     }
 
-    /// <summary>Everything for a silo configured by <paramref name="settings"/>: clustering, identity, endpoints and grains.</summary>
+    /// <summary>Everything for a silo configured by <paramref name="settings"/>: clustering, identity, endpoints and
+    /// grains.</summary>
     public static ISiloBuilder AddCryoMerge(this ISiloBuilder silo, CryoMergeHostSettings settings)
     {
         silo.UseCryoMergeClustering(settings);
@@ -49,7 +53,8 @@ public static class SiloBuilderExtensions
             // Orleans reads POD_NAME, POD_NAMESPACE and POD_IP itself, and its validator insists that the silo name
             // is the pod name: say plainly what is missing rather than fail inside the host's start.
             if (settings.Namespace is null || settings.SiloName is null)
-                throw new CryoMergeInputException("CRYOMERGE_KUBERNETES_HOSTING", "Kubernetes hosting needs POD_NAMESPACE and POD_NAME from the downward API");
+                throw new CryoMergeInputException("CRYOMERGE_KUBERNETES_HOSTING",
+                    "Kubernetes hosting needs POD_NAMESPACE and POD_NAME from the downward API");
             silo.UseKubernetesHosting();
         }
         // A silo that stops gracefully hands its grains over before the host's shutdown timeout ends.

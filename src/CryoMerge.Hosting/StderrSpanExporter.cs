@@ -16,9 +16,12 @@ public sealed class StderrSpanExporter(TextWriter? writer = null) : BaseExporter
     {
         foreach (var a in batch)
         {
-            var tags = string.Join(' ', a.TagObjects.Where(t => t.Key.StartsWith("cryomerge.", StringComparison.Ordinal)).Select(t => $"{t.Key[10..]}={t.Value}"));
+            var tags = string.Join(' ', a.TagObjects.Where(t => t.Key.StartsWith("cryomerge.",
+                StringComparison.Ordinal)).Select(t => $"{t.Key[10..]}={t.Value}"));
             _writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"trace {a.TraceId} span {a.SpanId} parent {(a.ParentSpanId == default ? "-" : a.ParentSpanId.ToString())} {a.Source.Name}: {a.DisplayName} {a.Duration.TotalMilliseconds:F1} ms {tags}"));
+                $"trace {a.TraceId} span {a.SpanId} parent " +
+                $"{(a.ParentSpanId == default ? "-" : a.ParentSpanId.ToString())} {a.Source.Name}: {a.DisplayName} " +
+                $"{a.Duration.TotalMilliseconds:F1} ms {tags}"));
         }
         return ExportResult.Success;
     }

@@ -13,32 +13,39 @@ namespace CryoMerge.Hosting;
 /// </summary>
 public static class TelemetryExtensions
 {
-    public static readonly string[] ActivitySources = [CryoMergeTelemetry.Name, "Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime"];
+    public static readonly string[] ActivitySources = [CryoMergeTelemetry.Name, "Microsoft.Orleans.Application",
+        "Microsoft.Orleans.Runtime"];
 
     public static readonly string[] Meters = [CryoMergeTelemetry.Name, "Microsoft.Orleans"];
 
-    public static IServiceCollection AddCryoMergeTelemetry(this IServiceCollection services, CryoMergeHostSettings settings, string role)
+    public static IServiceCollection AddCryoMergeTelemetry(this IServiceCollection services,
+        CryoMergeHostSettings settings, string role)
     {
         if (settings.OtlpEndpoint is null && !settings.ConsoleTrace) return services;
         services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("cryomerge", serviceInstanceId: settings.SiloName ?? $"{role}-{Environment.MachineName}-{Environment.ProcessId}")
+            .ConfigureResource(r => r.AddService("cryomerge",
+                serviceInstanceId: settings.SiloName ?? $"{role}-{Environment.MachineName}-{Environment.ProcessId}")
                 .AddAttributes(ResourceAttributes(settings, role)))
             .WithTracing(t =>
             {
                 t.AddSource(ActivitySources);
-                if (settings.OtlpEndpoint is not null) t.AddOtlpExporter(o => o.Endpoint = new Uri(settings.OtlpEndpoint));
+                if (settings.OtlpEndpoint is not null) t.AddOtlpExporter(o =>
+                    o.Endpoint = new Uri(settings.OtlpEndpoint));
                 if (settings.ConsoleTrace) t.AddProcessor(new SimpleActivityExportProcessor(new StderrSpanExporter()));
             })
             .WithMetrics(m =>
             {
                 m.AddMeter(Meters);
-                if (settings.OtlpEndpoint is not null) m.AddOtlpExporter(o => o.Endpoint = new Uri(settings.OtlpEndpoint));
+                if (settings.OtlpEndpoint is not null) m.AddOtlpExporter(o =>
+                    o.Endpoint = new Uri(settings.OtlpEndpoint));
             });
         return services;
     }
 
-    /// <summary>Our role, and where in Kubernetes the process runs (OpenTelemetry's k8s.* resource conventions).</summary>
-    internal static IEnumerable<KeyValuePair<string, object>> ResourceAttributes(CryoMergeHostSettings settings, string role)
+    /// <summary>Our role, and where in Kubernetes the process runs (OpenTelemetry's k8s.* resource
+    /// conventions).</summary>
+    internal static IEnumerable<KeyValuePair<string, object>> ResourceAttributes(CryoMergeHostSettings settings,
+        string role)
     {
         yield return new("cryomerge.role", role);
         if (settings.Namespace is null) yield break;

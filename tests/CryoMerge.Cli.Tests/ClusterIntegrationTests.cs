@@ -18,14 +18,17 @@ public sealed class ClusterIntegrationTests
         Requires.Program("redis-server", "redis-server");
         using var dir = new TempDir();
         int redisPort = ServerProcess.FreePort();
-        using var redis = new ServerProcess("redis-server", ["--bind", "127.0.0.1", "--port", redisPort.ToString(), "--save", "", "--appendonly", "no"]);
+        using var redis = new ServerProcess("redis-server", ["--bind", "127.0.0.1", "--port", redisPort.ToString(),
+            "--save", "", "--appendonly", "no"]);
         await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromMinutes(5));
         string cluster = $"redis://127.0.0.1:{redisPort}";
         string state = Directory.CreateDirectory(dir.File("state")).FullName;
         string serviceId = "test-" + Guid.NewGuid().ToString("N")[..8];
-        var env = new Dictionary<string, string> { ["ORLEANS_SERVICE_ID"] = serviceId, ["ORLEANS_CLUSTER_ID"] = serviceId, ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1" };
+        var env = new Dictionary<string, string> { ["ORLEANS_SERVICE_ID"] = serviceId,
+            ["ORLEANS_CLUSTER_ID"] = serviceId, ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1" };
         ServerProcess Silo(string name) => new("dotnet", [Dll, "serve", "--cluster", cluster, "--name", name,
-            "--silo-port", ServerProcess.FreePort().ToString(), "--gateway-port", ServerProcess.FreePort().ToString(), "--state-dir", state], env);
+            "--silo-port", ServerProcess.FreePort().ToString(), "--gateway-port", ServerProcess.FreePort().ToString(),
+            "--state-dir", state], env);
         using var a = Silo("silo-a");
         using var b = Silo("silo-b");
         await a.WaitForAsync("joined", TimeSpan.FromMinutes(5));
@@ -33,11 +36,13 @@ public sealed class ClusterIntegrationTests
 
         var plan = MergeTestData.WritePlan(dir, "out", micrographs: 16, size: 512);
         var merge = Tool.Run("env", [$"ORLEANS_SERVICE_ID={serviceId}", $"ORLEANS_CLUSTER_ID={serviceId}",
-            "dotnet", Dll, "merge", dir.File("plan.yaml"), "--cluster", cluster, "--state-dir", state, "--json"], timeoutSeconds: 900);
+            "dotnet", Dll, "merge", dir.File("plan.yaml"), "--cluster", cluster, "--state-dir", state, "--json"],
+            timeoutSeconds: 900);
         Assert.True(merge.ExitCode == 0, $"merge failed:\n{merge.Stderr}\nsilo a:\n{a.Output}\nsilo b:\n{b.Output}");
         var json = JsonDocument.Parse(merge.Stdout).RootElement;
         Assert.Equal("Completed", json.GetProperty("state").GetString());
-        var bySilo = json.GetProperty("workBySilo").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        var bySilo = json.GetProperty("workBySilo").EnumerateObject().ToDictionary(p => p.Name,
+            p => p.Value.GetInt64());
         Assert.Equal(["silo-a", "silo-b"], bySilo.Keys.Order());
         Assert.True(bySilo.Values.Sum() > 16);   // the micrographs and the data-set steps
         Assert.All(bySilo.Values, n => Assert.True(n > 0));
@@ -58,7 +63,8 @@ public sealed class ClusterIntegrationTests
         var report = JsonDocument.Parse(demo.Stdout).RootElement;
         Assert.Equal("Completed", report.GetProperty("state").GetString());
         Assert.True(Math.Abs(report.GetProperty("errorPercent").GetDouble()) < 0.1, demo.Stdout);
-        var demoBySilo = report.GetProperty("workBySilo").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        var demoBySilo = report.GetProperty("workBySilo").EnumerateObject().ToDictionary(p => p.Name,
+            p => p.Value.GetInt64());
         Assert.Equal(["silo-a", "silo-b"], demoBySilo.Keys.Order());
         Assert.All(demoBySilo.Values, n => Assert.True(n > 0));
     }
@@ -69,7 +75,8 @@ public sealed class ClusterIntegrationTests
         using var dir = new TempDir();
         MergeTestData.WritePlan(dir, "out", micrographs: 2);
         int closed = ServerProcess.FreePort();
-        var merge = Tool.Run("dotnet", [Dll, "merge", dir.File("plan.yaml"), "--cluster", $"redis://127.0.0.1:{closed}"], timeoutSeconds: 600);
+        var merge = Tool.Run("dotnet", [Dll, "merge", dir.File("plan.yaml"), "--cluster",
+            $"redis://127.0.0.1:{closed}"], timeoutSeconds: 600);
         Assert.Equal(1, merge.ExitCode);
         // One line naming the address, no stack trace (Redis is asked for 3 s before Orleans would retry for 20).
         string address = $"redis://127.0.0.1:{closed}";

@@ -16,8 +16,10 @@ public sealed class InfoCommandTests
         Assert.Equal([35, 52, 47], json.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
         Assert.Equal(2, json.GetProperty("mode").GetInt32());
         Assert.All(json.GetProperty("pixelSize").EnumerateArray(), p => Assert.Equal(1.34, p.GetDouble(), 5));
-        Assert.Equal([356.4, 155.4, 159.5], json.GetProperty("origin").EnumerateArray().Select(e => Math.Round(e.GetDouble(), 1)));
-        foreach (var key in new[] { "min", "max", "mean", "rms" }) Assert.Equal(JsonValueKind.Number, json.GetProperty(key).ValueKind);
+        Assert.Equal([356.4, 155.4, 159.5],
+            json.GetProperty("origin").EnumerateArray().Select(e => Math.Round(e.GetDouble(), 1)));
+        foreach (var key in new[] { "min", "max", "mean", "rms" }) Assert.Equal(JsonValueKind.Number,
+            json.GetProperty(key).ValueKind);
         Assert.True(json.GetProperty("max").GetDouble() > json.GetProperty("mean").GetDouble());
         Assert.Equal("data", json.GetProperty("statisticsFrom").GetString());
     }
@@ -41,7 +43,8 @@ public sealed class InfoCommandTests
     public void SeveralFilesGiveAJsonArray()
     {
         Requires.SharedData();
-        var result = CliRunner.Run("info", TestFiles.RealFile("mrcfile/EMD-3197.map"), TestFiles.RealFile("isecc/test.star"), "--json");
+        var result = CliRunner.Run("info", TestFiles.RealFile("mrcfile/EMD-3197.map"),
+            TestFiles.RealFile("isecc/test.star"), "--json");
         Assert.Equal(0, result.ExitCode);
         var json = JsonDocument.Parse(result.Out).RootElement;
         Assert.Equal(["mrc", "star"], json.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
@@ -88,6 +91,7 @@ public sealed class InfoCommandTests
         File.WriteAllText(dir.File("bad.star"), "data_\nloop_\n_rlnA #1\n_rlnB #2\n1 2\n3\n");
         var result = CliRunner.Run("info", dir.File("bad.star"));
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"cryomerge: {dir.File("bad.star")}: line 6: row has 1 values but the loop declares 2 columns", result.Error.Trim());
+        Assert.Equal($"cryomerge: {dir.File("bad.star")}: line 6: row has 1 values but the loop declares 2 columns",
+            result.Error.Trim());
     }
 }

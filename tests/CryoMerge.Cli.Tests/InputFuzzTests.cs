@@ -42,7 +42,8 @@ public sealed partial class InputFuzzTests
         ("starfile/postprocess.star", 0),                   // not a data set: every command refuses it
     ];
 
-    /// <summary>Each source's join partner: another data set of its kind where there is one, so a join can succeed.</summary>
+    /// <summary>Each source's join partner: another data set of its kind where there is one, so a join can
+    /// succeed.</summary>
     private static readonly int[] JoinPartner = [1, 0, 0, 5, 0, 3, 0, 0];
 
     private enum Command { RescaleParticles, ScaleCtf, Relabel, Join, Window, RescaleStar }

@@ -21,8 +21,10 @@ public sealed class MergeCommandTests
 
         var again = CliRunner.Run("merge", dir.File("plan.yaml"), "--state-dir", dir.File("state"), "--json");
         Assert.Equal(0, again.ExitCode);
-        Assert.Equal(json.GetProperty("jobId").GetString(), System.Text.Json.JsonDocument.Parse(again.Out).RootElement.GetProperty("jobId").GetString());
-        Assert.Equal(written, File.GetLastWriteTimeUtc(Directory.GetFiles(Path.Combine(plan.Output, "DS2", "Micrographs"))[0]));
+        Assert.Equal(json.GetProperty("jobId").GetString(),
+            System.Text.Json.JsonDocument.Parse(again.Out).RootElement.GetProperty("jobId").GetString());
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Directory.GetFiles(Path.Combine(plan.Output, "DS2",
+            "Micrographs"))[0]));
 
         var status = CliRunner.Run("status", json.GetProperty("jobId").GetString()!, "--state-dir", dir.File("state"));
         Assert.Equal(0, status.ExitCode);

@@ -5,12 +5,14 @@ using CryoMerge.Tests;
 namespace CryoMerge.Cli.Tests;
 
 /// <summary>
-/// Issue 19: a command writes only inside its output folder, replaces only what it wrote, and refuses odd files at once.
+/// Issue 19: a command writes only inside its output folder, replaces only what it wrote, and refuses odd files at
+/// once.
 /// </summary>
 public sealed class OutputSafetyTests
 {
     private static void Simulate(TempDir dir) =>
-        Assert.Equal(0, CliRunner.Run("simulate", "--angpix-true", "1", "--micrographs", "2", "--particles", "4", "--mic-size", "256",
+        Assert.Equal(0, CliRunner.Run("simulate", "--angpix-true", "1", "--micrographs", "2", "--particles", "4",
+        "--mic-size", "256",
             "--box", "32", "--o", dir.File("sim")).ExitCode);
 
     [Fact]
@@ -28,8 +30,11 @@ public sealed class OutputSafetyTests
 
         var refused = CliRunner.Run(extract);
         Assert.Equal(1, refused.ExitCode);
-        Assert.Equal($"cryomerge: {dir.File("out/Micrographs/mic000002.mrcs")}: exists and was not written by cryomerge into {dir.File("out")}; "
-            + "nothing was written: move it away, choose another output folder, or give --overwrite to replace it", refused.Error.Trim());
+        Assert.Equal(
+            $"cryomerge: {dir.File("out/Micrographs/mic000002.mrcs")}: exists and was not written by cryomerge into " +
+            $"{dir.File("out")}; "
+            + "nothing was written: move it away, choose another output folder, or give --overwrite to replace it",
+                refused.Error.Trim());
         var left = Directory.GetFiles(dir.File("out"), "*", SearchOption.AllDirectories).Select(Path.GetFileName);
         Assert.Equal(["mic000002.mrcs"], left);
 
@@ -70,6 +75,7 @@ public sealed class OutputSafetyTests
             + "data_particles\nloop_\n_rlnImageName\n_rlnOpticsGroup\n1@a.mrcs 1\n");
         var result = CliRunner.Run("info", star);
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"cryomerge: {star}: data_optics, column _rlnOpticsGroup, row 1: '{value}' is not an integer", result.Error.Trim());
+        Assert.Equal($"cryomerge: {star}: data_optics, column _rlnOpticsGroup, row 1: '{value}' is not an integer",
+            result.Error.Trim());
     }
 }

@@ -27,7 +27,8 @@ public sealed partial class PixelSizeCommandTests
         Assert.Equal(0, run.ExitCode);
         var match = BestLine().Match(run.Out.Split('\n')[0]);
         Assert.True(match.Success, run.Out);
-        double best = Number(match.Groups[1].Value), low = Number(match.Groups[2].Value), high = Number(match.Groups[3].Value);
+        double best = Number(match.Groups[1].Value), low = Number(match.Groups[2].Value),
+            high = Number(match.Groups[3].Value);
         // Map 1 is 1.34 A/px, map 2 is the same region at 1.00 A/px: on map 1's scale map 2's pixel is 1.00.
         Assert.True(Math.Abs(best - 1.0) < 1e-3, $"BEST {best}");
         Assert.InRange(1.0, low, high);
@@ -36,7 +37,8 @@ public sealed partial class PixelSizeCommandTests
         string[] files = ["pixel-size-score.png", "pixel-size-score.csv", "pixel-size-fsc.png", "pixel-size-fsc.csv"];
         foreach (var f in files)
             Assert.True(new FileInfo(Path.Combine(dir.Path, "plots", f)).Length > 100, f);
-        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(dir.Path, "plots", "pixel-size-score.png"))[..4]);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(dir.Path, "plots",
+            "pixel-size-score.png"))[..4]);
         var scoreRows = File.ReadAllLines(Path.Combine(dir.Path, "plots", "pixel-size-score.csv"));
         Assert.True(scoreRows.Length > 5, "the score profile has a handful of candidates at least");
         Assert.Contains(scoreRows.Skip(1), row => Math.Abs(Number(row.Split(',')[0]) - best) < 0.01);
@@ -109,7 +111,8 @@ public sealed partial class PixelSizeCommandTests
 
         string empty = dir.File("empty-mask.mrc");
         using (var mrc = MrcFile.Open(reference, MrcReadOptions.Permissive))
-            MrcWriter.WriteFile(empty, mrc.Shape, new float[mrc.Shape.Count], new MrcWriteOptions { PixelSize = Vector3d.All(1.5) });
+            MrcWriter.WriteFile(empty, mrc.Shape, new float[mrc.Shape.Count],
+                new MrcWriteOptions { PixelSize = Vector3d.All(1.5) });
         run = CliRunner.Run("pixel-size", "--ref", reference, "--map", map, "--mask", empty);
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("empty-mask.mrc", run.Error);
@@ -131,13 +134,15 @@ public sealed partial class PixelSizeCommandTests
         Assert.Equal(0, run.ExitCode);
         var root = JsonDocument.Parse(run.Out).RootElement;
         Assert.Equal("fsc-sweep", root.GetProperty("method").GetString());
-        double best = root.GetProperty("best").GetDouble(), low = root.GetProperty("low").GetDouble(), high = root.GetProperty("high").GetDouble();
+        double best = root.GetProperty("best").GetDouble(), low = root.GetProperty("low").GetDouble(),
+            high = root.GetProperty("high").GetDouble();
         // Whole even boxes: equal scores over one box step (2 of 72 pixels, about 2.8 %) form the plateau.
         Assert.InRange((high - low) / best, 0.01, 0.05);
         // The sweep scores FSC resolution, which rewards shrinking the map with the lower resolution (map 2 here: 5 A
         // and B 50 against 4.5 A and B 30): it lands a few percent low. The fit on the same pair is within 0.1 %.
         Assert.True(Math.Abs(best / truth - 1) < 0.08, $"BEST {best}, truth {truth}, range {low} - {high}");
-        var fit = JsonDocument.Parse(CliRunner.Run("pixel-size", "--ref", reference, "--map", map, "--json").Out).RootElement;
+        var fit = JsonDocument.Parse(CliRunner.Run("pixel-size", "--ref", reference, "--map", map,
+            "--json").Out).RootElement;
         double fitted = fit.GetProperty("best").GetDouble();
         Assert.True(Math.Abs(fitted / truth - 1) < 1e-3, $"fit {fitted}, truth {truth}");
         Assert.True(Math.Abs(fitted / truth - 1) < Math.Abs(best / truth - 1));
@@ -145,8 +150,10 @@ public sealed partial class PixelSizeCommandTests
 
     private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
-    /// <summary>Map 1: a phantom at 1.5 A/px in a 64 box. Map 2: the same phantom at 1.3 A/px in a 72 box, turned, shifted.</summary>
-    private static (string Reference, string Map, double Truth) WritePair(TempDir dir, int seed, bool mirrored, double nominalError, bool rotate = true, double resolution2 = 5.0)
+    /// <summary>Map 1: a phantom at 1.5 A/px in a 64 box. Map 2: the same phantom at 1.3 A/px in a 72 box, turned,
+    /// shifted.</summary>
+    private static (string Reference, string Map, double Truth) WritePair(TempDir dir, int seed, bool mirrored,
+        double nominalError, bool rotate = true, double resolution2 = 5.0)
     {
         var fft = FftBackends.Create();
         const double p1 = 1.5, p2 = 1.3;
@@ -154,11 +161,14 @@ public sealed partial class PixelSizeCommandTests
         var rotation = rotate ? Matrix3.FromAxisAngle(new Vector3d(0.48, -0.6, 0.64), 1.1) : Matrix3.Identity;
         if (mirrored) rotation = rotation * Matrix3.MirrorX;
         var shift = rotate ? new Vector3d(3.4 * p2, -2.2 * p2, 1.7 * p2) : default;
-        var g1 = PhantomMaps.Simulate(fft, model, new Shape3(64, 64, 64), p1, Matrix3.Identity, default, 30, 0.3, 4.5, seed + 1);
-        var g2 = PhantomMaps.Simulate(fft, model, new Shape3(72, 72, 72), p2, rotation, shift, 50, 0.3, resolution2, seed + 2);
+        var g1 = PhantomMaps.Simulate(fft, model, new Shape3(64, 64, 64), p1, Matrix3.Identity, default, 30, 0.3,
+            4.5, seed + 1);
+        var g2 = PhantomMaps.Simulate(fft, model, new Shape3(72, 72, 72), p2, rotation, shift, 50, 0.3,
+            resolution2, seed + 2);
         string reference = dir.File($"ref-{seed}.mrc"), map = dir.File($"map-{seed}.mrc");
         MrcWriter.WriteFile(reference, g1.Shape, g1.Data, new MrcWriteOptions { PixelSize = Vector3d.All(p1) });
-        MrcWriter.WriteFile(map, g2.Shape, g2.Data, new MrcWriteOptions { PixelSize = Vector3d.All(p2 * (1 + nominalError)) });
+        MrcWriter.WriteFile(map, g2.Shape, g2.Data,
+            new MrcWriteOptions { PixelSize = Vector3d.All(p2 * (1 + nominalError)) });
         return (reference, map, p2);
     }
 }

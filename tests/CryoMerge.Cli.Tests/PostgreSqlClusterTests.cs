@@ -33,7 +33,8 @@ public sealed partial class PostgreSqlClusterTests
         await server.WaitForAsync("ready to accept connections", TimeSpan.FromMinutes(5));
 
         string dll = Path.Combine(AppContext.BaseDirectory, "cryomerge.dll");
-        var serve = Tool.Run("dotnet", [dll, "serve", "--cluster", $"postgres://postgres@127.0.0.1:{port}/postgres", "--state-dir", dir.File("state")], timeoutSeconds: 600);
+        var serve = Tool.Run("dotnet", [dll, "serve", "--cluster", $"postgres://postgres@127.0.0.1:{port}/postgres",
+            "--state-dir", dir.File("state")], timeoutSeconds: 600);
         Assert.Equal(1, serve.ExitCode);
         Assert.Contains("has no Orleans clustering tables", serve.Stderr);
         Assert.Contains("PostgreSQL-Clustering.sql", serve.Stderr);
@@ -57,7 +58,8 @@ public sealed partial class PostgreSqlClusterTests
         Assert.Contains("has no Orleans reminders table", noReminders.Stderr);
         Assert.Contains("PostgreSQL-Reminders.sql", noReminders.Stderr);
 
-        var closed = Tool.Run("dotnet", [dll, "serve", "--cluster", $"postgres://postgres@127.0.0.1:{ServerProcess.FreePort()}/postgres"], timeoutSeconds: 600);
+        var closed = Tool.Run("dotnet", [dll, "serve", "--cluster",
+            $"postgres://postgres@127.0.0.1:{ServerProcess.FreePort()}/postgres"], timeoutSeconds: 600);
         Assert.Equal(1, closed.ExitCode);
         Assert.Contains("cannot reach the cluster at postgres://127.0.0.1", closed.Stderr);
     }

@@ -14,16 +14,19 @@ public sealed class ReconstructCommandTests
     {
         using var dir = new TempDir();
         string sim = dir.File("sim");
-        var simulate = CliRunner.Run("simulate", "--angpix-true", "2.5", "--micrographs", "6", "--particles", "50", "--mic-size", "640x576",
+        var simulate = CliRunner.Run("simulate", "--angpix-true", "2.5", "--micrographs", "6", "--particles", "50",
+            "--mic-size", "640x576",
             "--box", "64", "--snr", "2", "--seed", "7", "--write-map", "--o", sim);
         Assert.True(simulate.ExitCode == 0, simulate.Error);
-        var extract = CliRunner.Run("extract", "--mics", Path.Combine(sim, "micrographs_ctf.star"), "--coords", Path.Combine(sim, "particles_truth.star"),
+        var extract = CliRunner.Run("extract", "--mics", Path.Combine(sim, "micrographs_ctf.star"), "--coords",
+            Path.Combine(sim, "particles_truth.star"),
             "--box", "64", "--invert", "--o", dir.File("extract"));
         Assert.True(extract.ExitCode == 0, extract.Error);
         var halves = new List<float[]>();
         foreach (string half in new[] { "1", "2" })
         {
-            var run = CliRunner.Run("reconstruct", "--i", dir.File("extract/particles.star"), "--o", dir.File($"half{half}.mrc"), "--ctf",
+            var run = CliRunner.Run("reconstruct", "--i", dir.File("extract/particles.star"), "--o",
+                dir.File($"half{half}.mrc"), "--ctf",
                 "--subset", half, "--j", "2", "--json");
             Assert.True(run.ExitCode == 0, run.Error);
             var json = JsonDocument.Parse(run.Out).RootElement;
@@ -55,12 +58,15 @@ public sealed class ReconstructCommandTests
     {
         using var dir = new TempDir();
         string sim = dir.File("sim");
-        Assert.Equal(0, CliRunner.Run("simulate", "--angpix-true", "2.5", "--micrographs", "1", "--particles", "5", "--mic-size", "512x512",
+        Assert.Equal(0, CliRunner.Run("simulate", "--angpix-true", "2.5", "--micrographs", "1", "--particles", "5",
+            "--mic-size", "512x512",
             "--box", "64", "--seed", "3", "--o", sim).ExitCode);
-        var extract = CliRunner.Run("extract", "--mics", Path.Combine(sim, "micrographs_ctf.star"), "--coords", Path.Combine(sim, "particles_truth.star"),
+        var extract = CliRunner.Run("extract", "--mics", Path.Combine(sim, "micrographs_ctf.star"), "--coords",
+            Path.Combine(sim, "particles_truth.star"),
             "--box", "64", "--invert", "--o", dir.File("extract"));
         Assert.True(extract.ExitCode == 0, extract.Error);
-        var run = CliRunner.Run("reconstruct", "--i", dir.File("extract/particles.star"), "--o", dir.File("map.mrc"), "--subset", "3");
+        var run = CliRunner.Run("reconstruct", "--i", dir.File("extract/particles.star"), "--o", dir.File("map.mrc"),
+            "--subset", "3");
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("--subset: must be 1 or 2", run.Error);
         var usage = CliRunner.Run("reconstruct", "--o", dir.File("map.mrc"));

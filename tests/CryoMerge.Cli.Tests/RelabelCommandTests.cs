@@ -22,10 +22,14 @@ public sealed class RelabelCommandTests
     {
         Requires.SharedData();
         using var dir = new TempDir();
-        var relabel = CliRunner.Run("relabel", "--i", TestFiles.RealFile("em-testdata/particles_1k.star"), "--o", dir.File("relabelled.star"), "--pix-relative", "1.35", "--json");
+        var relabel = CliRunner.Run("relabel", "--i", TestFiles.RealFile("em-testdata/particles_1k.star"), "--o",
+            dir.File("relabelled.star"), "--pix-relative", "1.35", "--json");
         Assert.Equal(0, relabel.ExitCode);
-        Assert.Equal(1.35, JsonDocument.Parse(relabel.Out).RootElement.GetProperty("groups")[0].GetProperty("newPixelSize").GetDouble());
-        var join = CliRunner.Run("join", TestFiles.RealFile("cryodrgn/relion31.star"), dir.File("relabelled.star"), "--o", dir.File("merged.star"), "--json");
+        Assert.Equal(1.35,
+            JsonDocument.Parse(relabel.Out).RootElement.GetProperty("groups")[0].GetProperty("newPixelSize")
+            .GetDouble());
+        var join = CliRunner.Run("join", TestFiles.RealFile("cryodrgn/relion31.star"), dir.File("relabelled.star"),
+            "--o", dir.File("merged.star"), "--json");
         Assert.Equal(0, join.ExitCode);
         var json = JsonDocument.Parse(join.Out).RootElement;
         Assert.Equal(1005, json.GetProperty("rows").GetInt32());

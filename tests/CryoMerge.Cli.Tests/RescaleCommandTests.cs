@@ -16,7 +16,8 @@ public sealed class RescaleCommandTests
     {
         Requires.SharedData();
         using var dir = new TempDir();
-        var result = CliRunner.Run("rescale", "--i", TestFiles.RealFile("ngl/betaGal.mrc"), "--o", dir.File("bg.mrc"), "--rescale-angpix", "4.0");
+        var result = CliRunner.Run("rescale", "--i", TestFiles.RealFile("ngl/betaGal.mrc"), "--o", dir.File("bg.mrc"),
+            "--rescale-angpix", "4.0");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("100 x 100 x 100 -> 88 x 88 x 88", result.Out);
         Assert.Contains("-> 4.022727 A (requested 4 A, +0.568 %)", result.Out);
@@ -32,7 +33,8 @@ public sealed class RescaleCommandTests
     {
         using var dir = new TempDir();
         WriteImage(dir.File("mic.mrc"), new Shape3(300, 200, 1), 1.0);
-        var result = CliRunner.Run("rescale", "--i", dir.File("mic.mrc"), "--o", dir.File("out.mrc"), "--rescale-angpix", "1.3", "--method", "spline", "--json");
+        var result = CliRunner.Run("rescale", "--i", dir.File("mic.mrc"), "--o", dir.File("out.mrc"),
+            "--rescale-angpix", "1.3", "--method", "spline", "--json");
         Assert.Equal(0, result.ExitCode);
         var json = JsonDocument.Parse(result.Out).RootElement;
         Assert.Equal("image", json.GetProperty("imageKind").GetString());
@@ -49,7 +51,8 @@ public sealed class RescaleCommandTests
     {
         using var dir = new TempDir();
         WriteImage(dir.File("p.mrcs"), new Shape3(64, 64, 3), 1.7, stack: true);
-        var result = CliRunner.Run("rescale", "--i", dir.File("p.mrcs"), "--o", dir.File("out.mrcs"), "--new-box", "48", "--json");
+        var result = CliRunner.Run("rescale", "--i", dir.File("p.mrcs"), "--o", dir.File("out.mrcs"), "--new-box",
+            "48", "--json");
         Assert.Equal(0, result.ExitCode);
         using var output = MrcFile.Open(dir.File("out.mrcs"));
         Assert.Equal(new Shape3(48, 48, 3), output.Shape);
@@ -77,7 +80,8 @@ public sealed class RescaleCommandTests
         using var dir = new TempDir();
         WriteImage(dir.File("m.mrc"), new Shape3(32, 32, 1), 1);
         byte[] before = SHA256.HashData(File.ReadAllBytes(dir.File("m.mrc")));
-        var result = CliRunner.Run("rescale", "--i", dir.File("m.mrc"), "--o", dir.File("m.mrc"), "--rescale-angpix", "2");
+        var result = CliRunner.Run("rescale", "--i", dir.File("m.mrc"), "--o", dir.File("m.mrc"),
+            "--rescale-angpix", "2");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("would overwrite the input", result.Error);
         Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(dir.File("m.mrc"))));
@@ -96,7 +100,8 @@ public sealed class RescaleCommandTests
     }
 
     [Theory]
-    [InlineData("--rescale-angpix", "-1.2", "cryomerge: --rescale-angpix: must be a positive pixel size in A, not -1.2")]
+    [InlineData("--rescale-angpix", "-1.2",
+        "cryomerge: --rescale-angpix: must be a positive pixel size in A, not -1.2")]
     [InlineData("--rescale-angpix", "0", "cryomerge: --rescale-angpix: must be a positive pixel size in A, not 0")]
     [InlineData("--angpix", "-1.2", "cryomerge: --angpix: must be a positive pixel size in A, not -1.2")]
     [InlineData("--new-box", "1", "cryomerge: --new-box: a box of 1 pixels is too small; at least 2 are needed")]
@@ -117,11 +122,14 @@ public sealed class RescaleCommandTests
         // The simulator's particles_truth.star has no images, only micrograph names and coordinates: rescaling the
         // micrographs it names would leave the coordinates in the old pixels (issue 20).
         using var dir = new TempDir();
-        Assert.Equal(0, CliRunner.Run("simulate", "--angpix-true", "1", "--micrographs", "1", "--particles", "3", "--mic-size", "256", "--box", "32", "--o", dir.File("sim")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("simulate", "--angpix-true", "1", "--micrographs", "1", "--particles", "3",
+            "--mic-size", "256", "--box", "32", "--o", dir.File("sim")).ExitCode);
         string truth = dir.File("sim/particles_truth.star");
         var result = CliRunner.Run("rescale", "--i", truth, "--o", dir.File("out"), "--rescale-angpix", "2");
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"cryomerge: {truth}: lists particles, not micrographs or movies; rescale its micrographs from their micrographs STAR file, then move the particles onto them with cryomerge rescale-particles",
+        Assert.Equal(
+            $"cryomerge: {truth}: lists particles, not micrographs or movies; rescale its micrographs from their " +
+            $"micrographs STAR file, then move the particles onto them with cryomerge rescale-particles",
             result.Error.Trim());
         Assert.False(Directory.Exists(dir.File("out")));
     }
@@ -130,16 +138,20 @@ public sealed class RescaleCommandTests
     public void AStarFileIsResolvedFromTheProjectDirectoryAndANewOneWritten()
     {
         using var project = new TempDir();
-        File.WriteAllText(project.File("mics.star"), "\ndata_\n\nloop_\n_rlnMicrographName #1\n_rlnMagnification #2\n_rlnDetectorPixelSize #3\nMics/a.mrc 10000 1.0\nMics/b.mrc 10000 1.0\n");
+        File.WriteAllText(project.File("mics.star"),
+            "\ndata_\n\nloop_\n_rlnMicrographName #1\n_rlnMagnification #2\n_rlnDetectorPixelSize #3\nMics/a.mrc " +
+            "10000 1.0\nMics/b.mrc 10000 1.0\n");
         Directory.CreateDirectory(project.File("Mics"));
         WriteImage(project.File("Mics/a.mrc"), new Shape3(100, 100, 1), 1.0);
         WriteImage(project.File("Mics/b.mrc"), new Shape3(100, 100, 1), 1.0);
-        var run = Tool.Run("dotnet", [Dll, "rescale", "--i", "mics.star", "--o", "Rescaled", "--rescale-angpix", "1.25", "--json"], workingDirectory: project.Path);
+        var run = Tool.Run("dotnet", [Dll, "rescale", "--i", "mics.star", "--o", "Rescaled", "--rescale-angpix", "1.25",
+            "--json"], workingDirectory: project.Path);
         Assert.True(run.ExitCode == 0, run.Stderr);
         var json = JsonDocument.Parse(run.Stdout).RootElement;
         Assert.Equal(2, json.GetProperty("files").GetInt32());
         Assert.Equal(1.25, json.GetProperty("pixelSizes")[0].GetProperty("newPixelSize").GetDouble(), 9);
-        var table = StarFile.Read(project.File("Rescaled/mics.star")).Blocks.Single(b => b.Table is not null).RequireTable();
+        var table = StarFile.Read(project.File("Rescaled/mics.star")).Blocks.Single(b =>
+            b.Table is not null).RequireTable();
         Assert.Equal("Rescaled/a.mrc", table.Column(RelionLabels.MicrographName).GetString(0));
         Assert.Equal(1.25, PixelSizes.FromRelion30Row(table, 1)!.Value, 6);
         Assert.True(File.Exists(project.File("Rescaled/b.mrc")));
@@ -157,13 +169,16 @@ public sealed class RescaleCommandTests
             for (int z = 0; z < shape.Z; z++) writer.WriteSection(z, frame);
             writer.Commit();
         }
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { Dll, "rescale", "--i", dir.File("movie.mrcs"), "--o", dir.File("out.mrcs"), "--rescale-angpix", "1.3", "--threads", "1" })
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true,
+            UseShellExecute = false };
+        foreach (var a in new[] { Dll, "rescale", "--i", dir.File("movie.mrcs"), "--o", dir.File("out.mrcs"),
+            "--rescale-angpix", "1.3", "--threads", "1" })
             start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         var watch = Stopwatch.StartNew();
-        while (!Directory.GetFiles(dir.Path).Any(f => f.EndsWith(OutputFiles.TemporarySuffix)) && !process.HasExited && watch.Elapsed.TotalSeconds < 300)
+        while (!Directory.GetFiles(dir.Path).Any(f => f.EndsWith(OutputFiles.TemporarySuffix)) && !process.HasExited
+            && watch.Elapsed.TotalSeconds < 300)
             Thread.Sleep(5);
         Assert.False(process.HasExited, "the rescale finished before it could be interrupted");
         Assert.Equal(0, Tool.Run("kill", ["-INT", process.Id.ToString()]).ExitCode);
@@ -178,6 +193,7 @@ public sealed class RescaleCommandTests
         var rng = new Random(shape.X);
         var data = new float[shape.Count];
         for (int i = 0; i < data.Length; i++) data[i] = (float)rng.NextDouble();
-        MrcWriter.WriteFile(path, shape, data, new MrcWriteOptions { PixelSize = Vector3d.All(pixel), IsStack = stack });
+        MrcWriter.WriteFile(path, shape, data, new MrcWriteOptions { PixelSize = Vector3d.All(pixel),
+            IsStack = stack });
     }
 }

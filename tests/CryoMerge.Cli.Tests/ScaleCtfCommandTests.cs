@@ -11,12 +11,14 @@ public sealed class ScaleCtfCommandTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("mic.star"), CliTestFiles.MicrographsAt0900);
-        var result = CliRunner.Run("scale-ctf", "--i", dir.File("mic.star"), "--o", dir.File("new.star"), "--angpix-old", "0.900", "--angpix-new", "0.880", "--paper-constant");
+        var result = CliRunner.Run("scale-ctf", "--i", dir.File("mic.star"), "--o", dir.File("new.star"),
+            "--angpix-old", "0.900", "--angpix-new", "0.880", "--paper-constant");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("defocus U and V x 0.956049, then increased by 14.60 A", result.Out);
         Assert.Contains("the script prints it as -14.602555", result.Out);
         Assert.Contains("20000 A becomes 19135.59 A", result.Out);
-        Assert.Equal("19135.591569", StarFile.Read(dir.File("new.star")).Blocks[0].Table!.Column(RelionLabels.DefocusU).Raw(0));
+        Assert.Equal("19135.591569",
+            StarFile.Read(dir.File("new.star")).Blocks[0].Table!.Column(RelionLabels.DefocusU).Raw(0));
     }
 
     [Fact]
@@ -24,7 +26,8 @@ public sealed class ScaleCtfCommandTests
     {
         Requires.SharedData();
         using var dir = new TempDir();
-        var result = CliRunner.Run("scale-ctf", "--i", TestFiles.RealFile("em-testdata/micrographs_ctf.star"), "--o", dir.File("new.star"),
+        var result = CliRunner.Run("scale-ctf", "--i", TestFiles.RealFile("em-testdata/micrographs_ctf.star"), "--o",
+            dir.File("new.star"),
             "--angpix-old", "0.885", "--angpix-new", "0.870", "--band", "30,4", "--json");
         Assert.Equal(0, result.ExitCode);
         var json = JsonDocument.Parse(result.Out).RootElement;
@@ -41,15 +44,19 @@ public sealed class ScaleCtfCommandTests
     [Fact]
     public void ContradictoryDefocusOptionsAreAUsageError()
     {
-        var result = CliRunner.Run("scale-ctf", "--i", "a.star", "--o", "b.star", "--angpix-old", "0.9", "--angpix-new", "0.88", "--paper-constant", "--scale-cs");
+        var result = CliRunner.Run("scale-ctf", "--i", "a.star", "--o", "b.star", "--angpix-old", "0.9", "--angpix-new",
+            "0.88", "--paper-constant", "--scale-cs");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("choose one", result.Error);
-        result = CliRunner.Run("scale-ctf", "--i", "a.star", "--o", "b.star", "--angpix-old", "0.9", "--angpix-new", "0.88", "--band", "thirty");
+        result = CliRunner.Run("scale-ctf", "--i", "a.star", "--o", "b.star", "--angpix-old", "0.9", "--angpix-new",
+            "0.88", "--band", "thirty");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--band 'thirty'", result.Error);
         // A band that parses but is upside down is a value out of range: bad input.
-        result = CliRunner.Run("scale-ctf", "--i", "a.star", "--o", "b.star", "--angpix-old", "0.9", "--angpix-new", "0.88", "--band", "5,30");
+        result = CliRunner.Run("scale-ctf", "--i", "a.star", "--o", "b.star", "--angpix-old", "0.9", "--angpix-new",
+            "0.88", "--band", "5,30");
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("cryomerge: --band: 5,30: the band must go from low to high resolution (e.g. 30,5), not 5,30", result.Error.Trim());
+        Assert.Equal("cryomerge: --band: 5,30: the band must go from low to high resolution (e.g. 30,5), not 5,30",
+            result.Error.Trim());
     }
 }

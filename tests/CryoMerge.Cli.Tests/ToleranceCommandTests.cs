@@ -17,7 +17,9 @@ public sealed class ToleranceCommandTests
         Assert.StartsWith("warning: a scale error of 7 %", bad.Error);
         // A sentence, not a label glued on ("... at 3.7 A is warning: above d/D").
         var warn = CliRunner.Run("tolerance", "--diameter", "250", "--resolution", "3.7", "--error", "2.3");
-        Assert.StartsWith("warning: a scale error of 2.3 % for a 250 A particle at 3.7 A is above d/D: expect a loss at this resolution", warn.Error);
+        Assert.StartsWith(
+            "warning: a scale error of 2.3 % for a 250 A particle at 3.7 A is above d/D: expect a loss at this " +
+            "resolution", warn.Error);
         Assert.DoesNotContain("is warning", warn.Error);
         Assert.Contains("is above 2 d/D, too large: merging at this scale", bad.Error);
     }

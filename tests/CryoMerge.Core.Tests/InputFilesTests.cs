@@ -34,7 +34,8 @@ public sealed class InputFilesTests
         File.WriteAllBytes(dir.File("empty.star"), []);
         if (OperatingSystem.IsLinux())
             Assert.Equal("is a character device, not a regular file; give an MRC file on disk",
-                Assert.Throws<CryoMergeInputException>(() => InputFiles.RequireRegularFile("/dev/zero", "an MRC file")).Problem);
+                Assert.Throws<CryoMergeInputException>(() => InputFiles.RequireRegularFile("/dev/zero",
+                "an MRC file")).Problem);
         string Problem(string path) => Assert.Throws<CryoMergeInputException>(() => StarFile.Read(path)).Problem;
         Assert.Equal("is a directory, not a STAR file", Problem(dir.Path));
         Assert.Equal("file is empty", Problem(dir.File("empty.star")));

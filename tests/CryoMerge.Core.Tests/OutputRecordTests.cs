@@ -2,7 +2,8 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests;
 
-/// <summary>A run replaces only files cryomerge wrote into the folder unless --overwrite; a failed run leaves nothing.</summary>
+/// <summary>A run replaces only files cryomerge wrote into the folder unless --overwrite; a failed run leaves
+/// nothing.</summary>
 public sealed class OutputRecordTests
 {
     [Fact]
@@ -71,7 +72,8 @@ public sealed class OutputRecordTests
     {
         using var dir = new TempDir();
         Directory.CreateDirectory(dir.File("out/a.mrcs"));
-        var e = Assert.Throws<CryoMergeInputException>(() => OutputRecord.Claim(dir.File("out"), [dir.File("out/a.mrcs")], true));
+        var e = Assert.Throws<CryoMergeInputException>(() => OutputRecord.Claim(dir.File("out"),
+            [dir.File("out/a.mrcs")], true));
         Assert.Contains("is a folder", e.Problem);
         Assert.Throws<ArgumentException>(() => OutputRecord.Claim(dir.File("out"), [dir.File("elsewhere.mrcs")], true));
     }

@@ -29,7 +29,8 @@ public sealed partial class ChartFilesTests
             bool commented = first < i;
             bool insideWholeValue = open.Any(o => o.WholeValue);
             if (!commented && !insideWholeValue) undocumented.Add($"line {i + 1}: {lines[i].Trim()}");
-            open.Push((indent, commented && lines[first].TrimStart().StartsWith("# --", StringComparison.Ordinal) || insideWholeValue));
+            open.Push((indent, commented && lines[first].TrimStart().StartsWith("# --",
+                StringComparison.Ordinal) || insideWholeValue));
         }
         Assert.True(undocumented.Count == 0, "values without a comment:\n" + string.Join('\n', undocumented));
         Assert.True(lines.Count(l => KeyLine().IsMatch(l)) > 50);
@@ -38,11 +39,14 @@ public sealed partial class ChartFilesTests
     [Fact]
     public void ChartImageAndComposeRunTheVersionThisRepositoryBuilds()
     {
-        string version = XDocument.Load(Path.Combine(TestFiles.RepositoryRoot, "Directory.Build.props")).Descendants("Version").Single().Value;
+        string version = XDocument.Load(Path.Combine(TestFiles.RepositoryRoot,
+            "Directory.Build.props")).Descendants("Version").Single().Value;
         string chart = File.ReadAllText(Path.Combine(ChartRenderer.ChartDirectory, "Chart.yaml"));
         Assert.Contains($"appVersion: \"{version}\"", chart);
-        Assert.Contains($"image: ${{CRYOMERGE_IMAGE:-cryomerge:{version}}}", File.ReadAllText(Path.Combine(TestFiles.RepositoryRoot, "deploy", "compose.yaml")));
-        Assert.Contains($"-t cryomerge:{version} .", File.ReadAllText(Path.Combine(TestFiles.RepositoryRoot, "deploy", "Dockerfile")));
+        Assert.Contains($"image: ${{CRYOMERGE_IMAGE:-cryomerge:{version}}}",
+            File.ReadAllText(Path.Combine(TestFiles.RepositoryRoot, "deploy", "compose.yaml")));
+        Assert.Contains($"-t cryomerge:{version} .", File.ReadAllText(Path.Combine(TestFiles.RepositoryRoot, "deploy",
+            "Dockerfile")));
         Assert.Equal($"cryomerge:{version}", (string)ChartRenderer.RenderDefault().SiloContainer["image"]!);
     }
 

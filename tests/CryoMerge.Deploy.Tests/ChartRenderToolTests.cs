@@ -8,7 +8,8 @@ public sealed class ChartRenderToolTests
     private static string WriteChart(TempDir dir, string values, params (string Name, string Text)[] templates)
     {
         string chart = Directory.CreateDirectory(dir.File("mini")).FullName;
-        File.WriteAllText(Path.Combine(chart, "Chart.yaml"), "apiVersion: v2\nname: mini\nversion: 1.2.3\nappVersion: \"4.5\"\n");
+        File.WriteAllText(Path.Combine(chart, "Chart.yaml"),
+            "apiVersion: v2\nname: mini\nversion: 1.2.3\nappVersion: \"4.5\"\n");
         File.WriteAllText(Path.Combine(chart, "values.yaml"), values);
         Directory.CreateDirectory(Path.Combine(chart, "templates"));
         foreach (var (name, text) in templates) File.WriteAllText(Path.Combine(chart, "templates", name), text);
@@ -31,15 +32,18 @@ public sealed class ChartRenderToolTests
     public void ValuesFilesMergeOverTheDefaultsAndNullDeletesAKey()
     {
         using var dir = new TempDir();
-        string chart = WriteChart(dir, "data:\n  a: one\n  b: two\n  c: three\nother: {x: 1}\n", ("cm.yaml", ConfigMap));
+        string chart = WriteChart(dir, "data:\n  a: one\n  b: two\n  c: three\nother: {x: 1}\n", ("cm.yaml",
+            ConfigMap));
         File.WriteAllText(dir.File("f1.yaml"), "data:\n  a: first\n  d: added\n");
         File.WriteAllText(dir.File("f2.yaml"), "data:\n  a: second\n  b: null\n");
-        var result = ChartRenderer.Run(chart, "--name", "rel", "--namespace", "ns", "-f", dir.File("f1.yaml"), "-f", dir.File("f2.yaml"), "--set", "data.c=3");
+        var result = ChartRenderer.Run(chart, "--name", "rel", "--namespace", "ns", "-f", dir.File("f1.yaml"), "-f",
+            dir.File("f2.yaml"), "--set", "data.c=3");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var cm = Assert.Single(YamlJson.Documents(result.Stdout));
         Assert.Equal("rel-mini", (string)cm["metadata"]!["name"]!);
         Assert.Equal("ns", (string)cm["metadata"]!["namespace"]!);
-        Assert.Equal(new Dictionary<string, string> { ["a"] = "second", ["c"] = "3", ["d"] = "added" }, RenderedChart.StringMap(cm["data"]));
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "second", ["c"] = "3", ["d"] = "added" },
+            RenderedChart.StringMap(cm["data"]));
         Assert.StartsWith("---\n# Source: mini/templates/cm.yaml\n", result.Stdout);
     }
 
@@ -47,8 +51,10 @@ public sealed class ChartRenderToolTests
     public void IncludeTplToYamlFromYamlAndRequiredWorkAsInHelm()
     {
         using var dir = new TempDir();
-        string chart = WriteChart(dir, "greeting: hello {{ .Release.Name }}\nlabels: {b: \"2\", a: \"true\"}\nlist: [x, y]\nname: n\n",
-            ("_helpers.tpl", "{{- define \"mini.name\" -}}{{ .Chart.Name }}-{{ .Chart.Version }}-{{ .Chart.AppVersion }}{{- end }}"),
+        string chart = WriteChart(dir,
+            "greeting: hello {{ .Release.Name }}\nlabels: {b: \"2\", a: \"true\"}\nlist: [x, y]\nname: n\n",
+            ("_helpers.tpl",
+            "{{- define \"mini.name\" -}}{{ .Chart.Name }}-{{ .Chart.Version }}-{{ .Chart.AppVersion }}{{- end }}"),
             ("cm.yaml", """
                 apiVersion: v1
                 kind: ConfigMap
@@ -90,13 +96,16 @@ public sealed class ChartRenderToolTests
         // Helm reads values through JSON: replicas: 3 is a float64, and `gt .Values.replicas 1` is an error there too.
         using var dir = new TempDir();
         string chart = WriteChart(dir, "replicas: 3\n",
-            ("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  many: {{ gt .Values.replicas 1 | quote }}\n"));
+            ("cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  many: {{ gt .Values.replicas 1 | quote " +
+            "}}\n"));
         var result = ChartRenderer.Run(chart);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("incompatible types for comparison", result.Stderr);
 
         File.WriteAllText(Path.Combine(chart, "templates", "cm.yaml"),
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  many: {{ gt (int .Values.replicas) 1 | quote }}\n");
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  many: {{ gt (int .Values.replicas) 1 | " +
+            "quote }}\n");
         var fixedResult = ChartRenderer.Run(chart);
         Assert.True(fixedResult.ExitCode == 0, fixedResult.Stderr);
     }
@@ -107,12 +116,16 @@ public sealed class ChartRenderToolTests
         using var dir = new TempDir();
         string chart = WriteChart(dir, "on: false\n",
             ("a-deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"),
-            ("b-multi.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n---\n{{- if .Values.on }}\napiVersion: v1\nkind: Secret\n{{- end }}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n"));
+            ("b-multi.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n---\n{{- if .Values.on }}\napiVersion: v1\nkind: " +
+            "Secret\n{{- end }}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n"));
         var result = ChartRenderer.Run(chart);
         Assert.True(result.ExitCode == 0, result.Stderr);
-        Assert.Equal(["ServiceAccount", "Service", "Deployment"], YamlJson.Documents(result.Stdout).Select(d => (string)d["kind"]!));
+        Assert.Equal(["ServiceAccount", "Service", "Deployment"],
+            YamlJson.Documents(result.Stdout).Select(d => (string)d["kind"]!));
 
-        File.WriteAllText(Path.Combine(chart, "templates", "c-bad.yaml"), "apiVersion: v1\nmetadata:\n  name: no-kind\n");
+        File.WriteAllText(Path.Combine(chart, "templates", "c-bad.yaml"),
+            "apiVersion: v1\nmetadata:\n  name: no-kind\n");
         var bad = ChartRenderer.Run(chart);
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("mini/templates/c-bad.yaml", bad.Stderr);

@@ -12,15 +12,18 @@ internal static class ChartRenderer
 
     public static string ChartDirectory => Path.Combine(TestFiles.RepositoryRoot, "helm", "cryomerge");
 
-    public static string ValuesFile(string name) => Path.Combine(TestFiles.RepositoryRoot, "tests", "CryoMerge.Deploy.Tests", "values", name);
+    public static string ValuesFile(string name) => Path.Combine(TestFiles.RepositoryRoot, "tests",
+        "CryoMerge.Deploy.Tests", "values", name);
 
     private static readonly Lazy<string> Binary = new(Build);
 
-    /// <summary>Skips (or fails under CI) when Go or the Go packages are missing, then returns the built renderer.</summary>
+    /// <summary>Skips (or fails under CI) when Go or the Go packages are missing, then returns the built
+    /// renderer.</summary>
     public static string Require()
     {
         Requires.Program("go", "golang-go");
-        Requires.Installed(Path.Combine(GoPath, "src", "github.com", "Masterminds", "sprig"), "golang-github-masterminds-sprig-dev");
+        Requires.Installed(Path.Combine(GoPath, "src", "github.com", "Masterminds", "sprig"),
+            "golang-github-masterminds-sprig-dev");
         Requires.Installed(Path.Combine(GoPath, "src", "gopkg.in", "yaml.v3"), "golang-gopkg-yaml.v3-dev");
         return Binary.Value;
     }
@@ -29,10 +32,13 @@ internal static class ChartRenderer
     {
         string output = Path.Combine(AppContext.BaseDirectory, "chart-render");
         var env = new List<string> { $"GOPATH={GoPath}", "GO111MODULE=off", "GOFLAGS=" };
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOCACHE")))
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME"))
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOCACHE")))
             env.Add($"GOCACHE={Path.Combine(Path.GetTempPath(), "cryomerge-go-cache")}");
-        var result = Tool.Run("env", [.. env, "go", "build", "-o", output, "./tools/chart-render"], TestFiles.RepositoryRoot, timeoutSeconds: 1800);
-        if (result.ExitCode != 0) throw new InvalidOperationException($"go build of tools/chart-render failed:\n{result.Stderr}");
+        var result = Tool.Run("env", [.. env, "go", "build", "-o", output, "./tools/chart-render"],
+            TestFiles.RepositoryRoot, timeoutSeconds: 1800);
+        if (result.ExitCode
+            != 0) throw new InvalidOperationException($"go build of tools/chart-render failed:\n{result.Stderr}");
         return output;
     }
 

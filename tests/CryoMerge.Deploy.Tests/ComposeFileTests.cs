@@ -5,19 +5,23 @@ using YamlDotNet.Serialization;
 
 namespace CryoMerge.Deploy.Tests;
 
-/// <summary>deploy/compose.yaml read as Compose reads it (with its &lt;&lt; merge keys), and the README that explains it.</summary>
+/// <summary>deploy/compose.yaml read as Compose reads it (with its &lt;&lt; merge keys), and the README that explains
+/// it.</summary>
 public sealed class ComposeFileTests
 {
     private static Dictionary<object, object> Services()
     {
         using var reader = new StreamReader(Path.Combine(TestFiles.RepositoryRoot, "deploy", "compose.yaml"));
-        var compose = (Dictionary<object, object>)new DeserializerBuilder().Build().Deserialize<object>(new MergingParser(new Parser(reader)))!;
+        var compose = (Dictionary<object,
+            object>)new DeserializerBuilder().Build().Deserialize<object>(new MergingParser(new Parser(reader)))!;
         return (Dictionary<object, object>)compose["services"];
     }
 
-    private static Dictionary<object, object> Map(object o, string key) => (Dictionary<object, object>)((Dictionary<object, object>)o)[key];
+    private static Dictionary<object, object> Map(object o, string key) => (Dictionary<object,
+        object>)((Dictionary<object, object>)o)[key];
 
-    private static List<string> List(object o, string key) => ((List<object>)((Dictionary<object, object>)o)[key]).Select(x => (string)x).ToList();
+    private static List<string> List(object o, string key) => ((List<object>)((Dictionary<object,
+        object>)o)[key]).Select(x => (string)x).ToList();
 
     [Fact]
     public void ThreeSilosJoinRedisShareOneVolumeAndExportToJaeger()
@@ -51,7 +55,8 @@ public sealed class ComposeFileTests
             Assert.Equal("/data", env["CRYOMERGE_DATA_ROOT"]);
             Assert.False(((Dictionary<object, object>)s).ContainsKey("ports"), $"{name} publishes a port");
             Assert.True(names.Add(env["POD_NAME"]), "two silos with one name");
-            var grace = TimeSpan.FromSeconds(int.Parse(((string)((Dictionary<object, object>)s)["stop_grace_period"]).TrimEnd('s')));
+            var grace = TimeSpan.FromSeconds(int.Parse(((string)((Dictionary<object,
+                object>)s)["stop_grace_period"]).TrimEnd('s')));
             Assert.True(grace > SiloHost.ShutdownTimeout);
             Assert.Contains("/30000", string.Join(' ', List(Map(s, "healthcheck"), "test")));
         }

@@ -18,18 +18,22 @@ internal static class DockerBuildStage
         foreach (var raw in File.ReadAllLines(dockerfile))
         {
             string line = raw.Trim();
-            if (line.StartsWith("FROM ", StringComparison.Ordinal)) inBuild = line.EndsWith(" AS build", StringComparison.Ordinal);
+            if (line.StartsWith("FROM ", StringComparison.Ordinal)) inBuild = line.EndsWith(" AS build",
+                StringComparison.Ordinal);
             else if (inBuild && line.StartsWith("COPY ", StringComparison.Ordinal))
             {
                 var words = line[5..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (words[0].StartsWith("--", StringComparison.Ordinal)) throw new InvalidDataException($"unexpected COPY flag in the build stage: {line}");
+                if (words[0].StartsWith("--",
+                    StringComparison.Ordinal)) throw new InvalidDataException(
+                    $"unexpected COPY flag in the build stage: {line}");
                 copies.Add((words[..^1], words[^1]));
             }
         }
         return copies;
     }
 
-    /// <summary>Copies the build stage's files from the repository into <paramref name="context"/> (its WORKDIR).</summary>
+    /// <summary>Copies the build stage's files from the repository into <paramref name="context"/> (its
+    /// WORKDIR).</summary>
     public static void Stage(string repository, string dockerfile, string context)
     {
         foreach (var (sources, destination) in CopyInstructions(dockerfile))
@@ -49,7 +53,8 @@ internal static class DockerBuildStage
     private static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+        foreach (var file in Directory.EnumerateFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)),
+            overwrite: true);
         foreach (var dir in Directory.EnumerateDirectories(from))
             if (!Ignored.Contains(Path.GetFileName(dir))) CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
     }

@@ -13,7 +13,8 @@ public sealed class HelmChartTests
     public void DefaultValuesRenderRedisSilosWithoutRbacOrJob()
     {
         var chart = ChartRenderer.RenderDefault();
-        Assert.Equal(["ConfigMap", "Deployment", "PersistentVolumeClaim", "PodDisruptionBudget", "Service"], chart.Kinds.Order());
+        Assert.Equal(["ConfigMap", "Deployment", "PersistentVolumeClaim", "PodDisruptionBudget", "Service"],
+            chart.Kinds.Order());
         Assert.Equal(3, (int)chart.Deployment.Json["spec"]!["replicas"]!);
         var config = RenderedChart.StringMap(chart.One("ConfigMap").Json["data"]);
         Assert.Equal("redis://redis:6379", config["CRYOMERGE_CLUSTER"]);
@@ -59,7 +60,8 @@ public sealed class HelmChartTests
             Assert.Equal(("cryomerge-db", "pw"), ((string)secret["name"]!, (string)secret["key"]!));
         }
 
-        // Kubernetes hosting: own account with its token, the Role it needs, bound to that account, and the labels it selects on.
+        // Kubernetes hosting: own account with its token, the Role it needs, bound to that account, and the labels it
+        // selects on.
         var account = chart.One("ServiceAccount");
         var pod = chart.SiloPod["spec"]!;
         Assert.Equal(account.Name, (string)pod["serviceAccountName"]!);
@@ -69,9 +71,11 @@ public sealed class HelmChartTests
         Assert.Equal(["pods"], rule["resources"]!.AsArray().Select(g => (string)g!));
         Assert.Equal(["get", "list", "patch", "watch"], rule["verbs"]!.AsArray().Select(g => (string)g!).Order());
         var binding = chart.One("RoleBinding").Json;
-        Assert.Equal(("Role", chart.One("Role").Name), ((string)binding["roleRef"]!["kind"]!, (string)binding["roleRef"]!["name"]!));
+        Assert.Equal(("Role", chart.One("Role").Name), ((string)binding["roleRef"]!["kind"]!,
+            (string)binding["roleRef"]!["name"]!));
         var subject = Assert.Single(binding["subjects"]!.AsArray())!;
-        Assert.Equal(("ServiceAccount", account.Name, "em"), ((string)subject["kind"]!, (string)subject["name"]!, (string)subject["namespace"]!));
+        Assert.Equal(("ServiceAccount", account.Name, "em"), ((string)subject["kind"]!, (string)subject["name"]!,
+            (string)subject["namespace"]!));
         var podLabels = chart.SiloPod["metadata"]!["labels"]!;
         Assert.Equal(config["ORLEANS_SERVICE_ID"], (string)podLabels["orleans/serviceId"]!);
         Assert.Equal(config["ORLEANS_CLUSTER_ID"], (string)podLabels["orleans/clusterId"]!);
@@ -164,7 +168,8 @@ public sealed class HelmChartTests
         Assert.Equal(3, selector.Count);
         Assert.All(selector, l => Assert.Equal(l.Value, siloPodLabels[l.Key]));
         Assert.Equal(selector, RenderedChart.StringMap(chart.One("Service").Json["spec"]!["selector"]));
-        Assert.Equal(selector, RenderedChart.StringMap(chart.One("PodDisruptionBudget").Json["spec"]!["selector"]!["matchLabels"]));
+        Assert.Equal(selector,
+            RenderedChart.StringMap(chart.One("PodDisruptionBudget").Json["spec"]!["selector"]!["matchLabels"]));
         var spread = Assert.Single(chart.SiloPod["spec"]!["topologySpreadConstraints"]!.AsArray())!;
         Assert.Equal(selector, RenderedChart.StringMap(spread["labelSelector"]!["matchLabels"]));
         if (nonDefault)
@@ -217,7 +222,8 @@ public sealed class HelmChartTests
         // "2" and "1500m" both become two processors for .NET (and so two work items by default).
         Assert.Equal(processors, (string)RenderedChart.Env(chart.SiloContainer)["DOTNET_PROCESSOR_COUNT"]["value"]!);
         int grace = (int)chart.SiloPod["spec"]!["terminationGracePeriodSeconds"]!;
-        Assert.True(grace > SiloHost.ShutdownTimeout.TotalSeconds, $"grace period {grace} s is not longer than {SiloHost.ShutdownTimeout}");
+        Assert.True(grace > SiloHost.ShutdownTimeout.TotalSeconds,
+            $"grace period {grace} s is not longer than {SiloHost.ShutdownTimeout}");
         var rolling = chart.Deployment.Json["spec"]!["strategy"]!["rollingUpdate"]!;
         Assert.Equal((0, 1), ((int)rolling["maxUnavailable"]!, (int)rolling["maxSurge"]!));
         Assert.True((bool)chart.SiloContainer["securityContext"]!["readOnlyRootFilesystem"]!);
@@ -236,10 +242,12 @@ public sealed class HelmChartTests
         {
             var volume = pod["spec"]!["volumes"]!.AsArray().Single(v => v!["persistentVolumeClaim"] is not null)!;
             Assert.Equal(claim, (string)volume["persistentVolumeClaim"]!["claimName"]!);
-            var mount = container["volumeMounts"]!.AsArray().Single(m => (string)m!["name"]! == (string)volume["name"]!)!;
+            var mount = container["volumeMounts"]!.AsArray().Single(m => (string)m!["name"]!
+                == (string)volume["name"]!)!;
             Assert.Equal(mountPath, (string)mount["mountPath"]!);
         }
-        string stateDir = RenderedChart.StringMap(chart.One("ConfigMap", "cryo-cryomerge").Json["data"])["CRYOMERGE_STATE_DIR"];
+        string stateDir = RenderedChart.StringMap(chart.One("ConfigMap",
+            "cryo-cryomerge").Json["data"])["CRYOMERGE_STATE_DIR"];
         Assert.StartsWith(mountPath + "/", stateDir);
     }
 

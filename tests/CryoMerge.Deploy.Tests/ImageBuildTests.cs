@@ -55,7 +55,8 @@ public sealed class ImageBuildTests
         // Only what the Dockerfile's build stage copies, at the same places, as in 'docker build'.
         string context = dir.File("src");
         DockerBuildStage.Stage(TestFiles.RepositoryRoot, Deploy("Dockerfile"), context);
-        Assert.Equal([".editorconfig", "Directory.Build.props", "Directory.Packages.props", "deploy", "global.json", "src"],
+        Assert.Equal([".editorconfig", "Directory.Build.props", "Directory.Packages.props", "deploy",
+            "global.json", "src"],
             Directory.EnumerateFileSystemEntries(context).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         string output = dir.File("app");
         // The composite ReadyToRun publish takes about 3 minutes on 2 idle cores and 9 or more on a loaded 2-core
@@ -68,11 +69,15 @@ public sealed class ImageBuildTests
         Assert.True(File.Exists(Path.Combine(output, "Orleans.Hosting.Kubernetes.dll")));
         // Self-contained and precompiled into one composite ReadyToRun image, ours, Orleans and .NET alike: a silo
         // must not wait for the JIT.
-        Assert.True(File.Exists(Path.Combine(output, "libcoreclr.so")), "the published folder does not bring its own .NET");
-        Assert.True(new FileInfo(Path.Combine(output, "cryomerge.r2r.dll")).Length > 10_000_000, "no composite ReadyToRun image cryomerge.r2r.dll");
-        foreach (var assembly in new[] { "cryomerge.dll", "CryoMerge.Core.dll", "Orleans.Runtime.dll", "System.Private.CoreLib.dll" })
+        Assert.True(File.Exists(Path.Combine(output, "libcoreclr.so")),
+            "the published folder does not bring its own .NET");
+        Assert.True(new FileInfo(Path.Combine(output, "cryomerge.r2r.dll")).Length > 10_000_000,
+            "no composite ReadyToRun image cryomerge.r2r.dll");
+        foreach (var assembly in new[] { "cryomerge.dll", "CryoMerge.Core.dll", "Orleans.Runtime.dll",
+            "System.Private.CoreLib.dll" })
             Assert.True(IsReadyToRun(Path.Combine(output, assembly)), $"{assembly} is not ReadyToRun");
-        Assert.Contains("\"System.Runtime.TieredCompilation\": false", File.ReadAllText(Path.Combine(output, "cryomerge.runtimeconfig.json")));
+        Assert.Contains("\"System.Runtime.TieredCompilation\": false", File.ReadAllText(Path.Combine(output,
+            "cryomerge.runtimeconfig.json")));
 
         var version = Tool.Run(cryomerge, ["--version"], dir.Path);
         Assert.True(version.ExitCode == 0, version.Stderr);

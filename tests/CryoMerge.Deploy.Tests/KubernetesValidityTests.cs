@@ -18,7 +18,8 @@ public sealed class KubernetesValidityTests
         var chart = nonDefault ? ChartRenderer.RenderNonDefault() : ChartRenderer.RenderDefault();
         using var dir = new TempDir();
         File.WriteAllText(dir.File("rendered.yaml"), chart.Yaml);
-        var result = Tool.Run("kubectl", ["label", "--local", "-f", dir.File("rendered.yaml"), "cryomerge.test/checked=yes", "-o", "name"]);
+        var result = Tool.Run("kubectl", ["label", "--local", "-f", dir.File("rendered.yaml"),
+            "cryomerge.test/checked=yes", "-o", "name"]);
         Assert.True(result.ExitCode == 0, result.Stderr);
         var expected = chart.Objects.Select(o => $"{Resource(o)}/{o.Name}").ToList();
         Assert.Equal(expected, result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -71,7 +72,8 @@ public sealed class KubernetesValidityTests
         Assert.Equal(8, errors.Count);
     }
 
-    /// <summary>kubectl's resource name of a kind: "deployment.apps", "configmap", "role.rbac.authorization.k8s.io".</summary>
+    /// <summary>kubectl's resource name of a kind: "deployment.apps", "configmap",
+    /// "role.rbac.authorization.k8s.io".</summary>
     private static string Resource(KubeObject o)
     {
         string group = o.ApiVersion.Contains('/') ? o.ApiVersion[..o.ApiVersion.IndexOf('/')] : "";

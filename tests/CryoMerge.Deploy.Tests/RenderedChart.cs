@@ -51,7 +51,8 @@ internal sealed class RenderedChart
     public static Dictionary<string, JsonObject> Env(JsonObject container) =>
         (container["env"]?.AsArray() ?? []).Select(e => e!.AsObject()).ToDictionary(e => (string)e["name"]!);
 
-    /// <summary>Every variable the container gets: its env entries and the keys of the ConfigMaps in its envFrom.</summary>
+    /// <summary>Every variable the container gets: its env entries and the keys of the ConfigMaps in its
+    /// envFrom.</summary>
     public Dictionary<string, string?> EnvironmentOf(JsonObject container)
     {
         var all = new Dictionary<string, string?>();
@@ -67,5 +68,6 @@ internal sealed class RenderedChart
     }
 
     public static IReadOnlyDictionary<string, string> StringMap(JsonNode? node) =>
-        node is null ? new Dictionary<string, string>() : node.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
+        node is null ? new Dictionary<string, string>() : node.AsObject().ToDictionary(p => p.Key,
+        p => (string)p.Value!);
 }

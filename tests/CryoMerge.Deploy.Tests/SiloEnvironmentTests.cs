@@ -14,7 +14,8 @@ public sealed class SiloEnvironmentTests
     /// <summary>Standard variables the deployment sets for the .NET runtime itself, not for our code.</summary>
     public static readonly IReadOnlyDictionary<string, string> StandardVariables = new Dictionary<string, string>
     {
-        ["DOTNET_PROCESSOR_COUNT"] = "the processor count .NET uses (Environment.ProcessorCount, GC heaps, thread pool)",
+        ["DOTNET_PROCESSOR_COUNT"] =
+            "the processor count .NET uses (Environment.ProcessorCount, GC heaps, thread pool)",
     };
 
     /// <summary>A valid, distinctive value for each variable FromEnvironment reads.</summary>
@@ -88,7 +89,8 @@ public sealed class SiloEnvironmentTests
         foreach (var name in names)
         {
             if (StandardVariables.ContainsKey(name)) continue;
-            Assert.True(Samples.TryGetValue(name, out var sample), $"{name} is set by the deployment but CryoMergeHostSettings does not read it");
+            Assert.True(Samples.TryGetValue(name, out var sample),
+                $"{name} is set by the deployment but CryoMergeHostSettings does not read it");
             Assert.Contains(name, CryoMergeHostSettings.EnvironmentVariables);
             var settings = CryoMergeHostSettings.FromEnvironment(new Hashtable { [name] = sample });
             Assert.True(settings != baseline, $"{name}={sample} left the settings unchanged");

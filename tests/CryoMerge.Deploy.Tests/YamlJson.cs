@@ -18,7 +18,8 @@ internal static partial class YamlJson
         stream.Load(new StringReader(yaml));
         return stream.Documents
             .Where(d => d.RootNode is not YamlScalarNode { Value: null or "" })
-            .Select(d => Convert(d.RootNode) as JsonObject ?? throw new InvalidDataException($"a document is not a mapping: {d.RootNode}"))
+            .Select(d => Convert(d.RootNode) as JsonObject
+                ?? throw new InvalidDataException($"a document is not a mapping: {d.RootNode}"))
             .ToList();
     }
 

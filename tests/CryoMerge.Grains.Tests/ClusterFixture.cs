@@ -31,7 +31,8 @@ internal sealed class ClusterFixture : IAsyncDisposable
 
     public IClusterClient Client => Cluster.Client;
 
-    /// <summary>Prefix of this cluster's silo names, so that telemetry of earlier clusters in the process can be told apart.</summary>
+    /// <summary>Prefix of this cluster's silo names, so that telemetry of earlier clusters in the process can be told
+    /// apart.</summary>
     public string SiloPrefix { get; private init; } = "";
 
     public static async Task<ClusterFixture> StartAsync(TimeSpan itemDelay, short silos = 3)
@@ -43,7 +44,8 @@ internal sealed class ClusterFixture : IAsyncDisposable
         builder.ConfigureSilo((options, silo) =>
         {
             silo.Services.PostConfigure<SiloOptions>(o => o.SiloName = $"{prefix}-{o.SiloName}");
-            silo.Services.AddSingleton(new WorkHandlers(MergeStages.Handlers.All.Select(h => (IWorkHandler)new DelayedHandler(h, itemDelay))));
+            silo.Services.AddSingleton(new WorkHandlers(MergeStages.Handlers.All.Select(h =>
+                (IWorkHandler)new DelayedHandler(h, itemDelay))));
             silo.AddCryoMergeGrains(state.Path, maxConcurrentItems: 1, o =>
             {
                 o.ResumeCheckPeriod = TimeSpan.FromSeconds(2);

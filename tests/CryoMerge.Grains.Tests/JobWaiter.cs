@@ -2,7 +2,8 @@ namespace CryoMerge.Grains.Tests;
 
 internal static class JobWaiter
 {
-    /// <summary>Polls the job until <paramref name="until"/> holds; calls that fail while the cluster reconfigures are retried.</summary>
+    /// <summary>Polls the job until <paramref name="until"/> holds; calls that fail while the cluster reconfigures are
+    /// retried.</summary>
     public static async Task<JobStatus> WaitAsync(IMergeJobGrain job, Func<JobStatus, bool> until, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -21,8 +22,10 @@ internal static class JobWaiter
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"job did not reach the expected state in {timeout.TotalSeconds} s; last error: {last?.Message}");
+        throw new TimeoutException(
+            $"job did not reach the expected state in {timeout.TotalSeconds} s; last error: {last?.Message}");
     }
 
-    public static Task<JobStatus> FinishedAsync(IMergeJobGrain job, TimeSpan timeout) => WaitAsync(job, s => s.IsFinished, timeout);
+    public static Task<JobStatus> FinishedAsync(IMergeJobGrain job, TimeSpan timeout) => WaitAsync(job,
+        s => s.IsFinished, timeout);
 }

@@ -5,7 +5,8 @@ using CryoMerge.Grains.Workers;
 
 namespace CryoMerge.Grains.Tests;
 
-/// <summary>The routing of work kinds to worker grains, derived from each kind's placement (no cluster needed).</summary>
+/// <summary>The routing of work kinds to worker grains, derived from each kind's placement (no cluster
+/// needed).</summary>
 public sealed class WorkGrainsTests
 {
     public static TheoryData<WorkPlacement> Placements => new(Enum.GetValues<WorkPlacement>());
@@ -16,7 +17,8 @@ public sealed class WorkGrainsTests
     {
         var contract = WorkGrains.InterfaceFor(placement);
         Assert.True(contract.IsInterface && typeof(IWorkItemGrain).IsAssignableFrom(contract), contract.Name);
-        var grains = typeof(WorkItemGrain).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && contract.IsAssignableFrom(t));
+        var grains = typeof(WorkItemGrain).Assembly.GetTypes().Where(t => t is { IsClass: true,
+            IsAbstract: false } && contract.IsAssignableFrom(t));
         Assert.Single(grains);
     }
 

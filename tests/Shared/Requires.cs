@@ -8,14 +8,16 @@ namespace CryoMerge.Tests;
 /// </summary>
 public static class Requires
 {
-    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true",
+        StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Debian's own python3, which has python3-mrcfile (a python3 earlier on PATH may not).</summary>
     public const string DebianPython = "/usr/bin/python3";
 
     public static void SharedData()
     {
-        if (!Directory.Exists(TestFiles.Real)) Missing($"the real test data folder {TestFiles.Real} (../shared beside the repository)");
+        if (!Directory.Exists(TestFiles.Real)) Missing(
+            $"the real test data folder {TestFiles.Real} (../shared beside the repository)");
     }
 
     public static void Relion(string program = "relion_image_handler")
@@ -70,7 +72,8 @@ public static class Tool
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(string program, IReadOnlyList<string> arguments, string? workingDirectory = null, int timeoutSeconds = 600)
+    public static Result Run(string program, IReadOnlyList<string> arguments, string? workingDirectory = null,
+        int timeoutSeconds = 600)
     {
         var start = new ProcessStartInfo(program)
         {

@@ -15,7 +15,8 @@ public sealed class ServerProcess : IDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentQueue<string> _stdout = new();
 
-    public ServerProcess(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    public ServerProcess(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string,
+        string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -82,7 +83,8 @@ public sealed class ServerProcess : IDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_lines.Any(l => l.Contains(text, StringComparison.Ordinal))) return;
-            if (_process.HasExited) throw new InvalidOperationException($"process exited ({_process.ExitCode}) before '{text}':\n{Output}");
+            if (_process.HasExited) throw new InvalidOperationException(
+                $"process exited ({_process.ExitCode}) before '{text}':\n{Output}");
             await Task.Delay(100);
         }
         throw new TimeoutException($"'{text}' did not appear in {timeout.TotalSeconds} s:\n{Output}");

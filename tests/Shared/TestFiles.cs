@@ -9,7 +9,8 @@ public static class TestFiles
     public static string RepositoryRoot { get; } = FindRoot();
 
     public static string Shared =>
-        Environment.GetEnvironmentVariable("CRYOMERGE_SHARED") is { Length: > 0 } s ? s : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+        Environment.GetEnvironmentVariable("CRYOMERGE_SHARED") is { Length: > 0 } s ? s
+        : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
 
     public static string Real => Path.Combine(Shared, "data", "real");
 

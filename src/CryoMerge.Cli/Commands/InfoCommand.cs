@@ -7,7 +7,8 @@ using CryoMerge.Cli.Options;
 
 namespace CryoMerge.Cli.Commands;
 
-/// <summary><c>cryomerge info FILE...</c>: shape, mode, pixel size, origin and statistics of MRC files; blocks, columns and pixel sizes of STAR files.</summary>
+/// <summary><c>cryomerge info FILE...</c>: shape, mode, pixel size, origin and statistics of MRC files; blocks, columns
+/// and pixel sizes of STAR files.</summary>
 internal static class InfoCommand
 {
     public static Command Create(CliConsole console)
@@ -37,11 +38,13 @@ internal static class InfoCommand
         {
             files, json, verbose, headerOnly,
         };
-        command.SetAction(parse => (int)Run(console, parse.GetValue(files)!, parse.GetValue(json), parse.GetValue(verbose), parse.GetValue(headerOnly)));
+        command.SetAction(parse => (int)Run(console, parse.GetValue(files)!, parse.GetValue(json),
+            parse.GetValue(verbose), parse.GetValue(headerOnly)));
         return command;
     }
 
-    public static ExitCode Run(CliConsole console, IReadOnlyList<string> files, bool json, bool verbose, bool headerOnly)
+    public static ExitCode Run(CliConsole console, IReadOnlyList<string> files, bool json, bool verbose,
+        bool headerOnly)
     {
         if (verbose) console.Note($"FFT backend: {console.Fft.Describe()}");
         var results = new JsonArray();
@@ -65,7 +68,9 @@ internal static class InfoCommand
                 {
                     using var mrc = MrcFile.Open(RelionPaths.StripTypeSuffix(file), MrcReadOptions.Permissive);
                     var summary = MrcSummary.Of(mrc, computeStatistics: !headerOnly);
-                    if (summary.PixelSize.X <= 0) console.Warn($"{file}: header has no pixel size (0); give one with --angpix where needed");
+                    if (summary.PixelSize.X
+                        <= 0) console.Warn(
+                        $"{file}: header has no pixel size (0); give one with --angpix where needed");
                     if (summary.NonFiniteValues > 0)
                         console.Warn($"{file}: {summary.NonFiniteValues} NaN or infinite value(s), the first in "
                             + $"{SectionName(summary)} {summary.FirstNonFiniteSection}; "
@@ -91,11 +96,21 @@ internal static class InfoCommand
     {
         o.WriteLine(s.Path);
         o.WriteLine($"  kind        {KindName(s.Kind)}, {s.Shape.X} x {s.Shape.Y} x {s.Shape.Z} (X, Y, Z)");
-        o.WriteLine($"  mode        {s.Mode} ({ModeName(s.Mode)}), {(s.BigEndian ? "big" : "little")}-endian, {(s.NVersion == 20140 || s.NVersion == 20141 ? $"MRC2014 (NVERSION {s.NVersion})" : s.HasMapId ? "pre-2014 header" : "old header without 'MAP '")}");
+        o.WriteLine(
+            $"  mode        {s.Mode} ({ModeName(s.Mode)}), {(s.BigEndian ? "big" : "little")}-endian, " +
+            $"{(s.NVersion == 20140 || s.NVersion == 20141 ? $"MRC2014 (NVERSION " +
+            $"{s.NVersion})" : s.HasMapId ? "pre-2014 header" : "old header without 'MAP '")}");
         var p = s.PixelSize;
-        o.WriteLine($"  pixel size  {(p.IsIsotropic() ? $"{F(p.X)} A" : $"{F(p.X)} x {F(p.Y)} x {F(p.Z)} A")}{(p.X <= 0 ? " (not set)" : "")}");
-        o.WriteLine($"  origin      ({F(s.Origin.X)}, {F(s.Origin.Y)}, {F(s.Origin.Z)}) A; start ({s.Start.X}, {s.Start.Y}, {s.Start.Z})");
-        string order = s.AxisOrder == (1, 2, 3) ? "standard" : $"columns = {Axis(s.AxisOrder.C)}, rows = {Axis(s.AxisOrder.R)}, sections = {Axis(s.AxisOrder.S)}; file is {s.FileShape.X} x {s.FileShape.Y} x {s.FileShape.Z}";
+        o.WriteLine(
+            $"  pixel size  {(p.IsIsotropic() ? $"{F(p.X)} A" : $"{F(p.X)} x {F(p.Y)} x {F(p.Z)} " +
+            $"A")}{(p.X <= 0 ? " (not set)" : "")}");
+        o.WriteLine(
+            $"  origin      ({F(s.Origin.X)}, {F(s.Origin.Y)}, {F(s.Origin.Z)}) A; start ({s.Start.X}, {s.Start.Y}, " +
+            $"{s.Start.Z})");
+        string order = s.AxisOrder == (1, 2,
+            3) ? "standard"
+            : $"columns = {Axis(s.AxisOrder.C)}, rows = {Axis(s.AxisOrder.R)}, sections = {Axis(s.AxisOrder.S)}; " +
+            $"file is {s.FileShape.X} x {s.FileShape.Y} x {s.FileShape.Z}";
         o.WriteLine($"  axis order  {s.AxisOrder.C}, {s.AxisOrder.R}, {s.AxisOrder.S} ({order})");
         o.WriteLine($"  space group {s.SpaceGroup}");
         if (s.Statistics is { } st)
@@ -104,7 +119,9 @@ internal static class InfoCommand
             o.WriteLine($"  non-finite  {s.NonFiniteValues} NaN or infinite values, the first in {SectionName(s)} "
                 + $"{s.FirstNonFiniteSection}");
         else
-            o.WriteLine($"  header stats min {G(s.Header.DMin)}  max {G(s.Header.DMax)}  mean {G(s.Header.DMean)}  rms {G(s.Header.Rms)}");
+            o.WriteLine(
+                $"  header stats min {G(s.Header.DMin)}  max {G(s.Header.DMax)}  mean {G(s.Header.DMean)}  rms " +
+                $"{G(s.Header.Rms)}");
         foreach (var label in s.Header.UsedLabels) o.WriteLine($"  label       {label.Trim()}");
     }
 
@@ -134,7 +151,8 @@ internal static class InfoCommand
             ["statisticsFrom"] = st is null ? "header" : "data",
             ["nonFiniteValues"] = st is null ? null : s.NonFiniteValues,
             ["firstNonFiniteSection"] = s.FirstNonFiniteSection,
-            ["header"] = new JsonObject { ["min"] = s.Header.DMin, ["max"] = s.Header.DMax, ["mean"] = s.Header.DMean, ["rms"] = s.Header.Rms },
+            ["header"] = new JsonObject { ["min"] = s.Header.DMin, ["max"] = s.Header.DMax, ["mean"] = s.Header.DMean,
+            ["rms"] = s.Header.Rms },
             ["labels"] = new JsonArray(s.Header.UsedLabels.Select(l => (JsonNode)l.Trim()).ToArray()),
             ["findings"] = new JsonArray(s.Findings.Select(f => (JsonNode)f).ToArray()),
         };
@@ -146,7 +164,8 @@ internal static class InfoCommand
         o.WriteLine($"  format      {s.Generation}{(s.Version is int v ? $" (# version {v})" : "")}");
         foreach (var b in s.Blocks)
         {
-            if (b.IsLoop) o.WriteLine($"  data_{b.Name,-22} {b.Rows} rows x {b.Columns.Count} columns: {string.Join(' ', b.Columns)}");
+            if (b.IsLoop) o.WriteLine(
+                $"  data_{b.Name,-22} {b.Rows} rows x {b.Columns.Count} columns: {string.Join(' ', b.Columns)}");
             else o.WriteLine($"  data_{b.Name,-22} {b.Pairs} pairs: {string.Join(' ', b.Columns)}");
         }
         foreach (var g in s.OpticsGroups)
@@ -183,7 +202,8 @@ internal static class InfoCommand
             ["micrographPixelSize"] = g.MicrographPixelSize,
             ["micrographOriginalPixelSize"] = g.MicrographOriginalPixelSize,
         }).ToArray()),
-        ["pixelSizes"] = new JsonArray(s.Relion30PixelSizes.Select(p => (JsonNode)new JsonObject { ["value"] = p.Value, ["source"] = p.Source }).ToArray()),
+        ["pixelSizes"] = new JsonArray(s.Relion30PixelSizes.Select(p => (JsonNode)new JsonObject { ["value"] = p.Value,
+        ["source"] = p.Source }).ToArray()),
         ["warnings"] = new JsonArray(s.Warnings.Select(w => (JsonNode)w).ToArray()),
     };
 

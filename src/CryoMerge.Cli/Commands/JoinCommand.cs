@@ -5,20 +5,24 @@ using CryoMerge.Core.Merging;
 
 namespace CryoMerge.Cli.Commands;
 
-/// <summary><c>cryomerge join A.star B.star ... --o merged.star</c>: one STAR file in which RELION keeps the data sets apart.</summary>
+/// <summary><c>cryomerge join A.star B.star ... --o merged.star</c>: one STAR file in which RELION keeps the data sets
+/// apart.</summary>
 internal static class JoinCommand
 {
     public static Command Create(CliConsole console)
     {
         var files = new Argument<string[]>("FILE")
         {
-            Description = "Particle, micrograph or movie STAR files of the data sets, RELION 3.0 or 3.1-5 (all of one kind)",
+            Description =
+                "Particle, micrograph or movie STAR files of the data sets, RELION 3.0 or 3.1-5 (all of one kind)",
             Arity = ArgumentArity.OneOrMore,
         };
         var output = CommonOptions.OutputStar("Joined STAR file, written atomically; never one of the inputs");
         var keep30 = new Option<bool>("--keep-3.0")
         {
-            Description = "Join RELION 3.0 files into a 3.0 file (one table, no optics groups) instead of converting them to 3.1",
+            Description
+                = "Join RELION 3.0 files into a 3.0 file (one table, no optics groups) instead of converting them to " +
+                "3.1",
         };
         var json = CommonOptions.Json();
         var command = new Command("join", """
@@ -89,17 +93,27 @@ internal static class JoinCommand
             return;
         }
         var t = console.Out;
-        t.WriteLine($"wrote {output}: {report.Rows} {StarDataSet.TableName(report.Kind)} from {report.Inputs.Count} files ({(report.Relion30Output ? "RELION 3.0" : "RELION 3.1+")})");
+        t.WriteLine(
+            $"wrote {output}: {report.Rows} {StarDataSet.TableName(report.Kind)} from {report.Inputs.Count} files " +
+            $"({(report.Relion30Output ? "RELION 3.0" : "RELION 3.1+")})");
         foreach (var (input, k) in report.Inputs.Select((x, k) => (x, k + 1)))
-            t.WriteLine($"  {k}. {input.Path}: {input.Rows} rows{(input.ConvertedFrom30 ? ", converted from RELION 3.0" : "")}");
+            t.WriteLine(
+                $"  {k}. {input.Path}: {input.Rows} rows{(input.ConvertedFrom30 ? ", converted from RELION " +
+                "3.0" : "")}");
         foreach (var g in report.OpticsGroups)
         {
-            string size = g.PixelSize is double p ? $", {MetadataOutput.F(p)} A" + (g.ImageSize is int b ? $", box {b}" : "") : "";
+            string size = g.PixelSize is double p ? $", {MetadataOutput.F(p)} A" + (g.ImageSize is int b ? $", box {b}"
+                : "") : "";
             string from = g.Renamed ? $" (renamed from {g.OriginalName}: the name was taken)" : "";
-            t.WriteLine($"  optics group {g.Number} {g.Name}: file {g.Input} group {g.OriginalNumber}, {g.Rows} rows{size}{from}");
+            t.WriteLine(
+                $"  optics group {g.Number} {g.Name}: file {g.Input} group {g.OriginalNumber}, {g.Rows} " +
+                $"rows{size}{from}");
         }
         foreach (var f in report.FilledColumns) t.WriteLine($"  filled {f}");
         if (pixels > 1 && report.OpticsGroups.FirstOrDefault() is { } first)
-            t.WriteLine($"  optics groups of different pixel sizes: RELION >= 3.1 refines them together; the reference must match group 1 ({MetadataOutput.F(first.PixelSize ?? 0)} A{(first.ImageSize is int box ? $", box {box}" : "")}) unless --trust_ref_size");
+            t.WriteLine(
+                $"  optics groups of different pixel sizes: RELION >= 3.1 refines them together; the reference must " +
+                $"match group 1 ({MetadataOutput.F(first.PixelSize ?? 0)} " +
+                $"A{(first.ImageSize is int box ? $", box {box}" : "")}) unless --trust_ref_size");
     }
 }

@@ -8,8 +8,10 @@ namespace CryoMerge.Cli.Commands;
 /// <summary>The text and JSON forms of a <see cref="PixelSizeOutcome"/>.</summary>
 internal static class PixelSizeOutput
 {
-    /// <summary>The paper's line, with five decimals (the paper printed three, enough for its 2/N quantum only).</summary>
-    public static string BestLine(PixelSizeOutcome o) => Invariant($"BEST:{o.Best:0.00000} range:{o.Low:0.00000} - {o.High:0.00000}");
+    /// <summary>The paper's line, with five decimals (the paper printed three, enough for its 2/N quantum
+    /// only).</summary>
+    public static string BestLine(PixelSizeOutcome o) =>
+        Invariant($"BEST:{o.Best:0.00000} range:{o.Low:0.00000} - {o.High:0.00000}");
 
     public static void Print(CliConsole console, PixelSizeOutcome o, bool json)
     {
@@ -62,7 +64,8 @@ internal static class PixelSizeOutput
             ["mirrored"] = o.Mirrored,
             ["before"] = Curve(o.Before),
             ["after"] = Curve(o.After),
-            ["profile"] = new JsonArray(o.Profile.Select(p => (JsonNode)new JsonObject { ["pixelSize"] = p.PixelSize, ["score"] = p.Score }).ToArray()),
+            ["profile"] = new JsonArray(o.Profile.Select(p => (JsonNode)new JsonObject { ["pixelSize"] = p.PixelSize,
+            ["score"] = p.Score }).ToArray()),
             ["warnings"] = new JsonArray(o.Warnings.Select(w => (JsonNode)JsonValue.Create(w)!).ToArray()),
         };
         if (o.Rotation is Matrix3 r)
@@ -86,7 +89,8 @@ internal static class PixelSizeOutput
             json["mirroredHandCorrelation"] = f.Hand.MirroredCorrelation;
             json["errors"] = Errors(f.Errors);
             if (f.HalfMaps is { } h)
-                json["halfMaps"] = new JsonObject { ["pixelSizeA"] = h.PixelSizeA, ["pixelSizeB"] = h.PixelSizeB, ["standardError"] = h.StandardError };
+                json["halfMaps"] = new JsonObject { ["pixelSizeA"] = h.PixelSizeA, ["pixelSizeB"] = h.PixelSizeB,
+                    ["standardError"] = h.StandardError };
         }
         return json;
     }

@@ -9,7 +9,8 @@ namespace CryoMerge.Cli.Commands;
 /// </summary>
 internal static class PixelSizePlots
 {
-    public const string ScorePng = PixelSizePlotData.ScoreStem + ".png", ScoreCsv = PixelSizePlotData.ScoreStem + ".csv";
+    public const string ScorePng = PixelSizePlotData.ScoreStem + ".png",
+        ScoreCsv = PixelSizePlotData.ScoreStem + ".csv";
     public const string FscPng = PixelSizePlotData.FscStem + ".png", FscCsv = PixelSizePlotData.FscStem + ".csv";
 
     /// <summary>Writes the four files atomically; returns their paths.</summary>

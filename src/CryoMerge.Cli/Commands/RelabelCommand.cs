@@ -4,17 +4,23 @@ using CryoMerge.Core.Merging;
 
 namespace CryoMerge.Cli.Commands;
 
-/// <summary><c>cryomerge relabel</c>: Method 3, give optics groups the relative pixel size without touching images.</summary>
+/// <summary><c>cryomerge relabel</c>: Method 3, give optics groups the relative pixel size without touching
+/// images.</summary>
 internal static class RelabelCommand
 {
     public static Command Create(CliConsole console)
     {
-        var input = CommonOptions.InputStar("Particle or micrograph STAR file (RELION 3.1-5; a 3.0 file is converted to 3.1 first)");
+        var input = CommonOptions.InputStar(
+            "Particle or micrograph STAR file (RELION 3.1-5; a 3.0 file is converted to 3.1 first)");
         var output = CommonOptions.OutputStar();
-        var pixel = CommonOptions.PixelSize("--pix-relative", "Relative pixel size of the images (A): their pixel size on the scale of the data set they will be merged with");
+        var pixel = CommonOptions.PixelSize("--pix-relative",
+            "Relative pixel size of the images (A): their pixel size on the scale of the data set they will be " +
+            "merged with");
         var groups = new Option<string[]>("--optics-group")
         {
-            Description = "Optics group to relabel, by rlnOpticsGroupName or number; repeat for several (default: all groups, which must share one pixel size)",
+            Description
+                = "Optics group to relabel, by rlnOpticsGroupName or number; repeat for several (default: all " +
+                "groups, which must share one pixel size)",
             HelpName = "NAME",
             AllowMultipleArgumentsPerToken = false,
         };
@@ -48,7 +54,8 @@ internal static class RelabelCommand
         {
             string o = parse.GetValue(output)!;
             var options = defocus.Read(parse);
-            var request = new RelabelRequest(CommonOptions.Positive("--pix-relative", parse.GetValue(pixel)), parse.GetValue(groups) ?? [], options);
+            var request = new RelabelRequest(CommonOptions.Positive("--pix-relative", parse.GetValue(pixel)),
+                parse.GetValue(groups) ?? [], options);
             var report = OpticsRelabel.RelabelFile(parse.GetValue(input)!, o, request);
             MetadataOutput.Print(console, o, report, options, parse.GetValue(json));
             return (int)ExitCode.Ok;

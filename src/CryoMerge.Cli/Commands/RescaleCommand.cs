@@ -21,14 +21,27 @@ internal static class RescaleCommand
 
     public static Command Create(CliConsole console)
     {
-        var input = new Option<string>("--i") { Description = "Input: an MRC map, micrograph, particle stack (.mrcs) or movie, or a STAR file listing micrographs (rlnMicrographName) or movies (rlnMicrographMovieName)", Required = true };
-        var output = new Option<string>("--o") { Description = "Output MRC file (an existing folder: the input's name inside it); for a STAR input, a folder that receives the files (their paths below the folder common to all inputs) and the new STAR file, named as the input", Required = true };
-        var angpix = new Option<double?>("--angpix") { Description = "Pixel size of the input in A (default: the STAR file's value, else the MRC header)" };
-        var rescale = new Option<double?>("--rescale-angpix") { Description = "New pixel size in A. Fourier: box ROUND(N x angpix / new), made even; the pixel reached (N x angpix / box) goes into the header" };
-        var newBox = new Option<int?>("--new-box") { Description = "Then crop or pad each image (or the map) about its centre to this box in pixels, as RELION's --new_box (default: no re-window)" };
-        var method = new Option<string>("--method") { Description = "fourier: exactly relion_image_handler (crop/pad the spectrum, even box); spline: cubic B-spline to exactly the requested pixel size, any box (default: fourier)", DefaultValueFactory = _ => "fourier" };
+        var input = new Option<string>("--i") { Description
+            = "Input: an MRC map, micrograph, particle stack (.mrcs) or movie, or a STAR file listing micrographs " +
+            "(rlnMicrographName) or movies (rlnMicrographMovieName)", Required = true };
+        var output = new Option<string>("--o") { Description
+            = "Output MRC file (an existing folder: the input's name inside it); for a STAR input, a folder that " +
+            "receives the files (their paths below the folder common to all inputs) and the new STAR file, named as " +
+            "the input", Required = true };
+        var angpix = new Option<double?>("--angpix") { Description =
+            "Pixel size of the input in A (default: the STAR file's value, else the MRC header)" };
+        var rescale = new Option<double?>("--rescale-angpix") { Description
+            = "New pixel size in A. Fourier: box ROUND(N x angpix / new), made even; the pixel reached (N x angpix / " +
+            "box) goes into the header" };
+        var newBox = new Option<int?>("--new-box") { Description
+            = "Then crop or pad each image (or the map) about its centre to this box in pixels, as RELION's " +
+            "--new_box (default: no re-window)" };
+        var method = new Option<string>("--method") { Description
+            = "fourier: exactly relion_image_handler (crop/pad the spectrum, even box); spline: cubic B-spline to " +
+            "exactly the requested pixel size, any box (default: fourier)", DefaultValueFactory = _ => "fourier" };
         method.AcceptOnlyFromAmong("fourier", "spline");
-        var stack = new Option<bool>("--stack") { Description = "Treat a 3-D MRC file as a stack of 2-D images (a movie saved with a volume header)" };
+        var stack = new Option<bool>("--stack") { Description =
+            "Treat a 3-D MRC file as a stack of 2-D images (a movie saved with a volume header)" };
         var threads = new Option<int?>("--threads") { Description = "Cores to use (default: all)" };
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
@@ -77,14 +90,16 @@ internal static class RescaleCommand
     public static ExitCode Run(CliConsole console, Request request, CancellationToken cancellationToken)
     {
         if (request.Verbose) console.Note($"FFT backend: {console.Fft.Describe()}");
-        if (request.Input.EndsWith(".star", StringComparison.OrdinalIgnoreCase)) return RunStar(console, request, cancellationToken);
+        if (request.Input.EndsWith(".star", StringComparison.OrdinalIgnoreCase)) return RunStar(console, request,
+            cancellationToken);
         string output = Directory.Exists(request.Output)
             ? Path.Combine(request.Output, Path.GetFileName(RelionPaths.StripTypeSuffix(request.Input)))
             : request.Output;
         var plan = FileRescalePlan.Create(request.Input, request.Options);
         RescaleResult result;
         using (var progress = new ProgressReporter(console, "rescale", plan.Images))
-            result = MrcRescale.Rescale(request.Input, output, request.Options, console.Fft, cancellationToken, n => progress.Advance(n));
+            result = MrcRescale.Rescale(request.Input, output, request.Options, console.Fft, cancellationToken,
+                n => progress.Advance(n));
         foreach (var note in result.Notes) console.Warn(note);
         if (result.Warning is { } warning) console.Warn(warning);
         if (request.Json) console.Out.WriteLine(RescaleJson.Of(result).ToJsonString(Json.Indented));
@@ -98,13 +113,16 @@ internal static class RescaleCommand
         foreach (var w in plan.Warnings.Take(10)) console.Warn(w);
         if (plan.Warnings.Count > 10) console.Warn($"... and {plan.Warnings.Count - 10} more pixel-size disagreements");
         StarRescaleSummary summary;
-        using (var progress = new ProgressReporter(console, $"rescale {plan.Items.Count} {(plan.IsMovies ? "movies" : "micrographs")}", plan.Items.Count))
+        using (var progress = new ProgressReporter(console,
+            $"rescale {plan.Items.Count} {(plan.IsMovies ? "movies" : "micrographs")}", plan.Items.Count))
             summary = StarRescale.Run(plan, console.Fft, request.Options.Threads, cancellationToken,
                 _ => progress.Advance(), request.Overwrite);
         foreach (var note in summary.Results.SelectMany(r => r.Notes).Distinct().Take(10)) console.Warn(note);
         // One warning per distinct outcome (an optics group's files share a box), not one per file.
-        foreach (var same in summary.Results.Where(r => r.Warning is not null).GroupBy(r => (r.PixelSize, r.InputShape)))
-            console.Warn(same.First().Warning + (same.Count() > 1 ? $" (and {same.Count() - 1} more files of this size)" : ""));
+        foreach (var same in summary.Results.Where(r => r.Warning is not null).GroupBy(r => (r.PixelSize,
+            r.InputShape)))
+            console.Warn(same.First().Warning + (same.Count() > 1
+                ? $" (and {same.Count() - 1} more files of this size)" : ""));
         if (request.Json) console.Out.WriteLine(RescaleJson.Of(summary).ToJsonString(Json.Indented));
         else PrintStar(console.Out, summary, plan.IsMovies);
         return ExitCode.Ok;
@@ -113,21 +131,27 @@ internal static class RescaleCommand
     private static void PrintFile(TextWriter o, RescaleResult r)
     {
         o.WriteLine($"{r.Input} -> {r.Output}");
-        o.WriteLine($"  {KindName(r.Kind),-11} {Shape(r.InputShape, r.Kind)} -> {Shape(r.OutputShape, r.Kind)}{(r.Images > 1 ? $" ({r.Images} images)" : "")}");
+        o.WriteLine(
+            $"  {KindName(r.Kind),-11} {Shape(r.InputShape, r.Kind)} -> " +
+            $"{Shape(r.OutputShape, r.Kind)}{(r.Images > 1 ? $" ({r.Images} images)" : "")}");
         o.WriteLine($"  pixel size  {F(r.InputPixelSize)} A ({r.PixelSizeSource}) -> {F(r.PixelSize)} A{Requested(r)}");
     }
 
     private static void PrintStar(TextWriter o, StarRescaleSummary s, bool movies)
     {
         o.WriteLine($"{s.Star} -> {s.OutputStar}");
-        o.WriteLine($"  files       {s.Results.Count} {(movies ? "movies" : "micrographs")} ({s.Rows} rows), written under {Path.GetDirectoryName(s.OutputStar)}");
+        o.WriteLine(
+            $"  files       {s.Results.Count} {(movies ? "movies" : "micrographs")} ({s.Rows} rows), written under " +
+            $"{Path.GetDirectoryName(s.OutputStar)}");
         foreach (var c in s.PixelSizes)
         {
             string group = c.Group is int g ? $"optics group {g} ({c.GroupName})" : "pixel size";
             o.WriteLine($"  {group}: {F(c.OldPixelSize)} A -> {F(c.NewPixelSize)} A ({c.Columns})");
         }
         foreach (var r in s.Results.GroupBy(r => (r.InputShape, r.OutputShape, r.PixelSize)).Select(g => g.First()))
-            o.WriteLine($"  box         {Shape(r.InputShape, r.Kind)} -> {Shape(r.OutputShape, r.Kind)}, pixel size reached {F(r.PixelSize)} A{Requested(r)}");
+            o.WriteLine(
+                $"  box         {Shape(r.InputShape, r.Kind)} -> {Shape(r.OutputShape, r.Kind)}, pixel size reached " +
+                $"{F(r.PixelSize)} A{Requested(r)}");
     }
 
     private static string Requested(RescaleResult r) => r.RequestedPixelSize is double q
@@ -141,7 +165,8 @@ internal static class RescaleCommand
         _ => "stack",
     };
 
-    private static string Shape(Shape3 s, ImageFileKind kind) => kind == ImageFileKind.Map ? $"{s.X} x {s.Y} x {s.Z}" : $"{s.X} x {s.Y}";
+    private static string Shape(Shape3 s,
+        ImageFileKind kind) => kind == ImageFileKind.Map ? $"{s.X} x {s.Y} x {s.Z}" : $"{s.X} x {s.Y}";
 
     private static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 }

@@ -5,19 +5,27 @@ using CryoMerge.Core.Merging;
 
 namespace CryoMerge.Cli.Commands;
 
-/// <summary><c>cryomerge rescale-particles</c>: Method 1 step iii, move picked particles onto rescaled micrographs.</summary>
+/// <summary><c>cryomerge rescale-particles</c>: Method 1 step iii, move picked particles onto rescaled
+/// micrographs.</summary>
 internal static class RescaleParticlesCommand
 {
     public static Command Create(CliConsole console)
     {
-        var input = CommonOptions.InputStar("Particle (particles.star, run_data.star) or coordinate STAR file, RELION 3.0 or 3.1-5");
+        var input = CommonOptions.InputStar(
+            "Particle (particles.star, run_data.star) or coordinate STAR file, RELION 3.0 or 3.1-5");
         var output = CommonOptions.OutputStar();
-        var nominal = CommonOptions.PixelSize("--pix-nominal", "Pixel size used in the original RELION run (A), e.g. 1.36");
-        var relative = CommonOptions.PixelSize("--pix-relative", "Relative (true) pixel size found by comparing maps (A), e.g. 1.28");
+        var nominal = CommonOptions.PixelSize("--pix-nominal",
+            "Pixel size used in the original RELION run (A), e.g. 1.36");
+        var relative = CommonOptions.PixelSize("--pix-relative",
+            "Relative (true) pixel size found by comparing maps (A), e.g. 1.28");
         var target = CommonOptions.PixelSize("--pix-target", "Pixel size of the rescaled micrographs (A), e.g. 1.40");
-        var path = new Option<string?>("--mrc-path") { Description = "Folder of the rescaled micrographs, put before each micrograph name (rlnMicrographName loses its own folder)", HelpName = "DIR" };
-        var prefix = new Option<string?>("--mrc-prefix") { Description = "Text put before each micrograph file name", HelpName = "P" };
-        var suffix = new Option<string?>("--mrc-suffix") { Description = "Text put after each micrograph file name, before .mrc", HelpName = "S" };
+        var path = new Option<string?>("--mrc-path") { Description
+            = "Folder of the rescaled micrographs, put before each micrograph name (rlnMicrographName loses its own " +
+            "folder)", HelpName = "DIR" };
+        var prefix = new Option<string?>("--mrc-prefix") { Description = "Text put before each micrograph file name",
+            HelpName = "P" };
+        var suffix = new Option<string?>("--mrc-suffix") { Description =
+            "Text put after each micrograph file name, before .mrc", HelpName = "S" };
         var defocus = new DefocusOptionSet();
         var json = CommonOptions.Json();
         var command = new Command("rescale-particles", """
@@ -48,11 +56,14 @@ internal static class RescaleParticlesCommand
                 CommonOptions.Positive("--pix-target", parse.GetValue(target)),
                 new MicrographRenaming(parse.GetValue(path), parse.GetValue(prefix), parse.GetValue(suffix)), options);
             var report = ParticleRescaling.RescaleFile(parse.GetValue(input)!, o, request);
-            var extra = new JsonObject { ["coordinateFactor"] = report.CoordinateFactor, ["renamedMicrographs"] = report.RenamedMicrographs };
+            var extra = new JsonObject { ["coordinateFactor"] = report.CoordinateFactor,
+                ["renamedMicrographs"] = report.RenamedMicrographs };
             string[] lines =
             [
                 $"coordinates x {report.CoordinateFactor:0.000000} (relative / target)",
-                .. report.RenamedMicrographs > 0 ? [$"micrograph names rewritten, e.g. {request.Rename!.Apply("Movies/mic001.mrc")}"] : Array.Empty<string>(),
+                .. report.RenamedMicrographs > 0
+                ? [$"micrograph names rewritten, e.g. {request.Rename!.Apply("Movies/mic001.mrc")}"]
+                : Array.Empty<string>(),
             ];
             MetadataOutput.Print(console, o, report.Change, options, parse.GetValue(json), extra, lines);
             return (int)ExitCode.Ok;

@@ -4,14 +4,17 @@ using CryoMerge.Core.Merging;
 
 namespace CryoMerge.Cli.Commands;
 
-/// <summary><c>cryomerge scale-ctf</c>: defocus (and pixel sizes) for a new pixel size without refitting the CTF.</summary>
+/// <summary><c>cryomerge scale-ctf</c>: defocus (and pixel sizes) for a new pixel size without refitting the
+/// CTF.</summary>
 internal static class ScaleCtfCommand
 {
     public static Command Create(CliConsole console)
     {
-        var input = CommonOptions.InputStar("Micrograph (e.g. micrographs_ctf.star) or particle STAR file, RELION 3.0 or 3.1-5");
+        var input = CommonOptions.InputStar(
+            "Micrograph (e.g. micrographs_ctf.star) or particle STAR file, RELION 3.0 or 3.1-5");
         var output = CommonOptions.OutputStar();
-        var oldPixel = CommonOptions.PixelSize("--angpix-old", "Pixel size the CTF was fitted with (A), e.g. the nominal 0.900");
+        var oldPixel = CommonOptions.PixelSize("--angpix-old",
+            "Pixel size the CTF was fitted with (A), e.g. the nominal 0.900");
         var newPixel = CommonOptions.PixelSize("--angpix-new", "Right (relative) pixel size (A), e.g. 0.880");
         var defocus = new DefocusOptionSet();
         var json = CommonOptions.Json();

@@ -5,14 +5,19 @@ using Microsoft.Extensions.Hosting;
 
 namespace CryoMerge.Cli.Commands;
 
-/// <summary><c>cryomerge serve --cluster redis://...</c>: a silo that joins a cluster and runs merge work until stopped.</summary>
+/// <summary><c>cryomerge serve --cluster redis://...</c>: a silo that joins a cluster and runs merge work until
+/// stopped.</summary>
 internal static class ServeCommand
 {
     public static Command Create(CliConsole console)
     {
         var cluster = new ClusterOptions();
-        var siloPort = new Option<int?>("--silo-port") { Description = $"Port for silo-to-silo traffic (default {CryoMergeHostSettings.DefaultSiloPort} or $CRYOMERGE_SILO_PORT)" };
-        var gatewayPort = new Option<int?>("--gateway-port") { Description = $"Port clients connect to (default {CryoMergeHostSettings.DefaultGatewayPort} or $CRYOMERGE_GATEWAY_PORT)" };
+        var siloPort = new Option<int?>("--silo-port") { Description
+            = $"Port for silo-to-silo traffic (default {CryoMergeHostSettings.DefaultSiloPort} or " +
+            $"$CRYOMERGE_SILO_PORT)" };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description
+            = $"Port clients connect to (default {CryoMergeHostSettings.DefaultGatewayPort} or " +
+            $"$CRYOMERGE_GATEWAY_PORT)" };
         var advertise = new Option<string?>("--advertise")
         {
             Description = "Address (or host name) other silos and clients reach this one at; the silo listens on it " +
@@ -31,7 +36,8 @@ internal static class ServeCommand
             HelpName = "DIR",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var name = new Option<string?>("--name") { Description = "Silo name in reports (default $POD_NAME or host-PID)" };
+        var name = new Option<string?>("--name") { Description =
+            "Silo name in reports (default $POD_NAME or host-PID)" };
         var failover = new Option<FailoverTiming>("--failover")
         {
             Description = "How soon a dead silo's jobs move: default (Orleans' membership timing, jobs resume "
@@ -39,7 +45,8 @@ internal static class ServeCommand
                 + "machine, too eager for real networks)",
             DefaultValueFactory = _ => FailoverTiming.Default,
         };
-        var maxItems = new Option<int?>("--max-concurrent-items") { Description = "Work items this silo runs at once (default: one per core or $CRYOMERGE_MAX_CONCURRENT_ITEMS)" };
+        var maxItems = new Option<int?>("--max-concurrent-items") { Description =
+            "Work items this silo runs at once (default: one per core or $CRYOMERGE_MAX_CONCURRENT_ITEMS)" };
         var verbose = CommonOptions.Verbose();
         var command = new Command("serve", """
             Run a silo that joins a cluster through Redis or PostgreSQL membership and does merge work until it is
@@ -72,7 +79,8 @@ internal static class ServeCommand
                 DataRoots = parse.GetValue(dataRoot) is { Length: > 0 } roots
                     ? roots.Select(Path.GetFullPath).ToArray()
                     : settings.DataRoots,
-                SiloName = parse.GetValue(name) ?? settings.SiloName ?? $"{Environment.MachineName}-{Environment.ProcessId}",
+                SiloName = parse.GetValue(name) ?? settings.SiloName
+                ?? $"{Environment.MachineName}-{Environment.ProcessId}",
                 MaxConcurrentItems = parse.GetValue(maxItems) ?? settings.MaxConcurrentItems,
                 Failover = parse.GetValue(failover),
             };
@@ -81,10 +89,12 @@ internal static class ServeCommand
         return command;
     }
 
-    internal static async Task<int> RunAsync(CliConsole console, CryoMergeHostSettings settings, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(CliConsole console, CryoMergeHostSettings settings,
+        CancellationToken cancellationToken)
     {
         if (settings.Cluster.Kind == ClusterKind.Localhost)
-            throw new Core.CryoMergeInputException("--cluster", "serve joins a cluster: give --cluster redis://HOST:PORT or postgres://... (or set CRYOMERGE_CLUSTER)");
+            throw new Core.CryoMergeInputException("--cluster",
+                "serve joins a cluster: give --cluster redis://HOST:PORT or postgres://... (or set CRYOMERGE_CLUSTER)");
         await PostgreSqlClustering.CheckAsync(settings.Cluster, cancellationToken, silo: true);
         await RedisMembership.CheckAsync(settings.Cluster, cancellationToken);
         foreach (var root in settings.DataRoots)
@@ -99,7 +109,8 @@ internal static class ServeCommand
         }
         catch (Exception e) when (e is not OperationCanceledException and not Core.CryoMergeInputException)
         {
-            throw new Core.CryoMergeInputException("--cluster", $"cannot join the cluster at {settings.Cluster.Display}: {e.Message.Split('\n')[0]}");
+            throw new Core.CryoMergeInputException("--cluster",
+                $"cannot join the cluster at {settings.Cluster.Display}: {e.Message.Split('\n')[0]}");
         }
         console.Note($"silo {settings.SiloName} joined {settings.Cluster.Display} at " +
             $"{settings.ResolveAdvertisedAddress()}:{settings.SiloPort} (gateway {settings.GatewayPort}), " +

@@ -5,14 +5,18 @@ using CryoMerge.Core.Analysis;
 
 namespace CryoMerge.Cli.Commands;
 
-/// <summary><c>cryomerge tolerance</c>: how much a relative scale error costs at a resolution (sphere form-factor model).</summary>
+/// <summary><c>cryomerge tolerance</c>: how much a relative scale error costs at a resolution (sphere form-factor
+/// model).</summary>
 internal static class ToleranceCommand
 {
     public static Command Create(CliConsole console)
     {
-        var diameter = new Option<double>("--diameter") { Description = "Largest dimension of the particle (A), e.g. 250 for a spliceosome", Required = true, HelpName = "A" };
-        var resolution = new Option<double>("--resolution") { Description = "Best resolution expected after merging (A), e.g. 3.7", Required = true, HelpName = "A" };
-        var error = new Option<double?>("--error") { Description = "Relative scale error in percent (2.3 means 2.3 %), e.g. |0.900/0.880 - 1| x 100", HelpName = "PERCENT" };
+        var diameter = new Option<double>("--diameter") { Description =
+            "Largest dimension of the particle (A), e.g. 250 for a spliceosome", Required = true, HelpName = "A" };
+        var resolution = new Option<double>("--resolution") { Description =
+            "Best resolution expected after merging (A), e.g. 3.7", Required = true, HelpName = "A" };
+        var error = new Option<double?>("--error") { Description =
+            "Relative scale error in percent (2.3 means 2.3 %), e.g. |0.900/0.880 - 1| x 100", HelpName = "PERCENT" };
         var json = CommonOptions.Json();
         var command = new Command("tolerance", """
             How much a relative scale error between data sets costs at a resolution: for a particle of diameter D
@@ -48,8 +52,12 @@ internal static class ToleranceCommand
         {
             ToleranceVerdict.Negligible => "negligible: at or below 0.3 d/D, no visible loss",
             ToleranceVerdict.Acceptable => "acceptable: below d/D, a small loss at this resolution",
-            ToleranceVerdict.Warning => "warning: above d/D, expect a loss at this resolution (the paper saw a small reduction at about 1.5 d/D); determine the relative pixel size more precisely if you can",
-            ToleranceVerdict.TooLarge => "too large: above 2 d/D, merging at this scale is likely to make the map worse than either data set alone (the paper's 7 %)",
+            ToleranceVerdict.Warning =>
+            "warning: above d/D, expect a loss at this resolution (the paper saw a small reduction at about 1.5 " +
+            "d/D); determine the relative pixel size more precisely if you can",
+            ToleranceVerdict.TooLarge =>
+            "too large: above 2 d/D, merging at this scale is likely to make the map worse than either data set " +
+            "alone (the paper's 7 %)",
             _ => null,
         };
         // The warning is a sentence of its own ("... is above d/D: expect ..."), not the verdict's label glued on.
@@ -72,7 +80,8 @@ internal static class ToleranceCommand
                 ["resolution"] = a.ResolutionA,
                 ["errorPercent"] = a.RelativeError * 100,
                 ["correlation"] = a.Correlation,
-                ["verdict"] = a.Verdict switch { null => null, ToleranceVerdict.TooLarge => "too-large", var v => v.ToString()!.ToLowerInvariant() },
+                ["verdict"] = a.Verdict switch { null => null, ToleranceVerdict.TooLarge => "too-large",
+                var v => v.ToString()!.ToLowerInvariant() },
                 ["advice"] = verdict,
                 ["aimAtPercent"] = a.AimAt * 100,
                 ["warnAbovePercent"] = a.WarnAbove * 100,
@@ -88,12 +97,19 @@ internal static class ToleranceCommand
             return;
         }
         var t = console.Out;
-        t.WriteLine($"particle {a.DiameterA:0.#} A, resolution {a.ResolutionA:0.##} A (d/D = {a.WarnAbove * 100:0.###} %)");
-        t.WriteLine($"  aim at or below {a.AimAt * 100:0.###} % (0.3 d/D); warning above {a.WarnAbove * 100:0.###} % (d/D); too large above {a.RefuseAbove * 100:0.###} % (2 d/D)");
-        foreach (var l in a.LargestErrorAt) t.WriteLine($"  correlation {l.Correlation:0.###} at {a.ResolutionA:0.##} A is kept up to {l.RelativeError * 100:0.###} % error");
+        t.WriteLine(
+            $"particle {a.DiameterA:0.#} A, resolution {a.ResolutionA:0.##} A (d/D = {a.WarnAbove * 100:0.###} %)");
+        t.WriteLine(
+            $"  aim at or below {a.AimAt * 100:0.###} % (0.3 d/D); warning above {a.WarnAbove * 100:0.###} % (d/D); " +
+            $"too large above {a.RefuseAbove * 100:0.###} % (2 d/D)");
+        foreach (var l in a.LargestErrorAt) t.WriteLine(
+            $"  correlation {l.Correlation:0.###} at {a.ResolutionA:0.##} A is kept up to " +
+            $"{l.RelativeError * 100:0.###} % error");
         if (a.RelativeError is double e)
         {
-            t.WriteLine($"  error {e * 100:0.###} %: correlation {a.Correlation:0.000} at {a.ResolutionA:0.##} A{(a.BestResolutionA is double b ? $" (0.5 reached at {b:0.0} A)" : "")}");
+            t.WriteLine(
+                $"  error {e * 100:0.###} %: correlation {a.Correlation:0.000} at {a.ResolutionA:0.##} " +
+                $"A{(a.BestResolutionA is double b ? $" (0.5 reached at {b:0.0} A)" : "")}");
             t.WriteLine($"  {verdict}");
         }
     }

@@ -5,16 +5,21 @@ using CryoMerge.Core.Extraction;
 
 namespace CryoMerge.Cli.Commands;
 
-/// <summary><c>cryomerge window</c>: crop every particle stack a STAR file names, and write the STAR file that goes with them.</summary>
+/// <summary><c>cryomerge window</c>: crop every particle stack a STAR file names, and write the STAR file that goes
+/// with them.</summary>
 internal static class WindowCommand
 {
     public static Command Create(CliConsole console)
     {
-        var input = new Option<string>("--i") { Description = "Particles STAR file (RELION 3.0 or 3.1+) whose stacks to window", Required = true, HelpName = "particles.star" };
-        var box = new Option<int>("--box") { Description = "New box in pixels, at most the current one (odd sizes become even)", Required = true };
+        var input = new Option<string>("--i") { Description
+            = "Particles STAR file (RELION 3.0 or 3.1+) whose stacks to window", Required = true,
+            HelpName = "particles.star" };
+        var box = new Option<int>("--box") { Description =
+            "New box in pixels, at most the current one (odd sizes become even)", Required = true };
         var threads = CommonOptions.Threads();
         var overwrite = CommonOptions.Overwrite();
-        var output = CommonOptions.Output("Output folder: the STAR file (same name as --i) and one stack per input stack (path after jobNNN/)");
+        var output = CommonOptions.Output(
+            "Output folder: the STAR file (same name as --i) and one stack per input stack (path after jobNNN/)");
         var json = CommonOptions.Json();
         var verbose = CommonOptions.Verbose();
         var command = new Command("window", """
@@ -56,7 +61,9 @@ internal static class WindowCommand
         }
         else
         {
-            console.Out.WriteLine($"Windowed {plan.ImageCount} images in {plan.Items.Count} stacks to {size} x {size} px; STAR file {plan.StarPath}");
+            console.Out.WriteLine(
+                $"Windowed {plan.ImageCount} images in {plan.Items.Count} stacks to {size} x {size} px; STAR file " +
+                $"{plan.StarPath}");
         }
         return ExitCode.Ok;
     }

@@ -8,17 +8,22 @@ internal sealed class ClusterOptions
 {
     public Option<string?> Cluster { get; } = new("--cluster")
     {
-        Description = "Cluster to use: redis://HOST:PORT or postgres://USER:PASSWORD@HOST:PORT/DB. Default: an embedded silo in this process (or $CRYOMERGE_CLUSTER)",
+        Description
+            = "Cluster to use: redis://HOST:PORT or postgres://USER:PASSWORD@HOST:PORT/DB. Default: an embedded silo " +
+            "in this process (or $CRYOMERGE_CLUSTER)",
     };
 
     public Option<string?> StateDir { get; } = new("--state-dir")
     {
-        Description = "Folder for job state, shared by every silo (default: $CRYOMERGE_STATE_DIR or ~/.local/state/cryomerge)",
+        Description =
+            "Folder for job state, shared by every silo (default: $CRYOMERGE_STATE_DIR or ~/.local/state/cryomerge)",
     };
 
     public Option<bool> Trace { get; } = new("--trace")
     {
-        Description = "Print every span (job, stage, work item) on stderr as it ends; OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set",
+        Description
+            = "Print every span (job, stage, work item) on stderr as it ends; OTLP export when " +
+            "OTEL_EXPORTER_OTLP_ENDPOINT is set",
     };
 
     public Option<string?> TlsCert { get; } = new("--tls-cert")
@@ -49,7 +54,8 @@ internal sealed class ClusterOptions
     public CryoMergeHostSettings Settings(ParseResult parse, bool verbose)
     {
         var settings = CryoMergeHostSettings.FromEnvironment(Environment.GetEnvironmentVariables());
-        if (parse.GetValue(Cluster) is { } cluster) settings = settings with { Cluster = ClusterTarget.Parse(cluster, settings.ClusterPassword) };
+        if (parse.GetValue(Cluster) is { } cluster) settings = settings with { Cluster = ClusterTarget.Parse(cluster,
+            settings.ClusterPassword) };
         if (parse.GetValue(StateDir) is { } dir) settings = settings with { StateDirectory = Path.GetFullPath(dir) };
         settings = settings with
         {

@@ -5,7 +5,8 @@ using CryoMerge.Core.Merging;
 
 namespace CryoMerge.Cli.Options;
 
-/// <summary>--band, --paper-constant and --scale-cs: how defocus follows a pixel-size change (scale-ctf, relabel, rescale-particles).</summary>
+/// <summary>--band, --paper-constant and --scale-cs: how defocus follows a pixel-size change (scale-ctf, relabel,
+/// rescale-particles).</summary>
 internal sealed class DefocusOptionSet
 {
     public Option<CtfFitBand?> Band { get; } = new("--band")
@@ -18,12 +19,14 @@ internal sealed class DefocusOptionSet
 
     public Option<bool> PaperConstant { get; } = new("--paper-constant")
     {
-        Description = "Reproduce the paper's scale_ctf.sh: 1/k fixed at 5.68 A (old-pixel units), its wavelengths and rounding",
+        Description =
+            "Reproduce the paper's scale_ctf.sh: 1/k fixed at 5.68 A (old-pixel units), its wavelengths and rounding",
     };
 
     public Option<bool> ScaleCs { get; } = new("--scale-cs")
     {
-        Description = "Rescale Cs by (new/old)^4 and defocus by (new/old)^2 with no constant: the fitted CTF is kept exactly, "
+        Description =
+            "Rescale Cs by (new/old)^4 and defocus by (new/old)^2 with no constant: the fitted CTF is kept exactly, "
                       + "with an apparent Cs (refine defocus and Cs with CtfRefine afterwards)",
     };
 
@@ -35,8 +38,11 @@ internal sealed class DefocusOptionSet
         command.Validators.Add(result =>
         {
             bool paper = result.GetValue(PaperConstant), cs = result.GetValue(ScaleCs);
-            if (paper && cs) result.AddError("--paper-constant and --scale-cs are two different corrections; choose one");
-            if ((paper || cs) && result.GetResult(Band) is not null) result.AddError("--band applies to the default correction only, not with --paper-constant or --scale-cs");
+            if (paper && cs) result.AddError(
+                "--paper-constant and --scale-cs are two different corrections; choose one");
+            if ((paper || cs)
+                && result.GetResult(Band) is not null) result.AddError(
+                "--band applies to the default correction only, not with --paper-constant or --scale-cs");
         });
     }
 

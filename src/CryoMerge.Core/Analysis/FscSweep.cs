@@ -9,13 +9,18 @@ namespace CryoMerge.Core.Analysis;
 public sealed record FscSweepMaps(Grid Reference, double ReferencePixelSize, Grid Map)
 {
     /// <summary>Checks shapes (RELION rescales cubes, --fsc needs equal shapes) and centres both maps.</summary>
-    public static FscSweepMaps Prepare(Grid reference, double referencePixelSize, Grid map, string referenceName = "reference", string mapName = "map")
+    public static FscSweepMaps Prepare(Grid reference, double referencePixelSize, Grid map,
+        string referenceName = "reference", string mapName = "map")
     {
         if (reference.Shape.X != reference.Shape.Y || reference.Shape.Y != reference.Shape.Z)
-            throw new CryoMergeInputException(referenceName, $"the FSC sweep needs a cubic reference map, not {reference.Shape}; use --method fit");
+            throw new CryoMergeInputException(referenceName,
+                $"the FSC sweep needs a cubic reference map, not {reference.Shape}; use --method fit");
         if (map.Shape.X != map.Shape.Y || map.Shape.Y != map.Shape.Z)
-            throw new CryoMergeInputException(mapName, $"the FSC sweep rescales cubic maps only (as relion_image_handler does), not {map.Shape}; use --method fit");
-        return new FscSweepMaps(RelionCentreOfMass.Centre(reference), referencePixelSize, RelionCentreOfMass.Centre(map));
+            throw new CryoMergeInputException(mapName,
+                $"the FSC sweep rescales cubic maps only (as relion_image_handler does), not {map.Shape}; use " +
+                $"--method fit");
+        return new FscSweepMaps(RelionCentreOfMass.Centre(reference), referencePixelSize,
+            RelionCentreOfMass.Centre(map));
     }
 
     public int ReferenceBox => Reference.Shape.X;
@@ -24,12 +29,14 @@ public sealed record FscSweepMaps(Grid Reference, double ReferencePixelSize, Gri
 /// <summary>One candidate of the sweep: the pixel size tried, the even box RELION rescaled to, and the score.</summary>
 /// <param name="PixelSize">Candidate pixel size of map 2 (A), given to RELION as --angpix.</param>
 /// <param name="Box">Box that --rescale_angpix gave before re-windowing to the reference box.</param>
-/// <param name="RealPixelSize">Pixel size really reached (reference pixel x Box / ... as RELION writes in the header).</param>
+/// <param name="RealPixelSize">Pixel size really reached (reference pixel x Box / ... as RELION writes in the
+/// header).</param>
 /// <param name="Score">Mean resolution (A) at FSC 0.5, 0.4, 0.3, 0.2; lower is better.</param>
 public sealed record FscSweepScore(double PixelSize, int Box, double RealPixelSize, double Score);
 
 /// <summary>One pass of the coarse-to-fine sweep.</summary>
-public sealed record FscSweepPass(double Step, double Start, double End, IReadOnlyList<FscSweepScore> Candidates, double Best, double Low, double High);
+public sealed record FscSweepPass(double Step, double Start, double End, IReadOnlyList<FscSweepScore> Candidates,
+    double Best, double Low, double High);
 
 /// <summary>The sweep's answer: the last pass's plateau of equal best scores, and every pass.</summary>
 public sealed record FscSweepResult(double Best, double Low, double High, IReadOnlyList<FscSweepPass> Passes)
@@ -53,7 +60,8 @@ public static class FscSweep
     /// One candidate, a pure function (a grain can call it per candidate): the map rescaled as RELION would for
     /// <paramref name="candidatePixelSize"/>, windowed to the reference box, FSC against the reference.
     /// </summary>
-    public static (FscSweepScore Score, FscCurve Curve) EvaluateCandidate(IFftBackend fft, FscSweepMaps maps, double candidatePixelSize, int threads = 0)
+    public static (FscSweepScore Score, FscCurve Curve) EvaluateCandidate(IFftBackend fft, FscSweepMaps maps,
+        double candidatePixelSize, int threads = 0)
     {
         var plan = RelionRescale.Plan(maps.Map.Shape, candidatePixelSize, maps.ReferencePixelSize);
         var curve = CurveForBox(fft, maps, plan, threads);
@@ -62,7 +70,8 @@ public static class FscSweep
 
     private static FscCurve CurveForBox(IFftBackend fft, FscSweepMaps maps, RescalePlan plan, int threads)
     {
-        if (plan.NewSize < 2) throw new CryoMergeInputException("--angpix-nominal", $"pixel size {plan.PixelSize:0.####} A would rescale map 2 to {plan.NewSize} pixels");
+        if (plan.NewSize < 2) throw new CryoMergeInputException("--angpix-nominal",
+            $"pixel size {plan.PixelSize:0.####} A would rescale map 2 to {plan.NewSize} pixels");
         var rescaled = RelionRescale.Apply(fft, maps.Map, plan, threads);
         var box = new Shape3(maps.ReferenceBox, maps.ReferenceBox, maps.ReferenceBox);
         if (rescaled.Shape != box) rescaled = RealSpaceWindow.Window(rescaled, box);
@@ -71,7 +80,8 @@ public static class FscSweep
 
     /// <summary>Runs the whole sweep; candidates that give the same box are computed once.</summary>
     /// <param name="progress">Called after each candidate (for a progress line).</param>
-    public static FscSweepResult Run(IFftBackend fft, FscSweepMaps maps, double nominalPixelSize, Action<FscSweepScore>? progress = null)
+    public static FscSweepResult Run(IFftBackend fft, FscSweepMaps maps, double nominalPixelSize,
+        Action<FscSweepScore>? progress = null)
     {
         var byBox = new Dictionary<int, FscCurve>();
         FscSweepScore Evaluate(double a)
@@ -97,7 +107,8 @@ public static class FscSweep
                 // The script would hand RELION a non-positive pixel size; we skip such candidates.
                 if (a > 0) list.Add(Evaluate(a));
             }
-            if (list.Count == 0) throw new CryoMergeInputException("--angpix-nominal", $"no positive candidate pixel size near {nominalPixelSize}");
+            if (list.Count == 0) throw new CryoMergeInputException("--angpix-nominal",
+                $"no positive candidate pixel size near {nominalPixelSize}");
             // The script's plateau rule: a strictly lower score restarts the plateau, an equal one extends it.
             double min = list[0].Score;
             int indexStart = 0, indexEnd = 0, bestStart = 0, bestEnd = 0;

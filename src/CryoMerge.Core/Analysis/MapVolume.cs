@@ -29,21 +29,27 @@ public sealed record MapVolume(string Name, Grid Grid, double PixelSize, Vector3
         double p;
         if (pixelSize is double given)
         {
-            if (!(given > 0) || double.IsInfinity(given)) throw new CryoMergeInputException(option ?? path, $"pixel size must be positive, not {given}");
+            if (!(given > 0) || double.IsInfinity(given)) throw new CryoMergeInputException(option ?? path,
+                $"pixel size must be positive, not {given}");
             p = given;
         }
         else
         {
             var h = mrc.PixelSize;
-            if (!(h.X > 0)) throw new CryoMergeInputException(path, $"header has no pixel size; give it with {option ?? "--angpix"}");
-            if (!h.IsIsotropic(1e-3)) throw new CryoMergeInputException(path, $"pixel size is not the same along X, Y and Z ({h}); give one with {option ?? "--angpix"} or resample the map first");
+            if (!(h.X > 0)) throw new CryoMergeInputException(path,
+                $"header has no pixel size; give it with {option ?? "--angpix"}");
+            if (!h.IsIsotropic(1e-3)) throw new CryoMergeInputException(path,
+                $"pixel size is not the same along X, Y and Z ({h}); give one with {option ?? "--angpix"} or " +
+                $"resample the map first");
             p = h.X;
         }
         var data = mrc.ReadAll();
         long bad = 0;
         foreach (float v in data) if (!float.IsFinite(v)) bad++;
         if (bad > 0)
-            throw new CryoMergeInputException(path, $"{bad} voxel(s) are NaN or infinite; repair the map first (e.g. relion_image_handler --i map.mrc --o fixed.mrc --remove_nan)");
+            throw new CryoMergeInputException(path,
+                $"{bad} voxel(s) are NaN or infinite; repair the map first (e.g. relion_image_handler --i map.mrc " +
+                $"--o fixed.mrc --remove_nan)");
         var stats = ImageStatistics.Of(data);
         if (!(stats.StdDev > 0)) throw new CryoMergeInputException(path, "map is flat (all voxels equal)");
         var origin = mrc.Origin;
@@ -59,7 +65,9 @@ public sealed record MapVolume(string Name, Grid Grid, double PixelSize, Vector3
     {
         using var mrc = MrcFile.Open(RelionPaths.StripTypeSuffix(path), MrcReadOptions.Permissive);
         if (mrc.Shape != reference.Shape)
-            throw new CryoMergeInputException(path, $"mask is {mrc.Shape} but the reference map is {reference.Shape}; the mask must be on the reference's grid");
+            throw new CryoMergeInputException(path,
+                $"mask is {mrc.Shape} but the reference map is {reference.Shape}; the mask must be on the " +
+                $"reference's grid");
         var data = mrc.ReadAll();
         double sum = 0;
         for (int i = 0; i < data.Length; i++)

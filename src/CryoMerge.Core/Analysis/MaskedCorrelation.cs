@@ -8,7 +8,8 @@ namespace CryoMerge.Core.Analysis;
 /// </summary>
 public static class MaskedCorrelation
 {
-    /// <summary>The weighted correlation of two grids of one shape; weights null means all 1. NaN when a map is flat under the mask.</summary>
+    /// <summary>The weighted correlation of two grids of one shape; weights null means all 1. NaN when a map is flat
+    /// under the mask.</summary>
     public static double Compute(Grid a, Grid b, Grid? weights = null)
     {
         if (a.Shape != b.Shape || (weights is not null && weights.Shape != a.Shape))

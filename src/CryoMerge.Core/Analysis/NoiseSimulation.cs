@@ -25,7 +25,8 @@ public static class NoiseSimulation
         double norm = 1.0 / Math.Sqrt(shape.Count);
         double Sigma(int kx, int ky, int kz)
         {
-            double fx = kx / lx, fy = (ky <= shape.Y / 2 ? ky : ky - shape.Y) / ly, fz = (kz <= shape.Z / 2 ? kz : kz - shape.Z) / lz;
+            double fx = kx / lx, fy = (ky <= shape.Y / 2 ? ky : ky - shape.Y) / ly,
+                fz = (kz <= shape.Z / 2 ? kz : kz - shape.Z) / lz;
             double x = Math.Sqrt(fx * fx + fy * fy + fz * fz) * spectrum.BoxLength;
             int i = (int)Math.Floor(x);
             if (i >= spectrum.Noise.Length - 1) return 0;
@@ -35,7 +36,8 @@ public static class NoiseSimulation
         }
         Parallel.For(0, shape.Z, kz =>
         {
-            var rng = new Random(unchecked(seed * 1_000_003 + kz));   // not HashCode.Combine: that is salted per process
+            // not HashCode.Combine: that is salted per process
+            var rng = new Random(unchecked(seed * 1_000_003 + kz));
             for (int ky = 0; ky < shape.Y; ky++)
             {
                 long row = (long)hx * (ky + (long)shape.Y * kz);
@@ -59,7 +61,8 @@ public static class NoiseSimulation
 
     /// <summary>
     /// On a plane kx = 0 or X/2 the half spectrum holds both (ky, kz) and (-ky, -kz): the second becomes the conjugate
-    /// of the first, and a component that is its own partner becomes real with the whole power (sqrt 2 x its real part).
+    /// of the first, and a component that is its own partner becomes real with the whole power (sqrt 2 x its real
+    /// part).
     /// </summary>
     private static void MakeHermitian(Complex32[] f, Shape3 shape, int hx, int kx)
     {

@@ -23,7 +23,8 @@ public sealed record RadialGain(double Step, double[] Values)
 
     public Func<double, double> AsFunction() => k => this[k];
 
-    /// <summary>Tabulates <paramref name="gain"/> from 0 to <paramref name="maxFrequency"/> in <paramref name="count"/> steps.</summary>
+    /// <summary>Tabulates <paramref name="gain"/> from 0 to <paramref name="maxFrequency"/> in <paramref name="count"/>
+    /// steps.</summary>
     public static RadialGain Tabulate(Func<double, double> gain, double maxFrequency, int count = 512)
     {
         double step = maxFrequency / (count - 1);

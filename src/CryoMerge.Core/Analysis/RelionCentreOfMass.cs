@@ -9,7 +9,8 @@ namespace CryoMerge.Core.Analysis;
 /// </summary>
 public static class RelionCentreOfMass
 {
-    /// <summary>Centre of mass of the positive voxels in voxels relative to the centre (N/2 per axis); zero for a map with no positive voxel.</summary>
+    /// <summary>Centre of mass of the positive voxels in voxels relative to the centre (N/2 per axis); zero for a map
+    /// with no positive voxel.</summary>
     public static Vector3d Of(Grid g)
     {
         var s = g.Shape;
@@ -75,7 +76,8 @@ public static class RelionCentreOfMass
         return output;
     }
 
-    /// <summary>RELION's corner-anchored trilinear interpolation: (int) truncation, neighbours past the last voxel dropped.</summary>
+    /// <summary>RELION's corner-anchored trilinear interpolation: (int) truncation, neighbours past the last voxel
+    /// dropped.</summary>
     private static double Trilinear(float[] v, Shape3 s, double wx, double wy, double wz)
     {
         int m1 = (int)wx, n1 = (int)wy, o1 = (int)wz;

@@ -7,7 +7,8 @@ namespace CryoMerge.Core.Analysis;
 /// </summary>
 public static class RotationGrid
 {
-    /// <summary>Rotations about <paramref name="stepDegrees"/> apart (4 pi / step^2 directions x 360 / step in-plane angles).</summary>
+    /// <summary>Rotations about <paramref name="stepDegrees"/> apart (4 pi / step^2 directions x 360 / step in-plane
+    /// angles).</summary>
     public static Matrix3[] Uniform(double stepDegrees)
     {
         double step = stepDegrees * Math.PI / 180;

@@ -3,7 +3,8 @@ using MathNet.Numerics;
 
 namespace CryoMerge.Core.Analysis;
 
-/// <summary>One orientation tried by the global search, with the best translation the cross-correlation found.</summary>
+/// <summary>One orientation tried by the global search, with the best translation the cross-correlation
+/// found.</summary>
 public sealed record RotationHit(ScalePose Pose, double Score);
 
 /// <summary>
@@ -27,7 +28,8 @@ internal sealed class RotationSearch
     private readonly (float X, float Y, float Z, int Index, float R)[] _sphere;
     private readonly (int Index, int I, int J, int K)[] _shifts;
 
-    /// <param name="gridSize">Wanted grid side (16 gives about 6 voxels across the particle radius); larger when the maps' own pixels are coarser.</param>
+    /// <param name="gridSize">Wanted grid side (16 gives about 6 voxels across the particle radius); larger when the
+    /// maps' own pixels are coarser.</param>
     public RotationSearch(IFftBackend fft, MapVolume reference, Grid mask, Vector3d maskCentroid, double maskRadius,
         MapVolume map, Vector3d mapCentroid, double mapRadius, int gridSize, double maxScale)
     {
@@ -55,12 +57,15 @@ internal sealed class RotationSearch
             for (int j = 0; j < _n; j++)
                 for (int i = 0; i < _n; i++)
                 {
-                    var x = new Vector3d((i - _n / 2) * pixel + maskCentroid.X, (j - _n / 2) * pixel + maskCentroid.Y, (k - _n / 2) * pixel + maskCentroid.Z);
+                    var x = new Vector3d((i - _n / 2) * pixel + maskCentroid.X, (j - _n / 2) * pixel + maskCentroid.Y,
+                        (k - _n / 2) * pixel + maskCentroid.Z);
                     double mx = x.X / p1 + rc.X, my = x.Y / p1 + rc.Y, mz = x.Z / p1 + rc.Z;
-                    bool inBox = mx >= 0 && my >= 0 && mz >= 0 && mx <= reference.Shape.X - 1 && my <= reference.Shape.Y - 1 && mz <= reference.Shape.Z - 1;
+                    bool inBox = mx >= 0 && my >= 0 && mz >= 0 && mx <= reference.Shape.X - 1 && my <= reference.Shape.Y
+                        - 1 && mz <= reference.Shape.Z - 1;
                     if (!inBox) continue;
                     w[i, j, k] = EvaluationPoints.Trilinear(mask, mx, my, mz);
-                    a[i, j, k] = refLow.Spline.Sample(refLow.Centre.X + x.X / refLow.Voxel.X, refLow.Centre.Y + x.Y / refLow.Voxel.Y, refLow.Centre.Z + x.Z / refLow.Voxel.Z);
+                    a[i, j, k] = refLow.Spline.Sample(refLow.Centre.X + x.X / refLow.Voxel.X,
+                        refLow.Centre.Y + x.Y / refLow.Voxel.Y, refLow.Centre.Z + x.Z / refLow.Voxel.Z);
                 }
         double sw = 0, swa = 0;
         for (int i = 0; i < a.Data.Length; i++) { sw += w.Data[i]; swa += w.Data[i] * a.Data[i]; }
@@ -90,7 +95,8 @@ internal sealed class RotationSearch
                     double dx = i - _n / 2, dy = j - _n / 2, dz = k - _n / 2;
                     double r = Math.Sqrt(dx * dx + dy * dy + dz * dz);
                     if (r > rMax) continue;
-                    sphere.Add(((float)(dx * pixel), (float)(dy * pixel), (float)(dz * pixel), i + _n * (j + _n * k), (float)(r * pixel)));
+                    sphere.Add(((float)(dx * pixel), (float)(dy * pixel), (float)(dz * pixel), i + _n * (j + _n * k),
+                        (float)(r * pixel)));
                 }
         // Nearest first, so that a scale's sphere is a prefix of the list.
         _sphere = sphere.OrderBy(p => p.Item5).ToArray();
@@ -132,14 +138,16 @@ internal sealed class RotationSearch
 
     public Buffers CreateBuffers() => new(_n);
 
-    /// <summary>Scores one rotation, hand and scale at its best translation: a pure function of its arguments.</summary>
+    /// <summary>Scores one rotation, hand and scale at its best translation: a pure function of its
+    /// arguments.</summary>
     public RotationHit Evaluate(Matrix3 rotation, bool mirrored, double logScale, Buffers b)
     {
         var pose0 = new ScalePose(logScale, rotation, default, mirrored);
         var linT = pose0.Linear.Transpose();
         double s = pose0.Scale;
         double radius = _movingRadius * s, edge = 2 * _pixel;
-        // Grid point p (A from the centre) -> map 2's sample index: diag(1/voxel) L^T p / s + centre + centroid / voxel.
+        // Grid point p (A from the centre) -> map 2's sample index: diag(1/voxel) L^T p / s + centre + centroid /
+        // voxel.
         double ax = 1 / (s * _movingVoxel.X), ay = 1 / (s * _movingVoxel.Y), az = 1 / (s * _movingVoxel.Z);
         double a00 = linT.M00 * ax, a01 = linT.M01 * ax, a02 = linT.M02 * ax;
         double a10 = linT.M10 * ay, a11 = linT.M11 * ay, a12 = linT.M12 * ay;
@@ -154,7 +162,8 @@ internal sealed class RotationSearch
         {
             if (r > radius + edge) break;
             double weight = r <= radius ? 1 : 0.5 + 0.5 * Math.Cos(Math.PI * (r - radius) / edge);
-            double g = Trilinear(_moving, a00 * x + a01 * y + a02 * z + ox, a10 * x + a11 * y + a12 * z + oy, a20 * x + a21 * y + a22 * z + oz);
+            double g = Trilinear(_moving, a00 * x + a01 * y + a02 * z + ox, a10 * x + a11 * y + a12 * z + oy,
+                a20 * x + a21 * y + a22 * z + oz);
             b.Moving[index] = (float)(g * weight);
             b.Correlation[index] = (float)weight;
             sw += weight;
@@ -171,7 +180,8 @@ internal sealed class RotationSearch
         }
         var shape = new Shape3(_n, _n, _n);
         _fft.ForwardReal(shape, b.Moving, b.Spectrum, 1);
-        for (int i = 0; i < b.Spectrum.Length; i++) b.Spectrum[i] = _fixedSpectrum[i] * Complex32.Conjugate(b.Spectrum[i]);
+        for (int i = 0; i < b.Spectrum.Length; i++) b.Spectrum[i] = _fixedSpectrum[i]
+            * Complex32.Conjugate(b.Spectrum[i]);
         _fft.InverseReal(shape, b.Spectrum, b.Correlation, 1);
 
         // Best translation within the range that cannot wrap around.
@@ -182,22 +192,28 @@ internal sealed class RotationSearch
             float c = b.Correlation[index];
             if (c > best) { best = c; bi = ti; bj = tj; bk = tk; }
         }
-        var tau = new Vector3d(bi + Parabolic(b.Correlation, bi, bj, bk, 0), bj + Parabolic(b.Correlation, bi, bj, bk, 1), bk + Parabolic(b.Correlation, bi, bj, bk, 2));
+        var tau = new Vector3d(bi + Parabolic(b.Correlation, bi, bj, bk, 0), bj + Parabolic(b.Correlation, bi, bj, bk,
+            1), bk + Parabolic(b.Correlation, bi, bj, bk, 2));
         double denominator = shape.Count * _fixedNorm * Math.Sqrt(norm);
         double score = denominator > 0 ? best / denominator : 0;
         // X = Xm + tau + L s (Y - Ym)  =>  T = Xm + tau - L s Ym.
         var lym = pose0.Linear.Apply(new Vector3d(s * _movingCentroid.X, s * _movingCentroid.Y, s * _movingCentroid.Z));
-        var t = new Vector3d(_fixedCentre.X + tau.X * _pixel - lym.X, _fixedCentre.Y + tau.Y * _pixel - lym.Y, _fixedCentre.Z + tau.Z * _pixel - lym.Z);
+        var t = new Vector3d(_fixedCentre.X + tau.X * _pixel - lym.X, _fixedCentre.Y + tau.Y * _pixel - lym.Y,
+            _fixedCentre.Z + tau.Z * _pixel - lym.Z);
         return new RotationHit(pose0 with { Translation = t }, score);
     }
 
-    /// <summary>Scores every combination in parallel and keeps the best few per hand, at least <paramref name="separationDegrees"/> apart.</summary>
-    public List<RotationHit> Search(IReadOnlyList<Matrix3> rotations, IReadOnlyList<bool> hands, IReadOnlyList<double> logScales, int keepPerHand, double separationDegrees, Action<int>? progress = null)
+    /// <summary>Scores every combination in parallel and keeps the best few per hand, at least <paramref
+    /// name="separationDegrees"/> apart.</summary>
+    public List<RotationHit> Search(IReadOnlyList<Matrix3> rotations, IReadOnlyList<bool> hands,
+        IReadOnlyList<double> logScales, int keepPerHand, double separationDegrees, Action<int>? progress = null)
     {
-        var jobs = (from r in Enumerable.Range(0, rotations.Count) from h in hands from ls in logScales select (r, h, ls)).ToArray();
+        var jobs = (from r in Enumerable.Range(0, rotations.Count) from h in hands from ls in logScales select (r, h,
+            ls)).ToArray();
         var hits = new RotationHit[jobs.Length];
         int done = 0;
-        Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, CreateBuffers, (i, _, buffers) =>
+        Parallel.For(0, jobs.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            CreateBuffers, (i, _, buffers) =>
         {
             var (r, h, ls) = jobs[i];
             hits[i] = Evaluate(rotations[r], h, ls, buffers);
@@ -223,7 +239,8 @@ internal sealed class RotationSearch
 
     private double Parabolic(float[] c, int i, int j, int k, int axis)
     {
-        int Idx(int a, int b2, int c2) => ((a % _n) + _n) % _n + _n * ((((b2 % _n) + _n) % _n) + _n * (((c2 % _n) + _n) % _n));
+        int Idx(int a, int b2,
+            int c2) => ((a % _n) + _n) % _n + _n * ((((b2 % _n) + _n) % _n) + _n * (((c2 % _n) + _n) % _n));
         double ym, y0 = c[Idx(i, j, k)], yp;
         (ym, yp) = axis switch
         {

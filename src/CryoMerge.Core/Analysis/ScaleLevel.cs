@@ -11,16 +11,19 @@ namespace CryoMerge.Core.Analysis;
 /// <param name="MapSpacing">Spacing (nominal A) map 2 is resampled to before the spline.</param>
 /// <param name="MapFilterScale">Scale at which map 2's frequencies are converted to A^-1 for its filter.</param>
 /// <param name="BlockLength">Side (A) of the blocks for the cluster-robust variance.</param>
-/// <param name="MapNoiseVariance">Variance per point of map 2's filtered noise (0 when unknown), see <see cref="ScaleObjective"/>.</param>
+/// <param name="MapNoiseVariance">Variance per point of map 2's filtered noise (0 when unknown), see <see
+/// cref="ScaleObjective"/>.</param>
 /// <param name="InteriorPose">
 /// The pose (near the answer) used to drop reference points that land in map 2's tapered border or outside its box; the
 /// weights are fixed for the level, so that the noise level seen by the points does not change as the pose is refined.
 /// </param>
-public sealed record ScaleLevel(double EvaluationSpacing, double MapSpacing, double MapFilterScale, FitFilters Filters, double BlockLength, double MinLogScale, double MaxLogScale,
+public sealed record ScaleLevel(double EvaluationSpacing, double MapSpacing, double MapFilterScale, FitFilters Filters,
+    double BlockLength, double MinLogScale, double MaxLogScale,
     double MapNoiseVariance = 0, ScalePose? InteriorPose = null)
 {
     /// <summary>A level that compares detail down to <paramref name="filters"/>' resolution.</summary>
-    public static ScaleLevel For(FitFilters filters, MapVolume reference, MapVolume map, double scale, double minLogScale, double maxLogScale,
+    public static ScaleLevel For(FitFilters filters, MapVolume reference, MapVolume map, double scale,
+        double minLogScale, double maxLogScale,
         SignalSpectrum? mapSpectrum = null, ScalePose? interiorPose = null) => new(
         EvaluationSpacing: Math.Max(reference.PixelSize, filters.Resolution / 2.5),
         MapSpacing: filters.Resolution / (4 * scale),
@@ -44,7 +47,8 @@ public sealed record ScaleLevel(double EvaluationSpacing, double MapSpacing, dou
         }
         // The two sides are independent, and each has single-threaded stretches: built side by side.
         var moving = Task.Run(() => MovingMap.Create(fft, map, MapFilterScale, Filters.Map.AsFunction(), MapSpacing));
-        var points = EvaluationPoints.Create(fft, reference, mask, Filters.Reference.AsFunction(), EvaluationSpacing, BlockLength, interior);
+        var points = EvaluationPoints.Create(fft, reference, mask, Filters.Reference.AsFunction(), EvaluationSpacing,
+            BlockLength, interior);
         if (points.Count == 0) throw new CryoMergeInputException(reference.Name, "the mask leaves no voxel to compare");
         return new ScaleObjective(points, moving.GetAwaiter().GetResult(), MinLogScale, MaxLogScale, MapNoiseVariance);
     }
@@ -72,13 +76,15 @@ public sealed class PreparedScalePair
         _nominalPixelSize = nominal;
     }
 
-    public static PreparedScalePair Prepare(IFftBackend fft, MapVolume reference, Grid mask, MapVolume map, ScaleLevel level) =>
+    public static PreparedScalePair Prepare(IFftBackend fft, MapVolume reference, Grid mask, MapVolume map,
+        ScaleLevel level) =>
         new(level.Build(fft, reference, mask, map), map.PixelSize);
 
     internal ScaleObjective Objective => _objective;
 
     /// <summary>The pair of an objective already built (the fit's own final level).</summary>
-    internal static PreparedScalePair From(ScaleObjective objective, double nominalPixelSize) => new(objective, nominalPixelSize);
+    internal static PreparedScalePair From(ScaleObjective objective, double nominalPixelSize) => new(objective,
+        nominalPixelSize);
 
     /// <summary>
     /// Scores one candidate pixel size: rotation and translation re-optimised at that fixed scale from the start pose.
@@ -89,6 +95,7 @@ public sealed class PreparedScalePair
         double logScale = Math.Log(candidate.PixelSize / _nominalPixelSize);
         var start = candidate.Start with { LogScale = logScale };
         var refined = _objective.Refine(start, candidate.Iterations, fixScale: true);
-        return new ScaleCandidateScore(candidate.PixelSize, refined.Score.Correlation, refined.Pose, refined.Score.Overlap);
+        return new ScaleCandidateScore(candidate.PixelSize, refined.Score.Correlation, refined.Pose,
+            refined.Score.Overlap);
     }
 }

@@ -13,8 +13,10 @@ internal sealed partial class ScaleObjective
     /// amplitude, offset) with Marquardt's diagonal damping; a step is kept only when the correlation does not drop.
     /// </summary>
     /// <param name="fixScale">Keep the scale (for candidate evaluations at a given pixel size).</param>
-    /// <param name="logScaleTolerance">Stop once a kept step moves the log-scale by less than this (when only the scale is wanted).</param>
-    public Refinement Refine(ScalePose start, int maxIterations = 20, bool fixScale = false, double logScaleTolerance = 0)
+    /// <param name="logScaleTolerance">Stop once a kept step moves the log-scale by less than this (when only the scale
+    /// is wanted).</param>
+    public Refinement Refine(ScalePose start, int maxIterations = 20, bool fixScale = false,
+        double logScaleTolerance = 0)
     {
         var pose = fixScale ? start : Clamp(start);
         var sums = Pass(pose, gradient: true, perBlock: null);
@@ -48,15 +50,19 @@ internal sealed partial class ScaleObjective
         return new Refinement(pose, score, iterations, atBound);
     }
 
-    private ScalePose Clamp(ScalePose pose) => pose with { LogScale = Math.Clamp(pose.LogScale, MinLogScale, MaxLogScale) };
+    private ScalePose Clamp(ScalePose pose) => pose with { LogScale = Math.Clamp(pose.LogScale, MinLogScale,
+        MaxLogScale) };
 
     private static double Norm(Vector3d v) => Math.Sqrt(v.X * v.X + v.Y * v.Y + v.Z * v.Z);
 
-    /// <summary>The normal equations (9 x 9 over pose, amplitude, offset) and right-hand side at the current pose.</summary>
-    private (Matrix<double> H, Vector<double> B) NormalEquations(Sums s, PoseScore score) => NormalEquations(s, score.Amplitude, score.Offset);
+    /// <summary>The normal equations (9 x 9 over pose, amplitude, offset) and right-hand side at the current
+    /// pose.</summary>
+    private (Matrix<double> H, Vector<double> B) NormalEquations(Sums s, PoseScore score) => NormalEquations(s,
+        score.Amplitude, score.Offset);
 
     /// <summary>
-    /// Half the Hessian (Gauss-Newton) and half the gradient of sum w (a - alpha g - beta)^2 - alpha^2 noise sum w, the least-squares
+    /// Half the Hessian (Gauss-Newton) and half the gradient of sum w (a - alpha g - beta)^2 - alpha^2 noise sum w, the
+    /// least-squares
     /// form of the noise-corrected correlation.
     /// </summary>
     private (Matrix<double> H, Vector<double> B) NormalEquations(Sums s, double alpha, double beta)
@@ -84,13 +90,15 @@ internal sealed partial class ScaleObjective
         return (h, b);
     }
 
-    private static int[] FreeParameters(bool fixScale) => fixScale ? [1, 2, 3, 4, 5, 6, 7, 8] : [0, 1, 2, 3, 4, 5, 6, 7, 8];
+    private static int[] FreeParameters(bool fixScale) => fixScale ? [1, 2, 3, 4, 5, 6, 7, 8] : [0, 1, 2, 3, 4,
+        5, 6, 7, 8];
 
     private (double, Vector3d, Vector3d)? Solve(Sums sums, PoseScore score, double lambda, bool fixScale)
     {
         var (h, b) = NormalEquations(sums, score);
         var free = FreeParameters(fixScale);
-        var a = Matrix<double>.Build.Dense(free.Length, free.Length, (r, c) => h[free[r], free[c]] * (r == c ? 1 + lambda : 1));
+        var a = Matrix<double>.Build.Dense(free.Length, free.Length, (r, c) => h[free[r],
+            free[c]] * (r == c ? 1 + lambda : 1));
         var rhs = Vector<double>.Build.Dense(free.Length, r => -b[free[r]]);
         Vector<double> x;
         try
@@ -184,12 +192,15 @@ internal sealed partial class ScaleObjective
     }
 
     /// <summary>Gradient of (half) the weighted residual sum of squares at fixed amplitude and offset.</summary>
-    private Vector<double> GradientAt(ScalePose pose, double alpha, double beta) => NormalEquations(Pass(pose, gradient: true, perBlock: null), alpha, beta).B;
+    private Vector<double> GradientAt(ScalePose pose, double alpha, double beta) => NormalEquations(Pass(pose,
+        gradient: true, perBlock: null), alpha, beta).B;
 
     private static ScalePose Perturb(ScalePose pose, int parameter, double step) => parameter switch
     {
         0 => pose.Step(step, default, default),
-        <= 3 => pose.Step(0, new Vector3d(parameter == 1 ? step : 0, parameter == 2 ? step : 0, parameter == 3 ? step : 0), default),
-        _ => pose.Step(0, default, new Vector3d(parameter == 4 ? step : 0, parameter == 5 ? step : 0, parameter == 6 ? step : 0)),
+        <= 3 => pose.Step(0, new Vector3d(parameter == 1 ? step : 0, parameter == 2 ? step : 0,
+        parameter == 3 ? step : 0), default),
+        _ => pose.Step(0, default, new Vector3d(parameter == 4 ? step : 0, parameter == 5 ? step : 0,
+        parameter == 6 ? step : 0)),
     };
 }

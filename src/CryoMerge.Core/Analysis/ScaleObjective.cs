@@ -28,7 +28,8 @@ internal sealed partial class ScaleObjective
     /// densely), so left in, it would tip the maximum towards a larger scale by about 0.75 (1 - signal fraction) over
     /// the curvature of the score.
     /// </param>
-    public ScaleObjective(EvaluationPoints points, MovingMap map, double minLogScale, double maxLogScale, double mapNoiseVariance = 0)
+    public ScaleObjective(EvaluationPoints points, MovingMap map, double minLogScale, double maxLogScale,
+        double mapNoiseVariance = 0)
     {
         _points = points;
         _map = map;
@@ -39,7 +40,8 @@ internal sealed partial class ScaleObjective
 
     /// <summary>
     /// The objective of the maps plus <paramref name="sign"/> x the maps behind <paramref name="other"/> (built at the
-    /// same level), with another noise variance. Building is linear in the maps, so this equals building from the summed
+    /// same level), with another noise variance. Building is linear in the maps, so this equals building from the
+    /// summed
     /// maps, at the cost of two array additions.
     /// </summary>
     public ScaleObjective Plus(ScaleObjective other, float sign, double mapNoiseVariance) =>
@@ -58,7 +60,8 @@ internal sealed partial class ScaleObjective
         public double W, Wa, Wg, Waa, Wgg, Wag, Inside;
         /// <summary>Sums of w d_r d_c, row r at r x <see cref="Stride"/> (the upper triangle is what counts).</summary>
         public readonly double[] DD = new double[PoseParameters * Stride];
-        public readonly double[] Da = new double[PoseParameters], Dg = new double[PoseParameters], D = new double[PoseParameters];
+        public readonly double[] Da = new double[PoseParameters], Dg = new double[PoseParameters],
+            D = new double[PoseParameters];
 
         public void Add(Sums o)
         {
@@ -126,7 +129,8 @@ internal sealed partial class ScaleObjective
                 double vz = (linT.M20 * ux + linT.M21 * uy + linT.M22 * uz) * invS;
                 double sx = centre.X + vx / voxel.X, sy = centre.Y + vy / voxel.Y, sz = centre.Z + vz / voxel.Z;
                 double g;
-                bool inside = sx >= 0 && sy >= 0 && sz >= 0 && sx <= shape.X - 1 && sy <= shape.Y - 1 && sz <= shape.Z - 1;
+                bool inside = sx >= 0 && sy >= 0 && sz >= 0 && sx <= shape.X - 1 && sy <= shape.Y - 1 && sz
+                    <= shape.Z - 1;
                 if (gradient)
                 {
                     g = spline.SampleWithGradient(sx, sy, sz, out double gx, out double gy, out double gz);
@@ -179,7 +183,8 @@ internal sealed partial class ScaleObjective
         return sums;
     }
 
-    /// <summary>Row length of <see cref="Sums.DD"/> and of the derivative vector: the 7 pose parameters padded to 8, two vectors of 4.</summary>
+    /// <summary>Row length of <see cref="Sums.DD"/> and of the derivative vector: the 7 pose parameters padded to 8,
+    /// two vectors of 4.</summary>
     private const int Stride = 8;
 
     private static void Accumulate(Sums sums, ReadOnlySpan<double> d, double w, double a, double g)

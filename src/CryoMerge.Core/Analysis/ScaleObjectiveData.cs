@@ -19,11 +19,13 @@ internal sealed class EvaluationPoints
     public int Count => Value.Length;
 
     /// <summary>
-    /// Samples the filtered reference on a lattice of about <paramref name="spacing"/> A (Fourier resampling, exact for a
+    /// Samples the filtered reference on a lattice of about <paramref name="spacing"/> A (Fourier resampling, exact for
+    /// a
     /// band-limited map) and keeps points whose mask weight exceeds 1e-3.
     /// </summary>
     /// <param name="extraWeight">A further weight per point from its position (A from map 1's centre), or null.</param>
-    public static EvaluationPoints Create(IFftBackend fft, MapVolume reference, Grid mask, Func<double, double> gain, double spacing, double blockLength,
+    public static EvaluationPoints Create(IFftBackend fft, MapVolume reference, Grid mask, Func<double, double> gain,
+        double spacing, double blockLength,
         Func<Vector3d, double>? extraWeight = null)
     {
         var n = reference.Shape;
@@ -38,7 +40,8 @@ internal sealed class EvaluationPoints
         var v = new List<float>();
         var w = new List<float>();
         var block = new List<int>();
-        int bx = Math.Max(1, (int)Math.Ceiling(n.X * p / blockLength)), by = Math.Max(1, (int)Math.Ceiling(n.Y * p / blockLength));
+        int bx = Math.Max(1, (int)Math.Ceiling(n.X * p / blockLength)), by = Math.Max(1,
+            (int)Math.Ceiling(n.Y * p / blockLength));
         int bz = Math.Max(1, (int)Math.Ceiling(n.Z * p / blockLength));
         for (int k = 0; k < m.Z; k++)
             for (int j = 0; j < m.Y; j++)
@@ -54,7 +57,8 @@ internal sealed class EvaluationPoints
                     z.Add((float)((iz - c.Z) * p));
                     v.Add(filtered[i, j, k]);
                     w.Add(weight);
-                    int b0 = Math.Min(bx - 1, (int)(ix * p / blockLength)), b1 = Math.Min(by - 1, (int)(iy * p / blockLength)), b2 = Math.Min(bz - 1, (int)(iz * p / blockLength));
+                    int b0 = Math.Min(bx - 1, (int)(ix * p / blockLength)), b1 = Math.Min(by - 1,
+                        (int)(iy * p / blockLength)), b2 = Math.Min(bz - 1, (int)(iz * p / blockLength));
                     block.Add(b0 + bx * (b1 + by * b2));
                 }
         // Renumber the blocks that hold points densely.
@@ -67,13 +71,15 @@ internal sealed class EvaluationPoints
         };
     }
 
-    /// <summary>The same points with <paramref name="sign"/> x another set's values added (built at the same level from other maps).</summary>
+    /// <summary>The same points with <paramref name="sign"/> x another set's values added (built at the same level from
+    /// other maps).</summary>
     public EvaluationPoints Plus(EvaluationPoints other, float sign)
     {
         if (other.Count != Count) throw new ArgumentException($"point sets differ: {Count} and {other.Count} points");
         var v = new float[Count];
         for (int i = 0; i < v.Length; i++) v[i] = Value[i] + sign * other.Value[i];
-        return new EvaluationPoints { X = X, Y = Y, Z = Z, Value = v, Weight = Weight, Block = Block, BlockCount = BlockCount };
+        return new EvaluationPoints { X = X, Y = Y, Z = Z, Value = v, Weight = Weight, Block = Block,
+            BlockCount = BlockCount };
     }
 
     /// <summary>Trilinear interpolation with clamping at the edges (for masks).</summary>
@@ -83,7 +89,8 @@ internal sealed class EvaluationPoints
         x = Math.Clamp(x, 0, s.X - 1);
         y = Math.Clamp(y, 0, s.Y - 1);
         z = Math.Clamp(z, 0, s.Z - 1);
-        int x0 = Math.Min((int)x, s.X - 2 < 0 ? 0 : s.X - 2), y0 = Math.Min((int)y, Math.Max(0, s.Y - 2)), z0 = Math.Min((int)z, Math.Max(0, s.Z - 2));
+        int x0 = Math.Min((int)x, s.X - 2 < 0 ? 0 : s.X - 2), y0 = Math.Min((int)y, Math.Max(0, s.Y - 2)),
+            z0 = Math.Min((int)z, Math.Max(0, s.Z - 2));
         int x1 = Math.Min(x0 + 1, s.X - 1), y1 = Math.Min(y0 + 1, s.Y - 1), z1 = Math.Min(z0 + 1, s.Z - 1);
         double fx = x - x0, fy = y - y0, fz = z - z0;
         double c00 = g[x0, y0, z0] * (1 - fx) + g[x1, y0, z0] * fx, c10 = g[x0, y1, z0] * (1 - fx) + g[x1, y1, z0] * fx;
@@ -104,14 +111,17 @@ internal sealed class MovingMap
     /// <summary>Map 2's box centre N/2 in spline-grid index units.</summary>
     public required Vector3d Centre { get; init; }
 
-    public static MovingMap Create(IFftBackend fft, MapVolume map, double scale, Func<double, double>? gain, double spacing)
+    public static MovingMap Create(IFftBackend fft, MapVolume map, double scale, Func<double, double>? gain,
+        double spacing)
     {
         var n = map.Shape;
         double p = map.PixelSize;
         // Finer than the map when the band needs it (up to twice): a cubic spline is accurate to about 1 % up to a
         // quarter of its sampling frequency, and loses accuracy fast beyond.
-        var m = spacing >= p ? SpectralFilter.ShapeForPixel(n, p, spacing) : SpectralFilter.ShapeForPixel(n, p, Math.Max(spacing, p / 2), allowFiner: true);
-        var filtered = SpectralFilter.Resample(fft, map.Grid, Vector3d.All(p * scale), m, gain, splineCompensation: true);
+        var m = spacing >= p ? SpectralFilter.ShapeForPixel(n, p, spacing) : SpectralFilter.ShapeForPixel(n, p,
+            Math.Max(spacing, p / 2), allowFiner: true);
+        var filtered = SpectralFilter.Resample(fft, map.Grid, Vector3d.All(p * scale), m, gain,
+            splineCompensation: true);
         var c = map.Centre;
         return new MovingMap
         {
@@ -122,8 +132,10 @@ internal sealed class MovingMap
     }
 
     /// <summary>
-    /// 1 well inside map 2's box, falling smoothly to 0 over <paramref name="margin"/> voxels towards the tapered border
-    /// (nominal A from map 2's centre, in map 2's original voxels <paramref name="shape"/> of <paramref name="pixel"/> A).
+    /// 1 well inside map 2's box, falling smoothly to 0 over <paramref name="margin"/> voxels towards the tapered
+    /// border
+    /// (nominal A from map 2's centre, in map 2's original voxels <paramref name="shape"/> of <paramref name="pixel"/>
+    /// A).
     /// Points out there would see map 2's noise fade with the taper, and a noise level that changes with the pose
     /// biases the fit.
     /// </summary>
@@ -140,8 +152,10 @@ internal sealed class MovingMap
         return Axis(v.X, shape.X) * Axis(v.Y, shape.Y) * Axis(v.Z, shape.Z);
     }
 
-    /// <summary>This map plus <paramref name="sign"/> x another resampled on the same grid (same level, other data).</summary>
-    public MovingMap Plus(MovingMap other, float sign) => new() { Spline = Spline.Plus(other.Spline, sign), Voxel = Voxel, Centre = Centre };
+    /// <summary>This map plus <paramref name="sign"/> x another resampled on the same grid (same level, other
+    /// data).</summary>
+    public MovingMap Plus(MovingMap other, float sign) => new() { Spline = Spline.Plus(other.Spline, sign),
+        Voxel = Voxel, Centre = Centre };
 
     /// <summary>Whether a nominal-A position (from map 2's centre) falls inside the box.</summary>
     public bool Contains(Vector3d v)

@@ -15,7 +15,8 @@ public sealed record ScalePose(double LogScale, Matrix3 Rotation, Vector3d Trans
     /// <summary>The rotation and mirror together (improper when mirrored).</summary>
     public Matrix3 Linear => Mirrored ? Rotation * Matrix3.MirrorX : Rotation;
 
-    /// <summary>Where map 2's point <paramref name="y"/> (nominal A from its centre) lies in map 1 (A from its centre).</summary>
+    /// <summary>Where map 2's point <paramref name="y"/> (nominal A from its centre) lies in map 1 (A from its
+    /// centre).</summary>
     public Vector3d MapToReference(Vector3d y)
     {
         double s = Scale;
@@ -23,7 +24,8 @@ public sealed record ScalePose(double LogScale, Matrix3 Rotation, Vector3d Trans
         return new Vector3d(r.X + Translation.X, r.Y + Translation.Y, r.Z + Translation.Z);
     }
 
-    /// <summary>The point of map 2 (nominal A from its centre) that lands on map 1's point <paramref name="x"/>.</summary>
+    /// <summary>The point of map 2 (nominal A from its centre) that lands on map 1's point <paramref
+    /// name="x"/>.</summary>
     public Vector3d ReferenceToMap(Vector3d x)
     {
         double s = Scale;

@@ -7,7 +7,8 @@ public enum ToleranceVerdict
     Negligible,
     /// <summary>Up to d/D: the rim of the particle moves by up to half the resolution; a small loss.</summary>
     Acceptable,
-    /// <summary>Up to 2 d/D: a clear loss at the target resolution; merge only if the gain in particles is worth it.</summary>
+    /// <summary>Up to 2 d/D: a clear loss at the target resolution; merge only if the gain in particles is worth
+    /// it.</summary>
     Warning,
     /// <summary>Above 2 d/D: the rim moves by more than the resolution; do not merge at this scale.</summary>
     TooLarge,
@@ -16,7 +17,8 @@ public enum ToleranceVerdict
 /// <summary>The model's answer for one particle diameter, resolution and (optionally) error.</summary>
 /// <param name="DiameterA">Largest dimension of the particle, A.</param>
 /// <param name="ResolutionA">Resolution aimed at after merging, A.</param>
-/// <param name="RelativeError">Relative scale error (fraction, 0.01 = 1 %), or null when only limits are asked for.</param>
+/// <param name="RelativeError">Relative scale error (fraction, 0.01 = 1 %), or null when only limits are asked
+/// for.</param>
 /// <param name="Correlation">Correlation at the resolution for that error (sphere form factor), or null.</param>
 /// <param name="Verdict">Where the error falls, or null.</param>
 /// <param name="AimAt">0.3 d/D: aim at or below this error.</param>
@@ -28,7 +30,8 @@ public sealed record ToleranceAdvice(double DiameterA, double ResolutionA, doubl
     ToleranceVerdict? Verdict, double AimAt, double WarnAbove, double RefuseAbove,
     IReadOnlyList<ErrorLimit> LargestErrorAt, double? BestResolutionA);
 
-/// <summary>The largest relative error (fraction) that keeps the correlation at the resolution at <paramref name="Correlation"/>.</summary>
+/// <summary>The largest relative error (fraction) that keeps the correlation at the resolution at <paramref
+/// name="Correlation"/>.</summary>
 public sealed record ErrorLimit(double Correlation, double RelativeError);
 
 /// <summary>
@@ -56,22 +59,26 @@ public static class ScaleTolerance
         return 3 * (Math.Sin(x) - x * Math.Cos(x)) / (x * x * x);
     }
 
-    /// <summary>Correlation at resolution d (A) between maps of a particle of diameter D (A) mis-scaled by e (fraction).</summary>
+    /// <summary>Correlation at resolution d (A) between maps of a particle of diameter D (A) mis-scaled by e
+    /// (fraction).</summary>
     public static double Correlation(double relativeError, double diameterA, double resolutionA)
     {
         Check(diameterA, resolutionA);
         return FormFactor(Math.PI * relativeError * diameterA / resolutionA);
     }
 
-    /// <summary>The largest relative error (fraction) keeping the correlation at resolution d at or above <paramref name="correlation"/> (0 &lt; c &lt; 1).</summary>
+    /// <summary>The largest relative error (fraction) keeping the correlation at resolution d at or above <paramref
+    /// name="correlation"/> (0 &lt; c &lt; 1).</summary>
     public static double LargestError(double diameterA, double resolutionA, double correlation)
     {
         Check(diameterA, resolutionA);
-        if (!(correlation > 0 && correlation < 1)) throw new ArgumentOutOfRangeException(nameof(correlation), correlation, "must lie between 0 and 1");
+        if (!(correlation > 0 && correlation < 1)) throw new ArgumentOutOfRangeException(nameof(correlation),
+            correlation, "must lie between 0 and 1");
         return XForCorrelation(correlation) * resolutionA / (Math.PI * diameterA);
     }
 
-    /// <summary>The finest resolution (A) at which an error e keeps the correlation at <paramref name="correlation"/>.</summary>
+    /// <summary>The finest resolution (A) at which an error e keeps the correlation at <paramref
+    /// name="correlation"/>.</summary>
     public static double BestResolution(double relativeError, double diameterA, double correlation = 0.5) =>
         Math.PI * Math.Abs(relativeError) * diameterA / XForCorrelation(correlation);
 
@@ -89,7 +96,8 @@ public static class ScaleTolerance
     {
         Check(diameterA, resolutionA);
         double unit = resolutionA / diameterA;
-        var limits = new[] { 0.9, 0.5, 0.143 }.Select(c => new ErrorLimit(c, LargestError(diameterA, resolutionA, c))).ToList();
+        var limits = new[] { 0.9, 0.5, 0.143 }.Select(c => new ErrorLimit(c, LargestError(diameterA, resolutionA,
+            c))).ToList();
         return new ToleranceAdvice(diameterA, resolutionA, relativeError,
             relativeError is double e ? Correlation(e, diameterA, resolutionA) : null,
             relativeError is double e2 ? VerdictFor(e2, diameterA, resolutionA) : null,
@@ -111,7 +119,10 @@ public static class ScaleTolerance
 
     private static void Check(double diameterA, double resolutionA)
     {
-        if (!(diameterA > 0) || double.IsInfinity(diameterA)) throw new ArgumentOutOfRangeException(nameof(diameterA), diameterA, "the particle diameter must be positive (A)");
-        if (!(resolutionA > 0) || double.IsInfinity(resolutionA)) throw new ArgumentOutOfRangeException(nameof(resolutionA), resolutionA, "the resolution must be positive (A)");
+        if (!(diameterA > 0) || double.IsInfinity(diameterA)) throw new ArgumentOutOfRangeException(nameof(diameterA),
+            diameterA, "the particle diameter must be positive (A)");
+        if (!(resolutionA > 0)
+            || double.IsInfinity(resolutionA)) throw new ArgumentOutOfRangeException(nameof(resolutionA), resolutionA,
+            "the resolution must be positive (A)");
     }
 }

@@ -10,12 +10,14 @@ namespace CryoMerge.Core.Analysis;
 /// Shell i is at i / L, L the largest box side in A at the nominal pixel size.
 /// </summary>
 /// <param name="Counts">Components of the full transform in each shell.</param>
-public sealed record SignalSpectrum(double BoxLength, double PixelSize, double[] Power, double[] Noise, bool HasNoiseEstimate, long[] Counts, long VoxelCount, double TaperSquares)
+public sealed record SignalSpectrum(double BoxLength, double PixelSize, double[] Power, double[] Noise,
+    bool HasNoiseEstimate, long[] Counts, long VoxelCount, double TaperSquares)
 {
     /// <summary>Fraction of the power kept as signal where the noise estimate takes (nearly) all of it.</summary>
     public const double MinimumSignalFraction = 0.05;
 
-    /// <summary>Measures a map's spectrum; <paramref name="solvent"/> (weights 0..1, or null) says where only noise is.</summary>
+    /// <summary>Measures a map's spectrum; <paramref name="solvent"/> (weights 0..1, or null) says where only noise
+    /// is.</summary>
     /// <param name="window">The taper the map was multiplied by (its noise was too), or null for none.</param>
     public static SignalSpectrum Measure(IFftBackend fft, MapVolume map, Grid? solvent, Grid? window = null)
     {
@@ -44,10 +46,12 @@ public sealed record SignalSpectrum(double BoxLength, double PixelSize, double[]
         }
         double taper2 = 0;
         for (long i = 0; i < s.Count; i++) { double t = window?.Data[i] ?? 1; taper2 += t * t; }
-        return new SignalSpectrum(length, map.PixelSize, power, noise, has, FourierShellCorrelation.FullSpectrumCounts(s), s.Count, taper2);
+        return new SignalSpectrum(length, map.PixelSize, power, noise, has,
+            FourierShellCorrelation.FullSpectrumCounts(s), s.Count, taper2);
     }
 
-    /// <summary>Signal amplitude at spatial frequency <paramref name="k"/> (1/A) when the map's true pixel is <paramref name="scale"/> x nominal.</summary>
+    /// <summary>Signal amplitude at spatial frequency <paramref name="k"/> (1/A) when the map's true pixel is <paramref
+    /// name="scale"/> x nominal.</summary>
     public double Amplitude(double k, double scale = 1)
     {
         double x = k * BoxLength * scale;
@@ -59,7 +63,8 @@ public sealed record SignalSpectrum(double BoxLength, double PixelSize, double[]
     }
 
     /// <summary>
-    /// Expected noise power per Fourier component at <paramref name="k"/> (1/A) of this map's noise resampled onto a grid of
+    /// Expected noise power per Fourier component at <paramref name="k"/> (1/A) of this map's noise resampled onto a
+    /// grid of
     /// <paramref name="gridPixel"/> A and multiplied by a mask whose squares sum to <paramref name="maskSquares"/>: the
     /// noise to take out of the powers of a <see cref="MaskedComparison"/>.
     /// </summary>
@@ -93,7 +98,8 @@ public sealed record SignalSpectrum(double BoxLength, double PixelSize, double[]
         return sum / ((double)VoxelCount * TaperSquares);
     }
 
-    /// <summary>Estimated fraction of the power at <paramref name="k"/> that is signal (1 without a noise estimate).</summary>
+    /// <summary>Estimated fraction of the power at <paramref name="k"/> that is signal (1 without a noise
+    /// estimate).</summary>
     public double SignalFraction(double k, double scale = 1)
     {
         if (!HasNoiseEstimate) return 1;
@@ -116,10 +122,12 @@ public sealed record SignalSpectrum(double BoxLength, double PixelSize, double[]
     }
 }
 
-/// <summary>Where a map holds only solvent: outside a generous mask around its density and away from the box edges.</summary>
+/// <summary>Where a map holds only solvent: outside a generous mask around its density and away from the box
+/// edges.</summary>
 public static class SolventRegion
 {
-    /// <summary>Soft weights of the solvent, or null when too little is left (a cut-out zone, a tightly boxed map).</summary>
+    /// <summary>Soft weights of the solvent, or null when too little is left (a cut-out zone, a tightly boxed
+    /// map).</summary>
     /// <param name="density">A generous mask of the map's density (e.g. <see cref="AutoMask.Create"/>).</param>
     /// <param name="extra">Another mask whose region is excluded too (a user's mask), or null.</param>
     public static Grid? Create(IFftBackend fft, MapVolume map, Grid density, Grid? extra = null)
@@ -131,7 +139,8 @@ public static class SolventRegion
             for (int j = 0; j < s.Y; j++)
                 for (int i = 0; i < s.X; i++)
                 {
-                    bool edge = i < border || j < border || k < border || i >= s.X - border || j >= s.Y - border || k >= s.Z - border;
+                    bool edge = i < border || j < border || k < border || i >= s.X - border || j >= s.Y - border || k
+                        >= s.Z - border;
                     float inside = Math.Max(density[i, j, k], extra is null ? 0f : extra[i, j, k]);
                     hard[i, j, k] = !edge && inside <= 0 ? 1 : 0;
                 }

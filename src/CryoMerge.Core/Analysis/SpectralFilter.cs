@@ -16,14 +16,16 @@ public static class SpectralFilter
 
     /// <summary>
     /// Filters and resamples onto <paramref name="outputShape"/> (same box length in A, so the pixel becomes
-    /// N x p / M per axis). Frequencies beyond the smaller grid's Nyquist (and its Nyquist plane when sizes differ) are dropped.
+    /// N x p / M per axis). Frequencies beyond the smaller grid's Nyquist (and its Nyquist plane when sizes differ) are
+    /// dropped.
     /// </summary>
     /// <param name="splineCompensation">
     /// Also divide by the mean frequency response of cubic B-spline interpolation on the output grid,
     /// sinc^4(f) x 3 / (2 + cos 2 pi f) per axis (f in cycles per output voxel), so that a spline fitted to the result
     /// reproduces the filtered map's amplitudes when it is sampled between voxels.
     /// </param>
-    public static Grid Resample(IFftBackend fft, Grid input, Vector3d pixel, Shape3 outputShape, Func<double, double>? gain = null, int threads = 0, bool splineCompensation = false)
+    public static Grid Resample(IFftBackend fft, Grid input, Vector3d pixel, Shape3 outputShape, Func<double,
+        double>? gain = null, int threads = 0, bool splineCompensation = false)
     {
         var n = input.Shape;
         var m = outputShape;
@@ -80,7 +82,8 @@ public static class SpectralFilter
         return result;
     }
 
-    /// <summary>Per-index inverse of the cubic B-spline interpolation response along one axis of n voxels (all 1 when off).</summary>
+    /// <summary>Per-index inverse of the cubic B-spline interpolation response along one axis of n voxels (all 1 when
+    /// off).</summary>
     private static float[] Compensation(int n, bool on)
     {
         var c = new float[n];
@@ -92,7 +95,8 @@ public static class SpectralFilter
         return c;
     }
 
-    /// <summary>Mean response of cubic B-spline interpolation at f cycles per voxel: sinc^4(f) x 3 / (2 + cos 2 pi f).</summary>
+    /// <summary>Mean response of cubic B-spline interpolation at f cycles per voxel: sinc^4(f) x 3 / (2 + cos 2 pi
+    /// f).</summary>
     public static double SplineResponse(double f)
     {
         double x = Math.PI * f;
@@ -100,7 +104,8 @@ public static class SpectralFilter
         return Math.Pow(sinc, 4) * 3 / (2 + Math.Cos(2 * x));
     }
 
-    /// <summary>Raised-cosine low-pass: 1 below <paramref name="resolution"/> + width/2, 0 beyond resolution - width/2 (both in 1/A terms).</summary>
+    /// <summary>Raised-cosine low-pass: 1 below <paramref name="resolution"/> + width/2, 0 beyond resolution - width/2
+    /// (both in 1/A terms).</summary>
     /// <param name="resolution">Resolution (A) where the gain is one half.</param>
     /// <param name="edgeFraction">Width of the edge as a fraction of the cut-off frequency.</param>
     public static Func<double, double> LowPass(double resolution, double edgeFraction = 0.2)
@@ -127,7 +132,8 @@ public static class SpectralFilter
     }
 
     /// <summary>
-    /// Box lengths M per axis for a pixel at or a little finer than <paramref name="targetPixel"/> (never finer than the
+    /// Box lengths M per axis for a pixel at or a little finer than <paramref name="targetPixel"/> (never finer than
+    /// the
     /// input unless <paramref name="allowFiner"/>), rounded up to sizes whose transforms are fast.
     /// </summary>
     public static Shape3 ShapeForPixel(Shape3 shape, double pixel, double targetPixel, bool allowFiner = false)

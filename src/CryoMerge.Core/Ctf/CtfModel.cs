@@ -37,7 +37,8 @@ public sealed class CtfModel
     {
         Parameters = parameters;
         double q0 = parameters.AmplitudeContrast;
-        if (q0 < 0 || q0 > 1) throw new ArgumentOutOfRangeException(nameof(parameters), q0, "the amplitude contrast must lie in [0, 1]");
+        if (q0 < 0 || q0 > 1) throw new ArgumentOutOfRangeException(nameof(parameters), q0,
+            "the amplitude contrast must lie in [0, 1]");
         Wavelength = Electron.Wavelength(parameters.Voltage);
         double cs = parameters.SphericalAberration * 1e7;
         double lambda = Wavelength;
@@ -90,7 +91,8 @@ public sealed class CtfModel
     public void FillHalfSpectrum(Span<float> destination, int nx, int ny, double pixelSize)
     {
         int hx = nx / 2 + 1;
-        if (destination.Length != (long)hx * ny) throw new ArgumentException($"destination must hold {(long)hx * ny} values");
+        if (destination.Length != (long)hx
+            * ny) throw new ArgumentException($"destination must hold {(long)hx * ny} values");
         double xs = nx * pixelSize, ys = ny * pixelSize;
         for (int i = 0; i < ny; i++)
         {

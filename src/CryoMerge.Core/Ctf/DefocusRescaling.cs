@@ -1,9 +1,11 @@
 namespace CryoMerge.Core.Ctf;
 
-/// <summary>How the frequencies of a CTF fit count in the least-squares fit that absorbs the Cs term into defocus.</summary>
+/// <summary>How the frequencies of a CTF fit count in the least-squares fit that absorbs the Cs term into
+/// defocus.</summary>
 public enum BandWeighting
 {
-    /// <summary>Every frequency counts the same (a 1-D fit of a rotational average): k_eff^2 = (5/7)(kb^7 - ka^7)/(kb^5 - ka^5).</summary>
+    /// <summary>Every frequency counts the same (a 1-D fit of a rotational average): k_eff^2 = (5/7)(kb^7 - ka^7)/(kb^5
+    /// - ka^5).</summary>
     Uniform,
     /// <summary>
     /// Every pixel of a 2-D power spectrum counts the same, so a ring at frequency k weighs in proportion to k (how
@@ -12,7 +14,8 @@ public enum BandWeighting
     Ring,
 }
 
-/// <summary>The resolution band of the CTF fit, in Angstrom as labelled at the pixel size the fit used (CTFFIND's defaults: 30-5 A).</summary>
+/// <summary>The resolution band of the CTF fit, in Angstrom as labelled at the pixel size the fit used (CTFFIND's
+/// defaults: 30-5 A).</summary>
 public sealed record CtfFitBand(double LowResolution = 30, double HighResolution = 5)
 {
     public static CtfFitBand Default { get; } = new();
@@ -21,11 +24,13 @@ public sealed record CtfFitBand(double LowResolution = 30, double HighResolution
     public string? Problem =>
         !(HighResolution > 0) || !(LowResolution > 0) || double.IsInfinity(LowResolution)
             ? "the band's resolutions must be positive (in A)"
-        : HighResolution >= LowResolution ? $"the band must go from low to high resolution (e.g. 30,5), not {LowResolution},{HighResolution}"
+        : HighResolution >= LowResolution
+            ? $"the band must go from low to high resolution (e.g. 30,5), not {LowResolution},{HighResolution}"
         : null;
 }
 
-/// <summary>A defocus change: new = <see cref="Factor"/> x old + <see cref="Constant"/> (A), and the Cs to write with it.</summary>
+/// <summary>A defocus change: new = <see cref="Factor"/> x old + <see cref="Constant"/> (A), and the Cs to write with
+/// it.</summary>
 /// <param name="Factor">r^2 with r = new pixel / old pixel.</param>
 /// <param name="Constant">Added to every scaled defocus, in A; positive means the defocus is increased.</param>
 /// <param name="NewCs">Spherical aberration to write, in mm (unchanged unless Cs is rescaled).</param>
@@ -51,14 +56,16 @@ public static class DefocusRescaling
     /// <summary>Cs in mm to Angstrom.</summary>
     public const double MillimetreInAngstrom = 1e7;
 
-    /// <summary>sum(w k^6) / sum(w k^4) over [1/low, 1/high] (1/A^2), for continuous k with the given weighting.</summary>
+    /// <summary>sum(w k^6) / sum(w k^4) over [1/low, 1/high] (1/A^2), for continuous k with the given
+    /// weighting.</summary>
     public static double EffectiveFrequencySquared(CtfFitBand band, BandWeighting weighting = BandWeighting.Ring)
     {
         if (band.Problem is { } problem) throw new ArgumentException(problem, nameof(band));
         double ka = 1 / band.LowResolution, kb = 1 / band.HighResolution;
         return weighting switch
         {
-            BandWeighting.Uniform => 5.0 / 7.0 * (Math.Pow(kb, 7) - Math.Pow(ka, 7)) / (Math.Pow(kb, 5) - Math.Pow(ka, 5)),
+            BandWeighting.Uniform => 5.0 / 7.0 * (Math.Pow(kb, 7) - Math.Pow(ka, 7)) / (Math.Pow(kb,
+                5) - Math.Pow(ka, 5)),
             _ => 3.0 / 4.0 * (Math.Pow(kb, 8) - Math.Pow(ka, 8)) / (Math.Pow(kb, 6) - Math.Pow(ka, 6)),
         };
     }
@@ -80,7 +87,8 @@ public static class DefocusRescaling
     /// <summary>
     /// Exactly what scale_ctf.sh computes (gawk, each step printed to 6 decimals): Cs rounded to whole Angstrom,
     /// lambda 0.0197 A at 300 kV and 0.0251 A at 200 kV (RELION's value rounded to 4 decimals otherwise),
-    /// alpha = old/new, new = old / alpha^2 - correction with correction = -0.5 Cs lambda^2 (alpha^2 - alpha^-2) / 5.68^2.
+    /// alpha = old/new, new = old / alpha^2 - correction with correction = -0.5 Cs lambda^2 (alpha^2 - alpha^-2) /
+    /// 5.68^2.
     /// The script prints "plus a constant correction of {correction}" although it subtracts it: for
     /// 0.900 -> 0.880, Cs 2.7 mm, 300 kV it prints -14.602555 and increases the defocus by 14.60 A.
     /// </summary>
@@ -135,7 +143,8 @@ public static class DefocusRescaling
 
     private static double Ratio(double oldPixel, double newPixel)
     {
-        if (!(oldPixel > 0) || !(newPixel > 0)) throw new ArgumentOutOfRangeException(nameof(oldPixel), "pixel sizes must be positive");
+        if (!(oldPixel > 0) || !(newPixel > 0)) throw new ArgumentOutOfRangeException(nameof(oldPixel),
+            "pixel sizes must be positive");
         return newPixel / oldPixel;
     }
 

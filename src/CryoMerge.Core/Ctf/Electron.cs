@@ -10,7 +10,8 @@ public static class Electron
     /// </summary>
     public static double Wavelength(double kilovolts)
     {
-        if (kilovolts <= 0) throw new ArgumentOutOfRangeException(nameof(kilovolts), kilovolts, "the voltage must be positive");
+        if (kilovolts <= 0) throw new ArgumentOutOfRangeException(nameof(kilovolts), kilovolts,
+            "the voltage must be positive");
         double v = kilovolts * 1e3;
         return 12.2643247 / Math.Sqrt(v * (1 + v * 0.978466e-6));
     }

@@ -29,7 +29,8 @@ public static class CoordinateFiles
             var block = file.Blocks.FirstOrDefault(b => b.Table is not null && b.Table.Has(RelionLabels.CoordinateX))
                 ?? throw new CryoMergeInputException(path, "has no table with rlnCoordinateX and rlnCoordinateY");
             var table = block.Table!;
-            if (!table.Has(RelionLabels.CoordinateY)) throw new CryoMergeInputException(path, "has rlnCoordinateX but no rlnCoordinateY");
+            if (!table.Has(RelionLabels.CoordinateY)) throw new CryoMergeInputException(path,
+                "has rlnCoordinateX but no rlnCoordinateY");
             return table;
         }
         InputFiles.RequireRegularFile(path, "a coordinate file");
@@ -46,7 +47,8 @@ public static class CoordinateFiles
             if (box)
             {
                 if (words.Length < 4 || !TryInts(words, 4, out var v))
-                    throw new CryoMergeInputException(path, $"line {lineNumber}: a .box line needs four integers (x y width height)");
+                    throw new CryoMergeInputException(path,
+                        $"line {lineNumber}: a .box line needs four integers (x y width height)");
                 result.AddRow(Text(v[0] + v[2] / 2), Text(v[1] + v[3] / 2));
             }
             else if (words.Length >= 2 && TryInts(words, 2, out var xy))
@@ -55,7 +57,8 @@ public static class CoordinateFiles
             }
             else if (lineNumber > 1 || result.RowCount > 0)
             {
-                throw new CryoMergeInputException(path, $"line {lineNumber}: expected two integer coordinates, found '{line.Trim()}'");
+                throw new CryoMergeInputException(path,
+                    $"line {lineNumber}: expected two integer coordinates, found '{line.Trim()}'");
             }
         }
         return result;
@@ -71,7 +74,8 @@ public static class CoordinateFiles
             int end = 0;
             if (end < w.Length && (w[end] == '-' || w[end] == '+')) end++;
             while (end < w.Length && char.IsAsciiDigit(w[end])) end++;
-            if (!int.TryParse(w.AsSpan(0, end), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out values[i])) return false;
+            if (!int.TryParse(w.AsSpan(0, end), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
+                out values[i])) return false;
         }
         return true;
     }

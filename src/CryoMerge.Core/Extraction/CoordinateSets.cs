@@ -26,7 +26,8 @@ internal sealed class CoordinateSet(string source, StarTable table, List<int> ro
     }
 }
 
-/// <summary>Coordinates grouped by micrograph (one set per row of the micrographs table, null where there are none).</summary>
+/// <summary>Coordinates grouped by micrograph (one set per row of the micrographs table, null where there are
+/// none).</summary>
 internal sealed class CoordinateSets(string description, CoordinateSet?[] sets, IReadOnlyList<string> columns)
 {
     public string Description { get; } = description;
@@ -36,13 +37,17 @@ internal sealed class CoordinateSets(string description, CoordinateSet?[] sets, 
     /// <summary>Columns of the coordinate tables, in order of first appearance.</summary>
     public IReadOnlyList<string> Columns { get; } = columns;
 
-    /// <summary>A STAR file with rlnMicrographName and rlnCoordinateX/Y; rows are matched to micrographs by name.</summary>
+    /// <summary>A STAR file with rlnMicrographName and rlnCoordinateX/Y; rows are matched to micrographs by
+    /// name.</summary>
     public static CoordinateSets FromStar(string path, MicrographTable mics, ICollection<string> notes)
     {
         var file = StarFile.Read(path);
-        var table = PixelSizes.DataBlock(file)?.Table ?? throw new CryoMergeInputException(path, "has no table of particles");
+        var table = PixelSizes.DataBlock(file)?.Table ?? throw new CryoMergeInputException(path,
+            "has no table of particles");
         foreach (var label in new[] { RelionLabels.MicrographName, RelionLabels.CoordinateX, RelionLabels.CoordinateY })
-            if (!table.Has(label)) throw new CryoMergeInputException(path, $"has no {label} column (give a STAR file with rlnMicrographName and rlnCoordinateX/Y, or --coord-dir and --coord-suffix)");
+            if (!table.Has(label)) throw new CryoMergeInputException(path,
+                $"has no {label} column (give a STAR file with rlnMicrographName and rlnCoordinateX/Y, or " +
+                $"--coord-dir and --coord-suffix)");
         var sets = new CoordinateSet?[mics.Count];
         var names = table.Column(RelionLabels.MicrographName);
         var unmatched = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -61,14 +66,19 @@ internal sealed class CoordinateSets(string description, CoordinateSet?[] sets, 
             (sets[m] ??= new CoordinateSet(path, table, [])).Rows.Add(r);
         }
         if (unmatched.Count > 0)
-            notes.Add($"{path}: {unmatched.Values.Sum()} particles on {unmatched.Count} micrographs not listed in {mics.Path} are skipped (first: {unmatched.Keys.First()})");
+            notes.Add(
+                $"{path}: {unmatched.Values.Sum()} particles on {unmatched.Count} micrographs not listed in " +
+                $"{mics.Path} are skipped (first: {unmatched.Keys.First()})");
         return new CoordinateSets(path, sets, table.ColumnNames.ToList());
     }
 
-    /// <summary>RELION's per-micrograph coordinate files; micrographs without a file have no particles, as in relion_preprocess.</summary>
-    public static CoordinateSets FromDirectory(string directory, string suffix, MicrographTable mics, string micrographsStar, ICollection<string> notes)
+    /// <summary>RELION's per-micrograph coordinate files; micrographs without a file have no particles, as in
+    /// relion_preprocess.</summary>
+    public static CoordinateSets FromDirectory(string directory, string suffix, MicrographTable mics,
+        string micrographsStar, ICollection<string> notes)
     {
-        if (suffix.Length == 0) throw new CryoMergeInputException("--coord-suffix", "is empty; give the end of the coordinate file names, e.g. _autopick.star");
+        if (suffix.Length == 0) throw new CryoMergeInputException("--coord-suffix",
+            "is empty; give the end of the coordinate file names, e.g. _autopick.star");
         var sets = new CoordinateSet?[mics.Count];
         var columns = new List<string>();
         var missing = new List<string>();
@@ -86,9 +96,13 @@ internal sealed class CoordinateSets(string description, CoordinateSet?[] sets, 
             sets[m] = new CoordinateSet(path, table, Enumerable.Range(0, table.RowCount).ToList());
         }
         if (missing.Count == mics.Count)
-            throw new CryoMergeInputException(directory, $"has no coordinate files ending in {suffix} for the micrographs of {micrographsStar} (looked for {missing[0]})");
+            throw new CryoMergeInputException(directory,
+                $"has no coordinate files ending in {suffix} for the micrographs of {micrographsStar} (looked for " +
+                $"{missing[0]})");
         if (missing.Count > 0)
-            notes.Add($"{missing.Count} micrographs have no coordinate file and are skipped, as relion_preprocess does (first: {missing[0]})");
+            notes.Add(
+                $"{missing.Count} micrographs have no coordinate file and are skipped, as relion_preprocess does " +
+                $"(first: {missing[0]})");
         return new CoordinateSets($"{directory} (*{suffix})", sets, columns);
     }
 }

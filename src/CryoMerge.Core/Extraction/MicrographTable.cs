@@ -3,7 +3,8 @@ using CryoMerge.Core.Formats;
 
 namespace CryoMerge.Core.Extraction;
 
-/// <summary>The micrographs STAR file of an extraction (RELION 3.1+: data_optics with rlnMicrographPixelSize, data_micrographs).</summary>
+/// <summary>The micrographs STAR file of an extraction (RELION 3.1+: data_optics with rlnMicrographPixelSize,
+/// data_micrographs).</summary>
 internal sealed class MicrographTable
 {
     private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
@@ -42,11 +43,17 @@ internal sealed class MicrographTable
     {
         var file = StarFile.Read(path);
         var optics = file.Find("optics")?.Table
-            ?? throw new CryoMergeInputException(path, "has no data_optics table: a RELION 3.1+ micrographs STAR file is needed (convert a 3.0 file with relion_convert_star)");
+            ?? throw new CryoMergeInputException(path,
+                "has no data_optics table: a RELION 3.1+ micrographs STAR file is needed (convert a 3.0 file with " +
+                "relion_convert_star)");
         var micrographs = file.Find("micrographs")?.Table
-            ?? throw new CryoMergeInputException(path, "has no data_micrographs table: give the micrographs STAR file (e.g. CtfFind/jobNNN/micrographs_ctf.star)");
-        if (!micrographs.Has(RelionLabels.MicrographName)) throw new CryoMergeInputException(path, "data_micrographs has no rlnMicrographName column");
-        if (!optics.Has(RelionLabels.MicrographPixelSize)) throw new CryoMergeInputException(path, "data_optics has no rlnMicrographPixelSize column");
+            ?? throw new CryoMergeInputException(path,
+                "has no data_micrographs table: give the micrographs STAR file (e.g. " +
+                "CtfFind/jobNNN/micrographs_ctf.star)");
+        if (!micrographs.Has(RelionLabels.MicrographName)) throw new CryoMergeInputException(path,
+            "data_micrographs has no rlnMicrographName column");
+        if (!optics.Has(RelionLabels.MicrographPixelSize)) throw new CryoMergeInputException(path,
+            "data_optics has no rlnMicrographPixelSize column");
         var table = new MicrographTable(path, micrographs, optics);
         for (int r = 0; r < micrographs.RowCount; r++) table.PixelSize(table.OpticsGroup(r));
         return table;
@@ -57,18 +64,22 @@ internal sealed class MicrographTable
     public string NameRaw(int row) => Micrographs.Column(RelionLabels.MicrographName).Raw(row);
 
     /// <summary>The micrograph's optics group number (1 when the table has no rlnOpticsGroup column).</summary>
-    public int OpticsGroup(int row) => Micrographs.TryColumn(RelionLabels.OpticsGroup) is { } c ? Parse(() => c.GetInt(row)) : 1;
+    public int OpticsGroup(int row) => Micrographs.TryColumn(RelionLabels.OpticsGroup) is { } c ? Parse(() =>
+        c.GetInt(row)) : 1;
 
     public double PixelSize(int group)
     {
         if (!_opticsRow.TryGetValue(group, out int r))
-            throw new CryoMergeInputException(Path, $"a micrograph belongs to optics group {group}, which data_optics does not define");
+            throw new CryoMergeInputException(Path,
+                $"a micrograph belongs to optics group {group}, which data_optics does not define");
         double p = Parse(() => Optics.GetDouble(r, RelionLabels.MicrographPixelSize));
-        if (!(p > 0)) throw new CryoMergeInputException(Path, $"rlnMicrographPixelSize of optics group {group} is {p.ToString(CultureInfo.InvariantCulture)}");
+        if (!(p > 0)) throw new CryoMergeInputException(Path,
+            $"rlnMicrographPixelSize of optics group {group} is {p.ToString(CultureInfo.InvariantCulture)}");
         return p;
     }
 
-    /// <summary>Row of <paramref name="name"/>: the same name, else the same name after its jobNNN/ folder; -1 when absent.</summary>
+    /// <summary>Row of <paramref name="name"/>: the same name, else the same name after its jobNNN/ folder; -1 when
+    /// absent.</summary>
     public int Find(string name)
     {
         if (_byName.TryGetValue(name, out int r)) return r;
@@ -94,7 +105,8 @@ internal sealed class MicrographTable
     /// </summary>
     public StarTable OutputOptics(ExtractionSettings settings, bool keepMicrographPixelSize)
     {
-        var names = Optics.ColumnNames.Where(n => keepMicrographPixelSize || n != RelionLabels.MicrographPixelSize).ToList();
+        var names = Optics.ColumnNames.Where(n => keepMicrographPixelSize || n
+            != RelionLabels.MicrographPixelSize).ToList();
         string[] added = [RelionLabels.ImagePixelSize, RelionLabels.ImageSize, RelionLabels.ImageDimensionality];
         foreach (var label in added) if (!names.Contains(label)) names.Add(label);
         var table = new StarTable();
@@ -102,7 +114,8 @@ internal sealed class MicrographTable
         for (int r = 0; r < Optics.RowCount; r++)
         {
             int row = r;
-            double pixel = settings.OutputPixelSize(Parse(() => Optics.GetDouble(row, RelionLabels.MicrographPixelSize)));
+            double pixel = settings.OutputPixelSize(Parse(() => Optics.GetDouble(row,
+                RelionLabels.MicrographPixelSize)));
             table.AddRow(names.Select(n => n switch
             {
                 RelionLabels.ImagePixelSize => StarValues.FormatDouble(pixel),

@@ -37,12 +37,14 @@ public sealed class ParticleProcessor
             _scaled = _box;
         }
         _output = o != s ? Grid.Square(o) : _scaled;
-        if (settings.Normalise) _normalisation = new BackgroundNormalisation(o, settings.BackgroundRadius, settings.Ramp);
+        if (settings.Normalise) _normalisation = new BackgroundNormalisation(o, settings.BackgroundRadius,
+            settings.Ramp);
     }
 
     public ExtractionSettings Settings => _settings;
 
-    /// <summary>Whether the last particle had a flat background and was left unnormalised (RELION warns and goes on).</summary>
+    /// <summary>Whether the last particle had a flat background and was left unnormalised (RELION warns and goes
+    /// on).</summary>
     public bool LastWasFlat { get; private set; }
 
     /// <summary>
@@ -54,7 +56,8 @@ public sealed class ParticleProcessor
         return yF < 0 || y0 >= height || xF < 0 || x0 >= width;
     }
 
-    /// <summary>RELION's integer particle position: the coordinate cast to an integer (truncated toward zero).</summary>
+    /// <summary>RELION's integer particle position: the coordinate cast to an integer (truncated toward
+    /// zero).</summary>
     public static long Truncate(double coordinate) => (long)coordinate;
 
     /// <summary>
@@ -65,7 +68,8 @@ public sealed class ParticleProcessor
     {
         long xpos = Truncate(x), ypos = Truncate(y);
         if (IsOutside(xpos, ypos, _settings.Box, width, height))
-            throw new ArgumentOutOfRangeException(nameof(x), $"particle at ({x}, {y}) lies entirely outside the {width} x {height} micrograph");
+            throw new ArgumentOutOfRangeException(nameof(x),
+                $"particle at ({x}, {y}) lies entirely outside the {width} x {height} micrograph");
         Cut(micrograph, width, height, xpos, ypos);
         if (_spectrum is not null) Rescale();
         if (!ReferenceEquals(_output, _scaled)) RealSpaceWindow.Window(_scaled, _output);
@@ -77,7 +81,8 @@ public sealed class ParticleProcessor
         return data;
     }
 
-    /// <summary>The box [xpos - N/2, xpos + N/2 - 1] with edge rows and columns repeated beyond the micrograph.</summary>
+    /// <summary>The box [xpos - N/2, xpos + N/2 - 1] with edge rows and columns repeated beyond the
+    /// micrograph.</summary>
     private void Cut(ReadOnlySpan<float> micrograph, int width, int height, long xpos, long ypos)
     {
         int n = _settings.Box;
@@ -96,7 +101,8 @@ public sealed class ParticleProcessor
         }
     }
 
-    /// <summary>RELION's resizeMap: forward transform / N^2, crop or zero-pad the half spectrum, inverse transform.</summary>
+    /// <summary>RELION's resizeMap: forward transform / N^2, crop or zero-pad the half spectrum, inverse
+    /// transform.</summary>
     private void Rescale()
     {
         int n = _settings.Box, s = _settings.ScaledSize;

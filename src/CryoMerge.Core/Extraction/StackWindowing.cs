@@ -8,30 +8,38 @@ namespace CryoMerge.Core.Extraction;
 /// window: pixel N/2 stays the centre, as relion_preprocess --window and relion_image_handler --new_box do).
 /// </summary>
 /// <param name="InputStack">The stack on disk.</param>
-/// <param name="Indices">1-based image numbers to keep, in output order (output image k is input image Indices[k-1]).</param>
+/// <param name="Indices">1-based image numbers to keep, in output order (output image k is input image
+/// Indices[k-1]).</param>
 /// <param name="OutputStack">The stack to write (atomically; replaced if present).</param>
 public sealed record StackWindowItem(string InputStack, IReadOnlyList<int> Indices, string OutputStack, int Size);
 
 /// <summary>What a windowed stack turned out to be.</summary>
 public sealed record StackWindowResult(string OutputStack, int Count, double Mean, double StdDev);
 
-/// <summary>Windows particle stacks (the paper's Method 2 step iii, which relion_preprocess no longer does for STAR files).</summary>
+/// <summary>Windows particle stacks (the paper's Method 2 step iii, which relion_preprocess no longer does for STAR
+/// files).</summary>
 public static class StackWindowing
 {
     /// <summary>Windows one stack; the header keeps the input's pixel size. Thread-safe; images of one stack may be
     /// processed on <paramref name="threads"/> threads (results do not depend on it).</summary>
     public static StackWindowResult Window(StackWindowItem item, int threads = 1)
     {
-        if (item.Size < 2 || item.Size % 2 != 0) throw new ArgumentException($"the window must be even and at least 2, not {item.Size}");
+        if (item.Size < 2 || item.Size % 2
+            != 0) throw new ArgumentException($"the window must be even and at least 2, not {item.Size}");
         using var input = MrcFile.Open(item.InputStack, MrcReadOptions.Permissive with { ForceStack = true });
         var shape = input.Shape;
-        if (shape.X != shape.Y) throw new CryoMergeInputException(item.InputStack, $"images are {shape.X} x {shape.Y}; square particle images are needed");
+        if (shape.X != shape.Y) throw new CryoMergeInputException(item.InputStack,
+            $"images are {shape.X} x {shape.Y}; square particle images are needed");
         if (item.Size > shape.X)
-            throw new CryoMergeInputException(item.InputStack, $"images are {shape.X} pixels; a window of {item.Size} would pad them (use relion_image_handler --new_box to pad)");
+            throw new CryoMergeInputException(item.InputStack,
+                $"images are {shape.X} pixels; a window of {item.Size} would pad them (use relion_image_handler " +
+                $"--new_box to pad)");
         foreach (int index in item.Indices)
-            if (index < 1 || index > shape.Z) throw new CryoMergeInputException(item.InputStack, $"has {shape.Z} images; image {index} is named in the STAR file");
+            if (index < 1 || index > shape.Z) throw new CryoMergeInputException(item.InputStack,
+                $"has {shape.Z} images; image {index} is named in the STAR file");
         var options = new MrcWriteOptions { PixelSize = input.PixelSize, IsStack = true };
-        using var writer = MrcWriter.Create(item.OutputStack, new Shape3(item.Size, item.Size, item.Indices.Count), options);
+        using var writer = MrcWriter.Create(item.OutputStack, new Shape3(item.Size, item.Size,
+            item.Indices.Count), options);
         try
         {
             Parallel.For(0, item.Indices.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
@@ -51,11 +59,13 @@ public static class StackWindowing
             ParallelFailures.Rethrow(e);
         }
         writer.Commit();
-        return new StackWindowResult(item.OutputStack, item.Indices.Count, writer.Statistics.Mean, writer.Statistics.StdDev);
+        return new StackWindowResult(item.OutputStack, item.Indices.Count, writer.Statistics.Mean,
+            writer.Statistics.StdDev);
     }
 }
 
-/// <summary>A checked windowing of every stack a particles STAR file names, with the STAR file to write afterwards.</summary>
+/// <summary>A checked windowing of every stack a particles STAR file names, with the STAR file to write
+/// afterwards.</summary>
 public sealed class WindowPlan
 {
     internal WindowPlan(StarFile star, string outputDirectory, string starPath, IReadOnlyList<StackWindowItem> items,

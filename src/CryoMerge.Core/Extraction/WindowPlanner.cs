@@ -11,7 +11,8 @@ namespace CryoMerge.Core.Extraction;
 /// </summary>
 public static class WindowPlanner
 {
-    public static WindowPlan Plan(string particlesStar, int size, string outputDirectory, ICollection<string>? warnings = null)
+    public static WindowPlan Plan(string particlesStar, int size, string outputDirectory,
+        ICollection<string>? warnings = null)
     {
         var notes = new List<string>();
         if (size < 2) throw new CryoMergeInputException("--box", $"must be at least 2 pixels, not {size}");
@@ -21,9 +22,11 @@ public static class WindowPlanner
             size++;
         }
         var star = StarFile.Read(particlesStar);
-        var block = PixelSizes.DataBlock(star) ?? throw new CryoMergeInputException(particlesStar, "has no table of particles");
+        var block = PixelSizes.DataBlock(star) ?? throw new CryoMergeInputException(particlesStar,
+            "has no table of particles");
         var table = block.RequireTable();
-        var names = table.TryColumn(RelionLabels.ImageName) ?? throw new CryoMergeInputException(particlesStar, "has no rlnImageName column");
+        var names = table.TryColumn(RelionLabels.ImageName) ?? throw new CryoMergeInputException(particlesStar,
+            "has no rlnImageName column");
 
         // Group rows by stack, in order of first appearance.
         var stacks = new List<(string Name, List<(int Row, int Index)> Images)>();
@@ -56,26 +59,33 @@ public static class WindowPlanner
         foreach (var (name, images) in stacks)
         {
             string path = RelionPaths.Resolve(name, particlesStar)
-                ?? throw new CryoMergeInputException(name, $"stack not found (named in {particlesStar}); nothing was written");
+                ?? throw new CryoMergeInputException(name,
+                    $"stack not found (named in {particlesStar}); nothing was written");
             using (var mrc = MrcFile.Open(path, MrcReadOptions.Permissive with { ForceStack = true }))
             {
                 var shape = mrc.Shape;
-                if (shape.X != shape.Y) throw new CryoMergeInputException(path, $"images are {shape.X} x {shape.Y}; square particle images are needed");
+                if (shape.X != shape.Y) throw new CryoMergeInputException(path,
+                    $"images are {shape.X} x {shape.Y}; square particle images are needed");
                 if (size > shape.X)
-                    throw new CryoMergeInputException("--box", $"{size} is larger than the {shape.X}-pixel images of {path}; windowing only crops (pad with relion_image_handler --new_box)");
+                    throw new CryoMergeInputException("--box",
+                        $"{size} is larger than the {shape.X}-pixel images of {path}; windowing only crops (pad with " +
+                        $"relion_image_handler --new_box)");
                 var bad = images.FirstOrDefault(i => i.Index > shape.Z);
                 if (bad.Index > shape.Z)
-                    throw new CryoMergeInputException(particlesStar, string.Create(CultureInfo.InvariantCulture, $"row {bad.Row + 1} names image {bad.Index} of {name}, which has {shape.Z} images"));
+                    throw new CryoMergeInputException(particlesStar, string.Create(CultureInfo.InvariantCulture,
+                        $"row {bad.Row + 1} names image {bad.Index} of {name}, which has {shape.Z} images"));
             }
             string output = OutputFiles.InsideFolder(outputDirectory, RelionPaths.DecomposePipelineName(name).Post,
                 particlesStar);
             if (outputs.TryGetValue(output, out var other))
-                throw new CryoMergeInputException(name, $"would be written to {output} like {other}; give the stacks distinct names");
+                throw new CryoMergeInputException(name,
+                    $"would be written to {output} like {other}; give the stacks distinct names");
             outputs[output] = name;
             OutputFiles.EnsureNotInput(output, path, particlesStar);
             var indices = images.Select(i => i.Index).Distinct().Order().ToList();
             var rank = indices.Select((index, k) => (index, k)).ToDictionary(p => p.index, p => p.k + 1);
-            foreach (var (row, index) in images) newNames[row] = StarValues.Quote(RelionPaths.ImageName(rank[index], output));
+            foreach (var (row,
+                index) in images) newNames[row] = StarValues.Quote(RelionPaths.ImageName(rank[index], output));
             items.Add(new StackWindowItem(path, indices, output, size));
         }
 

@@ -6,7 +6,8 @@ namespace CryoMerge.Core.Formats;
 /// <summary>Conversion between the bytes of an MRC data block and 32-bit floats, for each supported mode.</summary>
 public static class MrcData
 {
-    /// <summary>Decodes <paramref name="source"/> (exactly dst.Length voxels of <paramref name="mode"/>) into floats.</summary>
+    /// <summary>Decodes <paramref name="source"/> (exactly dst.Length voxels of <paramref name="mode"/>) into
+    /// floats.</summary>
     public static void ToFloat(ReadOnlySpan<byte> source, Span<float> destination, MrcMode mode, bool bigEndian)
     {
         int n = destination.Length;
@@ -17,7 +18,8 @@ public static class MrcData
             case MrcMode.Float32:
                 var floats = MemoryMarshal.Cast<byte, float>(source);
                 if (bigEndian == !BitConverter.IsLittleEndian) floats.CopyTo(destination);
-                else BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(source), MemoryMarshal.Cast<float, int>(destination));
+                else BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(source), MemoryMarshal.Cast<float,
+                    int>(destination));
                 break;
             case MrcMode.Int8:
                 var bytes = MemoryMarshal.Cast<byte, sbyte>(source);
@@ -55,7 +57,8 @@ public static class MrcData
     /// Encodes floats little-endian as mode 2 or 12. For mode 12 the values are rounded to the nearest half,
     /// and <paramref name="stored"/> (if given) receives exactly the values that were stored, for statistics.
     /// </summary>
-    public static void FromFloat(ReadOnlySpan<float> source, Span<byte> destination, MrcMode mode, Span<float> stored = default)
+    public static void FromFloat(ReadOnlySpan<float> source, Span<byte> destination, MrcMode mode,
+        Span<float> stored = default)
     {
         int n = source.Length;
         if (destination.Length != (long)n * MrcModes.BytesPerVoxel(mode))
@@ -64,7 +67,8 @@ public static class MrcData
         {
             case MrcMode.Float32:
                 if (BitConverter.IsLittleEndian) MemoryMarshal.AsBytes(source).CopyTo(destination);
-                else BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(source), MemoryMarshal.Cast<byte, int>(destination));
+                else BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(source), MemoryMarshal.Cast<byte,
+                    int>(destination));
                 if (!stored.IsEmpty) source.CopyTo(stored);
                 break;
             case MrcMode.Float16:
@@ -78,7 +82,8 @@ public static class MrcData
                 }
                 break;
             default:
-                throw new NotSupportedException($"writing MRC mode {(int)mode} is not supported; write mode 2 (float32) or 12 (float16)");
+                throw new NotSupportedException(
+                $"writing MRC mode {(int)mode} is not supported; write mode 2 (float32) or 12 (float16)");
         }
     }
 }

@@ -19,7 +19,8 @@ public sealed class MrcFile : IDisposable
     private float[]? _permuted;              // whole volume in X, Y, Z order, only for non-standard axis order
     private readonly Lock _permuteLock = new();
 
-    private MrcFile(string path, SafeFileHandle handle, MrcHeader header, bool bigEndian, MrcKind kind, List<string> findings)
+    private MrcFile(string path, SafeFileHandle handle, MrcHeader header, bool bigEndian, MrcKind kind,
+        List<string> findings)
     {
         Path = path;
         _handle = handle;
@@ -115,7 +116,9 @@ public sealed class MrcFile : IDisposable
         long length = RandomAccess.GetLength(handle);
         if (length == 0) throw new CryoMergeInputException(path, "file is empty");
         if (length < MrcConstants.HeaderSize)
-            throw new CryoMergeInputException(path, $"file is too short to be an MRC file ({length} bytes; the header alone has {MrcConstants.HeaderSize})");
+            throw new CryoMergeInputException(path,
+                $"file is too short to be an MRC file ({length} bytes; the header alone has " +
+                $"{MrcConstants.HeaderSize})");
 
         Span<byte> raw = stackalloc byte[MrcConstants.HeaderSize];
         ReadExactly(handle, raw, 0, path);
@@ -126,7 +129,8 @@ public sealed class MrcFile : IDisposable
         if (!header.HasMapId)
         {
             if (!MrcModes.IsSupported(header.Mode) || header.Nx <= 0 || header.Ny <= 0 || header.Nz <= 0)
-                throw new CryoMergeInputException(path, "not an MRC file (no 'MAP ' identifier at byte 208 and the header words make no sense)");
+                throw new CryoMergeInputException(path,
+                    "not an MRC file (no 'MAP ' identifier at byte 208 and the header words make no sense)");
             findings.Add("old-style header: no 'MAP ' identifier (pre-MRC2014 file)");
         }
         uint stamp = header.MachSt;
@@ -135,9 +139,11 @@ public sealed class MrcFile : IDisposable
         if (header.NVersion != MrcConstants.FormatVersion && header.NVersion != 20141)
             findings.Add($"NVERSION is {header.NVersion}, not 20140 (pre-MRC2014 header)");
 
-        if (!MrcModes.IsSupported(header.Mode)) throw new CryoMergeInputException(path, MrcModes.DescribeUnsupported(header.Mode));
+        if (!MrcModes.IsSupported(header.Mode)) throw new CryoMergeInputException(path,
+            MrcModes.DescribeUnsupported(header.Mode));
         if (header.Nx <= 0 || header.Ny <= 0 || header.Nz <= 0)
-            throw new CryoMergeInputException(path, $"header sizes must be positive: NX={header.Nx}, NY={header.Ny}, NZ={header.Nz}");
+            throw new CryoMergeInputException(path,
+                $"header sizes must be positive: NX={header.Nx}, NY={header.Ny}, NZ={header.Nz}");
         int[] axes = [header.MapC, header.MapR, header.MapS];
         if (!axes.Order().SequenceEqual([1, 2, 3]))
         {
@@ -148,27 +154,34 @@ public sealed class MrcFile : IDisposable
             }
             else
             {
-                throw new CryoMergeInputException(path, $"invalid axis order MAPC/MAPR/MAPS = {header.MapC}, {header.MapR}, {header.MapS} (must be 1, 2, 3 in some order)");
+                throw new CryoMergeInputException(path,
+                    $"invalid axis order MAPC/MAPR/MAPS = {header.MapC}, {header.MapR}, {header.MapS} (must be 1, 2, " +
+                    $"3 in some order)");
             }
         }
-        if (header.NSymBt < 0) throw new CryoMergeInputException(path, $"negative extended header size NSYMBT={header.NSymBt}");
+        if (header.NSymBt < 0) throw new CryoMergeInputException(path,
+            $"negative extended header size NSYMBT={header.NSymBt}");
         if (PixelSizeProblem(header) is { } pixelProblem) throw new CryoMergeInputException(path, pixelProblem);
 
         // All arithmetic in long/decimal: a header claiming 10^15 voxels must not overflow or allocate.
         int bpv = MrcModes.BytesPerVoxel((MrcMode)header.Mode);
-        decimal expected = MrcConstants.HeaderSize + (decimal)header.NSymBt + (decimal)header.Nx * header.Ny * header.Nz * bpv;
+        decimal expected = MrcConstants.HeaderSize + (decimal)header.NSymBt + (decimal)header.Nx * header.Ny
+            * header.Nz * bpv;
         if (expected > length)
             throw new CryoMergeInputException(path,
-                $"file is truncated or its header is wrong: {header.Nx} x {header.Ny} x {header.Nz} voxels of mode {header.Mode} need {expected:0} bytes but the file has {length}");
+                $"file is truncated or its header is wrong: {header.Nx} x {header.Ny} x {header.Nz} voxels of mode " +
+                $"{header.Mode} need {expected:0} bytes but the file has {length}");
         if (expected < length)
         {
             if (!options.AllowTrailingBytes)
                 throw new CryoMergeInputException(path,
-                    $"header sizes do not match the file length: {header.Nx} x {header.Ny} x {header.Nz} voxels of mode {header.Mode} need {expected:0} bytes but the file has {length}");
+                    $"header sizes do not match the file length: {header.Nx} x {header.Ny} x {header.Nz} voxels of " +
+                    $"mode {header.Mode} need {expected:0} bytes but the file has {length}");
             findings.Add($"{length - (long)expected} bytes after the data block are ignored");
         }
         if ((long)header.Nx * header.Ny > int.MaxValue / 4)
-            throw new CryoMergeInputException(path, $"sections of {header.Nx} x {header.Ny} voxels are too large to process");
+            throw new CryoMergeInputException(path,
+                $"sections of {header.Nx} x {header.Ny} voxels are too large to process");
 
         var kind = KindOf(path, header, options);
         return new MrcFile(path, handle, header, bigEndian, kind, findings);
@@ -200,14 +213,17 @@ public sealed class MrcFile : IDisposable
 
     private static MrcKind KindOf(string path, MrcHeader h, MrcReadOptions options)
     {
-        if (options.ForceStack == true || path.EndsWith(".mrcs", StringComparison.OrdinalIgnoreCase)) return h.Nz == 1 ? MrcKind.Image : MrcKind.ImageStack;
+        if (options.ForceStack == true || path.EndsWith(".mrcs",
+            StringComparison.OrdinalIgnoreCase)) return h.Nz == 1 ? MrcKind.Image : MrcKind.ImageStack;
         if (h.Nz == 1) return MrcKind.Image;
-        if (h.Ispg >= MrcConstants.VolumeStackSpaceGroup && h.Ispg <= 630 && h.Mz > 0 && h.Mz < h.Nz && h.Nz % h.Mz == 0) return MrcKind.VolumeStack;
+        if (h.Ispg >= MrcConstants.VolumeStackSpaceGroup && h.Ispg <= 630 && h.Mz > 0 && h.Mz < h.Nz && h.Nz % h.Mz
+            == 0) return MrcKind.VolumeStack;
         if (h.Ispg == MrcConstants.ImageStackSpaceGroup && h.Mz == 1) return MrcKind.ImageStack;
         return MrcKind.Volume;
     }
 
-    /// <summary>Reads Z section <paramref name="z"/> (an image of a stack or a slice of a volume) in X, Y order.</summary>
+    /// <summary>Reads Z section <paramref name="z"/> (an image of a stack or a slice of a volume) in X, Y
+    /// order.</summary>
     public void ReadSection(int z, Span<float> destination) => ReadSections(z, 1, destination);
 
     /// <summary>Reads Z section <paramref name="z"/> into a new array.</summary>
@@ -222,7 +238,8 @@ public sealed class MrcFile : IDisposable
     public void ReadSections(int z, int count, Span<float> destination)
     {
         if (z < 0 || count < 0 || z + count > Shape.Z)
-            throw new ArgumentOutOfRangeException(nameof(z), $"sections {z}..{z + count - 1} are outside 0..{Shape.Z - 1}");
+            throw new ArgumentOutOfRangeException(nameof(z),
+                $"sections {z}..{z + count - 1} are outside 0..{Shape.Z - 1}");
         long n = (long)Shape.SectionCount * count;
         if (destination.Length != n) throw new ArgumentException($"destination must hold {n} values");
         if (!Header.HasStandardAxisOrder)
@@ -233,11 +250,13 @@ public sealed class MrcFile : IDisposable
         ReadRaw(_dataOffset + (long)z * Shape.SectionCount * _bytesPerVoxel, destination);
     }
 
-    /// <summary>Reads the whole data block in X, Y, Z order. Use sections for anything that may not fit in memory.</summary>
+    /// <summary>Reads the whole data block in X, Y, Z order. Use sections for anything that may not fit in
+    /// memory.</summary>
     public float[] ReadAll()
     {
         if (Shape.Count > Array.MaxLength)
-            throw new CryoMergeInputException(Path, $"{Shape} voxels do not fit in one array; process it section by section");
+            throw new CryoMergeInputException(Path,
+                $"{Shape} voxels do not fit in one array; process it section by section");
         if (!Header.HasStandardAxisOrder) return (float[])Permuted().Clone();
         var data = new float[Shape.Count];
         ReadRaw(_dataOffset, data);
@@ -271,7 +290,8 @@ public sealed class MrcFile : IDisposable
         }
     }
 
-    /// <summary>Reads a non-standard-order file once and permutes it to X, Y, Z (such files are small crystallographic maps).</summary>
+    /// <summary>Reads a non-standard-order file once and permutes it to X, Y, Z (such files are small crystallographic
+    /// maps).</summary>
     private float[] Permuted()
     {
         lock (_permuteLock)

@@ -25,7 +25,8 @@ public readonly record struct MrcHeader
     public int Mx { get; init; }
     /// <summary>MY: sampling along Y of the unit cell.</summary>
     public int My { get; init; }
-    /// <summary>MZ: sampling along Z of the unit cell (1 for an image stack, sections per volume for a volume stack).</summary>
+    /// <summary>MZ: sampling along Z of the unit cell (1 for an image stack, sections per volume for a volume
+    /// stack).</summary>
     public int Mz { get; init; }
     /// <summary>CELLA: cell dimensions in Angstrom along X, Y, Z.</summary>
     public Vector3d CellA { get; init; }
@@ -47,7 +48,8 @@ public readonly record struct MrcHeader
     public int Ispg { get; init; }
     /// <summary>NSYMBT: size of the extended header in bytes.</summary>
     public int NSymBt { get; init; }
-    /// <summary>EXTTYP: four-character code of the extended header type (CCP4, MRCO, SERI, AGAR, FEI1, FEI2, HDF5).</summary>
+    /// <summary>EXTTYP: four-character code of the extended header type (CCP4, MRCO, SERI, AGAR, FEI1, FEI2,
+    /// HDF5).</summary>
     public string ExtTyp { get; init; }
     /// <summary>NVERSION: 20140 for MRC2014 files, 0 in older ones.</summary>
     public int NVersion { get; init; }
@@ -64,7 +66,8 @@ public readonly record struct MrcHeader
     /// <summary>LABEL: the ten 80-character text labels, trailing blanks removed.</summary>
     public IReadOnlyList<string> Labels { get; init; }
 
-    /// <summary>Pixel (voxel) size in Angstrom along X, Y, Z: CELLA / (MX, MY, MZ); 0 along an axis whose sampling is 0.</summary>
+    /// <summary>Pixel (voxel) size in Angstrom along X, Y, Z: CELLA / (MX, MY, MZ); 0 along an axis whose sampling is
+    /// 0.</summary>
     public Vector3d PixelSize => new(
         Mx > 0 ? CellA.X / Mx : 0,
         My > 0 ? CellA.Y / My : 0,
@@ -73,7 +76,8 @@ public readonly record struct MrcHeader
     /// <summary>True when the three axis words are the standard 1, 2, 3.</summary>
     public bool HasStandardAxisOrder => MapC == 1 && MapR == 2 && MapS == 3;
 
-    /// <summary>True when MAP holds the identifier (three bytes are checked, as mrcfile does, to accept "MAP\0").</summary>
+    /// <summary>True when MAP holds the identifier (three bytes are checked, as mrcfile does, to accept
+    /// "MAP\0").</summary>
     public bool HasMapId => Map is { Length: >= 3 } && Map.StartsWith("MAP", StringComparison.Ordinal);
 
     /// <summary>Labels that contain text, in order.</summary>

@@ -29,8 +29,10 @@ public static class MrcHeaderCodec
     private static bool LooksPlausible(ReadOnlySpan<byte> header, bool bigEndian)
     {
         int mode = ReadInt(header, OffMode, bigEndian);
-        int nx = ReadInt(header, OffNx, bigEndian), ny = ReadInt(header, OffNx + 4, bigEndian), nz = ReadInt(header, OffNx + 8, bigEndian);
-        return mode is >= 0 and <= 16 or 101 && nx is > 0 and < 1 << 24 && ny is > 0 and < 1 << 24 && nz is > 0 and < 1 << 30;
+        int nx = ReadInt(header, OffNx, bigEndian), ny = ReadInt(header, OffNx + 4, bigEndian), nz = ReadInt(header,
+            OffNx + 8, bigEndian);
+        return mode is >= 0 and <= 16 or 101 && nx is > 0 and < 1 << 24 && ny is > 0 and < 1 << 24 && nz is > 0
+            and < 1 << 30;
     }
 
     /// <summary>Decodes the header words; no validation beyond the byte order (see <see cref="MrcFile"/>).</summary>
@@ -40,7 +42,8 @@ public static class MrcHeaderCodec
             throw new ArgumentException($"an MRC header has {MrcConstants.HeaderSize} bytes", nameof(header));
         var labels = new string[MrcConstants.LabelCount];
         for (int i = 0; i < labels.Length; i++)
-            labels[i] = Latin1(header.Slice(OffLabels + i * MrcConstants.LabelLength, MrcConstants.LabelLength)).TrimEnd(' ', '\0');
+            labels[i] = Latin1(header.Slice(OffLabels + i * MrcConstants.LabelLength,
+                MrcConstants.LabelLength)).TrimEnd(' ', '\0');
         return new MrcHeader
         {
             Nx = ReadInt(header, OffNx, bigEndian),
@@ -85,7 +88,8 @@ public static class MrcHeaderCodec
         header[..MrcConstants.HeaderSize].Clear();
         WriteInt(header, OffNx, h.Nx); WriteInt(header, OffNx + 4, h.Ny); WriteInt(header, OffNx + 8, h.Nz);
         WriteInt(header, OffMode, h.Mode);
-        WriteInt(header, OffNxStart, h.NxStart); WriteInt(header, OffNxStart + 4, h.NyStart); WriteInt(header, OffNxStart + 8, h.NzStart);
+        WriteInt(header, OffNxStart, h.NxStart); WriteInt(header, OffNxStart + 4, h.NyStart); WriteInt(header,
+            OffNxStart + 8, h.NzStart);
         WriteInt(header, OffMx, h.Mx); WriteInt(header, OffMx + 4, h.My); WriteInt(header, OffMx + 8, h.Mz);
         WriteVector(header, OffCellA, h.CellA);
         WriteVector(header, OffCellB, h.CellB);
@@ -110,17 +114,21 @@ public static class MrcHeaderCodec
     }
 
     private static int ReadInt(ReadOnlySpan<byte> b, int offset, bool bigEndian) =>
-        bigEndian ? BinaryPrimitives.ReadInt32BigEndian(b[offset..]) : BinaryPrimitives.ReadInt32LittleEndian(b[offset..]);
+        bigEndian ? BinaryPrimitives.ReadInt32BigEndian(b[offset..])
+        : BinaryPrimitives.ReadInt32LittleEndian(b[offset..]);
 
     private static float ReadFloat(ReadOnlySpan<byte> b, int offset, bool bigEndian) =>
-        bigEndian ? BinaryPrimitives.ReadSingleBigEndian(b[offset..]) : BinaryPrimitives.ReadSingleLittleEndian(b[offset..]);
+        bigEndian ? BinaryPrimitives.ReadSingleBigEndian(b[offset..])
+        : BinaryPrimitives.ReadSingleLittleEndian(b[offset..]);
 
     private static Vector3d ReadVector(ReadOnlySpan<byte> b, int offset, bool bigEndian) =>
         new(ReadFloat(b, offset, bigEndian), ReadFloat(b, offset + 4, bigEndian), ReadFloat(b, offset + 8, bigEndian));
 
-    private static void WriteInt(Span<byte> b, int offset, int value) => BinaryPrimitives.WriteInt32LittleEndian(b[offset..], value);
+    private static void WriteInt(Span<byte> b, int offset,
+        int value) => BinaryPrimitives.WriteInt32LittleEndian(b[offset..], value);
 
-    private static void WriteFloat(Span<byte> b, int offset, float value) => BinaryPrimitives.WriteSingleLittleEndian(b[offset..], value);
+    private static void WriteFloat(Span<byte> b, int offset,
+        float value) => BinaryPrimitives.WriteSingleLittleEndian(b[offset..], value);
 
     private static void WriteVector(Span<byte> b, int offset, Vector3d v)
     {

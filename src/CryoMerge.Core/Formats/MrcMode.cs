@@ -27,7 +27,8 @@ public static class MrcModes
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, $"unknown MRC mode {(int)mode}"),
     };
 
-    /// <summary>Whether a MODE word names a mode we read; complex modes 3 and 4 and packed mode 101 are refused.</summary>
+    /// <summary>Whether a MODE word names a mode we read; complex modes 3 and 4 and packed mode 101 are
+    /// refused.</summary>
     public static bool IsSupported(int mode) => mode is 0 or 1 or 2 or 6 or 12;
 
     /// <summary>The reason a MODE word cannot be read, for an error message.</summary>

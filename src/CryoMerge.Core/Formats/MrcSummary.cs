@@ -27,7 +27,8 @@ public sealed record MrcSummary(
     /// <summary>The first section (image of a stack, Z slice of a map; from 1) with a NaN or infinite value.</summary>
     public int? FirstNonFiniteSection { get; init; }
 
-    /// <summary>Reads the header and, unless <paramref name="computeStatistics"/> is false, one pass over the data.</summary>
+    /// <summary>Reads the header and, unless <paramref name="computeStatistics"/> is false, one pass over the
+    /// data.</summary>
     public static MrcSummary Of(MrcFile mrc, bool computeStatistics = true)
     {
         var h = mrc.Header;

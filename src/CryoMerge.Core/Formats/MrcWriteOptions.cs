@@ -15,13 +15,15 @@ public sealed record MrcWriteOptions
     /// <summary>NXSTART, NYSTART, NZSTART.</summary>
     public (int X, int Y, int Z) Start { get; init; }
 
-    /// <summary>Image stack (ISPG 0, MZ 1) rather than a volume (ISPG 1, MZ = NZ); ignored for a single image.</summary>
+    /// <summary>Image stack (ISPG 0, MZ 1) rather than a volume (ISPG 1, MZ = NZ); ignored for a single
+    /// image.</summary>
     public bool IsStack { get; init; }
 
     /// <summary>Space group to write for a volume; 1 (P1) unless a source map says otherwise.</summary>
     public int? SpaceGroup { get; init; }
 
-    /// <summary>Text labels (at most ten of 80 characters); a CryoMerge label is added after them if there is room.</summary>
+    /// <summary>Text labels (at most ten of 80 characters); a CryoMerge label is added after them if there is
+    /// room.</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
 
     /// <summary>Whether an existing file (that is not an input) may be replaced.</summary>

@@ -47,9 +47,11 @@ public sealed class MrcWriter : IDisposable
     public static MrcWriter Create(string path, Shape3 shape, MrcWriteOptions? options = null)
     {
         options ??= new MrcWriteOptions();
-        if (shape.X <= 0 || shape.Y <= 0 || shape.Z <= 0) throw new ArgumentOutOfRangeException(nameof(shape), shape, "sizes must be positive");
+        if (shape.X <= 0 || shape.Y <= 0 || shape.Z <= 0) throw new ArgumentOutOfRangeException(nameof(shape), shape,
+            "sizes must be positive");
         if (options.Mode is not (MrcMode.Float32 or MrcMode.Float16))
-            throw new NotSupportedException($"writing MRC mode {(int)options.Mode} is not supported; write mode 2 (float32) or 12 (float16)");
+            throw new NotSupportedException(
+                $"writing MRC mode {(int)options.Mode} is not supported; write mode 2 (float32) or 12 (float16)");
         if (!options.Overwrite && File.Exists(path))
             throw new CryoMergeInputException(path, "output file exists already; remove it or allow overwriting");
         if (Directory.Exists(path)) throw new CryoMergeInputException(path, "output is a directory");
@@ -70,7 +72,8 @@ public sealed class MrcWriter : IDisposable
         return new MrcWriter(path, tmp, handle, shape, options);
     }
 
-    /// <summary>Writes Z section <paramref name="z"/> (X fastest). Safe to call concurrently for different sections.</summary>
+    /// <summary>Writes Z section <paramref name="z"/> (X fastest). Safe to call concurrently for different
+    /// sections.</summary>
     public void WriteSection(int z, ReadOnlySpan<float> data) => WriteSections(z, data);
 
     /// <summary>Writes consecutive sections starting at <paramref name="z"/>; the data length fixes how many.</summary>
@@ -78,9 +81,11 @@ public sealed class MrcWriter : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         int perSection = Shape.SectionCount;
-        if (data.Length % perSection != 0) throw new ArgumentException($"data must be whole sections of {perSection} values");
+        if (data.Length % perSection
+            != 0) throw new ArgumentException($"data must be whole sections of {perSection} values");
         int count = data.Length / perSection;
-        if (z < 0 || z + count > Shape.Z) throw new ArgumentOutOfRangeException(nameof(z), $"sections {z}..{z + count - 1} are outside 0..{Shape.Z - 1}");
+        if (z < 0 || z + count > Shape.Z) throw new ArgumentOutOfRangeException(nameof(z),
+            $"sections {z}..{z + count - 1} are outside 0..{Shape.Z - 1}");
         if (_options.Mode == MrcMode.Float32 && BitConverter.IsLittleEndian)
         {
             // Native float32: write straight from the caller's span (no copy, no rented buffer per section).
@@ -88,7 +93,8 @@ public sealed class MrcWriter : IDisposable
             {
                 var section = data.Slice(s * perSection, perSection);
                 _sectionStatistics[z + s] = ImageStatistics.Of(section);
-                RandomAccess.Write(_handle, MemoryMarshal.AsBytes(section), MrcConstants.HeaderSize + (long)(z + s) * perSection * _bytesPerVoxel);
+                RandomAccess.Write(_handle, MemoryMarshal.AsBytes(section),
+                    MrcConstants.HeaderSize + (long)(z + s) * perSection * _bytesPerVoxel);
                 _written[z + s] = true;
             }
             return;
@@ -112,7 +118,8 @@ public sealed class MrcWriter : IDisposable
                     MrcData.FromFloat(section, span, _options.Mode, storedSpan);
                     _sectionStatistics[z + s] = ImageStatistics.Of(storedSpan);
                 }
-                RandomAccess.Write(_handle, span, MrcConstants.HeaderSize + (long)(z + s) * perSection * _bytesPerVoxel);
+                RandomAccess.Write(_handle, span,
+                    MrcConstants.HeaderSize + (long)(z + s) * perSection * _bytesPerVoxel);
                 _written[z + s] = true;
             }
         }
@@ -165,7 +172,8 @@ public sealed class MrcWriter : IDisposable
             CellB = Vector3d.All(90),
             MapC = 1, MapR = 2, MapS = 3,
             DMin = stats.Min, DMax = stats.Max, DMean = (float)stats.Mean,
-            Ispg = Shape.Z == 1 || stack ? MrcConstants.ImageStackSpaceGroup : o.SpaceGroup ?? MrcConstants.VolumeSpaceGroup,
+            Ispg = Shape.Z == 1 || stack ? MrcConstants.ImageStackSpaceGroup : o.SpaceGroup
+            ?? MrcConstants.VolumeSpaceGroup,
             NSymBt = 0,
             ExtTyp = "",
             NVersion = MrcConstants.FormatVersion,
@@ -188,7 +196,8 @@ public sealed class MrcWriter : IDisposable
     }
 
     /// <summary>Writes a whole map, image or stack in one call.</summary>
-    public static ImageStatistics WriteFile(string path, Shape3 shape, ReadOnlySpan<float> data, MrcWriteOptions? options = null)
+    public static ImageStatistics WriteFile(string path, Shape3 shape, ReadOnlySpan<float> data,
+        MrcWriteOptions? options = null)
     {
         using var writer = Create(path, shape, options);
         writer.WriteAll(data);

@@ -66,8 +66,10 @@ public static class PixelSizes
             return block.Name switch
             {
                 "micrographs" => Answer(optics.MicrographPixelSize, RelionLabels.MicrographPixelSize, optics)
-                                 ?? Answer(optics.MicrographOriginalPixelSize, RelionLabels.MicrographOriginalPixelSize, optics),
-                "movies" => Answer(optics.MicrographOriginalPixelSize, RelionLabels.MicrographOriginalPixelSize, optics),
+                                 ?? Answer(optics.MicrographOriginalPixelSize,
+                                     RelionLabels.MicrographOriginalPixelSize, optics),
+                "movies" => Answer(optics.MicrographOriginalPixelSize,
+                RelionLabels.MicrographOriginalPixelSize, optics),
                 _ => Answer(optics.ImagePixelSize, RelionLabels.ImagePixelSize, optics)
                      ?? Answer(optics.MicrographPixelSize, RelionLabels.MicrographPixelSize, optics),
             };
@@ -75,10 +77,12 @@ public static class PixelSizes
         return FromRelion30Row(table, row);
     }
 
-    /// <summary>RELION 3.0 per-row pixel size: 10000 x rlnDetectorPixelSize / rlnMagnification, else rlnPixelSize.</summary>
+    /// <summary>RELION 3.0 per-row pixel size: 10000 x rlnDetectorPixelSize / rlnMagnification, else
+    /// rlnPixelSize.</summary>
     public static PixelSizeAnswer? FromRelion30Row(StarTable table, int row)
     {
-        if (table.TryColumn(RelionLabels.Magnification) is { } mag && table.TryColumn(RelionLabels.DetectorPixelSize) is { } det
+        if (table.TryColumn(RelionLabels.Magnification) is { } mag
+            && table.TryColumn(RelionLabels.DetectorPixelSize) is { } det
             && mag.TryGetDouble(row, out double m) && det.TryGetDouble(row, out double d)
             && IsPositive(m) && IsPositive(d) && IsPositive(10000.0 * d / m))
             return new PixelSizeAnswer(10000.0 * d / m, "10000 x rlnDetectorPixelSize / rlnMagnification");
@@ -102,10 +106,12 @@ public static class PixelSizes
     public static string? Disagreement(string imagePath, double headerPixel, PixelSizeAnswer star)
     {
         string s = star.Value.ToString("0.######", CultureInfo.InvariantCulture);
-        if (headerPixel <= 0) return $"{imagePath}: header has no pixel size (0); the STAR file says {s} A ({star.Source})";
+        if (headerPixel
+            <= 0) return $"{imagePath}: header has no pixel size (0); the STAR file says {s} A ({star.Source})";
         if (Math.Abs(headerPixel - star.Value) <= DisagreementTolerance * star.Value) return null;
         string h = headerPixel.ToString("0.######", CultureInfo.InvariantCulture);
-        return $"{imagePath}: pixel size disagrees: header {h} A, STAR {s} A ({star.Source}); RELION uses the STAR value";
+        return $"{imagePath}: pixel size disagrees: header {h} A, STAR {s} A ({star.Source}); RELION uses the STAR " +
+            $"value";
     }
 
     private static double? Positive(StarTable table, string column, int row) =>

@@ -5,9 +5,11 @@ public enum PixelDependence
 {
     /// <summary>Independent of pixel size (angles, names, voltage, figures of merit).</summary>
     None,
-    /// <summary>A position in micrograph pixels (coordinates): changes only when the micrographs are resampled.</summary>
+    /// <summary>A position in micrograph pixels (coordinates): changes only when the micrographs are
+    /// resampled.</summary>
     Pixels,
-    /// <summary>A length in Angstrom measured on the images (origins in Angstrom): scales with new pixel / old pixel when images are relabelled.</summary>
+    /// <summary>A length in Angstrom measured on the images (origins in Angstrom): scales with new pixel / old pixel
+    /// when images are relabelled.</summary>
     Angstrom,
     /// <summary>Is itself a pixel size in Angstrom.</summary>
     PixelSize,
@@ -19,9 +21,11 @@ public enum PixelDependence
     Magnification,
     /// <summary>Spherical aberration in mm (changes only when Cs is rescaled instead of defocus).</summary>
     SphericalAberration,
-    /// <summary>A length in pixels of the particle images (RELION 3.0 origins): unchanged by relabelling, converted when images are re-extracted.</summary>
+    /// <summary>A length in pixels of the particle images (RELION 3.0 origins): unchanged by relabelling, converted
+    /// when images are re-extracted.</summary>
     ImagePixels,
-    /// <summary>An area-like value in A^2 measured on the images (the CTF B-factor): scales with (new pixel / old pixel)^2 when images are relabelled.</summary>
+    /// <summary>An area-like value in A^2 measured on the images (the CTF B-factor): scales with (new pixel / old
+    /// pixel)^2 when images are relabelled.</summary>
     AngstromSquared,
 }
 
@@ -33,7 +37,8 @@ public enum LabelKind { Double, Int, Bool, String, Vector }
 /// value (as STAR text) that RELION assumes when the label is absent, so that a column present in only some of the
 /// files being joined can be filled without changing what RELION computes; null when no such value exists.
 /// </summary>
-public sealed record RelionLabel(string Name, LabelKind Kind, string Unit, PixelDependence Dependence, string Description, string? Neutral = null);
+public sealed record RelionLabel(string Name, LabelKind Kind, string Unit, PixelDependence Dependence,
+    string Description, string? Neutral = null);
 
 /// <summary>
 /// The RELION labels this tool reads or changes, registered once with type, unit and whether they depend on
@@ -105,15 +110,20 @@ public static class RelionLabels
     private static readonly RelionLabel[] Registry =
     [
         new(OpticsGroup, LabelKind.Int, "", PixelDependence.None, "Optics group number (row of data_optics)"),
-        new(OpticsGroupName, LabelKind.String, "", PixelDependence.None, "Optics group name; must be unique when data sets are joined"),
+        new(OpticsGroupName, LabelKind.String, "", PixelDependence.None,
+        "Optics group name; must be unique when data sets are joined"),
         new(ImagePixelSize, LabelKind.Double, "A", PixelDependence.PixelSize, "Pixel size of the particle images"),
         new(ImageSize, LabelKind.Int, "pixels", PixelDependence.BoxSize, "Box size of the particle images"),
         new(ImageDimensionality, LabelKind.Int, "", PixelDependence.None, "2 for images, 3 for sub-tomograms", "2"),
-        new(MicrographPixelSize, LabelKind.Double, "A", PixelDependence.PixelSize, "Pixel size of the (motion-corrected, possibly binned) micrographs"),
-        new(MicrographOriginalPixelSize, LabelKind.Double, "A", PixelDependence.PixelSize, "Pixel size of the original movies"),
-        new(Magnification, LabelKind.Double, "", PixelDependence.Magnification, "RELION 3.0: magnification; pixel = 10000 x detector pixel / magnification"),
+        new(MicrographPixelSize, LabelKind.Double, "A", PixelDependence.PixelSize,
+        "Pixel size of the (motion-corrected, possibly binned) micrographs"),
+        new(MicrographOriginalPixelSize, LabelKind.Double, "A", PixelDependence.PixelSize,
+        "Pixel size of the original movies"),
+        new(Magnification, LabelKind.Double, "", PixelDependence.Magnification,
+        "RELION 3.0: magnification; pixel = 10000 x detector pixel / magnification"),
         new(DetectorPixelSize, LabelKind.Double, "um", PixelDependence.None, "RELION 3.0: detector pixel size"),
-        new(LegacyPixelSize, LabelKind.Double, "A", PixelDependence.PixelSize, "Pixel size (model.star, older particle files)"),
+        new(LegacyPixelSize, LabelKind.Double, "A", PixelDependence.PixelSize,
+        "Pixel size (model.star, older particle files)"),
         new(Voltage, LabelKind.Double, "kV", PixelDependence.None, "Acceleration voltage"),
         new(SphericalAberration, LabelKind.Double, "mm", PixelDependence.SphericalAberration, "Spherical aberration"),
         new(AmplitudeContrast, LabelKind.Double, "", PixelDependence.None, "Amplitude contrast (fraction)"),
@@ -126,19 +136,29 @@ public static class RelionLabels
         new(CoordinateX, LabelKind.Double, "pixels", PixelDependence.Pixels, "X position in the micrograph"),
         new(CoordinateY, LabelKind.Double, "pixels", PixelDependence.Pixels, "Y position in the micrograph"),
         new(CoordinateZ, LabelKind.Double, "pixels", PixelDependence.Pixels, "Z position in the tomogram"),
-        new(OriginX, LabelKind.Double, "pixels", PixelDependence.ImagePixels, "RELION 3.0: X translation of the particle", Zero),
-        new(OriginY, LabelKind.Double, "pixels", PixelDependence.ImagePixels, "RELION 3.0: Y translation of the particle", Zero),
-        new(OriginZ, LabelKind.Double, "pixels", PixelDependence.ImagePixels, "RELION 3.0: Z translation of the particle", Zero),
+        new(OriginX, LabelKind.Double, "pixels", PixelDependence.ImagePixels,
+        "RELION 3.0: X translation of the particle", Zero),
+        new(OriginY, LabelKind.Double, "pixels", PixelDependence.ImagePixels,
+        "RELION 3.0: Y translation of the particle", Zero),
+        new(OriginZ, LabelKind.Double, "pixels", PixelDependence.ImagePixels,
+        "RELION 3.0: Z translation of the particle", Zero),
         new(OriginXAngst, LabelKind.Double, "A", PixelDependence.Angstrom, "X translation of the particle", Zero),
         new(OriginYAngst, LabelKind.Double, "A", PixelDependence.Angstrom, "Y translation of the particle", Zero),
         new(OriginZAngst, LabelKind.Double, "A", PixelDependence.Angstrom, "Z translation of the particle", Zero),
-        new(OriginXPrior, LabelKind.Double, "pixels", PixelDependence.ImagePixels, "RELION 3.0: centre of the prior on the X translation"),
-        new(OriginYPrior, LabelKind.Double, "pixels", PixelDependence.ImagePixels, "RELION 3.0: centre of the prior on the Y translation"),
-        new(OriginZPrior, LabelKind.Double, "pixels", PixelDependence.ImagePixels, "RELION 3.0: centre of the prior on the Z translation"),
-        new(OriginXPriorAngst, LabelKind.Double, "A", PixelDependence.Angstrom, "Centre of the prior on the X translation"),
-        new(OriginYPriorAngst, LabelKind.Double, "A", PixelDependence.Angstrom, "Centre of the prior on the Y translation"),
-        new(OriginZPriorAngst, LabelKind.Double, "A", PixelDependence.Angstrom, "Centre of the prior on the Z translation"),
-        new(HelicalTrackLength, LabelKind.Double, "pixels", PixelDependence.ImagePixels, "RELION 3.0: distance along a helical tube"),
+        new(OriginXPrior, LabelKind.Double, "pixels", PixelDependence.ImagePixels,
+        "RELION 3.0: centre of the prior on the X translation"),
+        new(OriginYPrior, LabelKind.Double, "pixels", PixelDependence.ImagePixels,
+        "RELION 3.0: centre of the prior on the Y translation"),
+        new(OriginZPrior, LabelKind.Double, "pixels", PixelDependence.ImagePixels,
+        "RELION 3.0: centre of the prior on the Z translation"),
+        new(OriginXPriorAngst, LabelKind.Double, "A", PixelDependence.Angstrom,
+        "Centre of the prior on the X translation"),
+        new(OriginYPriorAngst, LabelKind.Double, "A", PixelDependence.Angstrom,
+        "Centre of the prior on the Y translation"),
+        new(OriginZPriorAngst, LabelKind.Double, "A", PixelDependence.Angstrom,
+        "Centre of the prior on the Z translation"),
+        new(HelicalTrackLength, LabelKind.Double, "pixels", PixelDependence.ImagePixels,
+        "RELION 3.0: distance along a helical tube"),
         new(HelicalTrackLengthAngst, LabelKind.Double, "A", PixelDependence.Angstrom, "Distance along a helical tube"),
         new(ImageName, LabelKind.String, "", PixelDependence.None, "Particle image: index@stack.mrcs"),
         new(MicrographName, LabelKind.String, "", PixelDependence.None, "Micrograph file"),
@@ -147,9 +167,12 @@ public static class RelionLabels
         new(GroupNumber, LabelKind.Int, "", PixelDependence.None, "Scale-correction group number"),
         new(BeamTiltX, LabelKind.Double, "mrad", PixelDependence.None, "Beam tilt along X", Zero),
         new(BeamTiltY, LabelKind.Double, "mrad", PixelDependence.None, "Beam tilt along Y", Zero),
-        new(CtfDataArePremultiplied, LabelKind.Bool, "", PixelDependence.None, "Images are pre-multiplied by their CTF", "0"),
-        new(MtfFileName, LabelKind.String, "", PixelDependence.None, "Detector MTF table (needs the original pixel size)"),
-        new(CtfMaxResolution, LabelKind.Double, "A", PixelDependence.Angstrom, "Resolution to which Thon rings were fitted"),
+        new(CtfDataArePremultiplied, LabelKind.Bool, "", PixelDependence.None,
+        "Images are pre-multiplied by their CTF", "0"),
+        new(MtfFileName, LabelKind.String, "", PixelDependence.None,
+        "Detector MTF table (needs the original pixel size)"),
+        new(CtfMaxResolution, LabelKind.Double, "A", PixelDependence.Angstrom,
+        "Resolution to which Thon rings were fitted"),
         new("rlnCtfFigureOfMerit", LabelKind.Double, "", PixelDependence.None, "CTF fit figure of merit"),
         new("rlnAngleRot", LabelKind.Double, "deg", PixelDependence.None, "First Euler angle"),
         new("rlnAngleTilt", LabelKind.Double, "deg", PixelDependence.None, "Second Euler angle"),
@@ -157,15 +180,18 @@ public static class RelionLabels
         new("rlnClassNumber", LabelKind.Int, "", PixelDependence.None, "Class"),
         new("rlnRandomSubset", LabelKind.Int, "", PixelDependence.None, "Half set for gold-standard refinement"),
         new(NormCorrection, LabelKind.Double, "", PixelDependence.None, "Normalisation correction of the image", One),
-        new(OddZernike, LabelKind.Vector, "", PixelDependence.None, "Odd Zernike coefficients (beam tilt, trefoil)", "[0,0,0,0,0,0]"),
-        new(EvenZernike, LabelKind.Vector, "", PixelDependence.None, "Even Zernike coefficients (Cs, tetrafoil)", "[0,0,0,0,0,0,0,0,0]"),
+        new(OddZernike, LabelKind.Vector, "", PixelDependence.None, "Odd Zernike coefficients (beam tilt, trefoil)",
+        "[0,0,0,0,0,0]"),
+        new(EvenZernike, LabelKind.Vector, "", PixelDependence.None, "Even Zernike coefficients (Cs, tetrafoil)",
+        "[0,0,0,0,0,0,0,0,0]"),
         new(MagMat00, LabelKind.Double, "", PixelDependence.None, "Anisotropic magnification matrix element", One),
         new(MagMat01, LabelKind.Double, "", PixelDependence.None, "Anisotropic magnification matrix element", Zero),
         new(MagMat10, LabelKind.Double, "", PixelDependence.None, "Anisotropic magnification matrix element", Zero),
         new(MagMat11, LabelKind.Double, "", PixelDependence.None, "Anisotropic magnification matrix element", One),
     ];
 
-    private static readonly Dictionary<string, RelionLabel> ByName = Registry.ToDictionary(l => l.Name, StringComparer.Ordinal);
+    private static readonly Dictionary<string, RelionLabel> ByName = Registry.ToDictionary(l => l.Name,
+        StringComparer.Ordinal);
 
     public static IReadOnlyList<RelionLabel> All => Registry;
 

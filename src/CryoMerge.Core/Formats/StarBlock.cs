@@ -39,5 +39,7 @@ public sealed class StarBlock
         }
     }
 
-    public override string ToString() => $"data_{Name} ({(Table is null ? $"{Pairs.Count} pairs" : $"{Table.RowCount} rows x {Table.Columns.Count} columns")})";
+    public override string ToString() =>
+        $"data_{Name} ({(Table is null ? $"{Pairs.Count} pairs" : $"{Table.RowCount} rows x {Table.Columns.Count} " +
+        $"columns")})";
 }

@@ -29,7 +29,8 @@ public sealed class StarColumn
     /// <summary>The file and block this column was read from, for messages; null for columns built in memory.</summary>
     internal StarSource? Source { get; set; }
 
-    /// <summary>Text after the "#N" column number in the loop header (e.g. "[Modulation Transfer Function]"), kept as is.</summary>
+    /// <summary>Text after the "#N" column number in the loop header (e.g. "[Modulation Transfer Function]"), kept as
+    /// is.</summary>
     public string? HeaderComment { get; set; }
 
     public int Count => _count;
@@ -37,7 +38,8 @@ public sealed class StarColumn
     /// <summary>The cell's text exactly as in the file, quotes included.</summary>
     public ReadOnlySpan<byte> RawUtf8(int row)
     {
-        if ((uint)row >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(row), row, $"column {Name} has {_count} rows");
+        if ((uint)row >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(row), row,
+            $"column {Name} has {_count} rows");
         if (_overrides is not null && _overrides.TryGetValue(row, out var bytes)) return bytes;
         int start = row == 0 ? 0 : _ends[row - 1];
         return _data.AsSpan(start, _ends[row] - start);
@@ -94,10 +96,12 @@ public sealed class StarColumn
         return values;
     }
 
-    /// <summary>Replaces one cell with raw text (quote it first with <see cref="StarValues.Quote"/> if it may contain blanks).</summary>
+    /// <summary>Replaces one cell with raw text (quote it first with <see cref="StarValues.Quote"/> if it may contain
+    /// blanks).</summary>
     public void SetRaw(int row, string text)
     {
-        if ((uint)row >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(row), row, $"column {Name} has {_count} rows");
+        if ((uint)row >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(row), row,
+            $"column {Name} has {_count} rows");
         StarValues.CheckCell(text, Name);
         _overrides ??= new Dictionary<int, byte[]>();
         _overrides[row] = Encoding.UTF8.GetBytes(text);
@@ -151,7 +155,8 @@ public sealed class StarColumn
         {
             long wanted = Math.Max((long)_data.Length * 2, (long)_length + utf8.Length);
             if (wanted > Array.MaxLength) wanted = Array.MaxLength;
-            if (wanted < _length + utf8.Length) throw new InvalidOperationException($"column {Name} holds more than 2 GB of text");
+            if (wanted < _length
+                + utf8.Length) throw new InvalidOperationException($"column {Name} holds more than 2 GB of text");
             Array.Resize(ref _data, (int)wanted);
         }
         utf8.CopyTo(_data.AsSpan(_length));
@@ -186,7 +191,8 @@ public sealed class StarColumn
     /// <summary>A new column holding the given rows of this one, in that order.</summary>
     internal StarColumn Select(ReadOnlySpan<int> rows)
     {
-        var result = new StarColumn(Name, rows.Length, Math.Max(16, (int)Math.Min(Array.MaxLength, (long)_length * rows.Length / Math.Max(1, _count) + 16)))
+        var result = new StarColumn(Name, rows.Length, Math.Max(16, (int)Math.Min(Array.MaxLength,
+            (long)_length * rows.Length / Math.Max(1, _count) + 16)))
         {
             HeaderComment = HeaderComment,
             Source = Source,

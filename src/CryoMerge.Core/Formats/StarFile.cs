@@ -17,13 +17,15 @@ public sealed class StarFile
     /// <summary>Where the file was read from, for messages; null for files built in memory.</summary>
     public string? SourcePath { get; init; }
 
-    /// <summary>Reads a STAR file; problems are <see cref="CryoMergeInputException"/>s naming the file and line.</summary>
+    /// <summary>Reads a STAR file; problems are <see cref="CryoMergeInputException"/>s naming the file and
+    /// line.</summary>
     public static StarFile Read(string path)
     {
         InputFiles.RequireRegularFile(path, "a STAR file");
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1,
+                FileOptions.SequentialScan);
             if (stream.Length == 0) throw new CryoMergeInputException(path, "file is empty");
             return StarParser.Parse(stream, path);
         }

@@ -1,6 +1,7 @@
 namespace CryoMerge.Core.Formats;
 
-/// <summary>The key-value pairs of a data block ("_rlnFinalResolution 3.2"), in file order, values as raw text.</summary>
+/// <summary>The key-value pairs of a data block ("_rlnFinalResolution 3.2"), in file order, values as raw
+/// text.</summary>
 public sealed class StarPairs
 {
     private readonly List<StarPair> _pairs = [];
@@ -16,7 +17,8 @@ public sealed class StarPairs
     public string? GetString(string name) => GetRaw(name) is { } raw ? StarValues.Unquote(raw) : null;
 
     public double? GetDouble(string name) =>
-        GetRaw(name) is { } raw && double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v)
+        GetRaw(name) is { } raw && double.TryParse(raw, System.Globalization.NumberStyles.Float,
+        System.Globalization.CultureInfo.InvariantCulture, out double v)
             ? v : null;
 
     /// <summary>Sets (or adds at the end) a pair with raw text.</summary>
@@ -51,5 +53,6 @@ public sealed class StarPairs
     }
 }
 
-/// <summary>One key-value pair; <paramref name="Comment"/> is a trailing "# ..." comment on its line, kept as is.</summary>
+/// <summary>One key-value pair; <paramref name="Comment"/> is a trailing "# ..." comment on its line, kept as
+/// is.</summary>
 public sealed record StarPair(string Name, string RawValue, string? Comment);

@@ -78,7 +78,8 @@ internal sealed class StarParser
         if (line.StartsWith("loop_"u8))
         {
             var block = _block ?? throw Error("loop_ outside a data block");
-            if (block.Table is not null) throw Error($"a second loop_ in data_{block.Name} (RELION reads one loop per block)");
+            if (block.Table is not null) throw Error(
+                $"a second loop_ in data_{block.Name} (RELION reads one loop per block)");
             FlushInnerComments();
             _table = new StarTable { HasColumnNumbers = false, Source = new StarSource(_source, block.Name) };
             block.Table = _table;
@@ -143,7 +144,8 @@ internal sealed class StarParser
         if (line.IsEmpty) { EndLoop(); return; }
         if (line.StartsWith("data_"u8)) { EndLoop(); StartBlock(line); return; }
         if (line[0] == (byte)'#') { table.Comments.Add(Text(raw.TrimEnd(" \t\r"u8))); return; }
-        if (line.StartsWith("loop_"u8)) throw Error($"a second loop_ in data_{_block!.Name} (RELION reads one loop per block)");
+        if (line.StartsWith("loop_"u8)) throw Error(
+            $"a second loop_ in data_{_block!.Name} (RELION reads one loop per block)");
         var columns = table.Columns;
         int pos = 0, c = 0;
         while (true)
@@ -158,7 +160,8 @@ internal sealed class StarParser
         if (c < columns.Count) throw Error($"row has {c} values but the loop declares {columns.Count} columns");
     }
 
-    /// <summary>Next whitespace-separated token; quoted tokens end at a matching quote followed by a blank or the end.</summary>
+    /// <summary>Next whitespace-separated token; quoted tokens end at a matching quote followed by a blank or the
+    /// end.</summary>
     private ReadOnlySpan<byte> NextToken(ReadOnlySpan<byte> line, ref int pos, out bool isComment)
     {
         isComment = false;
@@ -217,7 +220,9 @@ internal sealed class StarParser
     {
         if (_state == State.InLoopHeader || _state == State.InLoopBody) EndLoop();
         if (_file.Blocks.Count == 0)
-            throw new CryoMergeInputException(_source, _lineNumber <= 1 && _pendingComments.Count == 0 ? "file is empty or has no data_ block" : "no data_ block found: not a STAR file");
+            throw new CryoMergeInputException(_source,
+                _lineNumber <= 1 && _pendingComments.Count == 0 ? "file is empty or has no data_ block"
+                : "no data_ block found: not a STAR file");
         // Comments after the last block stay with the file.
         _file.TrailingComments.AddRange(_pendingComments);
     }

@@ -30,12 +30,15 @@ public sealed record StarSummary(
         {
             var seen = new HashSet<double>();
             for (int r = 0; r < table.RowCount; r++)
-                if (PixelSizes.FromRelion30Row(table, r) is { } answer && seen.Add(Math.Round(answer.Value, 6))) old.Add(answer);
+                if (PixelSizes.FromRelion30Row(table, r) is { } answer && seen.Add(Math.Round(answer.Value,
+                    6))) old.Add(answer);
         }
         var warnings = checkImages && data is not null ? CheckImageHeaders(star, data, path) : [];
         int? version = star.Blocks.Select(b => b.Version).FirstOrDefault(v => v is not null);
-        string generation = optics ? (version is >= 50000 ? "RELION 5" : version is >= 40000 ? "RELION 4" : "RELION 3.1+") :
-            data?.Table?.Has(RelionLabels.ImageName) == true || data?.Table?.Has(RelionLabels.MicrographName) == true ? "RELION 3.0" : "STAR";
+        string generation = optics ? (version is >= 50000 ? "RELION 5" : version is >= 40000 ? "RELION 4"
+            : "RELION 3.1+") :
+            data?.Table?.Has(RelionLabels.ImageName) == true || data?.Table?.Has(RelionLabels.MicrographName) == true
+            ? "RELION 3.0" : "STAR";
         return new StarSummary(path, generation, version, blocks, groups, old, warnings);
     }
 

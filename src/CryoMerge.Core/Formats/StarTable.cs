@@ -9,7 +9,8 @@ public sealed class StarTable
     private readonly List<StarColumn> _columns = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
-    /// <summary>Comment lines found among the labels or rows; written after the labels, where RELION skips them.</summary>
+    /// <summary>Comment lines found among the labels or rows; written after the labels, where RELION skips
+    /// them.</summary>
     public List<string> Comments { get; } = [];
 
     public IReadOnlyList<StarColumn> Columns => _columns;
@@ -31,7 +32,8 @@ public sealed class StarTable
 
     /// <summary>The column of that name; a clear error when it is missing.</summary>
     public StarColumn Column(string name) =>
-        _index.TryGetValue(Strip(name), out int i) ? _columns[i] : throw new KeyNotFoundException($"no column _{Strip(name)}");
+        _index.TryGetValue(Strip(name),
+        out int i) ? _columns[i] : throw new KeyNotFoundException($"no column _{Strip(name)}");
 
     public StarColumn? TryColumn(string name) => _index.TryGetValue(Strip(name), out int i) ? _columns[i] : null;
 
@@ -43,7 +45,8 @@ public sealed class StarTable
 
     public int GetInt(int row, string column) => Column(column).GetInt(row);
 
-    /// <summary>Adds a column at the end (or at <paramref name="position"/>) with every cell set to <paramref name="fill"/> (raw text).</summary>
+    /// <summary>Adds a column at the end (or at <paramref name="position"/>) with every cell set to <paramref
+    /// name="fill"/> (raw text).</summary>
     public StarColumn AddColumn(string name, string fill, int? position = null) => AddColumn(name, _ => fill, position);
 
     /// <summary>Adds a column whose cells are computed from the row index (raw text).</summary>

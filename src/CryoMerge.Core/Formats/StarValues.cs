@@ -42,7 +42,8 @@ public static class StarValues
         if (value.Length == 0) return "\"\"";
         bool needs = value[0] is '"' or '\'' or '#' || value.AsSpan().IndexOfAny(' ', '\t') >= 0;
         if (!needs) return value;
-        if (value.Contains('\n') || value.Contains('\r')) throw new ArgumentException("STAR values cannot span lines", nameof(value));
+        if (value.Contains('\n') || value.Contains('\r')) throw new ArgumentException("STAR values cannot span lines",
+            nameof(value));
         return value.Contains('"') ? $"'{value}'" : $"\"{value}\"";
     }
 
@@ -58,7 +59,8 @@ public static class StarValues
     internal static void CheckCell(string raw, string column)
     {
         if (raw.Length == 0) throw new ArgumentException($"column {column}: an empty cell must be written as \"\"");
-        if (raw.Contains('\n') || raw.Contains('\r')) throw new ArgumentException($"column {column}: a cell cannot span lines");
+        if (raw.Contains('\n')
+            || raw.Contains('\r')) throw new ArgumentException($"column {column}: a cell cannot span lines");
         bool quoted = raw.Length >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[^1] == raw[0];
         if (!quoted && raw.AsSpan().IndexOfAny(' ', '\t') >= 0)
             throw new ArgumentException($"column {column}: '{raw}' contains blanks and must be quoted");

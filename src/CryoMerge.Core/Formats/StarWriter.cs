@@ -9,7 +9,8 @@ namespace CryoMerge.Core.Formats;
 /// </summary>
 internal static class StarWriter
 {
-    /// <summary>First line of every file we write. It must not contain "data_" or "# version ": RELION looks for both anywhere in a line.</summary>
+    /// <summary>First line of every file we write. It must not contain "data_" or "# version ": RELION looks for both
+    /// anywhere in a line.</summary>
     public const string Banner = "# Written by CryoMerge.Distributed";
 
     private const int MaxPadding = 40;
@@ -74,7 +75,8 @@ internal static class StarWriter
         output.Line("");
     }
 
-    /// <summary>A large byte buffer in front of the stream: writing a million rows must not go through strings.</summary>
+    /// <summary>A large byte buffer in front of the stream: writing a million rows must not go through
+    /// strings.</summary>
     private sealed class Utf8Output(Stream stream)
     {
         private readonly byte[] _buffer = new byte[1 << 20];

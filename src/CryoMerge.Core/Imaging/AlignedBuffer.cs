@@ -23,7 +23,8 @@ internal sealed unsafe class AlignedBuffer : IDisposable
 
     public Span<float> AsSpan(int length) => new(Pointer, length);
 
-    /// <summary>A buffer of at least <paramref name="floats"/>, reusing <paramref name="cached"/> when it is big enough.</summary>
+    /// <summary>A buffer of at least <paramref name="floats"/>, reusing <paramref name="cached"/> when it is big
+    /// enough.</summary>
     public static AlignedBuffer Rent(ref AlignedBuffer? cached, long floats)
     {
         if (cached is not null && cached.Floats >= floats) return cached;

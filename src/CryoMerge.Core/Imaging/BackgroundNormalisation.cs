@@ -12,15 +12,18 @@ namespace CryoMerge.Core.Imaging;
 public sealed class BackgroundNormalisation
 {
     private readonly int _size, _half;
-    private readonly int[] _rowStart, _rowEnd;   // per row: the background is x < start or x >= end (inside circle between)
+    // per row: the background is x < start or x >= end (inside circle between)
+    private readonly int[] _rowStart, _rowEnd;
     private readonly double _d, _e, _f, _g, _h, _i;  // plane-fit sums that depend only on the coordinates
     private readonly bool _ramp;
 
     public BackgroundNormalisation(int size, int radius, bool ramp = true)
     {
-        if (size < 2) throw new ArgumentOutOfRangeException(nameof(size), size, "the image must have at least 2 pixels per side");
+        if (size < 2) throw new ArgumentOutOfRangeException(nameof(size), size,
+            "the image must have at least 2 pixels per side");
         if (radius < 0 || 2 * radius > size)
-            throw new ArgumentOutOfRangeException(nameof(radius), radius, $"2 x the background radius must not exceed the image size {size}");
+            throw new ArgumentOutOfRangeException(nameof(radius), radius,
+                $"2 x the background radius must not exceed the image size {size}");
         _size = size;
         _half = size / 2;
         Radius = radius;
@@ -59,7 +62,8 @@ public sealed class BackgroundNormalisation
                 count++;
             }
         }
-        if (count < 5) throw new ArgumentOutOfRangeException(nameof(radius), radius, $"a background circle of radius {radius} leaves no background in a {size}-pixel image");
+        if (count < 5) throw new ArgumentOutOfRangeException(nameof(radius), radius,
+            $"a background circle of radius {radius} leaves no background in a {size}-pixel image");
         BackgroundPixels = count;
         (_d, _e, _f, _g, _h, _i) = (d, e, f, g, h, count);
     }
@@ -70,7 +74,8 @@ public sealed class BackgroundNormalisation
 
     public long BackgroundPixels { get; }
 
-    /// <summary>Normalises <paramref name="image"/> (Size x Size, X fastest) in place; false when its background is flat.</summary>
+    /// <summary>Normalises <paramref name="image"/> (Size x Size, X fastest) in place; false when its background is
+    /// flat.</summary>
     public bool Apply(Span<float> image) => Apply(image, 1);
 
     /// <summary>
@@ -127,7 +132,8 @@ public sealed class BackgroundNormalisation
         return !flat;
     }
 
-    private static void Background(ReadOnlySpan<float> values, int firstX, ref double sum, ref double sum2, ref double sumX)
+    private static void Background(ReadOnlySpan<float> values, int firstX, ref double sum, ref double sum2,
+        ref double sumX)
     {
         int x = firstX;
         foreach (float v in values)

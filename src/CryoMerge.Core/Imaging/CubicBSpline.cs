@@ -29,7 +29,8 @@ public sealed class CubicBSpline
     /// <summary>The spline coefficients, X fastest (for tests).</summary>
     internal ReadOnlySpan<float> Coefficients => _c;
 
-    /// <summary>Value returned for points outside the grid (by more than half a voxel); null extends by mirroring.</summary>
+    /// <summary>Value returned for points outside the grid (by more than half a voxel); null extends by
+    /// mirroring.</summary>
     public float? Outside { get; init; } = 0f;
 
     /// <summary>Lines filtered together in the Y and Z passes.</summary>
@@ -59,7 +60,8 @@ public sealed class CubicBSpline
             Parallel.For(0, s.Y * blocks, () => new double[(long)s.Z * Block], (item, _, buffer) =>
             {
                 int x0 = item % blocks * Block;
-                FilterAcross(c, (long)(item / blocks) * s.X + x0, (long)s.X * s.Y, s.Z, Math.Min(Block, s.X - x0), buffer);
+                FilterAcross(c, (long)(item / blocks) * s.X + x0, (long)s.X * s.Y, s.Z, Math.Min(Block,
+                    s.X - x0), buffer);
                 return buffer;
             }, _ => { });
         return new CubicBSpline(s, c) { Outside = outside };
@@ -96,11 +98,13 @@ public sealed class CubicBSpline
 
     /// <summary>
     /// <see cref="FilterLine"/> on <paramref name="width"/> neighbouring lines at once (line x starts at start + x, its
-    /// values <paramref name="stride"/> apart): the same operations in the same order for each line, so the same result.
+    /// values <paramref name="stride"/> apart): the same operations in the same order for each line, so the same
+    /// result.
     /// </summary>
     private static void FilterAcross(float[] data, long start, long stride, int n, int width, double[] rows)
     {
-        for (int i = 0; i < n; i++) Widen(data.AsSpan((int)(start + i * stride), width), rows.AsSpan(i * width, width), 6.0);
+        for (int i = 0; i < n; i++) Widen(data.AsSpan((int)(start + i * stride), width), rows.AsSpan(i * width,
+            width), 6.0);
         double z = Pole;
         int horizon = Math.Min(n, 30);
         if (horizon < n)
@@ -127,8 +131,10 @@ public sealed class CubicBSpline
         double end = z / (z * z - 1);
         int last = (n - 1) * width, beforeLast = last - width;
         for (int x = 0; x < width; x++) rows[last + x] = end * (z * rows[beforeLast + x] + rows[last + x]);
-        for (int k = n - 2; k >= 0; k--) ScaledDifference(rows.AsSpan(k * width, width), rows.AsSpan((k + 1) * width, width), z);
-        for (int i = 0; i < n; i++) Narrow(rows.AsSpan(i * width, width), data.AsSpan((int)(start + i * stride), width));
+        for (int k = n - 2; k >= 0; k--) ScaledDifference(rows.AsSpan(k * width, width), rows.AsSpan((k + 1) * width,
+            width), z);
+        for (int i = 0; i < n; i++) Narrow(rows.AsSpan(i * width, width),
+            data.AsSpan((int)(start + i * stride), width));
     }
 
     // Element-wise loops of FilterAcross, a vector at a time: each element gets the same operations in the same
@@ -154,7 +160,8 @@ public sealed class CubicBSpline
         int i = 0;
         if (Vector.IsHardwareAccelerated)
             for (; i <= from.Length - Vector<float>.Count; i += Vector<float>.Count)
-                Vector.Narrow(new Vector<double>(from[i..]), new Vector<double>(from[(i + Vector<double>.Count)..])).CopyTo(to[i..]);
+                Vector.Narrow(new Vector<double>(from[i..]),
+                    new Vector<double>(from[(i + Vector<double>.Count)..])).CopyTo(to[i..]);
         for (; i < from.Length; i++) to[i] = (float)from[i];
     }
 
@@ -194,14 +201,16 @@ public sealed class CubicBSpline
     /// <summary>The interpolated value at voxel coordinates (0 = first voxel centre).</summary>
     public float Sample(double x, double y, double z = 0)
     {
-        if (Outside is float outside && (x < -0.5 || y < -0.5 || z < -0.5 || x > _nx - 0.5 || y > _ny - 0.5 || z > _nz - 0.5))
+        if (Outside is float outside && (x < -0.5 || y < -0.5 || z < -0.5 || x > _nx - 0.5 || y > _ny - 0.5 || z
+            > _nz - 0.5))
             return outside;
         int ix = (int)Math.Floor(x), iy = (int)Math.Floor(y), iz = (int)Math.Floor(z);
         if (IsInterior(ix, iy, iz)) return (float)SampleInterior(x - ix, y - iy, z - iz, Index(ix - 1, iy - 1, iz - 1));
         return SampleMirrored(x, y, z);
     }
 
-    /// <summary><see cref="Sample"/> with every tap mirrored into the grid (any point; the only way near the edges).</summary>
+    /// <summary><see cref="Sample"/> with every tap mirrored into the grid (any point; the only way near the
+    /// edges).</summary>
     internal float SampleMirrored(double x, double y, double z)
     {
         int ix = (int)Math.Floor(x), iy = (int)Math.Floor(y), iz = (int)Math.Floor(z);
@@ -233,7 +242,8 @@ public sealed class CubicBSpline
             for (int b = 0; b < 4; b++)
             {
                 long row = plane + (long)jy[b] * _nx;
-                planeSum += wy[b] * (wx[0] * _c[row + jx[0]] + wx[1] * _c[row + jx[1]] + wx[2] * _c[row + jx[2]] + wx[3] * _c[row + jx[3]]);
+                planeSum += wy[b] * (wx[0] * _c[row + jx[0]] + wx[1] * _c[row + jx[1]] + wx[2] * _c[row + jx[2]] + wx[3]
+                    * _c[row + jx[3]]);
             }
             sum += wz[c] * planeSum;
         }
@@ -247,15 +257,18 @@ public sealed class CubicBSpline
     public double SampleWithGradient(double x, double y, double z, out double gx, out double gy, out double gz)
     {
         gx = gy = gz = 0;
-        if (Outside is float outside && (x < -0.5 || y < -0.5 || z < -0.5 || x > _nx - 0.5 || y > _ny - 0.5 || z > _nz - 0.5))
+        if (Outside is float outside && (x < -0.5 || y < -0.5 || z < -0.5 || x > _nx - 0.5 || y > _ny - 0.5 || z
+            > _nz - 0.5))
             return outside;
         int ix = (int)Math.Floor(x), iy = (int)Math.Floor(y), iz = (int)Math.Floor(z);
-        if (IsInterior(ix, iy, iz)) return SampleInteriorWithGradient(x - ix, y - iy, z - iz, Index(ix - 1, iy - 1, iz - 1), out gx, out gy, out gz);
+        if (IsInterior(ix, iy, iz)) return SampleInteriorWithGradient(x - ix, y - iy, z - iz, Index(ix - 1, iy - 1,
+            iz - 1), out gx, out gy, out gz);
         return SampleMirroredWithGradient(x, y, z, out gx, out gy, out gz);
     }
 
     /// <summary><see cref="SampleWithGradient"/> with every tap mirrored into the grid.</summary>
-    internal double SampleMirroredWithGradient(double x, double y, double z, out double gx, out double gy, out double gz)
+    internal double SampleMirroredWithGradient(double x, double y, double z, out double gx, out double gy,
+        out double gz)
     {
         int ix = (int)Math.Floor(x), iy = (int)Math.Floor(y), iz = (int)Math.Floor(z);
         Span<double> wx = stackalloc double[4], wy = stackalloc double[4], wz = stackalloc double[4];
@@ -296,7 +309,8 @@ public sealed class CubicBSpline
         return v;
     }
 
-    /// <summary>All 4 x 4 x 4 coefficients around voxel (ix, iy, iz) lie inside the grid: no mirroring needed.</summary>
+    /// <summary>All 4 x 4 x 4 coefficients around voxel (ix, iy, iz) lie inside the grid: no mirroring
+    /// needed.</summary>
     private bool IsInterior(int ix, int iy, int iz) => _nx >= 4 && _ny >= 4 && _nz >= 4 &&
         (uint)(ix - 1) <= (uint)(_nx - 4) && (uint)(iy - 1) <= (uint)(_ny - 4) && (uint)(iz - 1) <= (uint)(_nz - 4);
 
@@ -333,10 +347,13 @@ public sealed class CubicBSpline
     /// <summary>The four rows of one plane weighted by the Y weights: a vector over the four X taps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector256<double> PlaneRows(ref float c, long corner, double y0, double y1, double y2, double y3) =>
-        y0 * Row(ref c, corner) + y1 * Row(ref c, corner + _nx) + y2 * Row(ref c, corner + 2 * _nx) + y3 * Row(ref c, corner + 3 * _nx);
+        y0 * Row(ref c, corner) + y1 * Row(ref c, corner + _nx) + y2 * Row(ref c, corner + 2 * _nx) + y3 * Row(ref c,
+        corner + 3 * _nx);
 
-    /// <summary><see cref="SampleWithGradient"/> away from the edges, four X taps at a time (see <see cref="SampleInterior"/>).</summary>
-    private double SampleInteriorWithGradient(double tx, double ty, double tz, long corner, out double gx, out double gy, out double gz)
+    /// <summary><see cref="SampleWithGradient"/> away from the edges, four X taps at a time (see <see
+    /// cref="SampleInterior"/>).</summary>
+    private double SampleInteriorWithGradient(double tx, double ty, double tz, long corner, out double gx,
+        out double gy, out double gz)
     {
         var (wx0, wx1, wx2, wx3) = Weights(tx);
         var (dx0, dx1, dx2, dx3) = Derivatives(tx);
@@ -445,7 +462,9 @@ public sealed class CubicBSpline
         return output;
     }
 
-    /// <summary>Isotropic scaling about the centres: output pixel = input pixel x <paramref name="inputPerOutput"/>.</summary>
+    /// <summary>Isotropic scaling about the centres: output pixel = input pixel x <paramref
+    /// name="inputPerOutput"/>.</summary>
     public Grid Rescale(Shape3 outputShape, double inputPerOutput) =>
-        Resample(outputShape, [inputPerOutput, 0, 0, 0, inputPerOutput, 0, 0, 0, outputShape.Z > 1 ? inputPerOutput : 1]);
+        Resample(outputShape, [inputPerOutput, 0, 0, 0, inputPerOutput, 0, 0, 0,
+        outputShape.Z > 1 ? inputPerOutput : 1]);
 }

@@ -27,7 +27,8 @@ public sealed unsafe class FftwBackend : IFftBackend, IDisposable
 
     private FftwBackend(FftwNative native, bool padded = false) => (_native, _padded) = (native, padded);
 
-    /// <summary>Extra floats per real row and rows per plane in padded scratch (the complex row gets half as many).</summary>
+    /// <summary>Extra floats per real row and rows per plane in padded scratch (the complex row gets half as
+    /// many).</summary>
     private const int RowPad = 8, PlanePad = 4;
 
     public IFftBackend ForAnalysis()
@@ -51,7 +52,9 @@ public sealed unsafe class FftwBackend : IFftBackend, IDisposable
     public string Name => "fftw";
 
     public string Describe() =>
-        $"{_native.Version} single precision ({_native.LibraryName}{(_native.HasThreads ? ", threads" : ", no threads library")}), FFTW_ESTIMATE plans cached per shape";
+        $"{_native.Version} single precision " +
+        $"({_native.LibraryName}{(_native.HasThreads ? ", threads" : ", no threads " +
+        "library")}), FFTW_ESTIMATE plans cached per shape";
 
     public void ForwardReal(Shape3 shape, ReadOnlySpan<float> real, Span<Complex32> spectrum, int threads = 0)
     {
@@ -94,10 +97,12 @@ public sealed unsafe class FftwBackend : IFftBackend, IDisposable
     }
 
     /// <summary>
-    /// Copies rows of <paramref name="length"/> (X or X/2 + 1) elements between a dense array and scratch whose rows and
+    /// Copies rows of <paramref name="length"/> (X or X/2 + 1) elements between a dense array and scratch whose rows
+    /// and
     /// planes may be padded; one block copy when they are not.
     /// </summary>
-    private static void CopyRows<T>(ReadOnlySpan<T> from, int fromRow, Span<T> to, int toRow, Shape3 shape, int paddedRows, bool fromPadded = false)
+    private static void CopyRows<T>(ReadOnlySpan<T> from, int fromRow, Span<T> to, int toRow, Shape3 shape,
+        int paddedRows, bool fromPadded = false)
     {
         int length = Math.Min(fromRow, toRow);
         if (fromRow == toRow && paddedRows == shape.Y)
@@ -119,8 +124,10 @@ public sealed unsafe class FftwBackend : IFftBackend, IDisposable
 
     private static (AlignedBuffer Real, AlignedBuffer Complex) Scratch(long realFloats, long complexFloats)
     {
-        var real = realFloats <= MaxCachedFloats ? AlignedBuffer.Rent(ref t_real, realFloats) : AlignedBuffer.Create(realFloats);
-        var complex = complexFloats <= MaxCachedFloats ? AlignedBuffer.Rent(ref t_complex, complexFloats) : AlignedBuffer.Create(complexFloats);
+        var real = realFloats <= MaxCachedFloats ? AlignedBuffer.Rent(ref t_real,
+            realFloats) : AlignedBuffer.Create(realFloats);
+        var complex = complexFloats <= MaxCachedFloats ? AlignedBuffer.Rent(ref t_complex,
+            complexFloats) : AlignedBuffer.Create(complexFloats);
         return (real, complex);
     }
 
@@ -156,13 +163,16 @@ public sealed unsafe class FftwBackend : IFftBackend, IDisposable
                 int* real = stackalloc int[3] { shape.Z, rows, realRow };
                 int* complex = stackalloc int[3] { shape.Z, rows, complexRow };
                 plan = forward
-                    ? _native.PlanManyDftR2C(3, n, 1, input.Pointer, real, 1, 0, output.Pointer, complex, 1, 0, FftwNative.Estimate)
-                    : _native.PlanManyDftC2R(3, n, 1, input.Pointer, complex, 1, 0, output.Pointer, real, 1, 0, FftwNative.Estimate | FftwNative.DestroyInput);
+                    ? _native.PlanManyDftR2C(3, n, 1, input.Pointer, real, 1, 0, output.Pointer, complex, 1, 0,
+                        FftwNative.Estimate)
+                    : _native.PlanManyDftC2R(3, n, 1, input.Pointer, complex, 1, 0, output.Pointer, real, 1, 0,
+                        FftwNative.Estimate | FftwNative.DestroyInput);
             }
             else
                 plan = forward
                     ? _native.PlanDftR2C(rank, n, input.Pointer, output.Pointer, FftwNative.Estimate)
-                    : _native.PlanDftC2R(rank, n, input.Pointer, output.Pointer, FftwNative.Estimate | FftwNative.DestroyInput);
+                    : _native.PlanDftC2R(rank, n, input.Pointer, output.Pointer,
+                        FftwNative.Estimate | FftwNative.DestroyInput);
             if (plan == IntPtr.Zero) throw new InvalidOperationException($"FFTW could not plan a {shape} transform");
             _plans[key] = plan;
             return plan;

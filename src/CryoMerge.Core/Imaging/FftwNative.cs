@@ -13,9 +13,12 @@ internal sealed unsafe class FftwNative
 
     public delegate* unmanaged[Cdecl]<int, int*, float*, float*, uint, IntPtr> PlanDftR2C;
     public delegate* unmanaged[Cdecl]<int, int*, float*, float*, uint, IntPtr> PlanDftC2R;
-    // fftwf_plan_many_dft_r2c / c2r: rank, n, howmany, in, inembed, istride, idist, out, onembed, ostride, odist, flags.
-    public delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int, uint, IntPtr> PlanManyDftR2C;
-    public delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int, uint, IntPtr> PlanManyDftC2R;
+    // fftwf_plan_many_dft_r2c / c2r: rank, n, howmany, in, inembed, istride, idist, out, onembed, ostride, odist,
+    // flags.
+    public delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int, uint,
+        IntPtr> PlanManyDftR2C;
+    public delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int, uint,
+        IntPtr> PlanManyDftC2R;
     public delegate* unmanaged[Cdecl]<IntPtr, float*, float*, void> ExecuteDftR2C;
     public delegate* unmanaged[Cdecl]<IntPtr, float*, float*, void> ExecuteDftC2R;
     public delegate* unmanaged[Cdecl]<IntPtr, void> DestroyPlan;
@@ -34,7 +37,8 @@ internal sealed unsafe class FftwNative
 
     private static readonly Lazy<FftwNative?> Shared = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>The process-wide binding of FFTW (loaded and initialised once); null when it is not installed.</summary>
+    /// <summary>The process-wide binding of FFTW (loaded and initialised once); null when it is not
+    /// installed.</summary>
     public static FftwNative? TryLoad() => Shared.Value;
 
     private static FftwNative? Load()
@@ -63,8 +67,10 @@ internal sealed unsafe class FftwNative
             return false;
         PlanDftR2C = (delegate* unmanaged[Cdecl]<int, int*, float*, float*, uint, IntPtr>)r2c;
         PlanDftC2R = (delegate* unmanaged[Cdecl]<int, int*, float*, float*, uint, IntPtr>)c2r;
-        PlanManyDftR2C = (delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int, uint, IntPtr>)manyR2c;
-        PlanManyDftC2R = (delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int, uint, IntPtr>)manyC2r;
+        PlanManyDftR2C = (delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int,
+            uint, IntPtr>)manyR2c;
+        PlanManyDftC2R = (delegate* unmanaged[Cdecl]<int, int*, int, float*, int*, int, int, float*, int*, int, int,
+            uint, IntPtr>)manyC2r;
         ExecuteDftR2C = (delegate* unmanaged[Cdecl]<IntPtr, float*, float*, void>)exr2c;
         ExecuteDftC2R = (delegate* unmanaged[Cdecl]<IntPtr, float*, float*, void>)exc2r;
         DestroyPlan = (delegate* unmanaged[Cdecl]<IntPtr, void>)destroy;

@@ -10,12 +10,16 @@ namespace CryoMerge.Core.Imaging;
 /// </summary>
 public static class FourierCropFilter
 {
-    /// <summary>Filters <paramref name="data"/> (shape.Count values) in place; <paramref name="spectrum"/> is scratch of the half-spectrum length.</summary>
-    /// <param name="fraction">New pixel count / old pixel count along each axis, in (0, 1]; 1 or more leaves the data unchanged.</param>
-    public static void Apply(IFftBackend fft, Shape3 shape, Span<float> data, Span<Complex32> spectrum, double fraction, int threads = 0)
+    /// <summary>Filters <paramref name="data"/> (shape.Count values) in place; <paramref name="spectrum"/> is scratch
+    /// of the half-spectrum length.</summary>
+    /// <param name="fraction">New pixel count / old pixel count along each axis, in (0, 1]; 1 or more leaves the data
+    /// unchanged.</param>
+    public static void Apply(IFftBackend fft, Shape3 shape, Span<float> data, Span<Complex32> spectrum, double fraction,
+        int threads = 0)
     {
         if (fraction >= 1) return;
-        if (!(fraction > 0)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "the fraction must be positive");
+        if (!(fraction > 0)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction,
+            "the fraction must be positive");
         if (data.Length != shape.Count) throw new ArgumentException($"data must hold {shape.Count} values");
         var spec = spectrum[..checked((int)FftLayout.SpectrumLength(shape))];
         fft.ForwardReal(shape, data, spec, threads);

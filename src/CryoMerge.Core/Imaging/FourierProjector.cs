@@ -23,7 +23,8 @@ public sealed class FourierProjector
     {
         var s = map.Shape;
         if (s.X != s.Y || s.Y != s.Z) throw new ArgumentException($"projection needs a cubic map, not {s}");
-        if (padding < 1) throw new ArgumentOutOfRangeException(nameof(padding), padding, "the padding factor must be at least 1");
+        if (padding < 1) throw new ArgumentOutOfRangeException(nameof(padding), padding,
+            "the padding factor must be at least 1");
         _fft = fft;
         _n = s.X;
         int paddedSize = (int)(padding * _n + 0.5);
@@ -84,7 +85,8 @@ public sealed class FourierProjector
                     if (r2 > maxR2) continue;
                     var value = spectrum[j + hp * (i + (long)p * k)];
                     double sign = ((k ^ i ^ j) & 1) != 0 ? -scale : scale;
-                    _data[j + _dx * ((ip + _origin) + (long)_dy * (kp + _origin))] = new Complex32((float)(value.Real * sign), (float)(value.Imaginary * sign));
+                    _data[j + _dx * ((ip + _origin) + (long)_dy * (kp + _origin))] = new Complex32((float)(value.Real
+                        * sign), (float)(value.Imaginary * sign));
                 }
             }
         }
@@ -98,7 +100,8 @@ public sealed class FourierProjector
     public void ProjectSpectrum(Matrix3 rotation, int size, double pixelRatio, Span<Complex32> spectrum)
     {
         int hx = size / 2 + 1;
-        if (spectrum.Length != (long)hx * size) throw new ArgumentException($"spectrum must hold {(long)hx * size} values");
+        if (spectrum.Length != (long)hx
+            * size) throw new ArgumentException($"spectrum must hold {(long)hx * size} values");
         spectrum.Clear();
         // Output frequency index x corresponds to map index x * s; amplitudes follow the change of sampling.
         double s = _n / (size * pixelRatio);
@@ -117,14 +120,16 @@ public sealed class FourierProjector
             for (int x = 0; x <= xMax; x++)
             {
                 double xp = a00 * x + a01 * y, yp = a10 * x + a11 * y, zp = a20 * x + a21 * y;
-                // Points exactly on the cut-off sphere (the Nyquist components on the output axes) are kept; RELION keeps
+                // Points exactly on the cut-off sphere (the Nyquist components on the output axes) are kept; RELION
+                // keeps
                 // or drops them depending on the last bit of its SVD-based inverse of the Euler matrix.
                 if (xp * xp + yp * yp + zp * zp > _rMaxRef2 * (1 + 1e-9)) continue;
                 bool conjugate = xp < 0;
                 if (conjugate) { xp = -xp; yp = -yp; zp = -zp; }
                 var value = Interpolate(xp, yp, zp, out bool inside);
                 if (!inside) continue;
-                row[x] = conjugate ? new Complex32(value.Real * amplitude, -value.Imaginary * amplitude) : value * amplitude;
+                row[x] = conjugate ? new Complex32(value.Real * amplitude,
+                    -value.Imaginary * amplitude) : value * amplitude;
             }
         }
     }

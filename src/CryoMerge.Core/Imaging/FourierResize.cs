@@ -22,7 +22,8 @@ public static class FourierResize
         int dims = input.Dimensions;
         if (s.X != s.Y || (dims == 3 && s.Z != s.X))
             throw new ArgumentException($"Fourier resizing needs a square image or a cube, not {s}");
-        if (newSize < 1) throw new ArgumentOutOfRangeException(nameof(newSize), newSize, "the new size must be positive");
+        if (newSize < 1) throw new ArgumentOutOfRangeException(nameof(newSize), newSize,
+            "the new size must be positive");
         var outShape = dims == 3 ? new Shape3(newSize, newSize, newSize) : new Shape3(newSize, newSize, 1);
         if (newSize == s.X) return input.Clone();
 
@@ -84,7 +85,8 @@ public static class FourierResize
         }
     }
 
-    /// <summary>FFTW_ELEM: position of frequency (kp, ip, jp) in a half spectrum of width hx, height ny, depth nz.</summary>
+    /// <summary>FFTW_ELEM: position of frequency (kp, ip, jp) in a half spectrum of width hx, height ny, depth
+    /// nz.</summary>
     private static int Index(int kp, int ip, int jp, int hx, int ny, int nz)
     {
         int k = kp < 0 ? kp + nz : kp;

@@ -14,12 +14,15 @@ public sealed class FourierResizer
     private readonly Complex32[]? _spectrum;   // null when the size does not change
     private readonly Complex32[]? _padded;   // only when enlarging
 
-    /// <param name="threads">FFT threads per transform; 1 when several resizers run in parallel, 0 = backend's choice.</param>
+    /// <param name="threads">FFT threads per transform; 1 when several resizers run in parallel, 0 = backend's
+    /// choice.</param>
     public FourierResizer(IFftBackend fft, int size, int newSize, int dimensions, int threads = 0)
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "the size must be positive");
-        if (newSize < 1) throw new ArgumentOutOfRangeException(nameof(newSize), newSize, "the new size must be positive");
-        if (dimensions is not (2 or 3)) throw new ArgumentOutOfRangeException(nameof(dimensions), dimensions, "images (2) or volumes (3)");
+        if (newSize < 1) throw new ArgumentOutOfRangeException(nameof(newSize), newSize,
+            "the new size must be positive");
+        if (dimensions is not (2 or 3)) throw new ArgumentOutOfRangeException(nameof(dimensions), dimensions,
+            "images (2) or volumes (3)");
         _fft = fft;
         _threads = threads;
         InputShape = dimensions == 3 ? new Shape3(size, size, size) : new Shape3(size, size, 1);
@@ -55,8 +58,10 @@ public sealed class FourierResizer
     public void Resize(ReadOnlySpan<float> input, Span<float> output)
     {
         long inCount = InputShape.Count, outCount = OutputShape.Count;
-        if (input.Length != inCount) throw new ArgumentException($"the input must hold {inCount} values, not {input.Length}");
-        if (output.Length != outCount) throw new ArgumentException($"the output must hold {outCount} values, not {output.Length}");
+        if (input.Length
+            != inCount) throw new ArgumentException($"the input must hold {inCount} values, not {input.Length}");
+        if (output.Length
+            != outCount) throw new ArgumentException($"the output must hold {outCount} values, not {output.Length}");
         if (_spectrum is null)
         {
             input.CopyTo(output);

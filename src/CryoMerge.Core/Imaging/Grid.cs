@@ -10,7 +10,8 @@ public sealed class Grid
 
     public Grid(Shape3 shape, float[] data)
     {
-        if (data.LongLength != shape.Count) throw new ArgumentException($"data must hold {shape.Count} values, not {data.LongLength}");
+        if (data.LongLength
+            != shape.Count) throw new ArgumentException($"data must hold {shape.Count} values, not {data.LongLength}");
         Shape = shape;
         Data = data;
     }

@@ -42,9 +42,13 @@ public static class FftLayout
 
     internal static void CheckLengths(Shape3 shape, int realLength, int spectrumLength)
     {
-        if (shape.X <= 0 || shape.Y <= 0 || shape.Z <= 0) throw new ArgumentOutOfRangeException(nameof(shape), shape, "sizes must be positive");
-        if (realLength != shape.Count) throw new ArgumentException($"real data must hold {shape.Count} values, not {realLength}");
-        if (spectrumLength != SpectrumLength(shape)) throw new ArgumentException($"spectrum must hold {SpectrumLength(shape)} values, not {spectrumLength}");
+        if (shape.X <= 0 || shape.Y <= 0 || shape.Z <= 0) throw new ArgumentOutOfRangeException(nameof(shape), shape,
+            "sizes must be positive");
+        if (realLength
+            != shape.Count) throw new ArgumentException($"real data must hold {shape.Count} values, not {realLength}");
+        if (spectrumLength
+            != SpectrumLength(shape)) throw new ArgumentException(
+            $"spectrum must hold {SpectrumLength(shape)} values, not {spectrumLength}");
     }
 
     /// <summary>

@@ -35,7 +35,8 @@ public sealed class ImageRescaler
         }
         else if (plan.Rescales)
         {
-            _spline = new SplineResampler(plan.InputShape, plan.ResampledShape, plan.OutputPixelSize / plan.InputPixelSize);
+            _spline = new SplineResampler(plan.InputShape, plan.ResampledShape,
+                plan.OutputPixelSize / plan.InputPixelSize);
         }
         if (layout.Square > 0) _square = new float[layout.Square];
         if (layout.Resampled > 0) _resampled = new float[layout.Resampled];
@@ -52,16 +53,19 @@ public sealed class ImageRescaler
     {
         if (!plan.Rescales) return OwnBytes(plan);
         var transform = plan.Relion is { } relion && plan.Method == RescaleMethod.Fourier
-            ? (plan.IsVolume ? new Shape3(relion.OldSize, relion.OldSize, relion.OldSize) : new Shape3(relion.OldSize, relion.OldSize, 1))
+            ? (plan.IsVolume ? new Shape3(relion.OldSize, relion.OldSize, relion.OldSize) : new Shape3(relion.OldSize,
+                relion.OldSize, 1))
             : plan.InputShape;
         return OwnBytes(plan) + 4 * transform.Count + 8 * FftLayout.SpectrumLength(transform);
     }
 
-    /// <summary>Bytes of a worker's frame and of the buffers a rescaler for <paramref name="plan"/> allocates.</summary>
+    /// <summary>Bytes of a worker's frame and of the buffers a rescaler for <paramref name="plan"/>
+    /// allocates.</summary>
     public static long OwnBytes(ImageRescalePlan plan)
     {
         var layout = Layout.Of(plan);
-        long bytes = 4 * (layout.Frame + layout.Square + layout.Resampled + layout.Windowed) + 8 * layout.LowPassSpectrum;
+        long bytes = 4 * (layout.Frame + layout.Square + layout.Resampled + layout.Windowed) + 8
+            * layout.LowPassSpectrum;
         if (layout.Fourier)
             bytes += FourierResizer.BufferBytesFor(plan.Relion!.OldSize, plan.Relion.NewSize, plan.IsVolume ? 3 : 2);
         else if (plan.Rescales)
@@ -70,7 +74,8 @@ public sealed class ImageRescaler
     }
 
     /// <summary>Buffer lengths (in values) for a plan; the constructor allocates exactly these.</summary>
-    private readonly record struct Layout(bool Fourier, long Frame, long Square, long Resampled, long Windowed, long LowPassSpectrum)
+    private readonly record struct Layout(bool Fourier, long Frame, long Square, long Resampled, long Windowed,
+        long LowPassSpectrum)
     {
         public static Layout Of(ImageRescalePlan plan)
         {
@@ -79,7 +84,8 @@ public sealed class ImageRescaler
             if (plan.Rescales && plan.Method == RescaleMethod.Fourier)
             {
                 var relion = plan.Relion!;
-                var square = plan.IsVolume ? new Shape3(relion.NewSize, relion.NewSize, relion.NewSize) : new Shape3(relion.NewSize, relion.NewSize, 1);
+                var square = plan.IsVolume ? new Shape3(relion.NewSize, relion.NewSize,
+                    relion.NewSize) : new Shape3(relion.NewSize, relion.NewSize, 1);
                 frame = Math.Max(frame, square.Count);   // resized in place in the frame
                 bool windows = square != resampled || resampled != output;
                 long padded = !plan.IsVolume && input.X != input.Y ? (long)relion.OldSize * relion.OldSize : 0;
@@ -99,7 +105,8 @@ public sealed class ImageRescaler
 
     public ImageRescalePlan Plan => _plan;
 
-    /// <summary>Length the caller's frame buffer must have: at least the input image, more when the result is built in place.</summary>
+    /// <summary>Length the caller's frame buffer must have: at least the input image, more when the result is built in
+    /// place.</summary>
     public int FrameLength { get; }
 
     /// <summary>Bytes held by this rescaler, frame excluded.</summary>
@@ -114,7 +121,9 @@ public sealed class ImageRescaler
     /// </summary>
     public ReadOnlySpan<float> Rescale(float[] frame)
     {
-        if (frame.Length < FrameLength) throw new ArgumentException($"the frame must hold at least {FrameLength} values, not {frame.Length}");
+        if (frame.Length
+            < FrameLength) throw new ArgumentException(
+            $"the frame must hold at least {FrameLength} values, not {frame.Length}");
         var (input, resampled, output) = (_plan.InputShape, _plan.ResampledShape, _plan.OutputShape);
         var image = frame.AsSpan(0, (int)input.Count);
         Span<float> current;
@@ -134,7 +143,8 @@ public sealed class ImageRescaler
         else if (_spline is not null)
         {
             if (_spectrum is not null)
-                FourierCropFilter.Apply(Fft, input, image, _spectrum, _plan.InputPixelSize / _plan.OutputPixelSize, _threads);
+                FourierCropFilter.Apply(Fft, input, image, _spectrum,
+                    _plan.InputPixelSize / _plan.OutputPixelSize, _threads);
             current = _resampled;
             _spline.Resample(image, current, _threads);
             shape = resampled;
@@ -144,7 +154,8 @@ public sealed class ImageRescaler
             current = image;
             shape = input;
         }
-        // RELION windows twice: a non-square image back to its aspect, then to the new box (zeros in between stay zeros).
+        // RELION windows twice: a non-square image back to its aspect, then to the new box (zeros in between stay
+        // zeros).
         if (shape != resampled)
         {
             current = WindowInto(current, shape, resampled, frame);

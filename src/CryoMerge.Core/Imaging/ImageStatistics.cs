@@ -12,7 +12,8 @@ public readonly record struct ImageStatistics(long Count, double Mean, double M2
 {
     public static readonly ImageStatistics Empty = new(0, 0, 0, float.PositiveInfinity, float.NegativeInfinity);
 
-    /// <summary>Population standard deviation (divides by N), as MRC2014's RMS, mrcfile and relion_image_handler --stats define it.</summary>
+    /// <summary>Population standard deviation (divides by N), as MRC2014's RMS, mrcfile and relion_image_handler
+    /// --stats define it.</summary>
     public double StdDev => Count > 0 ? Math.Sqrt(M2 / Count) : 0;
 
     /// <summary>

@@ -59,7 +59,8 @@ public sealed class ManagedFftBackend : IFftBackend
     }
 
     /// <summary>1-D transforms along Y (for every X, Z) or along Z (for every X, Y) of a (hx, ny, nz) array.</summary>
-    private static void TransformAxis(Complex32[] data, int hx, int ny, int nz, bool alongZ, bool forward, ParallelOptions options)
+    private static void TransformAxis(Complex32[] data, int hx, int ny, int nz, bool alongZ, bool forward,
+        ParallelOptions options)
     {
         int length = alongZ ? nz : ny;
         if (length == 1) return;

@@ -7,7 +7,8 @@ namespace CryoMerge.Core.Imaging;
 /// </summary>
 public static class RealSpaceWindow
 {
-    /// <summary>A new grid of <paramref name="shape"/>; voxels that fall outside the input get <paramref name="fill"/>.</summary>
+    /// <summary>A new grid of <paramref name="shape"/>; voxels that fall outside the input get <paramref
+    /// name="fill"/>.</summary>
     public static Grid Window(Grid input, Shape3 shape, float fill = 0)
     {
         var output = new Grid(shape);
@@ -15,8 +16,10 @@ public static class RealSpaceWindow
         return output;
     }
 
-    /// <summary>Windows <paramref name="input"/> into <paramref name="output"/> (whose shape gives the window).</summary>
-    public static void Window(Grid input, Grid output, float fill = 0) => Window(input.Data, input.Shape, output.Data, output.Shape, fill);
+    /// <summary>Windows <paramref name="input"/> into <paramref name="output"/> (whose shape gives the
+    /// window).</summary>
+    public static void Window(Grid input, Grid output, float fill = 0) => Window(input.Data, input.Shape, output.Data,
+        output.Shape, fill);
 
     /// <summary>
     /// The same on raw buffers (X fastest), for callers that reuse buffers longer than one image; the spans

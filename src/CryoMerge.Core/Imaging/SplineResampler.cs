@@ -18,8 +18,10 @@ public sealed class SplineResampler
     /// <param name="inputPerOutput">Output pixel size / input pixel size (above 1 shrinks the image).</param>
     public SplineResampler(Shape3 input, Shape3 output, double inputPerOutput)
     {
-        if (!(inputPerOutput > 0)) throw new ArgumentOutOfRangeException(nameof(inputPerOutput), inputPerOutput, "the scale must be positive");
-        if ((input.Z == 1) != (output.Z == 1)) throw new ArgumentException($"cannot resample {input} to {output}: images stay images");
+        if (!(inputPerOutput > 0)) throw new ArgumentOutOfRangeException(nameof(inputPerOutput), inputPerOutput,
+            "the scale must be positive");
+        if ((input.Z == 1) != (output.Z
+            == 1)) throw new ArgumentException($"cannot resample {input} to {output}: images stay images");
         InputShape = input;
         OutputShape = output;
         _x = new Axis(input.X, output.X, inputPerOutput);
@@ -27,7 +29,8 @@ public sealed class SplineResampler
         _z = new Axis(input.Z, output.Z, input.Z > 1 ? inputPerOutput : 1);
         _afterX = new float[(long)output.X * input.Y * input.Z];
         if (input.Z > 1) _afterY = new float[(long)output.X * output.Y * input.Z];
-        (_xStart, _yStart, _zStart) = (CausalStartWeights(input.X), CausalStartWeights(input.Y), CausalStartWeights(input.Z));
+        (_xStart, _yStart, _zStart) = (CausalStartWeights(input.X), CausalStartWeights(input.Y),
+            CausalStartWeights(input.Z));
     }
 
     /// <summary>Bytes a resampler for these shapes allocates.</summary>
@@ -45,12 +48,15 @@ public sealed class SplineResampler
     /// Resamples <paramref name="input"/> (destroyed: it becomes spline coefficients along X) into
     /// <paramref name="output"/>, which must not overlap it.
     /// </summary>
-    /// <param name="threads">1 for a single thread (when the caller runs images in parallel), else rows and planes in parallel.</param>
+    /// <param name="threads">1 for a single thread (when the caller runs images in parallel), else rows and planes in
+    /// parallel.</param>
     public void Resample(Span<float> input, Span<float> output, int threads = 1)
     {
         var (n, m) = (InputShape, OutputShape);
-        if (input.Length != n.Count) throw new ArgumentException($"the input must hold {n.Count} values, not {input.Length}");
-        if (output.Length != m.Count) throw new ArgumentException($"the output must hold {m.Count} values, not {output.Length}");
+        if (input.Length
+            != n.Count) throw new ArgumentException($"the input must hold {n.Count} values, not {input.Length}");
+        if (output.Length
+            != m.Count) throw new ArgumentException($"the output must hold {m.Count} values, not {output.Length}");
         unsafe
         {
             fixed (float* pin = input, pout = output)
@@ -77,10 +83,12 @@ public sealed class SplineResampler
                 if (_afterY is null) return;
                 // Z: whole planes are the vectors; split them into column blocks for threads.
                 int planeLength = m.X * m.Y;
-                int blocks = threads == 1 ? 1 : Math.Max(1, Math.Min(planeLength / 4096, 4 * Environment.ProcessorCount));
+                int blocks = threads == 1 ? 1 : Math.Max(1, Math.Min(planeLength / 4096,
+                    4 * Environment.ProcessorCount));
                 For(blocks, threads, () => 0, (block, _) =>
                 {
-                    int start = (int)((long)planeLength * block / blocks), end = (int)((long)planeLength * (block + 1) / blocks);
+                    int start = (int)((long)planeLength * block / blocks),
+                        end = (int)((long)planeLength * (block + 1) / blocks);
                     FilterAcross(_afterY, start, end - start, planeLength, n.Z, _zStart);
                     _z.ResampleAcross(_afterY, start, end - start, planeLength, new Span<float>(dst, (int)m.Count));
                 });
@@ -96,11 +104,13 @@ public sealed class SplineResampler
             for (int i = 0; i < count; i++) body(i, state);
             return;
         }
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount : threads };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads <= 0 ? Environment.ProcessorCount
+            : threads };
         Parallel.For(0, count, options, init, (i, _, state) => { body(i, state); return state; }, _ => { });
     }
 
-    /// <summary>In-place cubic B-spline prefilter of one contiguous line (Unser 1999, mirror boundaries), in double.</summary>
+    /// <summary>In-place cubic B-spline prefilter of one contiguous line (Unser 1999, mirror boundaries), in
+    /// double.</summary>
     private static void FilterLine(Span<float> data, double[] line, double[] w)
     {
         int n = data.Length;
@@ -182,7 +192,8 @@ public sealed class SplineResampler
         return exact;
     }
 
-    /// <summary>Where each output sample of one axis reads: four mirrored coefficient indices and their weights.</summary>
+    /// <summary>Where each output sample of one axis reads: four mirrored coefficient indices and their
+    /// weights.</summary>
     private sealed class Axis
     {
         private readonly int[] _index;
@@ -230,11 +241,13 @@ public sealed class SplineResampler
             for (int o = 0; o < _m; o++)
             {
                 int b = 4 * o;
-                output[o] = w[b] * c[idx[b]] + w[b + 1] * c[idx[b + 1]] + w[b + 2] * c[idx[b + 2]] + w[b + 3] * c[idx[b + 3]];
+                output[o] = w[b] * c[idx[b]] + w[b + 1] * c[idx[b + 1]] + w[b + 2] * c[idx[b + 2]] + w[b + 3]
+                    * c[idx[b + 3]];
             }
         }
 
-        /// <summary>Output vector o = sum of four weighted coefficient vectors (vectors <paramref name="stride"/> apart).</summary>
+        /// <summary>Output vector o = sum of four weighted coefficient vectors (vectors <paramref name="stride"/>
+        /// apart).</summary>
         public void ResampleAcross(ReadOnlySpan<float> c, int offset, int length, int stride, Span<float> output)
         {
             for (int o = 0; o < _m; o++)

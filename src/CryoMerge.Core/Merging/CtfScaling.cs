@@ -2,7 +2,8 @@ using CryoMerge.Core.Formats;
 
 namespace CryoMerge.Core.Merging;
 
-/// <summary>A scale-ctf request: the pixel size the CTF was fitted with, the right one, and how defocus follows.</summary>
+/// <summary>A scale-ctf request: the pixel size the CTF was fitted with, the right one, and how defocus
+/// follows.</summary>
 public sealed record ScaleCtfRequest(double OldPixel, double NewPixel, DefocusOptions? Defocus = null);
 
 /// <summary>
@@ -22,7 +23,8 @@ public static class CtfScaling
         StarFileTransform.RequirePositive(set.Path, request.NewPixel, "the new pixel size");
         StarFileTransform.RequireDifferent(set.Path, request.OldPixel, request.NewPixel, "the old and new pixel sizes");
         if (set.Kind == StarDataKind.Coordinates)
-            throw new CryoMergeInputException(set.Path, "is a coordinate file without CTF values; scale-ctf takes micrograph or particle files");
+            throw new CryoMergeInputException(set.Path,
+                "is a coordinate file without CTF values; scale-ctf takes micrograph or particle files");
         set.RequireData(RelionLabels.DefocusU, "to rescale defocus");
         var defocus = request.Defocus ?? DefocusOptions.Default;
         if (defocus.Band?.Problem is { } problem) throw new CryoMergeInputException("", $"CTF fit band: {problem}");

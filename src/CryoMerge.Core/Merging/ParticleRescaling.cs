@@ -19,14 +19,16 @@ public sealed record MicrographRenaming(string? Path = null, string? Prefix = nu
     }
 }
 
-/// <summary>rescale-particles: the pixel size of the original run, the relative (true) one, and that of the rescaled micrographs.</summary>
+/// <summary>rescale-particles: the pixel size of the original run, the relative (true) one, and that of the rescaled
+/// micrographs.</summary>
 public sealed record RescaleParticlesRequest(double NominalPixel, double RelativePixel, double TargetPixel,
     MicrographRenaming? Rename = null, DefocusOptions? Defocus = null);
 
 /// <summary>What rescale-particles did, beyond the relabelling.</summary>
 /// <param name="CoordinateFactor">Coordinates were multiplied by this (relative / target).</param>
 /// <param name="RenamedMicrographs">Rows whose micrograph name was rewritten.</param>
-public sealed record RescaleParticlesReport(MetadataChangeReport Change, double CoordinateFactor, int RenamedMicrographs);
+public sealed record RescaleParticlesReport(MetadataChangeReport Change, double CoordinateFactor,
+    int RenamedMicrographs);
 
 /// <summary>
 /// The paper's Method 1 step (iii), rescale_particles.py for RELION 3.0 and 3.1+ files, keeping every other column:
@@ -49,22 +51,31 @@ public static class ParticleRescaling
         StarFileTransform.RequirePositive(set.Path, request.NominalPixel, "the nominal pixel size");
         StarFileTransform.RequirePositive(set.Path, request.RelativePixel, "the relative pixel size");
         StarFileTransform.RequirePositive(set.Path, request.TargetPixel, "the target pixel size");
-        if (Math.Abs(request.RelativePixel / request.NominalPixel - 1) < 1e-9 && Math.Abs(request.RelativePixel / request.TargetPixel - 1) < 1e-9)
-            throw new CryoMergeInputException(set.Path, $"the nominal, relative and target pixel sizes are equal ({StarFileTransform.Format(request.TargetPixel)} A): there is nothing to change");
+        if (Math.Abs(request.RelativePixel / request.NominalPixel - 1) < 1e-9 && Math.Abs(request.RelativePixel
+            / request.TargetPixel - 1) < 1e-9)
+            throw new CryoMergeInputException(set.Path,
+                $"the nominal, relative and target pixel sizes are equal " +
+                $"({StarFileTransform.Format(request.TargetPixel)} A): there is nothing to change");
         if (set.Kind is StarDataKind.Micrographs or StarDataKind.Movies && !set.IsParticlesWithoutImages)
-            throw new CryoMergeInputException(set.Path, $"holds {StarDataSet.TableName(set.Kind)}; rescale-particles takes particle or coordinate files (scale-ctf or relabel change micrograph files)");
+            throw new CryoMergeInputException(set.Path,
+                $"holds {StarDataSet.TableName(set.Kind)}; rescale-particles takes particle or coordinate files " +
+                $"(scale-ctf or relabel change micrograph files)");
         var x = set.RequireData(RelionLabels.CoordinateX, "to rescale coordinates");
         set.RequireData(RelionLabels.CoordinateY, "to rescale coordinates");
         var rename = request.Rename is { IsEmpty: false } ? request.Rename : null;
-        var micrographs = rename is null ? null : set.RequireData(RelionLabels.MicrographName, "to rewrite micrograph names");
+        var micrographs = rename is null ? null : set.RequireData(RelionLabels.MicrographName,
+            "to rewrite micrograph names");
         var defocus = request.Defocus ?? DefocusOptions.Default;
         if (defocus.Band?.Problem is { } problem) throw new CryoMergeInputException("", $"CTF fit band: {problem}");
 
         var warnings = new List<string>();
-        if (StarFileTransform.PixelMismatch(set, request.NominalPixel, "the nominal pixel size") is { } w) warnings.Add(w);
+        if (StarFileTransform.PixelMismatch(set, request.NominalPixel,
+            "the nominal pixel size") is { } w) warnings.Add(w);
         bool relion30 = set.Generation == StarGeneration.Relion30;
         if (relion30 && set.Kind == StarDataKind.Particles)
-            warnings.Add($"{set.Path}: a RELION 3.0 file states one pixel size per row, now the target's; _rlnImageName still names the old images: re-extract from the rescaled micrographs before refining");
+            warnings.Add(
+                $"{set.Path}: a RELION 3.0 file states one pixel size per row, now the target's; _rlnImageName still " +
+                $"names the old images: re-extract from the rescaled micrographs before refining");
 
         var table = set.Data;
         double ratio = request.RelativePixel / request.NominalPixel;
@@ -88,13 +99,15 @@ public static class ParticleRescaling
                     Note(changed, c.Name);
                     break;
                 case PixelDependence.ImagePixels when rowPixel is not null:
-                    work.Add((c, i => set.Number(c, i, set.DataBlock.Name) * rowPixel[i] * ratio / request.TargetPixel));
+                    work.Add((c, i => set.Number(c, i,
+                    set.DataBlock.Name) * rowPixel[i] * ratio / request.TargetPixel));
                     Note(changed, c.Name);
                     break;
             }
         }
         PixelRelabelling.RewriteInParallel(work);
-        if (relion30 && table.TryColumn(RelionLabels.Magnification) is { } mag && table.TryColumn(RelionLabels.DetectorPixelSize) is { } det)
+        if (relion30 && table.TryColumn(RelionLabels.Magnification) is { } mag
+            && table.TryColumn(RelionLabels.DetectorPixelSize) is { } det)
             mag.RewriteDoubles(i => 10000.0 * set.Positive(det, i, set.DataBlock.Name) / request.TargetPixel);
         if (relion30 && table.TryColumn(RelionLabels.LegacyPixelSize) is { } legacy)
             legacy.RewriteDoubles(_ => request.TargetPixel);

@@ -22,7 +22,8 @@ public static class Relion30Conversion
     // RELION's order (star_converter.cpp l.40-48), then the older per-row pixel size.
     private static readonly string[] OpticsLabels =
     [
-        RelionLabels.AmplitudeContrast, RelionLabels.BeamTiltX, RelionLabels.BeamTiltY, RelionLabels.SphericalAberration,
+        RelionLabels.AmplitudeContrast, RelionLabels.BeamTiltX, RelionLabels.BeamTiltY,
+            RelionLabels.SphericalAberration,
         RelionLabels.Voltage, RelionLabels.DetectorPixelSize, RelionLabels.Magnification, RelionLabels.LegacyPixelSize,
     ];
 
@@ -30,7 +31,8 @@ public static class Relion30Conversion
     [
         (RelionLabels.OriginX, RelionLabels.OriginXAngst), (RelionLabels.OriginY, RelionLabels.OriginYAngst),
         (RelionLabels.OriginZ, RelionLabels.OriginZAngst), (RelionLabels.OriginXPrior, RelionLabels.OriginXPriorAngst),
-        (RelionLabels.OriginYPrior, RelionLabels.OriginYPriorAngst), (RelionLabels.OriginZPrior, RelionLabels.OriginZPriorAngst),
+        (RelionLabels.OriginYPrior, RelionLabels.OriginYPriorAngst), (RelionLabels.OriginZPrior,
+        RelionLabels.OriginZPriorAngst),
         (RelionLabels.HelicalTrackLength, RelionLabels.HelicalTrackLengthAngst),
     ];
 
@@ -40,17 +42,20 @@ public static class Relion30Conversion
     /// when it cannot, the column is left out and a warning says so, as RELION does. The data table of
     /// <paramref name="set"/> is converted in place, so <paramref name="set"/> must not be used afterwards.
     /// </summary>
-    public static StarDataSet ToRelion31(StarDataSet set, List<string> warnings, Func<string, ImageHeaderInfo?>? imageHeader = null)
+    public static StarDataSet ToRelion31(StarDataSet set, List<string> warnings, Func<string,
+        ImageHeaderInfo?>? imageHeader = null)
     {
         if (set.Generation != StarGeneration.Relion30) return set;
         if (set.Kind == StarDataKind.Coordinates)
-            throw new CryoMergeInputException(set.Path, "a coordinate file has no optics to convert; convert the particle or micrograph file instead");
+            throw new CryoMergeInputException(set.Path,
+                "a coordinate file has no optics to convert; convert the particle or micrograph file instead");
         var table = set.Data;
         var present = OpticsLabels.Where(table.Has).ToArray();
         bool magDet = table.Has(RelionLabels.Magnification) && table.Has(RelionLabels.DetectorPixelSize);
         if (!magDet && !table.Has(RelionLabels.LegacyPixelSize))
             throw new CryoMergeInputException(set.Path,
-                $"RELION 3.0 file without a pixel size (_{RelionLabels.Magnification} and _{RelionLabels.DetectorPixelSize}, or _{RelionLabels.LegacyPixelSize}); cannot make optics groups");
+                $"RELION 3.0 file without a pixel size (_{RelionLabels.Magnification} and " +
+                $"_{RelionLabels.DetectorPixelSize}, or _{RelionLabels.LegacyPixelSize}); cannot make optics groups");
 
         // Group rows by the values (as numbers) of the optics labels.
         var columns = present.Select(table.Column).ToArray();
@@ -72,7 +77,8 @@ public static class Relion30Conversion
             groupOfRow[r] = g;
         }
         var pixel = firstRow.Select(r => magDet
-            ? 10000.0 * set.Positive(table.Column(RelionLabels.DetectorPixelSize), r, set.DataBlock.Name) / set.Positive(table.Column(RelionLabels.Magnification), r, set.DataBlock.Name)
+            ? 10000.0 * set.Positive(table.Column(RelionLabels.DetectorPixelSize), r,
+                set.DataBlock.Name) / set.Positive(table.Column(RelionLabels.Magnification), r, set.DataBlock.Name)
             : set.Positive(table.Column(RelionLabels.LegacyPixelSize), r, set.DataBlock.Name)).ToArray();
 
         var opticsColumns = new List<(string, Func<int, string>)>
@@ -80,7 +86,8 @@ public static class Relion30Conversion
             (RelionLabels.OpticsGroup, g => (g + 1).ToString()),
             (RelionLabels.OpticsGroupName, g => $"opticsGroup{g + 1}"),
         };
-        foreach (var label in present.Where(l => l is not (RelionLabels.DetectorPixelSize or RelionLabels.Magnification or RelionLabels.LegacyPixelSize)))
+        foreach (var label in present.Where(l => l is not (RelionLabels.DetectorPixelSize or RelionLabels.Magnification
+            or RelionLabels.LegacyPixelSize)))
             opticsColumns.Add((label, g => table.Column(label).Raw(firstRow[g])));
         if (set.Kind == StarDataKind.Particles)
         {
@@ -108,7 +115,8 @@ public static class Relion30Conversion
                 int at = data.IndexOf(px);
                 if (at < 0 || data.Has(angst)) continue;
                 var source = data.Column(px);
-                data.AddColumn(angst, r => StarValues.FormatDouble(set.Number(source, r, set.DataBlock.Name) * pixel[groupOfRow[r]]), at);
+                data.AddColumn(angst, r => StarValues.FormatDouble(set.Number(source, r,
+                    set.DataBlock.Name) * pixel[groupOfRow[r]]), at);
                 data.RemoveColumn(px);
             }
 
@@ -118,7 +126,8 @@ public static class Relion30Conversion
         return StarDataSet.Of(file, set.Path);
     }
 
-    /// <summary>Reads the box size of a particle image from its MRC header, resolving its path as RELION does.</summary>
+    /// <summary>Reads the box size of a particle image from its MRC header, resolving its path as RELION
+    /// does.</summary>
     public static ImageHeaderInfo? ReadImageHeader(string imageName, string? starPath)
     {
         string path;
@@ -130,20 +139,25 @@ public static class Relion30Conversion
         {
             using var mrc = MrcFile.Open(found, MrcReadOptions.Permissive);
             // "N@file" is one section of a stack (2-D), whatever the header says; a whole file is a volume when Z > 1.
-            bool image = index is not null || mrc.Shape.Z == 1 || path.EndsWith(".mrcs", StringComparison.OrdinalIgnoreCase);
+            bool image = index is not null || mrc.Shape.Z == 1 || path.EndsWith(".mrcs",
+                StringComparison.OrdinalIgnoreCase);
             return new ImageHeaderInfo(mrc.Shape.X, image ? 2 : 3);
         }
         catch (CryoMergeInputException) { return null; }
     }
 
-    private static ImageHeaderInfo[]? ImageSizes(StarDataSet set, List<int> firstRow, List<string> warnings, Func<string, ImageHeaderInfo?>? imageHeader)
+    private static ImageHeaderInfo[]? ImageSizes(StarDataSet set, List<int> firstRow, List<string> warnings,
+        Func<string, ImageHeaderInfo?>? imageHeader)
     {
         var names = set.Data.Column(RelionLabels.ImageName);
         imageHeader ??= name => ReadImageHeader(name, set.File.SourcePath ?? set.Path);
         var found = firstRow.Select(r => imageHeader(names.GetString(r))).ToArray();
         int missing = Array.FindIndex(found, f => f is null);
         if (missing < 0) return found!;
-        warnings.Add($"{set.Path}: converted from RELION 3.0 without _rlnImageSize because {names.GetString(firstRow[missing])} could not be opened; RELION's refinement needs it: fix the image paths and convert again");
+        warnings.Add(
+            $"{set.Path}: converted from RELION 3.0 without _rlnImageSize because " +
+            $"{names.GetString(firstRow[missing])} could not be opened; RELION's refinement needs it: fix the image " +
+            $"paths and convert again");
         return null;
     }
 }

@@ -25,7 +25,8 @@ public enum StarDataKind
 /// </summary>
 public sealed class StarDataSet
 {
-    private StarDataSet(StarFile file, string path, StarGeneration generation, StarDataKind kind, StarBlock data, StarBlock? optics)
+    private StarDataSet(StarFile file, string path, StarGeneration generation, StarDataKind kind, StarBlock data,
+        StarBlock? optics)
     {
         File = file;
         Path = path;
@@ -52,7 +53,8 @@ public sealed class StarDataSet
 
     public StarTable? Optics => OpticsBlock?.Table;
 
-    /// <summary>The column whose values name each row's file (image, micrograph or movie); null for coordinates.</summary>
+    /// <summary>The column whose values name each row's file (image, micrograph or movie); null for
+    /// coordinates.</summary>
     public string? NameLabel => Kind switch
     {
         StarDataKind.Particles => RelionLabels.ImageName,
@@ -88,8 +90,10 @@ public sealed class StarDataSet
     public static StarDataSet Of(StarFile file, string path)
     {
         var optics = file.Find("optics");
-        if (optics is not null && optics.Table is null) throw new CryoMergeInputException(path, "data_optics has no loop_");
-        var candidates = file.Blocks.Where(b => b != optics && b.Table is not null && KindOf(b.Table) is not null).ToList();
+        if (optics is not null && optics.Table is null) throw new CryoMergeInputException(path,
+            "data_optics has no loop_");
+        var candidates = file.Blocks.Where(b => b != optics && b.Table is not null
+            && KindOf(b.Table) is not null).ToList();
         if (candidates.Count == 0)
         {
             var loops = file.Blocks.Where(b => b.Table is not null && b != optics).ToList();
@@ -98,11 +102,13 @@ public sealed class StarDataSet
                   string.Join(", ", loops[0].Table!.ColumnNames.Take(4).Select(c => "_" + c)) +
                   (loops[0].Table!.Columns.Count > 4 ? ", ..." : "");
             throw new CryoMergeInputException(path,
-                $"not a RELION particle, micrograph, movie or coordinate STAR file ({seen}; expected _rlnImageName, _rlnMicrographName, _rlnMicrographMovieName or _rlnCoordinateX)");
+                $"not a RELION particle, micrograph, movie or coordinate STAR file ({seen}; expected _rlnImageName, " +
+                $"_rlnMicrographName, _rlnMicrographMovieName or _rlnCoordinateX)");
         }
         if (candidates.Count > 1)
             throw new CryoMergeInputException(path,
-                $"has {candidates.Count} data blocks ({string.Join(", ", candidates.Select(b => "data_" + b.Name))}) where one is meant; split the file first");
+                $"has {candidates.Count} data blocks ({string.Join(", ", candidates.Select(b => "data_" + b.Name))}) " +
+                $"where one is meant; split the file first");
         var data = candidates[0];
         var kind = KindOf(data.Table!)!.Value;
         var generation = optics is null ? StarGeneration.Relion30 : StarGeneration.Relion31;
@@ -118,11 +124,13 @@ public sealed class StarDataSet
 
     /// <summary>A column of the data table; a one-line error saying what it is needed for when missing.</summary>
     public StarColumn RequireData(string label, string purpose) =>
-        Data.TryColumn(label) ?? throw new CryoMergeInputException(Path, $"column _{label} is missing from data_{DataBlock.Name} (needed {purpose})");
+        Data.TryColumn(label) ?? throw new CryoMergeInputException(Path,
+        $"column _{label} is missing from data_{DataBlock.Name} (needed {purpose})");
 
     /// <summary>A column of the optics table; a one-line error when missing.</summary>
     public StarColumn RequireOptics(string label, string purpose) =>
-        Optics?.TryColumn(label) ?? throw new CryoMergeInputException(Path, $"column _{label} is missing from data_optics (needed {purpose})");
+        Optics?.TryColumn(label) ?? throw new CryoMergeInputException(Path,
+        $"column _{label} is missing from data_optics (needed {purpose})");
 
     /// <summary>
     /// For RELION 3.1+ files: the optics-table row of every data row (through rlnOpticsGroup); an error names a row
@@ -140,7 +148,9 @@ public sealed class StarDataSet
             if (number != lastNumber)
             {
                 if (!groups.TryGetValue(number, out lastRow))
-                    throw new CryoMergeInputException(Path, $"row {r + 1} of data_{DataBlock.Name} is in optics group {number}, which data_optics does not define");
+                    throw new CryoMergeInputException(Path,
+                        $"row {r + 1} of data_{DataBlock.Name} is in optics group {number}, which data_optics does " +
+                        $"not define");
                 lastNumber = number;
             }
             rows[r] = lastRow;
@@ -155,13 +165,16 @@ public sealed class StarDataSet
         var map = new Dictionary<int, int>();
         for (int r = 0; r < column.Count; r++)
             if (!map.TryAdd(Number(column, r), r))
-                throw new CryoMergeInputException(Path, $"optics group number {Number(column, r)} appears twice in data_optics");
+                throw new CryoMergeInputException(Path,
+                    $"optics group number {Number(column, r)} appears twice in data_optics");
         return map;
     }
 
-    /// <summary>The name of optics row <paramref name="row"/> (RELION's "opticsGroupN" when the file has no names).</summary>
+    /// <summary>The name of optics row <paramref name="row"/> (RELION's "opticsGroupN" when the file has no
+    /// names).</summary>
     public string OpticsName(int row) =>
-        Optics!.TryColumn(RelionLabels.OpticsGroupName)?.GetString(row) ?? $"opticsGroup{Number(Optics.Column(RelionLabels.OpticsGroup), row)}";
+        Optics!.TryColumn(RelionLabels.OpticsGroupName)?.GetString(row)
+        ?? $"opticsGroup{Number(Optics.Column(RelionLabels.OpticsGroup), row)}";
 
     /// <summary>A positive number from a cell, or a one-line error naming the file, column and row.</summary>
     public double Positive(StarColumn column, int row, string table)
@@ -178,7 +191,8 @@ public sealed class StarDataSet
     public double Number(StarColumn column, int row, string table)
     {
         if (column.TryGetDouble(row, out double v)) return v;
-        throw new CryoMergeInputException(Path, $"_{column.Name} in row {row + 1} of data_{table} is '{column.Raw(row)}', not a number");
+        throw new CryoMergeInputException(Path,
+            $"_{column.Name} in row {row + 1} of data_{table} is '{column.Raw(row)}', not a number");
     }
 
     private int Number(StarColumn column, int row)

@@ -12,7 +12,8 @@ namespace CryoMerge.Core.Merging;
 public sealed record MetadataChangeReport(string Input, StarGeneration Generation, StarDataKind Kind, int Rows,
     RelabelReport Relabel, IReadOnlyList<string> Warnings);
 
-/// <summary>Read, check, change in memory, write atomically: the frame of every single-file metadata operation.</summary>
+/// <summary>Read, check, change in memory, write atomically: the frame of every single-file metadata
+/// operation.</summary>
 public static class StarFileTransform
 {
     /// <summary>
@@ -40,7 +41,8 @@ public static class StarFileTransform
     public static void RequireDifferent(string file, double oldPixel, double newPixel, string what)
     {
         if (Math.Abs(newPixel / oldPixel - 1) < 1e-9)
-            throw new CryoMergeInputException(file, $"{what} are equal ({Format(oldPixel)} A): there is nothing to change");
+            throw new CryoMergeInputException(file,
+                $"{what} are equal ({Format(oldPixel)} A): there is nothing to change");
     }
 
     /// <summary>
@@ -53,7 +55,8 @@ public static class StarFileTransform
         if (set.Optics is { } optics)
         {
             foreach (var c in optics.Columns.Where(c => RelionLabels.DependenceOf(c.Name) == PixelDependence.PixelSize))
-                for (int r = 0; r < c.Count; r++) if (c.TryGetDouble(r, out double v) && v > 0) values.Add(Math.Round(v, 6));
+                for (int r = 0; r < c.Count; r++) if (c.TryGetDouble(r,
+                    out double v) && v > 0) values.Add(Math.Round(v, 6));
             return values.ToList();
         }
         var table = set.Data;
@@ -62,12 +65,14 @@ public static class StarFileTransform
         return values.ToList();
     }
 
-    /// <summary>A warning when none of the file's pixel sizes is <paramref name="pixel"/>; null when one is, or the file states none.</summary>
+    /// <summary>A warning when none of the file's pixel sizes is <paramref name="pixel"/>; null when one is, or the
+    /// file states none.</summary>
     public static string? PixelMismatch(StarDataSet set, double pixel, string what)
     {
         var stated = StatedPixelSizes(set);
         if (stated.Count == 0 || stated.Any(p => Math.Abs(p - pixel) <= 1e-3 * pixel)) return null;
-        return $"{set.Path}: {what} is {Format(pixel)} A but the file's pixel sizes are {string.Join(", ", stated.Select(Format))} A; all are scaled by the same ratio";
+        return $"{set.Path}: {what} is {Format(pixel)} A but the file's pixel sizes are " +
+            $"{string.Join(", ", stated.Select(Format))} A; all are scaled by the same ratio";
     }
 
     public static string Format(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);

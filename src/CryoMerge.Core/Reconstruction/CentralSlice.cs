@@ -53,7 +53,8 @@ public sealed class CentralSlice
     /// </summary>
     /// <param name="projection">RELION's A for this image (Euler matrix, with anisotropic magnification and the
     /// scale between the image's and the map's sampling folded in).</param>
-    public void Fill(ReconstructionGrid grid, ReadOnlySpan<Complex32> spectrum, ReadOnlySpan<float> weights, int size, Matrix3 projection)
+    public void Fill(ReconstructionGrid grid, ReadOnlySpan<Complex32> spectrum, ReadOnlySpan<float> weights, int size,
+        Matrix3 projection)
     {
         int sh = size / 2 + 1;
         if (spectrum.Length != sh * size || weights.Length != spectrum.Length)
@@ -101,7 +102,8 @@ public sealed class CentralSlice
                 float fx = (float)(xp - x0), fy = (float)(yp - y0), fz = (float)(zp - z0);
                 y0 += origin;
                 z0 += origin;
-                if (x0 < 0 || x0 + 1 >= halfX || y0 < 0 || y0 + 1 >= paddedSize || z0 < 0 || z0 + 1 >= paddedSize) continue;
+                if (x0 < 0 || x0 + 1 >= halfX || y0 < 0 || y0 + 1 >= paddedSize || z0 < 0 || z0 + 1
+                    >= paddedSize) continue;
                 ref var p = ref unsorted[count];
                 p.Corner = x0 + halfX * (y0 + paddedSize * z0);
                 p.Fx = fx;
@@ -148,10 +150,12 @@ public sealed class CentralSlice
         if (PlaneStart.Length != planes + 1) PlaneStart = new int[planes + 1];
     }
 
-    /// <summary>The inverse of a 3 x 3 matrix (RELION inverts A, which need not be a rotation once magnification is in).</summary>
+    /// <summary>The inverse of a 3 x 3 matrix (RELION inverts A, which need not be a rotation once magnification is
+    /// in).</summary>
     internal static Matrix3 Inverse(Matrix3 m)
     {
-        double c00 = m.M11 * m.M22 - m.M12 * m.M21, c01 = m.M12 * m.M20 - m.M10 * m.M22, c02 = m.M10 * m.M21 - m.M11 * m.M20;
+        double c00 = m.M11 * m.M22 - m.M12 * m.M21, c01 = m.M12 * m.M20 - m.M10 * m.M22,
+            c02 = m.M10 * m.M21 - m.M11 * m.M20;
         double det = m.M00 * c00 + m.M01 * c01 + m.M02 * c02;
         if (det == 0 || !double.IsFinite(det)) throw new ArgumentException("the projection matrix is singular");
         double f = 1 / det;

@@ -51,7 +51,8 @@ public sealed class FourierAccumulator
     public void Add(FourierAccumulator other)
     {
         if (other.Grid != Grid) throw new ArgumentException($"cannot add a {other.Grid} accumulator to a {Grid} one");
-        AddInPlace(MemoryMarshal.Cast<Complex32, float>(Data.AsSpan()), MemoryMarshal.Cast<Complex32, float>(other.Data.AsSpan()));
+        AddInPlace(MemoryMarshal.Cast<Complex32, float>(Data.AsSpan()), MemoryMarshal.Cast<Complex32,
+            float>(other.Data.AsSpan()));
         AddInPlace(Weights, other.Weights);
         ParticleCount += other.ParticleCount;
     }

@@ -51,7 +51,8 @@ public static class FourierAccumulatorFile
     }
 
     /// <summary>
-    /// Adds a saved partial sum to <paramref name="total"/> without holding a second grid in memory (a chunk at a time);
+    /// Adds a saved partial sum to <paramref name="total"/> without holding a second grid in memory (a chunk at a
+    /// time);
     /// the result is bit-identical to <c>total.Add(Load(path))</c>.
     /// </summary>
     public static void AddInto(string path, FourierAccumulator total)
@@ -89,7 +90,8 @@ public static class FourierAccumulatorFile
                 throw new CryoMergeInputException(path, "is not a CryoMerge Fourier accumulator file");
             int version = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
             if (version != FormatVersion)
-                throw new CryoMergeInputException(path, $"has accumulator format {version}; this version reads {FormatVersion}");
+                throw new CryoMergeInputException(path,
+                    $"has accumulator format {version}; this version reads {FormatVersion}");
             grid = new ReconstructionGrid(
                 BinaryPrimitives.ReadInt32LittleEndian(header[12..]),
                 BinaryPrimitives.ReadDoubleLittleEndian(header[16..]),
@@ -97,12 +99,14 @@ public static class FourierAccumulatorFile
                 BinaryPrimitives.ReadInt32LittleEndian(header[32..]));
             particles = BinaryPrimitives.ReadInt64LittleEndian(header[36..]);
             int paddedSize = BinaryPrimitives.ReadInt32LittleEndian(header[44..]);
-            if (grid.MapSize < 4 || !(grid.PixelSize > 0) || !(grid.Padding >= 1) || grid.MaxRadius < 1 || grid.MaxRadius > grid.MapSize / 2
+            if (grid.MapSize < 4 || !(grid.PixelSize > 0) || !(grid.Padding >= 1) || grid.MaxRadius < 1
+                || grid.MaxRadius > grid.MapSize / 2
                 || paddedSize != grid.PaddedSize || particles < 0)
                 throw new CryoMergeInputException(path, "has an inconsistent accumulator header");
             long expected = HeaderSize + grid.Count * 12;
             if (stream.Length != expected)
-                throw new CryoMergeInputException(path, $"is {stream.Length} bytes; a {grid} accumulator is {expected}");
+                throw new CryoMergeInputException(path,
+                    $"is {stream.Length} bytes; a {grid} accumulator is {expected}");
             return stream;
         }
         catch
@@ -138,6 +142,7 @@ public static class FourierAccumulatorFile
     private static void Read<T>(Stream stream, T[] values) where T : unmanaged
     {
         for (int offset = 0; offset < values.Length; offset += ChunkElements)
-            stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan(offset, Math.Min(ChunkElements, values.Length - offset))));
+            stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan(offset, Math.Min(ChunkElements,
+                values.Length - offset))));
     }
 }

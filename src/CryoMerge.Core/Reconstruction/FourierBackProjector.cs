@@ -31,7 +31,8 @@ public sealed class FourierBackProjector(FourierAccumulator target)
         Insert([slice], 1);
     }
 
-    /// <summary>Adds prepared slices, in list order, on up to <paramref name="threads"/> threads; counts one particle each.</summary>
+    /// <summary>Adds prepared slices, in list order, on up to <paramref name="threads"/> threads; counts one particle
+    /// each.</summary>
     public void Insert(IReadOnlyList<CentralSlice> slices, int threads)
     {
         if (slices.Count == 0) return;
@@ -75,21 +76,25 @@ public sealed class FourierBackProjector(FourierAccumulator target)
                     {
                         ref readonly var p = ref points[k];
                         float fx = p.Fx, mfx = 1 - fx, d0 = p.Fz * (1 - p.Fy), d1 = p.Fz * p.Fy;
-                        AddFour(ref data, ref weights, p.Corner + plane, halfX, d0 * mfx, d0 * fx, d1 * mfx, d1 * fx, p.Value, p.Weight);
+                        AddFour(ref data, ref weights, p.Corner + plane, halfX, d0 * mfx, d0 * fx, d1 * mfx, d1 * fx,
+                            p.Value, p.Weight);
                     }
                 for (int k = start[z]; k < start[z + 1]; k++)
                 {
                     ref readonly var p = ref points[k];
                     float fx = p.Fx, mfx = 1 - fx, mfz = 1 - p.Fz, d0 = mfz * (1 - p.Fy), d1 = mfz * p.Fy;
-                    AddFour(ref data, ref weights, p.Corner, halfX, d0 * mfx, d0 * fx, d1 * mfx, d1 * fx, p.Value, p.Weight);
+                    AddFour(ref data, ref weights, p.Corner, halfX, d0 * mfx, d0 * fx, d1 * mfx, d1 * fx,
+                        p.Value, p.Weight);
                 }
             }
         }
     }
 
-    /// <summary>Adds value and weight x f00, f01 at (x, y), (x + 1, y) and x f10, f11 at (x, y + 1), (x + 1, y + 1).</summary>
+    /// <summary>Adds value and weight x f00, f01 at (x, y), (x + 1, y) and x f10, f11 at (x, y + 1), (x + 1, y +
+    /// 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddFour(ref float data, ref float weights, int c, int row, float f00, float f01, float f10, float f11,
+    private static void AddFour(ref float data, ref float weights, int c, int row, float f00, float f01,
+        float f10, float f11,
         Complex32 value, float weight)
     {
         float re = value.Real, im = value.Imaginary;

@@ -14,7 +14,8 @@ internal static class GriddingBlob
 
     private static readonly double[] Table = Build();
 
-    /// <summary>RELION's tab_ftblob(w) / tab_ftblob(0), for w = r / (N x padding), r a real-space distance in padded voxels.</summary>
+    /// <summary>RELION's tab_ftblob(w) / tab_ftblob(0), for w = r / (N x padding), r a real-space distance in padded
+    /// voxels.</summary>
     public static double Normalised(double w)
     {
         int index = (int)(Math.Abs(w) / Sampling);

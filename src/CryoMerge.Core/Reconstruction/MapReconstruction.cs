@@ -38,7 +38,8 @@ public sealed record ReconstructionRequest
 /// <param name="Particles">Particle images back-projected.</param>
 /// <param name="BackProjectionSeconds">Wall time of reading and back-projecting the images.</param>
 /// <param name="SolveSeconds">Wall time of the final step (gridding weights, transform, corrections).</param>
-public sealed record ReconstructionResult(string Output, long Particles, ReconstructionGrid Grid, double BackProjectionSeconds,
+public sealed record ReconstructionResult(string Output, long Particles, ReconstructionGrid Grid,
+    double BackProjectionSeconds,
     double SolveSeconds, IReadOnlyList<string> Warnings);
 
 /// <summary>
@@ -48,7 +49,8 @@ public sealed record ReconstructionResult(string Output, long Particles, Reconst
 /// </summary>
 public static class MapReconstruction
 {
-    public static ReconstructionResult Run(IFftBackend fft, ReconstructionRequest request, Action<long, long>? progress = null,
+    public static ReconstructionResult Run(IFftBackend fft, ReconstructionRequest request, Action<long,
+        long>? progress = null,
         CancellationToken cancel = default)
     {
         OutputFiles.EnsureNotInput(request.Output, request.Input);
@@ -57,11 +59,13 @@ public static class MapReconstruction
         if (set.Particles.Count == 0) throw new CryoMergeInputException(request.Input, "has no particles");
         var particles = set.Select(request.Selection);
         if (particles.Count == 0)
-            throw new CryoMergeInputException(request.Input, "no particle matches the selection (--subset, --class, optics groups)");
+            throw new CryoMergeInputException(request.Input,
+                "no particle matches the selection (--subset, --class, optics groups)");
         var grid = Grid(set, request);
         int threads = request.Threads;
         var watch = Stopwatch.StartNew();
-        var sums = ParticleBackProjection.Run(fft, set, particles, grid, new BackProjectionOptions { Ctf = request.Ctf, Threads = threads },
+        var sums = ParticleBackProjection.Run(fft, set, particles, grid, new BackProjectionOptions { Ctf = request.Ctf,
+            Threads = threads },
             done => progress?.Invoke(done, particles.Count), cancel);
         double backProjection = watch.Elapsed.TotalSeconds;
         watch.Restart();
@@ -69,11 +73,14 @@ public static class MapReconstruction
         var map = ReconstructionSolver.Solve(fft, sums, request.Solver with { Threads = solverThreads });
         sums = null;
         ReconstructionSolver.WriteMap(request.Output, map, grid.PixelSize);
-        return new ReconstructionResult(request.Output, particles.Count, grid, backProjection, watch.Elapsed.TotalSeconds, warnings);
+        return new ReconstructionResult(request.Output, particles.Count, grid, backProjection,
+            watch.Elapsed.TotalSeconds, warnings);
     }
 
-    /// <summary>The grid relion_reconstruct would use for this file: the first image's box, the first optics group's pixel.</summary>
+    /// <summary>The grid relion_reconstruct would use for this file: the first image's box, the first optics group's
+    /// pixel.</summary>
     public static ReconstructionGrid Grid(ParticleSet set, ReconstructionRequest request) =>
-        ReconstructionGrid.For(set.Particles[0].ImageSize, request.PixelSize ?? set.Optics[0].PixelSize, request.MaxResolution,
+        ReconstructionGrid.For(set.Particles[0].ImageSize, request.PixelSize ?? set.Optics[0].PixelSize,
+        request.MaxResolution,
             request.Padding);
 }

@@ -21,9 +21,12 @@ public sealed record BackProjectionOptions
 /// </summary>
 public static class ParticleBackProjection
 {
-    /// <summary>Back-projects <paramref name="particles"/> (rows of <paramref name="set"/>) into a new accumulator.</summary>
-    public static FourierAccumulator Run(IFftBackend fft, ParticleSet set, IReadOnlyList<ReconstructionParticle> particles,
-        ReconstructionGrid grid, BackProjectionOptions options, Action<long>? progress = null, CancellationToken cancel = default)
+    /// <summary>Back-projects <paramref name="particles"/> (rows of <paramref name="set"/>) into a new
+    /// accumulator.</summary>
+    public static FourierAccumulator Run(IFftBackend fft, ParticleSet set,
+        IReadOnlyList<ReconstructionParticle> particles,
+        ReconstructionGrid grid, BackProjectionOptions options, Action<long>? progress = null,
+        CancellationToken cancel = default)
     {
         var sums = new FourierAccumulator(grid);
         Add(fft, set, particles, sums, options, progress, cancel);
@@ -32,7 +35,8 @@ public static class ParticleBackProjection
 
     /// <summary>Adds <paramref name="particles"/> to <paramref name="sums"/>, in list order.</summary>
     public static void Add(IFftBackend fft, ParticleSet set, IReadOnlyList<ReconstructionParticle> particles,
-        FourierAccumulator sums, BackProjectionOptions options, Action<long>? progress = null, CancellationToken cancel = default)
+        FourierAccumulator sums, BackProjectionOptions options, Action<long>? progress = null,
+        CancellationToken cancel = default)
     {
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var projector = new FourierBackProjector(sums);
@@ -53,7 +57,8 @@ public static class ParticleBackProjection
                     Parallel.For(0, count, parallel, b =>
                     {
                         var p = particles[start + b];
-                        preparers.Value!.Prepare(fft, stacks[p.Stack], p, set.Optics[p.Optics], sums.Grid, options.Ctf, slices[b]);
+                        preparers.Value!.Prepare(fft, stacks[p.Stack], p, set.Optics[p.Optics], sums.Grid, options.Ctf,
+                            slices[b]);
                     });
                 }
                 finally
@@ -64,7 +69,8 @@ public static class ParticleBackProjection
                 progress?.Invoke(start + count);
             }
         }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0 && e.InnerException is CryoMergeInputException input)
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0
+            && e.InnerException is CryoMergeInputException input)
         {
             throw input;
         }
@@ -77,7 +83,8 @@ public static class ParticleBackProjection
     /// <summary>Memory for the central slices of one batch; the batch holds at least one image per thread.</summary>
     private const long BatchBytes = 256L << 20;
 
-    /// <summary>Eight images per thread (fewer barriers between reading and adding), within <see cref="BatchBytes"/>.</summary>
+    /// <summary>Eight images per thread (fewer barriers between reading and adding), within <see
+    /// cref="BatchBytes"/>.</summary>
     private static int BatchSize(IReadOnlyList<ReconstructionParticle> particles, int threads)
     {
         int largest = particles.Count == 0 ? 2 : particles.Max(p => p.ImageSize);
@@ -86,14 +93,16 @@ public static class ParticleBackProjection
         return Math.Max(1, Math.Min(particles.Count, Math.Max(threads, Math.Min(8 * threads, byMemory))));
     }
 
-    private static Dictionary<string, MrcFile> OpenStacks(IReadOnlyList<ReconstructionParticle> particles, int start, int count)
+    private static Dictionary<string, MrcFile> OpenStacks(IReadOnlyList<ReconstructionParticle> particles,
+        int start, int count)
     {
         var stacks = new Dictionary<string, MrcFile>(StringComparer.Ordinal);
         try
         {
             for (int i = start; i < start + count; i++)
                 if (!stacks.ContainsKey(particles[i].Stack))
-                    stacks[particles[i].Stack] = MrcFile.Open(particles[i].Stack, MrcReadOptions.Permissive with { ForceStack = true });
+                    stacks[particles[i].Stack] = MrcFile.Open(particles[i].Stack,
+                        MrcReadOptions.Permissive with { ForceStack = true });
         }
         catch
         {

@@ -22,13 +22,15 @@ internal sealed class ParticleImagePreparer
     private float[] _weights = [];
     private Complex32[] _columnPhase = [];
 
-    public void Prepare(IFftBackend fft, MrcFile stack, ReconstructionParticle particle, ParticleOptics optics, ReconstructionGrid grid,
+    public void Prepare(IFftBackend fft, MrcFile stack, ReconstructionParticle particle, ParticleOptics optics,
+        ReconstructionGrid grid,
         bool ctf, CentralSlice slice)
     {
         int size = stack.Shape.X, sh = size / 2 + 1;
         if (size != particle.ImageSize || stack.Shape.Y != size || particle.Section >= stack.Shape.Z)
             throw new CryoMergeInputException(stack.Path, string.Create(CultureInfo.InvariantCulture,
-                $"has {stack.Shape.Z} images of {stack.Shape.X} x {stack.Shape.Y}; row {particle.Row + 1} wants image {particle.Section + 1} of {particle.ImageSize}"));
+                $"has {stack.Shape.Z} images of {stack.Shape.X} x {stack.Shape.Y}; row {particle.Row + 1} wants " +
+                $"image {particle.Section + 1} of {particle.ImageSize}"));
         Ensure(size);
         var image = _image.AsSpan(0, size * size);
         var spectrum = _spectrum.AsSpan(0, sh * size);
@@ -71,7 +73,8 @@ internal sealed class ParticleImagePreparer
     }
 
     /// <summary>RELION's A for a particle: Euler matrix, anisotropic magnification, sampling ratio.</summary>
-    internal static Matrix3 Projection(ReconstructionParticle particle, ParticleOptics optics, int imageSize, ReconstructionGrid grid)
+    internal static Matrix3 Projection(ReconstructionParticle particle, ParticleOptics optics, int imageSize,
+        ReconstructionGrid grid)
     {
         var a = EulerAngles.ToMatrix(particle.Rot, particle.Tilt, particle.Psi);
         if (optics.Magnification is { } m)
@@ -87,12 +90,14 @@ internal sealed class ParticleImagePreparer
         var c = particle.Ctf;
         if (optics.UnsupportedWithCtf is { } what)
             throw new CryoMergeInputException(particle.Stack,
-                $"optics group {optics.Number} ({optics.Name}) has {what}, which cryomerge reconstruct --ctf does not correct; " +
+                $"optics group {optics.Number} ({optics.Name}) has {what}, which cryomerge reconstruct --ctf does " +
+                $"not correct; " +
                 "use relion_reconstruct");
         if (Math.Abs(c.DefocusU) < 1e-6 && Math.Abs(c.DefocusV) < 1e-6 && Math.Abs(c.AmplitudeContrast) < 1e-6
             && Math.Abs(c.SphericalAberration) < 1e-6)
             throw new CryoMergeInputException(particle.Stack,
-                $"particle in row {particle.Row + 1} has no CTF (defocus, amplitude contrast and Cs are all 0); reconstruct without --ctf");
+                $"particle in row {particle.Row + 1} has no CTF (defocus, amplitude contrast and Cs are all 0); " +
+                $"reconstruct without --ctf");
         return new CtfModel(c);
     }
 

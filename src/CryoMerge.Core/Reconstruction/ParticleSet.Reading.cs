@@ -44,7 +44,8 @@ public sealed partial class ParticleSet
             particles[r] = new ReconstructionParticle(r, stack.Path, section, stack.Size,
                 Number(set, rot, r), Number(set, tilt, r), psi is null ? 0 : Number(set, psi, r),
                 originX is null ? 0 : Number(set, originX, r), originY is null ? 0 : Number(set, originY, r),
-                group, ctf.Of(r, group), subset is null ? 0 : Integer(set, subset, r), classes is null ? 0 : Integer(set, classes, r));
+                group, ctf.Of(r, group), subset is null ? 0 : Integer(set, subset, r),
+                classes is null ? 0 : Integer(set, classes, r));
         }
         if (warnings is not null) foreach (var n in notes) warnings.Add(n);
         return new ParticleSet(path, optics, particles, subset is not null, classes is not null);
@@ -52,7 +53,8 @@ public sealed partial class ParticleSet
 
     private sealed record StackInfo(string Path, int Size, int Count);
 
-    private static (int Section, StackInfo Stack) Image(StarDataSet set, StarColumn names, int row, Dictionary<string, StackInfo> stacks,
+    private static (int Section, StackInfo Stack) Image(StarDataSet set, StarColumn names, int row, Dictionary<string,
+        StackInfo> stacks,
         ParticleOptics optics, bool openStacks)
     {
         string raw = names.GetString(row);
@@ -69,7 +71,8 @@ public sealed partial class ParticleSet
         if (!stacks.TryGetValue(name, out var stack))
         {
             string resolved = RelionPaths.Resolve(name, set.Path)
-                ?? throw new CryoMergeInputException(name, $"particle stack not found (named in row {row + 1} of {set.Path})");
+                ?? throw new CryoMergeInputException(name,
+                    $"particle stack not found (named in row {row + 1} of {set.Path})");
             if (!openStacks && optics.ImageSize is { } known)
             {
                 stack = new StackInfo(resolved, known, int.MaxValue);
@@ -89,7 +92,8 @@ public sealed partial class ParticleSet
                 $"row {row + 1} names image {section + 1} of {name}, which has {stack.Count} images");
         if (optics.ImageSize is { } size && size != stack.Size)
             throw new CryoMergeInputException(stack.Path,
-                $"images are {stack.Size} pixels but optics group {optics.Number} of {set.Path} says rlnImageSize {size}");
+                $"images are {stack.Size} pixels but optics group {optics.Number} of {set.Path} says rlnImageSize " +
+                $"{size}");
         return (section, stack);
     }
 
@@ -102,7 +106,8 @@ public sealed partial class ParticleSet
             ?? throw new CryoMergeInputException(set.Path, "data_optics has no rlnImagePixelSize");
         var size = table.TryColumn(RelionLabels.ImageSize);
         var premultiplied = table.TryColumn(RelionLabels.CtfDataArePremultiplied);
-        string[] magLabels = [RelionLabels.MagMat00, RelionLabels.MagMat01, RelionLabels.MagMat10, RelionLabels.MagMat11];
+        string[] magLabels = [RelionLabels.MagMat00, RelionLabels.MagMat01, RelionLabels.MagMat10,
+            RelionLabels.MagMat11];
         bool hasMag = magLabels.Any(table.Has);
         var result = new List<ParticleOptics>(table.RowCount);
         for (int g = 0; g < table.RowCount; g++)
@@ -115,7 +120,8 @@ public sealed partial class ParticleSet
                     mag[m] = table.TryColumn(magLabels[m]) is { } c ? set.Number(c, g, "optics") : m is 0 or 3 ? 1 : 0;
             }
             result.Add(new ParticleOptics(Integer(set, numbers, g), set.OpticsName(g), set.Positive(pixel, g, "optics"),
-                size is null ? null : Integer(set, size, g), mag, premultiplied is not null && Integer(set, premultiplied, g) != 0,
+                size is null ? null : Integer(set, size, g), mag, premultiplied is not null && Integer(set,
+                premultiplied, g) != 0,
                 Aberrations(set, g)));
         }
         return result;
@@ -132,8 +138,10 @@ public sealed partial class ParticleSet
         foreach (string label in new[] { RelionLabels.BeamTiltX, RelionLabels.BeamTiltY })
             if (table.TryColumn(label) is { } c && set.Number(c, group, "optics") != 0) found.Add("beam tilt");
         foreach (string label in new[] { RelionLabels.OddZernike, RelionLabels.EvenZernike })
-            if (table.TryColumn(label) is { } c && c.GetString(group).Trim('[', ']', ' ').Split(',', StringSplitOptions.RemoveEmptyEntries)
-                    .Any(v => !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || x != 0))
+            if (table.TryColumn(label) is { } c && c.GetString(group).Trim('[', ']', ' ').Split(',',
+                StringSplitOptions.RemoveEmptyEntries)
+                    .Any(v => !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture,
+                        out double x) || x != 0))
                 found.Add($"_{label} coefficients");
         if (table.TryColumn(RelionLabels.MtfFileName) is { } mtf
             && Enumerable.Range(0, table.RowCount).Select(mtf.GetString).Distinct().Count() > 1)
@@ -149,14 +157,18 @@ public sealed partial class ParticleSet
         catch (FormatException e) { throw new CryoMergeInputException(set.Path, e.Message, e); }
     }
 
-    /// <summary>CTF values as RELION's CTF::readByGroup finds them: the particle row, else its optics group, else a default.</summary>
+    /// <summary>CTF values as RELION's CTF::readByGroup finds them: the particle row, else its optics group, else a
+    /// default.</summary>
     private sealed class CtfColumns(StarDataSet set)
     {
         private readonly (StarColumn? Row, StarColumn? Group)[] _columns =
         [
-            Columns(set, RelionLabels.Voltage), Columns(set, RelionLabels.DefocusU), Columns(set, RelionLabels.DefocusV),
-            Columns(set, RelionLabels.DefocusAngle), Columns(set, RelionLabels.SphericalAberration), Columns(set, RelionLabels.CtfBfactor),
-            Columns(set, RelionLabels.CtfScalefactor), Columns(set, RelionLabels.AmplitudeContrast), Columns(set, RelionLabels.PhaseShift),
+            Columns(set, RelionLabels.Voltage), Columns(set, RelionLabels.DefocusU), Columns(set,
+                RelionLabels.DefocusV),
+            Columns(set, RelionLabels.DefocusAngle), Columns(set, RelionLabels.SphericalAberration), Columns(set,
+            RelionLabels.CtfBfactor),
+            Columns(set, RelionLabels.CtfScalefactor), Columns(set, RelionLabels.AmplitudeContrast), Columns(set,
+            RelionLabels.PhaseShift),
         ];
 
         private static (StarColumn?, StarColumn?) Columns(StarDataSet set, string label) =>
@@ -176,7 +188,8 @@ public sealed partial class ParticleSet
             if (q0 is < 0 or > 1)
                 throw new CryoMergeInputException(set.Path, string.Create(CultureInfo.InvariantCulture,
                     $"row {row + 1}: rlnAmplitudeContrast {q0} is outside [0, 1]"));
-            return new CtfParameters(defocusU, Value(2, defocusU), Value(3, 0), Value(0, 200), Value(4, 0), q0, Value(8, 0), Value(5, 0),
+            return new CtfParameters(defocusU, Value(2, defocusU), Value(3, 0), Value(0, 200), Value(4, 0), q0, Value(8,
+                0), Value(5, 0),
                 Value(6, 1));
         }
     }

@@ -18,7 +18,8 @@ public sealed record ParticleOptics(int Number, string Name, double PixelSize, i
 
 /// <summary>One particle row: where its image is and how it was seen.</summary>
 /// <param name="Row">Row in the STAR file's particle table (0-based).</param>
-/// <param name="Stack">Its stack, resolved as RELION would (relative to the current folder, else to the STAR file's).</param>
+/// <param name="Stack">Its stack, resolved as RELION would (relative to the current folder, else to the STAR
+/// file's).</param>
 /// <param name="Section">Image number in the stack, 0-based.</param>
 /// <param name="ImageSize">Side of the stack's images in pixels.</param>
 /// <param name="Rot">rlnAngleRot, rlnAngleTilt, rlnAnglePsi in degrees (RELION's ZYZ).</param>
@@ -27,7 +28,8 @@ public sealed record ParticleOptics(int Number, string Name, double PixelSize, i
 /// <param name="Ctf">CTF from the row, else its optics group, else RELION's defaults.</param>
 /// <param name="RandomSubset">rlnRandomSubset (0 when absent).</param>
 /// <param name="ClassNumber">rlnClassNumber (0 when absent).</param>
-public sealed record ReconstructionParticle(int Row, string Stack, int Section, int ImageSize, double Rot, double Tilt, double Psi,
+public sealed record ReconstructionParticle(int Row, string Stack, int Section, int ImageSize, double Rot, double Tilt,
+    double Psi,
     double OriginX, double OriginY, int Optics, CtfParameters Ctf, int RandomSubset, int ClassNumber);
 
 /// <summary>Which rows to reconstruct from; every condition given must hold.</summary>
@@ -53,7 +55,8 @@ public sealed record ParticleSelection
 /// </summary>
 public sealed partial class ParticleSet
 {
-    private ParticleSet(string path, IReadOnlyList<ParticleOptics> optics, ReconstructionParticle[] particles, bool hasSubsets,
+    private ParticleSet(string path, IReadOnlyList<ParticleOptics> optics, ReconstructionParticle[] particles,
+        bool hasSubsets,
         bool hasClasses)
     {
         Path = path;
@@ -81,9 +84,11 @@ public sealed partial class ParticleSet
         if (selection.RandomSubset is { } half)
         {
             if (half is not (1 or 2)) throw new CryoMergeInputException("--subset", $"must be 1 or 2, not {half}");
-            if (!HasRandomSubsets) throw new CryoMergeInputException(Path, "has no rlnRandomSubset column, so it has no half sets");
+            if (!HasRandomSubsets) throw new CryoMergeInputException(Path,
+                "has no rlnRandomSubset column, so it has no half sets");
         }
-        if (selection.ClassNumber is not null && !HasClasses) throw new CryoMergeInputException(Path, "has no rlnClassNumber column");
+        if (selection.ClassNumber is not null && !HasClasses) throw new CryoMergeInputException(Path,
+            "has no rlnClassNumber column");
         HashSet<int>? groups = null;
         if (selection.OpticsGroups is { } wanted)
         {
@@ -92,7 +97,8 @@ public sealed partial class ParticleSet
             {
                 int index = -1;
                 for (int g = 0; g < Optics.Count && index < 0; g++)
-                    if (Optics[g].Name == name || Optics[g].Number.ToString(CultureInfo.InvariantCulture) == name) index = g;
+                    if (Optics[g].Name == name || Optics[g].Number.ToString(CultureInfo.InvariantCulture)
+                        == name) index = g;
                 if (index < 0)
                 {
                     string known = string.Join(", ", Optics.Select(o => $"{o.Number} {o.Name}"));

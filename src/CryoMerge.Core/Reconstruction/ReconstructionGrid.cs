@@ -23,11 +23,14 @@ public sealed record ReconstructionGrid(int MapSize, double PixelSize, double Pa
     /// The grid relion_reconstruct uses for a map of <paramref name="mapSize"/> voxels: r_max = N/2, or with
     /// <paramref name="maxResolution"/> (Angstrom) CEIL(N x pixel / maxres), never beyond N/2.
     /// </summary>
-    public static ReconstructionGrid For(int mapSize, double pixelSize, double? maxResolution = null, double padding = DefaultPadding)
+    public static ReconstructionGrid For(int mapSize, double pixelSize, double? maxResolution = null,
+        double padding = DefaultPadding)
     {
         if (mapSize < 4 || mapSize % 2 != 0)
-            throw new CryoMergeInputException("--box", $"the map must be an even number of at least 4 voxels, not {mapSize}");
-        if (!(pixelSize > 0)) throw new CryoMergeInputException("--angpix", $"must be positive, not {Format(pixelSize)}");
+            throw new CryoMergeInputException("--box",
+                $"the map must be an even number of at least 4 voxels, not {mapSize}");
+        if (!(pixelSize > 0)) throw new CryoMergeInputException("--angpix",
+            $"must be positive, not {Format(pixelSize)}");
         if (!(padding >= 1)) throw new CryoMergeInputException("--pad", $"must be at least 1, not {Format(padding)}");
         int rMax = mapSize / 2;
         if (maxResolution is { } maxres)
@@ -50,7 +53,8 @@ public sealed record ReconstructionGrid(int MapSize, double PixelSize, double Pa
     /// <summary>Array index of logical Y = 0 and Z = 0.</summary>
     public int Origin => PaddedSize / 2;
 
-    /// <summary>Squared cut-off radius on the padded grid, R^2 (components with r^2 &gt; R^2 are not inserted).</summary>
+    /// <summary>Squared cut-off radius on the padded grid, R^2 (components with r^2 &gt; R^2 are not
+    /// inserted).</summary>
     public int MaxRadius2 => PaddedRadius * PaddedRadius;
 
     /// <summary>Number of stored components (and weights): HalfX x PaddedSize^2.</summary>
@@ -70,7 +74,8 @@ public sealed record ReconstructionGrid(int MapSize, double PixelSize, double Pa
     internal static int RelionRound(double x) => x > 0 ? (int)(x + 0.5) : (int)(x - 0.5);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{MapSize}^3 map at {PixelSize:0.####} A, padding {Padding:0.##}, r_max {MaxRadius} ({PaddedSize}^3 padded grid)");
+        $"{MapSize}^3 map at {PixelSize:0.####} A, padding {Padding:0.##}, r_max {MaxRadius} ({PaddedSize}^3 padded " +
+        $"grid)");
 
     private static string Format(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 }

@@ -7,10 +7,12 @@ public static partial class ReconstructionSolver
 {
     /// <summary>
     /// RELION's iterative gridding weights (Pipe and Menon 1999, Eq. 14): W starts at 1 inside the sphere
-    /// (r^2 &lt; R^2) and 0 outside; each iteration divides W by max(1e-6, |(W x weights) * blob|), the convolution done
+    /// (r^2 &lt; R^2) and 0 outside; each iteration divides W by max(1e-6, |(W x weights) * blob|), the convolution
+    /// done
     /// as RELION does it, by a product in real space on the odd padded grid. The data are then multiplied by W.
     /// </summary>
-    private static void ApplyGriddingWeights(IFftBackend fft, ReconstructionGrid grid, Complex32[] data, float[] weights,
+    private static void ApplyGriddingWeights(IFftBackend fft, ReconstructionGrid grid, Complex32[] data,
+        float[] weights,
         int iterations, bool relionGrid, int threads)
     {
         int p = grid.PaddedSize, hx = grid.HalfX, maxR2 = grid.MaxRadius2;
@@ -43,7 +45,8 @@ public static partial class ReconstructionSolver
                 ForEachRow(p, hx, q, hq, threads, (from, to) =>
                 {
                     for (int j = 0; j < hx; j++)
-                        conv[to + j] = new Complex32((float)Math.Clamp(w[from + j] * weights[from + j], -1e30, 1e30), 0);
+                        conv[to + j] = new Complex32((float)Math.Clamp(w[from + j] * weights[from + j],
+                            -1e30, 1e30), 0);
                 });
                 fft.InverseReal(shape, conv, real, threads);
                 MultiplyByBlob(real, q, blob, threads);
@@ -116,7 +119,8 @@ public static partial class ReconstructionSolver
             }
         });
 
-    /// <summary>Runs <paramref name="body"/> for planes 0 .. <paramref name="planes"/> - 1 on up to <paramref name="threads"/> threads.</summary>
+    /// <summary>Runs <paramref name="body"/> for planes 0 .. <paramref name="planes"/> - 1 on up to <paramref
+    /// name="threads"/> threads.</summary>
     private static void ForEachPlane(int planes, int threads, Action<int> body)
     {
         if (threads <= 1)

@@ -90,7 +90,8 @@ public static partial class ReconstructionSolver
                 }
     }
 
-    /// <summary>RELION's griddingCorrect for trilinear interpolation: divide by sinc^2(r / (N x padding)), r from N/2.</summary>
+    /// <summary>RELION's griddingCorrect for trilinear interpolation: divide by sinc^2(r / (N x padding)), r from
+    /// N/2.</summary>
     internal static void GriddingCorrect(Grid map, ReconstructionGrid grid)
     {
         int n = map.Shape.X, h = n / 2;

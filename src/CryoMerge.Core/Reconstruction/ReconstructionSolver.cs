@@ -73,11 +73,13 @@ public static partial class ReconstructionSolver
     public static void WriteMap(string path, Grid map, double pixelSize) =>
         MrcWriter.WriteFile(path, map.Shape, map.Data, new MrcWriteOptions { PixelSize = Vector3d.All(pixelSize) });
 
-    /// <summary>Logical frequency of FFTW index <paramref name="k"/> on an axis of <paramref name="size"/>, half extent <paramref name="half"/>.</summary>
+    /// <summary>Logical frequency of FFTW index <paramref name="k"/> on an axis of <paramref name="size"/>, half extent
+    /// <paramref name="half"/>.</summary>
     private static int Logical(int k, int half, int size) => k < half ? k : k - size;
 
     /// <summary>
-    /// The accumulator's centred half grid in FFTW order (same size: the padded side is odd, P/2 + 1 = HalfX), components
+    /// The accumulator's centred half grid in FFTW order (same size: the padded side is odd, P/2 + 1 = HalfX),
+    /// components
     /// with r^2 &lt;= R^2 only; on the X = 0 plane each pair (y, z), (-y, -z) becomes their Hermitian sum.
     /// </summary>
     private static void Decenter(FourierAccumulator sums, Complex32[] data, float[] weights, int threads)

@@ -9,6 +9,8 @@ internal static class FileFormats
     {
         string extension = Path.GetExtension(Formats.RelionPaths.StripTypeSuffix(path)).ToLowerInvariant();
         if (NotMrc.Contains(extension))
-            throw new CryoMergeInputException(path, $"{extension} files cannot be read; only MRC files (.mrc, .mrcs, .map) can be rescaled (convert TIFF or EER movies to MRC first, e.g. with IMOD's tif2mrc)");
+            throw new CryoMergeInputException(path,
+                $"{extension} files cannot be read; only MRC files (.mrc, .mrcs, .map) can be rescaled (convert TIFF " +
+                $"or EER movies to MRC first, e.g. with IMOD's tif2mrc)");
     }
 }

@@ -9,10 +9,12 @@ namespace CryoMerge.Core.Rescaling;
 /// </summary>
 /// <param name="FileShape">X, Y and Z of the input file (Z = number of images for a stack).</param>
 /// <param name="OutputFileShape">X, Y and Z of the output file.</param>
-public sealed record FileRescalePlan(string Input, ImageFileKind Kind, Shape3 FileShape, Shape3 OutputFileShape, int Images,
+public sealed record FileRescalePlan(string Input, ImageFileKind Kind, Shape3 FileShape, Shape3 OutputFileShape,
+    int Images,
     PixelSizeAnswer PixelSize, ImageRescalePlan Image, IReadOnlyList<string> Notes)
 {
-    /// <summary>Plans one file; every problem a user can fix is a <see cref="CryoMergeInputException"/> naming the file.</summary>
+    /// <summary>Plans one file; every problem a user can fix is a <see cref="CryoMergeInputException"/> naming the
+    /// file.</summary>
     public static FileRescalePlan Create(string input, RescaleOptions options)
     {
         options.Validate();
@@ -30,30 +32,40 @@ public sealed record FileRescalePlan(string Input, ImageFileKind Kind, Shape3 Fi
             MrcKind.Image => ImageFileKind.Image,
             MrcKind.ImageStack => ImageFileKind.Stack,
             MrcKind.Volume when options.AsStack => ImageFileKind.Stack,
-            MrcKind.Volume when mrc.Header.Ispg == 0 && (shape.X != shape.Z || shape.Y != shape.Z) => ImageFileKind.Stack,
+            MrcKind.Volume when mrc.Header.Ispg == 0 && (shape.X != shape.Z || shape.Y != shape.Z) =>
+            ImageFileKind.Stack,
             MrcKind.Volume => ImageFileKind.Map,
-            _ => throw new CryoMergeInputException(input, "is a stack of volumes (space group 401-630); rescale its volumes one file at a time"),
+            _ => throw new CryoMergeInputException(input,
+            "is a stack of volumes (space group 401-630); rescale its volumes one file at a time"),
         };
         if (kind == ImageFileKind.Stack && mrc.Kind == MrcKind.Volume)
-            notes.Add($"{input}: the header says volume, but its {shape.Z} sections are rescaled as 2-D images (a stack or movie)");
+            notes.Add(
+                $"{input}: the header says volume, but its {shape.Z} sections are rescaled as 2-D images (a stack or " +
+                $"movie)");
 
         PixelSizeAnswer pixel = options.PixelSize ?? PixelSizes.OfMrc(mrc)
-            ?? throw new CryoMergeInputException(input, "the header has no pixel size (0) and none was given; give it with --angpix");
+            ?? throw new CryoMergeInputException(input,
+                "the header has no pixel size (0) and none was given; give it with --angpix");
         var p = mrc.PixelSize;
         bool anisotropic = kind == ImageFileKind.Map ? !p.IsIsotropic() : Math.Abs(p.X - p.Y) > 1e-5 * p.X;
         if (options.PixelSize is null && anisotropic)
-            notes.Add($"{input}: the header pixel size is not the same along every axis {p}; the X value {pixel.Value:0.######} A is used");
+            notes.Add(
+                $"{input}: the header pixel size is not the same along every axis {p}; the X value " +
+                $"{pixel.Value:0.######} A is used");
 
         var image = kind == ImageFileKind.Map ? shape : new Shape3(shape.X, shape.Y, 1);
-        var plan = ImageRescalePlan.Create(image, pixel.Value, options.RescalePixelSize, options.NewBox, options.Method);
+        var plan = ImageRescalePlan.Create(image, pixel.Value, options.RescalePixelSize, options.NewBox,
+            options.Method);
         if (plan.Problem is not null)
         {
-            string hint = kind == ImageFileKind.Map && mrc.Kind == MrcKind.Volume && options.Method == RescaleMethod.Fourier && plan.Relion is null
+            string hint = kind == ImageFileKind.Map && mrc.Kind == MrcKind.Volume && options.Method
+                == RescaleMethod.Fourier && plan.Relion is null
                 ? " (if it is a movie or a stack of images, name it .mrcs or treat it as a stack)" : "";
             throw new CryoMergeInputException(input, plan.Problem + hint);
         }
         int images = kind == ImageFileKind.Map ? 1 : shape.Z;
-        var outputFile = kind == ImageFileKind.Map ? plan.OutputShape : new Shape3(plan.OutputShape.X, plan.OutputShape.Y, images);
+        var outputFile = kind == ImageFileKind.Map ? plan.OutputShape : new Shape3(plan.OutputShape.X,
+            plan.OutputShape.Y, images);
         return new FileRescalePlan(input, kind, shape, outputFile, images, pixel, plan, notes);
     }
 

@@ -14,7 +14,8 @@ namespace CryoMerge.Core.Rescaling;
 /// </summary>
 public static class MrcRescale
 {
-    /// <param name="imagesDone">Called (from worker threads) with 1 after each image or map is written; for progress.</param>
+    /// <param name="imagesDone">Called (from worker threads) with 1 after each image or map is written; for
+    /// progress.</param>
     public static RescaleResult Rescale(string input, string output, RescaleOptions options, IFftBackend fft,
         CancellationToken cancellationToken = default, Action<int>? imagesDone = null)
     {
@@ -40,8 +41,10 @@ public static class MrcRescale
                 + FormattableString.Invariant($"{available / 1e9:0.#} GB ")
                 + "available; check both pixel sizes");
         }
-        long byMemory = Math.Max(1, (options.MaxBufferBytes ?? RescaleOptions.DefaultMaxBufferBytes) / Math.Max(1, perWorker));
-        int workers = plan.Kind == ImageFileKind.Map ? 1 : (int)Math.Clamp(Math.Min(options.MaxImagesInFlight ?? threads, byMemory), 1, plan.Images);
+        long byMemory = Math.Max(1, (options.MaxBufferBytes ?? RescaleOptions.DefaultMaxBufferBytes) / Math.Max(1,
+            perWorker));
+        int workers = plan.Kind == ImageFileKind.Map ? 1 : (int)Math.Clamp(Math.Min(options.MaxImagesInFlight
+            ?? threads, byMemory), 1, plan.Images);
         // Images in parallel get one FFT thread each; a lone image or map gets them all.
         int perImageThreads = workers > 1 ? 1 : options.Threads;
         var flight = new Flight();
@@ -52,25 +55,29 @@ public static class MrcRescale
             else
             {
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                RunWorkers(workers, () => Work(mrc, writer, plan, fft, perImageThreads, flight, stop.Token, imagesDone), stop, cancellationToken);
+                RunWorkers(workers, () => Work(mrc, writer, plan, fft, perImageThreads, flight, stop.Token, imagesDone),
+                    stop, cancellationToken);
             }
             cancellationToken.ThrowIfCancellationRequested();
             writer.Commit();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Disk full, no permission and the like: the temporary file is gone already; name the output, not the temporary file.
+            // Disk full, no permission and the like: the temporary file is gone already; name the output, not the
+            // temporary file.
             string reason = e.Message.Split(" : '")[0].TrimEnd('.', ' ');
             throw new CryoMergeInputException(output, $"not written: {reason}; nothing was left under this name", e);
         }
         var image = plan.Image;
-        return new RescaleResult(input, output, plan.Kind, options.Method, plan.FileShape, plan.OutputFileShape, plan.Images,
+        return new RescaleResult(input, output, plan.Kind, options.Method, plan.FileShape, plan.OutputFileShape,
+            plan.Images,
             image.InputPixelSize, plan.PixelSize.Source, image.RequestedPixelSize, image.OutputPixelSize, image.NewBox,
             plan.BetterBoxes(), plan.Notes, workers, flight.Peak, flight.BufferBytes);
     }
 
     /// <summary>One worker: takes the next image until none is left, with buffers allocated once.</summary>
-    private static void Work(MrcFile mrc, MrcWriter writer, FileRescalePlan plan, IFftBackend fft, int threads, Flight flight,
+    private static void Work(MrcFile mrc, MrcWriter writer, FileRescalePlan plan, IFftBackend fft, int threads,
+        Flight flight,
         CancellationToken cancellationToken, Action<int>? imagesDone)
     {
         var rescaler = new ImageRescaler(fft, plan.Image, threads);
@@ -103,8 +110,10 @@ public static class MrcRescale
         }
     }
 
-    /// <summary>Runs the workers on their own threads; the first failure stops the others and is rethrown as itself.</summary>
-    private static void RunWorkers(int workers, Action work, CancellationTokenSource stop, CancellationToken cancellationToken)
+    /// <summary>Runs the workers on their own threads; the first failure stops the others and is rethrown as
+    /// itself.</summary>
+    private static void RunWorkers(int workers, Action work, CancellationTokenSource stop,
+        CancellationToken cancellationToken)
     {
         var tasks = new Task[workers];
         for (int w = 0; w < workers; w++)
@@ -120,7 +129,8 @@ public static class MrcRescale
         catch (AggregateException e)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var first = e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? e.InnerExceptions[0];
+            var first = e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException)
+                ?? e.InnerExceptions[0];
             ExceptionDispatchInfo.Capture(first).Throw();
         }
     }
@@ -143,7 +153,8 @@ public static class MrcRescale
         {
             int now = Interlocked.Increment(ref _current);
             int peak;
-            while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak) { }
+            while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now,
+                peak) != peak) { }
         }
 
         public void Leave() => Interlocked.Decrement(ref _current);

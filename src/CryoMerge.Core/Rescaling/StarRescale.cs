@@ -30,13 +30,15 @@ public static class StarRescale
         int parallelFiles = Math.Min(cores, plan.Items.Count);
         int perFile = Math.Max(1, cores / parallelFiles);
         var results = new RescaleResult[plan.Items.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelFiles, CancellationToken = cancellationToken };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelFiles,
+            CancellationToken = cancellationToken };
         try
         {
             Parallel.For(0, plan.Items.Count, options, i =>
             {
                 var item = plan.Items[i];
-                var fileOptions = plan.OptionsFor(item) with { Threads = perFile, MaxImagesInFlight = plan.Options.MaxImagesInFlight ?? perFile };
+                var fileOptions = plan.OptionsFor(item) with { Threads = perFile,
+                    MaxImagesInFlight = plan.Options.MaxImagesInFlight ?? perFile };
                 results[i] = MrcRescale.Rescale(item.Input, item.Output, fileOptions, fft, cancellationToken);
                 fileDone?.Invoke(results[i]);
             });
@@ -44,7 +46,8 @@ public static class StarRescale
         catch (AggregateException e)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ExceptionDispatchInfo.Capture(e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? e.InnerExceptions[0]).Throw();
+            ExceptionDispatchInfo.Capture(e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException)
+                ?? e.InnerExceptions[0]).Throw();
         }
         cancellationToken.ThrowIfCancellationRequested();
         return StarRescaleWriter.Write(plan, results);

@@ -9,7 +9,8 @@ namespace CryoMerge.Core.Rescaling;
 /// <param name="Output">Where the rescaled file is written.</param>
 /// <param name="NewNameInStar">The name written into the new STAR file.</param>
 /// <param name="OpticsGroup">Optics group of its rows (RELION 3.1+), else null.</param>
-public sealed record StarRescaleItem(string NameInStar, string Input, string Output, string NewNameInStar, int? OpticsGroup, FileRescalePlan Plan);
+public sealed record StarRescaleItem(string NameInStar, string Input, string Output, string NewNameInStar,
+    int? OpticsGroup, FileRescalePlan Plan);
 
 /// <summary>
 /// Rescaling every micrograph (data_micrographs, rlnMicrographName) or movie (data_movies,
@@ -26,8 +27,10 @@ public sealed record StarRescaleItem(string NameInStar, string Input, string Out
 /// </remarks>
 public sealed class StarRescalePlan
 {
-    private StarRescalePlan(string starPath, StarFile star, StarBlock block, string column, bool movies, string outputFolder,
-        string outputStar, RescaleOptions options, IReadOnlyList<StarRescaleItem> items, int[] itemOfRow, IReadOnlyList<string> warnings)
+    private StarRescalePlan(string starPath, StarFile star, StarBlock block, string column, bool movies,
+        string outputFolder,
+        string outputStar, RescaleOptions options, IReadOnlyList<StarRescaleItem> items, int[] itemOfRow,
+        IReadOnlyList<string> warnings)
     {
         StarPath = starPath;
         Star = star;
@@ -67,11 +70,15 @@ public sealed class StarRescalePlan
 
     public bool HasOpticsTable => PixelSizes.HasOpticsTable(Star);
 
-    /// <summary>The options to rescale one item with: its pixel size from the STAR file (or --angpix), movies as stacks.</summary>
-    public RescaleOptions OptionsFor(StarRescaleItem item) => Options with { PixelSize = item.Plan.PixelSize, AsStack = IsMovies || Options.AsStack };
+    /// <summary>The options to rescale one item with: its pixel size from the STAR file (or --angpix), movies as
+    /// stacks.</summary>
+    public RescaleOptions OptionsFor(StarRescaleItem item) => Options with { PixelSize = item.Plan.PixelSize,
+        AsStack = IsMovies || Options.AsStack };
 
-    /// <param name="projectDirectory">The RELION project directory that relative names are resolved against; default the current directory.</param>
-    public static StarRescalePlan Create(string starPath, string outputFolder, RescaleOptions options, string? projectDirectory = null)
+    /// <param name="projectDirectory">The RELION project directory that relative names are resolved against; default
+    /// the current directory.</param>
+    public static StarRescalePlan Create(string starPath, string outputFolder, RescaleOptions options,
+        string? projectDirectory = null)
     {
         options.Validate();
         var star = StarFile.Read(starPath);
@@ -80,7 +87,8 @@ public sealed class StarRescalePlan
         if (table.RowCount == 0) throw new CryoMergeInputException(starPath, $"data_{block.Name} lists no files");
         string project = Path.GetFullPath(projectDirectory ?? Directory.GetCurrentDirectory());
         string outFolder = Path.GetFullPath(outputFolder, project);
-        if (File.Exists(outFolder)) throw new CryoMergeInputException(outputFolder, "is a file; for a STAR input the output must be a folder");
+        if (File.Exists(outFolder)) throw new CryoMergeInputException(outputFolder,
+            "is a file; for a STAR input the output must be a folder");
         string outStar = Path.Combine(outFolder, Path.GetFileName(starPath));
         OutputFiles.EnsureNotInput(outStar, starPath);
 
@@ -106,7 +114,9 @@ public sealed class StarRescalePlan
             itemOfRow[row] = item;
         }
         if (missing.Count > 0)
-            throw new CryoMergeInputException(starPath, $"{missing.Count} of {table.RowCount} listed files cannot be found (relative names are read from {project}): "
+            throw new CryoMergeInputException(starPath,
+                $"{missing.Count} of {table.RowCount} listed files cannot be found (relative names are read from " +
+                $"{project}): "
                 + string.Join(", ", missing.Take(3)) + (missing.Count > 3 ? ", ..." : ""));
 
         var outputs = OutputPaths(found, outFolder, starPath);
@@ -129,20 +139,26 @@ public sealed class StarRescalePlan
             OutputFiles.EnsureNotInput(outputs[i], found[i]);
             var fromStar = PixelSizes.OfRow(star, block, row);
             using var mrc = MrcFile.Open(found[i], MrcReadOptions.Permissive);
-            if (fromStar is not null && options.PixelSize is null) warnings[i] = PixelSizes.Disagreement(name, mrc.PixelSize.X, fromStar);
-            plans[i] = FileRescalePlan.Create(mrc, found[i], options with { PixelSize = options.PixelSize ?? fromStar, AsStack = movies || options.AsStack });
+            if (fromStar is not null && options.PixelSize is null) warnings[i] = PixelSizes.Disagreement(name,
+                mrc.PixelSize.X, fromStar);
+            plans[i] = FileRescalePlan.Create(mrc, found[i], options with { PixelSize = options.PixelSize ?? fromStar,
+                AsStack = movies || options.AsStack });
         }
-        if (indexOf.ContainsKey(Path.GetFullPath(outStar))) throw new CryoMergeInputException(outStar, "would overwrite a listed file");
+        if (indexOf.ContainsKey(Path.GetFullPath(outStar))) throw new CryoMergeInputException(outStar,
+            "would overwrite a listed file");
         foreach (var output in outputs)
-            if (indexOf.ContainsKey(output)) throw new CryoMergeInputException(output, "would overwrite a listed file; choose another output folder");
+            if (indexOf.ContainsKey(output)) throw new CryoMergeInputException(output,
+                "would overwrite a listed file; choose another output folder");
 
         var items = new StarRescaleItem[found.Count];
         for (int i = 0; i < found.Count; i++)
         {
             int row = firstRows[i];
             string name = names.GetString(row);
-            int? group = PixelSizes.HasOpticsTable(star) && table.TryColumn(RelionLabels.OpticsGroup) is { } g ? g.GetInt(row) : null;
-            items[i] = new StarRescaleItem(name, found[i], outputs[i], NameInStar(outputs[i], project, name), group, plans[i]);
+            int? group = PixelSizes.HasOpticsTable(star) && table.TryColumn(RelionLabels.OpticsGroup) is { } g
+                ? g.GetInt(row) : null;
+            items[i] = new StarRescaleItem(name, found[i], outputs[i], NameInStar(outputs[i], project, name),
+                group, plans[i]);
         }
         CheckOpticsGroups(starPath, items);
         return new StarRescalePlan(starPath, star, block, column, movies, outFolder, outStar, options, items, itemOfRow,
@@ -168,10 +184,12 @@ public sealed class StarRescalePlan
             if (data.Table.Has(RelionLabels.MicrographName)) return (data, RelionLabels.MicrographName, false);
             if (data.Table.Has(RelionLabels.MicrographMovieName)) return (data, RelionLabels.MicrographMovieName, true);
         }
-        throw new CryoMergeInputException(starPath, "lists no micrographs (rlnMicrographName) or movies (rlnMicrographMovieName)");
+        throw new CryoMergeInputException(starPath,
+            "lists no micrographs (rlnMicrographName) or movies (rlnMicrographMovieName)");
     }
 
-    /// <summary>Output paths: each input's path below the deepest folder common to all inputs, under the output folder.</summary>
+    /// <summary>Output paths: each input's path below the deepest folder common to all inputs, under the output
+    /// folder.</summary>
     private static string[] OutputPaths(IReadOnlyList<string> inputs, string outputFolder, string starPath)
     {
         string common = Path.GetDirectoryName(inputs[0])!;
@@ -182,13 +200,16 @@ public sealed class StarRescalePlan
     }
 
     private static bool IsBelow(string path, string folder) =>
-        path.StartsWith(folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        path.StartsWith(folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar,
+        StringComparison.Ordinal);
 
-    /// <summary>The name for the new STAR file: relative to the project when inside it, keeping a ":mrc" suffix.</summary>
+    /// <summary>The name for the new STAR file: relative to the project when inside it, keeping a ":mrc"
+    /// suffix.</summary>
     private static string NameInStar(string output, string project, string oldName)
     {
         string name = IsBelow(output, project) ? Path.GetRelativePath(project, output) : output;
-        string suffix = oldName.EndsWith(":mrcs", StringComparison.Ordinal) ? ":mrcs" : oldName.EndsWith(":mrc", StringComparison.Ordinal) ? ":mrc" : "";
+        string suffix = oldName.EndsWith(":mrcs", StringComparison.Ordinal) ? ":mrcs" : oldName.EndsWith(":mrc",
+            StringComparison.Ordinal) ? ":mrc" : "";
         return name + suffix;
     }
 
@@ -198,7 +219,8 @@ public sealed class StarRescalePlan
         foreach (var group in items.Where(i => i.OpticsGroup is not null).GroupBy(i => i.OpticsGroup))
         {
             var first = group.First();
-            var other = group.FirstOrDefault(i => Math.Abs(i.Plan.Image.OutputPixelSize - first.Plan.Image.OutputPixelSize) > 1e-9 * first.Plan.Image.OutputPixelSize);
+            var other = group.FirstOrDefault(i => Math.Abs(i.Plan.Image.OutputPixelSize
+                - first.Plan.Image.OutputPixelSize) > 1e-9 * first.Plan.Image.OutputPixelSize);
             if (other is null) continue;
             throw new CryoMergeInputException(starPath,
                 FormattableString.Invariant($"optics group {group.Key} would end at two pixel sizes: ") +

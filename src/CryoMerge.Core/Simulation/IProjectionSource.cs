@@ -18,5 +18,6 @@ public interface IProjectionSource
     /// specimen's centre at the continuous pixel position (centreX, centreY). Units: line integrals of the density
     /// divided by the pixel size (voxel sums, as relion_project gives for a map at that pixel size).
     /// </summary>
-    void AddProjection(Span<float> image, int width, int height, double centreX, double centreY, Matrix3 rotation, double pixelSize);
+    void AddProjection(Span<float> image, int width, int height, double centreX, double centreY, Matrix3 rotation,
+        double pixelSize);
 }

@@ -16,18 +16,22 @@ public sealed class MapProjectionSource : IProjectionSource
 
     public MapProjectionSource(IFftBackend fft, Grid map, double mapPixelSize, double padding = 2)
     {
-        if (mapPixelSize <= 0) throw new ArgumentOutOfRangeException(nameof(mapPixelSize), mapPixelSize, "the map's pixel size must be positive");
+        if (mapPixelSize <= 0) throw new ArgumentOutOfRangeException(nameof(mapPixelSize), mapPixelSize,
+            "the map's pixel size must be positive");
         MapPixelSize = mapPixelSize;
         Diameter = EstimateDiameter(map, mapPixelSize);
         _projector = new FourierProjector(fft, map, padding);
     }
 
-    /// <summary>Reads a cubic map; its pixel size is the header's unless <paramref name="pixelSize"/> is given.</summary>
-    public static MapProjectionSource FromFile(IFftBackend fft, string path, double? pixelSize = null, double padding = 2)
+    /// <summary>Reads a cubic map; its pixel size is the header's unless <paramref name="pixelSize"/> is
+    /// given.</summary>
+    public static MapProjectionSource FromFile(IFftBackend fft, string path, double? pixelSize = null,
+        double padding = 2)
     {
         using var mrc = MrcFile.Open(path, MrcReadOptions.Permissive);
         var s = mrc.Shape;
-        if (s.X != s.Y || s.Y != s.Z) throw new CryoMergeInputException(path, $"is {s.X} x {s.Y} x {s.Z}; a cubic 3-D map is needed to project");
+        if (s.X != s.Y || s.Y != s.Z) throw new CryoMergeInputException(path,
+            $"is {s.X} x {s.Y} x {s.Z}; a cubic 3-D map is needed to project");
         double p = pixelSize ?? mrc.PixelSize.X;
         if (p <= 0) throw new CryoMergeInputException(path, "header has no pixel size; give the map's pixel size");
         return new MapProjectionSource(fft, new Grid(s, mrc.ReadAll()), p, padding);
@@ -35,10 +39,12 @@ public sealed class MapProjectionSource : IProjectionSource
 
     public double MapPixelSize { get; }
 
-    /// <summary>Twice the radius that holds 99 % of the map's density above a tenth of its maximum, in Angstrom.</summary>
+    /// <summary>Twice the radius that holds 99 % of the map's density above a tenth of its maximum, in
+    /// Angstrom.</summary>
     public double Diameter { get; }
 
-    public void AddProjection(Span<float> image, int width, int height, double centreX, double centreY, Matrix3 rotation, double pixelSize)
+    public void AddProjection(Span<float> image, int width, int height, double centreX, double centreY,
+        Matrix3 rotation, double pixelSize)
     {
         double ratio = pixelSize / MapPixelSize;
         int box = (int)Math.Ceiling(_projector.MapSize / ratio);

@@ -6,9 +6,11 @@ using MathNet.Numerics;
 namespace CryoMerge.Core.Simulation;
 
 /// <summary>What one simulated micrograph turned out to be.</summary>
-/// <param name="SignalVariance">Mean over its particles of the variance of the noise-free micrograph in the particle's box.</param>
+/// <param name="SignalVariance">Mean over its particles of the variance of the noise-free micrograph in the particle's
+/// box.</param>
 /// <param name="NoiseSigma">Standard deviation of the added white noise: sqrt(SignalVariance / SNR).</param>
-public sealed record SimulatedMicrograph(int Index, string Name, string Path, int ParticleCount, double SignalVariance, double NoiseSigma);
+public sealed record SimulatedMicrograph(int Index, string Name, string Path, int ParticleCount, double SignalVariance,
+    double NoiseSigma);
 
 /// <summary>
 /// Renders one micrograph at the true pixel size: the projections of its particles are summed, the whole image is
@@ -19,7 +21,8 @@ public sealed record SimulatedMicrograph(int Index, string Name, string Path, in
 public static class MicrographSimulator
 {
     /// <summary>The micrograph's pixels (X fastest) and its signal and noise levels.</summary>
-    public static float[] Render(IFftBackend fft, IProjectionSource source, SimulationSettings settings, MicrographPlan plan,
+    public static float[] Render(IFftBackend fft, IProjectionSource source, SimulationSettings settings,
+        MicrographPlan plan,
         out double signalVariance, out double noiseSigma, int fftThreads = 1)
     {
         int w = settings.MicrographWidth, h = settings.MicrographHeight;
@@ -29,12 +32,15 @@ public static class MicrographSimulator
         ApplyCtf(fft, image, w, h, new CtfModel(plan.TrueCtf), settings.TruePixelSize, fftThreads);
         signalVariance = MeanBoxVariance(image, w, h, plan.Particles, settings.Box);
         noiseSigma = signalVariance > 0 ? Math.Sqrt(signalVariance / settings.Snr) : 1;
-        SimulationRandom.For(settings.Seed, SimulationPlanner.NoiseStream, plan.Index).AddGaussianNoise(image, noiseSigma);
+        SimulationRandom.For(settings.Seed, SimulationPlanner.NoiseStream, plan.Index).AddGaussianNoise(image,
+            noiseSigma);
         return image;
     }
 
-    /// <summary>Renders the micrograph and writes it (float32 MRC, header at the nominal pixel size) atomically.</summary>
-    public static SimulatedMicrograph Simulate(IFftBackend fft, IProjectionSource source, SimulationSettings settings, MicrographPlan plan,
+    /// <summary>Renders the micrograph and writes it (float32 MRC, header at the nominal pixel size)
+    /// atomically.</summary>
+    public static SimulatedMicrograph Simulate(IFftBackend fft, IProjectionSource source, SimulationSettings settings,
+        MicrographPlan plan,
         string outputPath, int fftThreads = 1)
     {
         var image = Render(fft, source, settings, plan, out double signal, out double sigma, fftThreads);
@@ -43,12 +49,14 @@ public static class MicrographSimulator
             PixelSize = Vector3d.All(settings.NominalPixelSize),
             Labels = ["CryoMerge simulated micrograph (true pixel differs from header if nominal != true)"],
         };
-        MrcWriter.WriteFile(outputPath, new Shape3(settings.MicrographWidth, settings.MicrographHeight, 1), image, options);
+        MrcWriter.WriteFile(outputPath, new Shape3(settings.MicrographWidth, settings.MicrographHeight, 1),
+            image, options);
         return new SimulatedMicrograph(plan.Index, plan.Name, outputPath, plan.Particles.Count, signal, sigma);
     }
 
     /// <summary>image := inverse FFT( -CTF x FFT(image) ), the CTF evaluated at the image's own pixel size.</summary>
-    public static void ApplyCtf(IFftBackend fft, Span<float> image, int width, int height, CtfModel ctf, double pixelSize, int threads = 1)
+    public static void ApplyCtf(IFftBackend fft, Span<float> image, int width, int height, CtfModel ctf,
+        double pixelSize, int threads = 1)
     {
         var shape = new Shape3(width, height, 1);
         var spectrum = new Complex32[FftLayout.SpectrumLength(shape)];
@@ -66,7 +74,8 @@ public static class MicrographSimulator
         fft.InverseReal(shape, spectrum, image, threads);
     }
 
-    private static double MeanBoxVariance(float[] image, int width, int height, IReadOnlyList<SimulatedParticle> particles, int box)
+    private static double MeanBoxVariance(float[] image, int width, int height,
+        IReadOnlyList<SimulatedParticle> particles, int box)
     {
         if (particles.Count == 0) return 0;
         double total = 0;
@@ -75,7 +84,8 @@ public static class MicrographSimulator
             int x0 = Math.Max(0, (int)p.X - box / 2), y0 = Math.Max(0, (int)p.Y - box / 2);
             int x1 = Math.Min(width, x0 + box), y1 = Math.Min(height, y0 + box);
             var stats = ImageStatistics.Empty;
-            for (int y = y0; y < y1; y++) stats = stats.Combine(ImageStatistics.Of(image.AsSpan(y * width + x0, x1 - x0)));
+            for (int y = y0; y < y1; y++) stats = stats.Combine(ImageStatistics.Of(image.AsSpan(y * width + x0,
+                x1 - x0)));
             total += stats.StdDev * stats.StdDev;
         }
         return total / particles.Count;

@@ -16,20 +16,26 @@ public static class NominalPixelCtfFit
     /// <summary>Default fitting band of CTF programs: 30 A to 5 A.</summary>
     public const double DefaultLowResolution = 30, DefaultHighResolution = 5;
 
-    /// <summary>The defocus (A, positive underfocus) fitted at <paramref name="nominalPixel"/> for a true defocus at <paramref name="truePixel"/>.</summary>
-    public static double Defocus(double trueDefocus, double truePixel, double nominalPixel, double voltage, double sphericalAberration,
+    /// <summary>The defocus (A, positive underfocus) fitted at <paramref name="nominalPixel"/> for a true defocus at
+    /// <paramref name="truePixel"/>.</summary>
+    public static double Defocus(double trueDefocus, double truePixel, double nominalPixel, double voltage,
+        double sphericalAberration,
         double lowResolution = DefaultLowResolution, double highResolution = DefaultHighResolution)
     {
         double r = nominalPixel / truePixel;
         var band = new CtfFitBand(lowResolution / r, highResolution / r);   // the program's band, in true-pixel labels
-        return DefocusRescaling.ForBand(truePixel, nominalPixel, sphericalAberration, voltage, band, BandWeighting.Ring).Apply(trueDefocus);
+        return DefocusRescaling.ForBand(truePixel, nominalPixel, sphericalAberration, voltage, band,
+            BandWeighting.Ring).Apply(trueDefocus);
     }
 
-    /// <summary>The CTF values a program fitting at the nominal pixel writes: both defoci converted, angle and the rest unchanged.</summary>
+    /// <summary>The CTF values a program fitting at the nominal pixel writes: both defoci converted, angle and the rest
+    /// unchanged.</summary>
     public static CtfParameters Fitted(CtfParameters truth, double truePixel, double nominalPixel,
         double lowResolution = DefaultLowResolution, double highResolution = DefaultHighResolution) => truth with
     {
-        DefocusU = Defocus(truth.DefocusU, truePixel, nominalPixel, truth.Voltage, truth.SphericalAberration, lowResolution, highResolution),
-        DefocusV = Defocus(truth.DefocusV, truePixel, nominalPixel, truth.Voltage, truth.SphericalAberration, lowResolution, highResolution),
+        DefocusU = Defocus(truth.DefocusU, truePixel, nominalPixel, truth.Voltage, truth.SphericalAberration,
+            lowResolution, highResolution),
+        DefocusV = Defocus(truth.DefocusV, truePixel, nominalPixel, truth.Voltage, truth.SphericalAberration,
+        lowResolution, highResolution),
     };
 }

@@ -2,7 +2,8 @@ using CryoMerge.Core.Imaging;
 
 namespace CryoMerge.Core.Simulation;
 
-/// <summary>An isotropic 3-D Gaussian: density Weight x exp(-|r - centre|^2 / (2 Sigma^2)); lengths in Angstrom.</summary>
+/// <summary>An isotropic 3-D Gaussian: density Weight x exp(-|r - centre|^2 / (2 Sigma^2)); lengths in
+/// Angstrom.</summary>
 public readonly record struct GaussianAtom(double X, double Y, double Z, double Sigma, double Weight);
 
 /// <summary>
@@ -27,7 +28,8 @@ public sealed class Phantom : IProjectionSource
 
     public IReadOnlyList<GaussianAtom> Atoms { get; }
 
-    /// <summary>Largest extent of the density (twice the largest atom distance from the centre plus three sigmas), in Angstrom.</summary>
+    /// <summary>Largest extent of the density (twice the largest atom distance from the centre plus three sigmas), in
+    /// Angstrom.</summary>
     public double Diameter { get; }
 
     /// <summary>The default phantom: about 100 A across, about 1,000 atoms.</summary>
@@ -36,7 +38,8 @@ public sealed class Phantom : IProjectionSource
     /// <summary>A phantom of about <paramref name="size"/> Angstrom across (same shape at every size).</summary>
     public static Phantom Create(double size)
     {
-        if (size < 30 || size > 1000) throw new ArgumentOutOfRangeException(nameof(size), size, "the phantom size must be between 30 and 1000 A");
+        if (size < 30 || size > 1000) throw new ArgumentOutOfRangeException(nameof(size), size,
+            "the phantom size must be between 30 and 1000 A");
         var rng = new SimulationRandom(BuildSeed);
         double r = size / 2;
         var atoms = new List<GaussianAtom>();
@@ -63,7 +66,8 @@ public sealed class Phantom : IProjectionSource
     }
 
     /// <summary>Low-resolution body: broad, weak blobs on a 6 A lattice inside the ellipsoid.</summary>
-    private static void AddBody(List<GaussianAtom> atoms, (double X, double Y, double Z) c, (double A, double B, double C) e)
+    private static void AddBody(List<GaussianAtom> atoms, (double X, double Y, double Z) c, (double A, double B,
+        double C) e)
     {
         const double step = 6;
         for (double z = -e.C; z <= e.C; z += step)
@@ -74,7 +78,8 @@ public sealed class Phantom : IProjectionSource
     }
 
     /// <summary>Rods 10-20 A long of fine blobs every 1.5 A, centres at least 8 A apart, random directions.</summary>
-    private static void AddRods(List<GaussianAtom> atoms, SimulationRandom rng, (double X, double Y, double Z) c, (double A, double B, double C) e)
+    private static void AddRods(List<GaussianAtom> atoms, SimulationRandom rng, (double X, double Y, double Z) c,
+        (double A, double B, double C) e)
     {
         double volume = 4.0 / 3 * Math.PI * e.A * e.B * e.C;
         int wanted = Math.Max(2, (int)(volume / 900));
@@ -134,7 +139,8 @@ public sealed class Phantom : IProjectionSource
         return atoms.Select(a => a with { X = a.X - x / m, Y = a.Y - y / m, Z = a.Z - z / m }).ToArray();
     }
 
-    /// <summary>The density sampled on an N^3 grid at <paramref name="pixelSize"/>, with the centre at voxel N/2 (RELION's origin).</summary>
+    /// <summary>The density sampled on an N^3 grid at <paramref name="pixelSize"/>, with the centre at voxel N/2
+    /// (RELION's origin).</summary>
     public Grid Render(int size, double pixelSize)
     {
         if (size < 2) throw new ArgumentOutOfRangeException(nameof(size), size, "the box must have at least 2 voxels");
@@ -163,7 +169,8 @@ public sealed class Phantom : IProjectionSource
     }
 
     /// <inheritdoc/>
-    public void AddProjection(Span<float> image, int width, int height, double centreX, double centreY, Matrix3 rotation, double pixelSize)
+    public void AddProjection(Span<float> image, int width, int height, double centreX, double centreY,
+        Matrix3 rotation, double pixelSize)
     {
         // Exact projection of each Gaussian along Z: a 2-D Gaussian of integral weight sigma sqrt(2 pi), in units of
         // voxel sums at this pixel size (the projection of a map rendered at the same pixel size).
@@ -210,6 +217,7 @@ public sealed class Phantom : IProjectionSource
         return (v.X / n, v.Y / n, v.Z / n);
     }
 
-    private static (double X, double Y, double Z) Cross((double X, double Y, double Z) a, (double X, double Y, double Z) b) =>
+    private static (double X, double Y, double Z) Cross((double X, double Y, double Z) a, (double X, double Y,
+        double Z) b) =>
         (a.Y * b.Z - a.Z * b.Y, a.Z * b.X - a.X * b.Z, a.X * b.Y - a.Y * b.X);
 }

@@ -13,7 +13,8 @@ public sealed record PhantomModel(Vector3d[] Atoms, float[] Weights, double Atom
 /// </summary>
 public static class PhantomMaps
 {
-    /// <summary>A lumpy, asymmetric particle: pseudo-atoms spread through a union of overlapping random spheres.</summary>
+    /// <summary>A lumpy, asymmetric particle: pseudo-atoms spread through a union of overlapping random
+    /// spheres.</summary>
     public static PhantomModel RandomModel(int seed, double diameter, double atomSpacing = 3.0, double atomSigma = 1.0)
     {
         var rng = new Random(seed);
@@ -35,7 +36,8 @@ public static class PhantomMaps
         double half = diameter / 2;
         while (atoms.Count < count)
         {
-            var p = new Vector3d((rng.NextDouble() * 2 - 1) * half, (rng.NextDouble() * 2 - 1) * half, (rng.NextDouble() * 2 - 1) * half);
+            var p = new Vector3d((rng.NextDouble() * 2 - 1) * half, (rng.NextDouble() * 2 - 1) * half,
+                (rng.NextDouble() * 2 - 1) * half);
             bool inside = false;
             for (int i = 0; i < lobes && !inside; i++)
             {
@@ -56,7 +58,8 @@ public static class PhantomMaps
     /// Samples the model on a grid: voxel i is at (i - N/2) x pixel (A); the model is rotated by
     /// <paramref name="rotation"/>, then shifted by <paramref name="shift"/> (A), and blurred by an extra B-factor.
     /// </summary>
-    public static Grid Render(PhantomModel model, Shape3 box, double pixel, Matrix3 rotation, Vector3d shift, double bFactor = 0)
+    public static Grid Render(PhantomModel model, Shape3 box, double pixel, Matrix3 rotation, Vector3d shift,
+        double bFactor = 0)
     {
         double sigma2 = model.AtomSigma * model.AtomSigma + Math.Max(0, bFactor) / (8 * Math.PI * Math.PI);
         double cutoff = 4 * Math.Sqrt(sigma2);
@@ -75,8 +78,10 @@ public static class PhantomMaps
             {
                 var (p, w) = placed[a];
                 double dz2 = (p.Z - z) * (p.Z - z);
-                int y0 = Math.Max(0, (int)Math.Floor((p.Y - cutoff) / pixel) + cy), y1 = Math.Min(box.Y - 1, (int)Math.Ceiling((p.Y + cutoff) / pixel) + cy);
-                int x0 = Math.Max(0, (int)Math.Floor((p.X - cutoff) / pixel) + cx), x1 = Math.Min(box.X - 1, (int)Math.Ceiling((p.X + cutoff) / pixel) + cx);
+                int y0 = Math.Max(0, (int)Math.Floor((p.Y - cutoff) / pixel) + cy), y1 = Math.Min(box.Y - 1,
+                    (int)Math.Ceiling((p.Y + cutoff) / pixel) + cy);
+                int x0 = Math.Max(0, (int)Math.Floor((p.X - cutoff) / pixel) + cx), x1 = Math.Min(box.X - 1,
+                    (int)Math.Ceiling((p.X + cutoff) / pixel) + cx);
                 for (int j = y0; j <= y1; j++)
                 {
                     double dy = (j - cy) * pixel - p.Y;
@@ -93,7 +98,8 @@ public static class PhantomMaps
         return grid;
     }
 
-    /// <summary>Adds white Gaussian noise of standard deviation <paramref name="sigma"/> (in place) and returns the grid.</summary>
+    /// <summary>Adds white Gaussian noise of standard deviation <paramref name="sigma"/> (in place) and returns the
+    /// grid.</summary>
     public static Grid AddNoise(Grid grid, double sigma, int seed)
     {
         var rng = new Random(seed);
@@ -110,10 +116,13 @@ public static class PhantomMaps
 
     /// <summary>
     /// A map as a refinement might give it: the model rendered with a B-factor, white noise of
-    /// <paramref name="noiseSigma"/> (relative to the rendered map's standard deviation), low-passed at <paramref name="resolution"/> A.
+    /// <paramref name="noiseSigma"/> (relative to the rendered map's standard deviation), low-passed at <paramref
+    /// name="resolution"/> A.
     /// </summary>
-    /// <param name="noiseAfterFilter">Add the noise after the low-pass (white up to Nyquist) instead of before it.</param>
-    public static Grid Simulate(IFftBackend fft, PhantomModel model, Shape3 box, double pixel, Matrix3 rotation, Vector3d shift,
+    /// <param name="noiseAfterFilter">Add the noise after the low-pass (white up to Nyquist) instead of before
+    /// it.</param>
+    public static Grid Simulate(IFftBackend fft, PhantomModel model, Shape3 box, double pixel, Matrix3 rotation,
+        Vector3d shift,
         double bFactor, double noiseSigma, double resolution, int seed, bool noiseAfterFilter = false)
     {
         // Rendered twice as fine and Fourier-cropped, so that detail beyond Nyquist does not fold back (aliasing
@@ -122,7 +131,8 @@ public static class PhantomMaps
         var g = SpectralFilter.Resample(fft, fine, Vector3d.All(pixel / 2), box);
         double sd = ImageStatistics.Of(g.Data).StdDev;
         if (noiseAfterFilter)
-            return AddNoise(SpectralFilter.Apply(fft, g, Vector3d.All(pixel), SpectralFilter.LowPass(resolution, 0.15)), noiseSigma * sd, seed);
+            return AddNoise(SpectralFilter.Apply(fft, g, Vector3d.All(pixel), SpectralFilter.LowPass(resolution, 0.15)),
+                noiseSigma * sd, seed);
         AddNoise(g, noiseSigma * sd, seed);
         return SpectralFilter.Apply(fft, g, Vector3d.All(pixel), SpectralFilter.LowPass(resolution, 0.15));
     }

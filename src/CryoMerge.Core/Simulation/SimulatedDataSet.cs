@@ -38,8 +38,10 @@ public static class SimulatedDataSet
     /// <see cref="SimulationSettings.Box"/> and written too. Settings that cannot be simulated (more particles than
     /// fit) fail before any file is written.
     /// </summary>
-    public static SimulationSummary Write(IFftBackend fft, IProjectionSource source, string sourceDescription, SimulationSettings settings,
-        string directory, int threads = 0, Phantom? truthMap = null, Action<SimulatedMicrograph>? progress = null, CancellationToken cancel = default)
+    public static SimulationSummary Write(IFftBackend fft, IProjectionSource source, string sourceDescription,
+        SimulationSettings settings,
+        string directory, int threads = 0, Phantom? truthMap = null, Action<SimulatedMicrograph>? progress = null,
+        CancellationToken cancel = default)
     {
         settings.Validate();
         if (threads <= 0) threads = Environment.ProcessorCount;
@@ -60,7 +62,8 @@ public static class SimulatedDataSet
         Parallel.For(0, count, parallel, i =>
         {
             var plan = SimulationPlanner.PlanMicrograph(settings, i + 1, minDistance);
-            results[i] = MicrographSimulator.Simulate(fft, source, settings, plan, Path.Combine(directory, plan.Name), fftThreads);
+            results[i] = MicrographSimulator.Simulate(fft, source, settings, plan, Path.Combine(directory, plan.Name),
+                fftThreads);
             WriteCoordinates(plan, Path.Combine(directory, CoordinateFileName(plan.Name)));
             progress?.Invoke(results[i]);
         });
@@ -75,11 +78,13 @@ public static class SimulatedDataSet
         {
             mapPath = Path.Combine(directory, TruthMapName);
             var map = truthMap.Render(settings.Box, settings.TruePixelSize);
-            MrcWriter.WriteFile(mapPath, map.Shape, map.Data, new MrcWriteOptions { PixelSize = Vector3d.All(settings.TruePixelSize) });
+            MrcWriter.WriteFile(mapPath, map.Shape, map.Data,
+                new MrcWriteOptions { PixelSize = Vector3d.All(settings.TruePixelSize) });
         }
         string truthJson = Path.Combine(directory, TruthJsonName);
         SimulationTruth.Write(truthJson, settings, sourceDescription, source.Diameter, plans, results);
-        return new SimulationSummary(directory, micrographsStar, particlesStar, truthJson, mapPath, results, (int)particles, source.Diameter);
+        return new SimulationSummary(directory, micrographsStar, particlesStar, truthJson, mapPath, results,
+            (int)particles, source.Diameter);
     }
 
     /// <summary>"Micrographs/mic000001.mrc" -> "Micrographs/mic000001_coords.star".</summary>

@@ -4,7 +4,8 @@ using CryoMerge.Core.Imaging;
 
 namespace CryoMerge.Core.Simulation;
 
-/// <summary>One simulated particle: its centre in micrograph pixels (continuous) and its RELION Euler angles (degrees).</summary>
+/// <summary>One simulated particle: its centre in micrograph pixels (continuous) and its RELION Euler angles
+/// (degrees).</summary>
 public sealed record SimulatedParticle(double X, double Y, double Rot, double Tilt, double Psi)
 {
     public Matrix3 Rotation => EulerAngles.ToMatrix(Rot, Tilt, Psi);
@@ -14,9 +15,11 @@ public sealed record SimulatedParticle(double X, double Y, double Rot, double Ti
 /// Everything random about one micrograph, drawn before any pixel is computed: its name (relative to the data set
 /// folder), the true CTF, the CTF a fit at the nominal pixel size reports, and its particles.
 /// </summary>
-public sealed record MicrographPlan(int Index, string Name, CtfParameters TrueCtf, CtfParameters FittedCtf, IReadOnlyList<SimulatedParticle> Particles);
+public sealed record MicrographPlan(int Index, string Name, CtfParameters TrueCtf, CtfParameters FittedCtf,
+    IReadOnlyList<SimulatedParticle> Particles);
 
-/// <summary>Draws the per-micrograph plans of a data set from its seed; each micrograph has its own random stream.</summary>
+/// <summary>Draws the per-micrograph plans of a data set from its seed; each micrograph has its own random
+/// stream.</summary>
 public static class SimulationPlanner
 {
     /// <summary>Random stream purposes under one seed.</summary>
@@ -40,11 +43,13 @@ public static class SimulationPlanner
         for (int m = 1; m <= settings.Micrographs; m++) yield return PlanMicrograph(settings, m, minDistance);
     }
 
-    /// <summary>Smallest distance between particle centres (true pixels): the setting, or the specimen's diameter.</summary>
+    /// <summary>Smallest distance between particle centres (true pixels): the setting, or the specimen's
+    /// diameter.</summary>
     public static double MinimumDistance(SimulationSettings settings, double specimenDiameter) =>
         settings.MinimumDistance ?? specimenDiameter / settings.TruePixelSize;
 
-    /// <summary>The plan of micrograph <paramref name="index"/> (1-based), independent of every other micrograph's.</summary>
+    /// <summary>The plan of micrograph <paramref name="index"/> (1-based), independent of every other
+    /// micrograph's.</summary>
     public static MicrographPlan PlanMicrograph(SimulationSettings s, int index, double minDistance)
     {
         var rng = SimulationRandom.For(s.Seed, LayoutStream, index);
@@ -59,8 +64,10 @@ public static class SimulationPlanner
         return new MicrographPlan(index, MicrographName(index, s.MicrographStem), truth, fitted, particles);
     }
 
-    /// <summary>Random sequential placement: uniform positions at least half a box from the edges and minDistance apart.</summary>
-    private static List<SimulatedParticle> Place(SimulationSettings s, SimulationRandom rng, int index, double minDistance)
+    /// <summary>Random sequential placement: uniform positions at least half a box from the edges and minDistance
+    /// apart.</summary>
+    private static List<SimulatedParticle> Place(SimulationSettings s, SimulationRandom rng, int index,
+        double minDistance)
     {
         double margin = s.Box / 2.0;
         double x0 = margin, x1 = s.MicrographWidth - margin, y0 = margin, y1 = s.MicrographHeight - margin;
@@ -71,7 +78,9 @@ public static class SimulationPlanner
         {
             if (++attempts > maxAttempts)
                 throw new CryoMergeInputException("--particles", string.Create(CultureInfo.InvariantCulture,
-                    $"only {particles.Count} of {s.ParticlesPerMicrograph} particles {minDistance:0.#} px apart fit in micrograph {index} ({s.MicrographWidth} x {s.MicrographHeight}, {margin:0} px margins); ask for fewer particles or larger micrographs"));
+                    $"only {particles.Count} of {s.ParticlesPerMicrograph} particles {minDistance:0.#} px apart fit " +
+                    $"in micrograph {index} ({s.MicrographWidth} x {s.MicrographHeight}, {margin:0} px margins); ask " +
+                    $"for fewer particles or larger micrographs"));
             // Positions on a 1/64-pixel grid: exact in binary and in the STAR file's six decimals, so that the
             // integer part RELION truncates to is the same everywhere.
             double x = Math.Round(rng.Uniform(x0, x1) * 64) / 64, y = Math.Round(rng.Uniform(y0, y1) * 64) / 64;

@@ -20,7 +20,8 @@ public sealed class SimulationRandom
         _s3 = SplitMix(ref x);
     }
 
-    /// <summary>The stream for item <paramref name="index"/> of purpose <paramref name="purpose"/> under a user seed.</summary>
+    /// <summary>The stream for item <paramref name="index"/> of purpose <paramref name="purpose"/> under a user
+    /// seed.</summary>
     public static SimulationRandom For(long seed, int purpose, long index)
     {
         ulong x = (ulong)seed * 0x9E3779B97F4A7C15UL;

@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace CryoMerge.Core.Simulation;
 
-/// <summary>What to simulate: a data set recorded at <see cref="TruePixelSize"/> by a microscope that believes <see cref="NominalPixelSize"/>.</summary>
+/// <summary>What to simulate: a data set recorded at <see cref="TruePixelSize"/> by a microscope that believes <see
+/// cref="NominalPixelSize"/>.</summary>
 public sealed record SimulationSettings
 {
     /// <summary>Pixel size at which the micrographs are really sampled (A).</summary>
@@ -22,7 +23,8 @@ public sealed record SimulationSettings
 
     public int MicrographHeight { get; init; } = 4096;
 
-    /// <summary>Particle box in true pixels: particles are kept at least half a box from the micrograph edges.</summary>
+    /// <summary>Particle box in true pixels: particles are kept at least half a box from the micrograph
+    /// edges.</summary>
     public int Box { get; init; } = 256;
 
     public double DefocusMin { get; init; } = 8000;
@@ -38,7 +40,8 @@ public sealed record SimulationSettings
 
     public double AmplitudeContrast { get; init; } = 0.1;
 
-    /// <summary>Envelope B-factor applied to the signal (A^2); not written to the STAR files, as for real data.</summary>
+    /// <summary>Envelope B-factor applied to the signal (A^2); not written to the STAR files, as for real
+    /// data.</summary>
     public double Bfactor { get; init; }
 
     /// <summary>
@@ -62,23 +65,31 @@ public sealed record SimulationSettings
     {
         Positive(TruePixelSize, "--angpix-true");
         Positive(NominalPixelSize, "--angpix-nominal");
-        if (Micrographs < 1) throw new CryoMergeInputException("--micrographs", $"must be at least 1, not {Micrographs}");
-        if (ParticlesPerMicrograph < 0) throw new CryoMergeInputException("--particles", $"cannot be negative ({ParticlesPerMicrograph})");
+        if (Micrographs < 1) throw new CryoMergeInputException("--micrographs",
+            $"must be at least 1, not {Micrographs}");
+        if (ParticlesPerMicrograph < 0) throw new CryoMergeInputException("--particles",
+            $"cannot be negative ({ParticlesPerMicrograph})");
         if (Box < 8) throw new CryoMergeInputException("--box", $"must be at least 8 pixels, not {Box}");
         if (MicrographWidth < Box + 2 || MicrographHeight < Box + 2)
-            throw new CryoMergeInputException("--mic-size", $"{MicrographWidth} x {MicrographHeight} has no room for a {Box}-pixel box");
+            throw new CryoMergeInputException("--mic-size",
+                $"{MicrographWidth} x {MicrographHeight} has no room for a {Box}-pixel box");
         if (DefocusMin <= 0 || DefocusMax < DefocusMin)
-            throw new CryoMergeInputException("--defocus", string.Create(CultureInfo.InvariantCulture, $"needs 0 < min <= max, not {DefocusMin}-{DefocusMax}"));
-        if (Astigmatism < 0 || Astigmatism >= DefocusMin) throw new CryoMergeInputException("--astigmatism", "must be at least 0 and below the smallest defocus");
+            throw new CryoMergeInputException("--defocus", string.Create(CultureInfo.InvariantCulture,
+                $"needs 0 < min <= max, not {DefocusMin}-{DefocusMax}"));
+        if (Astigmatism < 0 || Astigmatism >= DefocusMin) throw new CryoMergeInputException("--astigmatism",
+            "must be at least 0 and below the smallest defocus");
         Positive(Voltage, "--voltage");
         if (SphericalAberration < 0) throw new CryoMergeInputException("--cs", "cannot be negative");
-        if (AmplitudeContrast < 0 || AmplitudeContrast >= 1) throw new CryoMergeInputException("--amplitude-contrast", "must lie in [0, 1)");
+        if (AmplitudeContrast < 0 || AmplitudeContrast >= 1) throw new CryoMergeInputException("--amplitude-contrast",
+            "must lie in [0, 1)");
         Positive(Snr, "--snr");
-        if (CtfFitHighResolution >= CtfFitLowResolution) throw new CryoMergeInputException("--ctf-fit-band", "the high-resolution limit must be below the low-resolution one");
+        if (CtfFitHighResolution >= CtfFitLowResolution) throw new CryoMergeInputException("--ctf-fit-band",
+            "the high-resolution limit must be below the low-resolution one");
     }
 
     private static void Positive(double value, string option)
     {
-        if (!(value > 0) || double.IsInfinity(value)) throw new CryoMergeInputException(option, string.Create(CultureInfo.InvariantCulture, $"must be positive, not {value}"));
+        if (!(value > 0) || double.IsInfinity(value)) throw new CryoMergeInputException(option,
+            string.Create(CultureInfo.InvariantCulture, $"must be positive, not {value}"));
     }
 }

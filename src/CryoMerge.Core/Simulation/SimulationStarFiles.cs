@@ -21,7 +21,8 @@ public static class SimulationStarFiles
     [
         RelionLabels.CoordinateX, RelionLabels.CoordinateY, "rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi",
         RelionLabels.OriginXAngst, RelionLabels.OriginYAngst, RelionLabels.MicrographName, RelionLabels.OpticsGroup,
-        RelionLabels.DefocusU, RelionLabels.DefocusV, RelionLabels.DefocusAngle, RelionLabels.CtfBfactor, RelionLabels.CtfScalefactor,
+        RelionLabels.DefocusU, RelionLabels.DefocusV, RelionLabels.DefocusAngle, RelionLabels.CtfBfactor,
+        RelionLabels.CtfScalefactor,
         RelionLabels.PhaseShift, "rlnRandomSubset",
     ];
 
@@ -63,7 +64,8 @@ public static class SimulationStarFiles
                 foreach (var p in m.Particles)
                 {
                     // RELION extracts at the truncated coordinate and puts the particle at (centre - origin).
-                    double ox = 0.0 - (p.X - Math.Truncate(p.X)) * s.NominalPixelSize, oy = 0.0 - (p.Y - Math.Truncate(p.Y)) * s.NominalPixelSize;
+                    double ox = 0.0 - (p.X - Math.Truncate(p.X)) * s.NominalPixelSize,
+                        oy = 0.0 - (p.Y - Math.Truncate(p.Y)) * s.NominalPixelSize;
                     rows.Number(p.X);
                     rows.Number(p.Y);
                     rows.Number(p.Rot);

@@ -11,7 +11,8 @@ public static class SimulationTruth
     /// Writes truth.json atomically, streaming: the plans are consumed one micrograph at a time (in the order of
     /// <paramref name="results"/>), so a million particles never sit in memory as a document.
     /// </summary>
-    public static void Write(string path, SimulationSettings s, string source, double specimenDiameter, IEnumerable<MicrographPlan> plans,
+    public static void Write(string path, SimulationSettings s, string source, double specimenDiameter,
+        IEnumerable<MicrographPlan> plans,
         IReadOnlyList<SimulatedMicrograph> results)
     {
         string tmp = OutputFiles.TemporaryPathFor(path);

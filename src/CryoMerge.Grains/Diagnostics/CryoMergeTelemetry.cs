@@ -11,22 +11,28 @@ public static class CryoMergeTelemetry
 {
     public const string Name = "CryoMerge";
 
-    public static readonly ActivitySource Source = new(Name, typeof(CryoMergeTelemetry).Assembly.GetName().Version?.ToString(3));
+    public static readonly ActivitySource Source = new(Name,
+        typeof(CryoMergeTelemetry).Assembly.GetName().Version?.ToString(3));
 
     public static readonly Meter Meter = new(Name, typeof(CryoMergeTelemetry).Assembly.GetName().Version?.ToString(3));
 
-    public static readonly Counter<long> ItemsDone = Meter.CreateCounter<long>("cryomerge.items.done", "{item}", "Work items completed");
+    public static readonly Counter<long> ItemsDone = Meter.CreateCounter<long>("cryomerge.items.done", "{item}",
+        "Work items completed");
 
-    public static readonly Counter<long> ItemsFailed = Meter.CreateCounter<long>("cryomerge.items.failed", "{item}", "Work item attempts that failed");
+    public static readonly Counter<long> ItemsFailed = Meter.CreateCounter<long>("cryomerge.items.failed", "{item}",
+        "Work item attempts that failed");
 
-    public static readonly Counter<long> ParticlesWritten = Meter.CreateCounter<long>("cryomerge.particles.written", "{particle}", "Particles written to output stacks or STAR files");
+    public static readonly Counter<long> ParticlesWritten = Meter.CreateCounter<long>("cryomerge.particles.written",
+        "{particle}", "Particles written to output stacks or STAR files");
 
-    public static readonly Counter<long> BytesRead = Meter.CreateCounter<long>("cryomerge.bytes.read", "By", "Image bytes read by work items");
+    public static readonly Counter<long> BytesRead = Meter.CreateCounter<long>("cryomerge.bytes.read", "By",
+        "Image bytes read by work items");
 
     public static readonly Counter<long> JobStoreBytesWritten = Meter.CreateCounter<long>(
         "cryomerge.jobstore.bytes.written", "By", "Bytes written to the job store (job states, journals, heartbeats)");
 
-    public static readonly Histogram<double> ItemSeconds = Meter.CreateHistogram<double>("cryomerge.item.duration", "s", "Wall time of one work item");
+    public static readonly Histogram<double> ItemSeconds = Meter.CreateHistogram<double>("cryomerge.item.duration", "s",
+        "Wall time of one work item");
 
     // Attribute names on spans.
     public const string JobIdTag = "cryomerge.job";

@@ -19,7 +19,8 @@ public sealed class WorkExecutor : IDisposable
     private readonly IPlotRenderer? _plots;
     private readonly int _maxConcurrent;
 
-    public WorkExecutor(IOptions<WorkerOptions> options, IFftBackend fft, WorkHandlers handlers, IPlotRenderer? plots = null)
+    public WorkExecutor(IOptions<WorkerOptions> options, IFftBackend fft, WorkHandlers handlers,
+        IPlotRenderer? plots = null)
     {
         _plots = plots;
         _maxConcurrent = options.Value.MaxConcurrentItems;
@@ -32,13 +33,16 @@ public sealed class WorkExecutor : IDisposable
     public int Running => _maxConcurrent - _slots.CurrentCount;
 
     /// <summary>Runs one item; the outcome is returned as data, never thrown, except for cancellation.</summary>
-    public async Task<(WorkResult? Result, string? Error, bool IsInputError)> RunAsync(WorkItem item, int threads, CancellationToken cancellationToken)
+    public async Task<(WorkResult? Result, string? Error, bool IsInputError)> RunAsync(WorkItem item, int threads,
+        CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var environment = new WorkEnvironment(_fft, threads > 0 ? threads : Math.Max(1, Environment.ProcessorCount), _plots);
-            var result = await Task.Run(() => _handlers.Execute(item, environment, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var environment = new WorkEnvironment(_fft, threads > 0 ? threads : Math.Max(1,
+                Environment.ProcessorCount), _plots);
+            var result = await Task.Run(() => _handlers.Execute(item, environment, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
             return (result, null, false);
         }
         catch (CryoMergeInputException e)

@@ -34,19 +34,23 @@ public abstract class WorkItemGrain(WorkExecutor executor, ILocalSiloDetails sil
         if (result is null)
         {
             activity?.SetStatus(ActivityStatusCode.Error, error);
-            CryoMergeTelemetry.ItemsFailed.Add(1, new KeyValuePair<string, object?>(CryoMergeTelemetry.KindTag, request.Kind),
+            CryoMergeTelemetry.ItemsFailed.Add(1, new KeyValuePair<string, object?>(CryoMergeTelemetry.KindTag,
+                request.Kind),
                 new KeyValuePair<string, object?>(CryoMergeTelemetry.SiloTag, silo.Name));
-            return new WorkItemResponse(request.ItemId, request.Kind, "", 0, 0, [], silo.Name, seconds, error, isInputError);
+            return new WorkItemResponse(request.ItemId, request.Kind, "", 0, 0, [], silo.Name, seconds, error,
+                isInputError);
         }
         var outputs = result.OutputFiles.Select(Reference).ToList();
         // Tags: kind and silo (a handful of values each); never job or item ids.
-        var tags = new TagList { { CryoMergeTelemetry.KindTag, request.Kind }, { CryoMergeTelemetry.SiloTag, silo.Name } };
+        var tags = new TagList { { CryoMergeTelemetry.KindTag, request.Kind }, { CryoMergeTelemetry.SiloTag,
+            silo.Name } };
         CryoMergeTelemetry.ItemsDone.Add(1, tags);
         CryoMergeTelemetry.ParticlesWritten.Add(result.Particles, tags);
         CryoMergeTelemetry.BytesRead.Add(result.BytesRead, tags);
         CryoMergeTelemetry.ItemSeconds.Record(seconds, tags);
         activity?.SetTag("cryomerge.particles", result.Particles);
-        return new WorkItemResponse(request.ItemId, request.Kind, result.Result, result.Particles, result.BytesRead, outputs, silo.Name, seconds);
+        return new WorkItemResponse(request.ItemId, request.Kind, result.Result, result.Particles, result.BytesRead,
+            outputs, silo.Name, seconds);
     }
 
     private static FileReference Reference(string path) => new(path, new FileInfo(path).Length, FileHash.Content(path));
@@ -54,16 +58,20 @@ public abstract class WorkItemGrain(WorkExecutor executor, ILocalSiloDetails sil
 
 /// <inheritdoc cref="IMicrographGrain"/>
 [RandomPlacement]
-public sealed class MicrographGrain(WorkExecutor executor, ILocalSiloDetails silo) : WorkItemGrain(executor, silo), IMicrographGrain;
+public sealed class MicrographGrain(WorkExecutor executor, ILocalSiloDetails silo) : WorkItemGrain(executor, silo),
+    IMicrographGrain;
 
 /// <inheritdoc cref="IParticleShardGrain"/>
 [RandomPlacement]
-public sealed class ParticleShardGrain(WorkExecutor executor, ILocalSiloDetails silo) : WorkItemGrain(executor, silo), IParticleShardGrain;
+public sealed class ParticleShardGrain(WorkExecutor executor, ILocalSiloDetails silo) : WorkItemGrain(executor, silo),
+    IParticleShardGrain;
 
 /// <inheritdoc cref="IScaleCandidateGrain"/>
 [RandomPlacement]
-public sealed class ScaleCandidateGrain(WorkExecutor executor, ILocalSiloDetails silo) : WorkItemGrain(executor, silo), IScaleCandidateGrain;
+public sealed class ScaleCandidateGrain(WorkExecutor executor, ILocalSiloDetails silo) : WorkItemGrain(executor, silo),
+    IScaleCandidateGrain;
 
 /// <inheritdoc cref="IDataSetGrain"/>
 [RandomPlacement]
-public sealed class DataSetGrain(WorkExecutor executor, ILocalSiloDetails silo) : WorkItemGrain(executor, silo), IDataSetGrain;
+public sealed class DataSetGrain(WorkExecutor executor, ILocalSiloDetails silo) : WorkItemGrain(executor, silo),
+    IDataSetGrain;

@@ -7,7 +7,8 @@ internal static class AnalysisTestData
 {
     private static readonly Lazy<IFftBackend> Backend = new(() => FftBackends.Create());
 
-    /// <summary>One FFT backend shared by the analysis tests (FFTW where installed; plans are cached per shape).</summary>
+    /// <summary>One FFT backend shared by the analysis tests (FFTW where installed; plans are cached per
+    /// shape).</summary>
     public static IFftBackend Fft => Backend.Value;
 
     public static Grid ReadGrid(string path)

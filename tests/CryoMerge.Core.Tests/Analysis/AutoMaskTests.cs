@@ -14,7 +14,8 @@ public class AutoMaskTests
     public void SelectionGivesTheValueASortPutsAtK(int n, int k)
     {
         var random = new Random(n + k);
-        foreach (var make in new Func<int, float>[] { _ => (float)random.NextDouble(), i => i % 7, _ => 3f, i => n - i, i => i })
+        foreach (var make in new Func<int, float>[] { _ => (float)random.NextDouble(), i => i % 7, _ => 3f,
+            i => n - i, i => i })
         {
             var values = Enumerable.Range(0, n).Select(make).ToArray();
             var sorted = values.OrderBy(v => v).ToArray();

@@ -7,7 +7,8 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Analysis;
 
-/// <summary>FSC, masked correlation and the resolution conventions, against relion_image_handler on real maps.</summary>
+/// <summary>FSC, masked correlation and the resolution conventions, against relion_image_handler on real
+/// maps.</summary>
 public sealed class FourierShellCorrelationTests
 {
     [Fact]
@@ -87,7 +88,8 @@ public sealed class FourierShellCorrelationTests
             b = AnalysisTestData.ReadGrid(bPath);
         }
         string Arg(string p) => p.EndsWith(".map") ? p + ":mrc" : p;
-        var run = Tool.Run("relion_image_handler", ["--i", Arg(TestFiles.RealFile(first)), "--fsc", Arg(bPath), "--angpix", angpix.ToString(CultureInfo.InvariantCulture)]);
+        var run = Tool.Run("relion_image_handler", ["--i", Arg(TestFiles.RealFile(first)), "--fsc", Arg(bPath),
+            "--angpix", angpix.ToString(CultureInfo.InvariantCulture)]);
         Assert.True(run.ExitCode == 0, run.Stderr);
         var table = StarFile.Parse(run.Stdout).Block("fsc").Table!;
 
@@ -111,7 +113,8 @@ public sealed class FourierShellCorrelationTests
         Requires.Relion();
         using var dir = new TempDir();
         string input = TestFiles.RealFile(map);
-        var run = Tool.Run("relion_image_handler", ["--i", input + (map.EndsWith(".map") ? ":mrc" : ""), "--o", dir.File("com.mrc"), "--shift_com"]);
+        var run = Tool.Run("relion_image_handler", ["--i", input + (map.EndsWith(".map") ? ":mrc" : ""), "--o",
+            dir.File("com.mrc"), "--shift_com"]);
         Assert.True(run.ExitCode == 0, run.Stderr);
         var g = AnalysisTestData.ReadGrid(input);
         // RELION prints " Center of mass: x= .. y= .. z= .."
@@ -126,6 +129,7 @@ public sealed class FourierShellCorrelationTests
         var ours = RelionCentreOfMass.Centre(g);
         var theirs = AnalysisTestData.ReadGrid(dir.File("com.mrc"));
         var (d, i) = ImagingTestData.MaxDifference(theirs.Data, ours.Data);
-        Assert.True(d <= 1e-4 * ImagingTestData.StdDev(theirs.Data), $"voxel {i}: RELION {theirs.Data[i]}, ours {ours.Data[i]}");
+        Assert.True(d <= 1e-4 * ImagingTestData.StdDev(theirs.Data),
+            $"voxel {i}: RELION {theirs.Data[i]}, ours {ours.Data[i]}");
     }
 }

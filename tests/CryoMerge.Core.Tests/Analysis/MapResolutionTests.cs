@@ -11,8 +11,10 @@ public sealed class MapResolutionTests
 {
     private static readonly PhantomModel Model = PhantomMaps.RandomModel(11, 56);
 
-    private static MapVolume Map(double resolution, double noise, int seed, bool noiseAfterFilter = false, double pixel = 1.2) =>
-        new("map", PhantomMaps.Simulate(Fft, Model, new Shape3(64, 64, 64), pixel, Matrix3.Identity, default, 0, noise, resolution, seed, noiseAfterFilter),
+    private static MapVolume Map(double resolution, double noise, int seed, bool noiseAfterFilter = false,
+        double pixel = 1.2) =>
+        new("map", PhantomMaps.Simulate(Fft, Model, new Shape3(64, 64, 64), pixel, Matrix3.Identity, default, 0, noise,
+        resolution, seed, noiseAfterFilter),
             pixel, default);
 
     [Theory]

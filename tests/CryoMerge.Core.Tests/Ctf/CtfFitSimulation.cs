@@ -11,7 +11,8 @@ internal static class CtfFitSimulation
 {
     private const double AmplitudeContrast = 0.1;
 
-    public static double FitDefocus(double trueDefocus, double truePixel, double fittedPixel, double cs, double kv, double lowA, double highA)
+    public static double FitDefocus(double trueDefocus, double truePixel, double fittedPixel, double cs, double kv,
+        double lowA, double highA)
     {
         const int samples = 8_000;
         var s = new double[samples];

@@ -60,5 +60,6 @@ public sealed class CtfModelTests
 
     [Fact]
     public void AnAmplitudeContrastOutsideZeroToOneIsRejected() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CtfModel(new CtfParameters(10000, 10000, 0, AmplitudeContrast: 1.2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CtfModel(new CtfParameters(10000, 10000, 0,
+        AmplitudeContrast: 1.2)));
 }

@@ -60,8 +60,10 @@ public sealed class DefocusRescalingTests
             var fit = CtfFitSimulation.FitDefocus(trueDefocus, truePixel, fittedPixel, cs, kv, low, high);
             var change = DefocusRescaling.ForBand(fittedPixel, truePixel, cs, kv, new CtfFitBand(low, high));
             double r = truePixel / fittedPixel;
-            Assert.True(Math.Abs(change.Apply(fit) - trueDefocus) < 1.0, $"band constant: {change.Apply(fit)} for {trueDefocus} ({low}-{high} A)");
-            Assert.True(Math.Abs(r * r * fit - trueDefocus) > 10, $"r^2 alone should miss by more than 10 A: {r * r * fit} for {trueDefocus}");
+            Assert.True(Math.Abs(change.Apply(fit) - trueDefocus) < 1.0,
+                $"band constant: {change.Apply(fit)} for {trueDefocus} ({low}-{high} A)");
+            Assert.True(Math.Abs(r * r * fit - trueDefocus) > 10,
+                $"r^2 alone should miss by more than 10 A: {r * r * fit} for {trueDefocus}");
         }
     }
 

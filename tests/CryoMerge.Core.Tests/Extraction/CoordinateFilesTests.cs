@@ -7,7 +7,8 @@ namespace CryoMerge.Core.Tests.Extraction;
 public sealed class CoordinateFilesTests
 {
     [Theory]
-    [InlineData("MotionCorr/job002/Movies/a.mrc", "AutoPick/job006/", "_autopick.star", "AutoPick/job006/Movies/a_autopick.star")]
+    [InlineData("MotionCorr/job002/Movies/a.mrc", "AutoPick/job006/", "_autopick.star",
+        "AutoPick/job006/Movies/a_autopick.star")]
     [InlineData("Micrographs/mic000001.mrc", "./", "_coords.star", "./Micrographs/mic000001_coords.star")]
     [InlineData("Micrographs/mic000001.mrc", "coords", ".box", "coords/Micrographs/mic000001.box")]
     public void TheFileIsFoundByRelionsRule(string micrograph, string dir, string suffix, string expected) =>
@@ -16,9 +17,11 @@ public sealed class CoordinateFilesTests
     [Fact]
     public void PipelineNamesSplitAfterTheJobFolder()
     {
-        Assert.Equal(("MotionCorr/", "job002/", "Movies/a.mrc"), RelionPaths.DecomposePipelineName("MotionCorr/job002/Movies/a.mrc"));
+        Assert.Equal(("MotionCorr/", "job002/", "Movies/a.mrc"),
+            RelionPaths.DecomposePipelineName("MotionCorr/job002/Movies/a.mrc"));
         Assert.Equal(("", "", "Micrographs/a.mrc"), RelionPaths.DecomposePipelineName("Micrographs/a.mrc"));
-        Assert.Equal(("/data/x/CtfFind/", "job003/", "a.mrc"), RelionPaths.DecomposePipelineName("/data/x/CtfFind/job003/a.mrc"));
+        Assert.Equal(("/data/x/CtfFind/", "job003/", "a.mrc"),
+            RelionPaths.DecomposePipelineName("/data/x/CtfFind/job003/a.mrc"));
     }
 
     [Fact]

@@ -22,17 +22,23 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
 
     private string Truth => Path.Combine(_data.Dir.Path, SimulatedDataSet.ParticlesStarName);
 
-    private static readonly ExtractionSettings Settings = new() { Box = 64, Scale = 48, Window = 40, BackgroundRadius = 18, Invert = true };
+    private static readonly ExtractionSettings Settings = new() { Box = 64, Scale = 48, Window = 40,
+        BackgroundRadius = 18, Invert = true };
 
     [Fact]
     public void TheSameInputsGiveByteIdenticalOutputsWhateverTheThreads()
     {
         using var a = new TempDir();
         using var b = new TempDir();
-        ParticleExtraction.Run(ExtractionTestData.Fft, ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(Truth), Settings, Path.Combine(a.Path, "out")), 1, cancel: TestContext.Current.CancellationToken);
-        ParticleExtraction.Run(ExtractionTestData.Fft, ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(Truth), Settings, Path.Combine(b.Path, "out")), 2, cancel: TestContext.Current.CancellationToken);
+        ParticleExtraction.Run(ExtractionTestData.Fft, ExtractionPlanner.Plan(_data.MicrographsStar,
+            new CoordinateSource.StarFileSource(Truth), Settings, Path.Combine(a.Path, "out")), 1,
+            cancel: TestContext.Current.CancellationToken);
+        ParticleExtraction.Run(ExtractionTestData.Fft, ExtractionPlanner.Plan(_data.MicrographsStar,
+            new CoordinateSource.StarFileSource(Truth), Settings, Path.Combine(b.Path, "out")), 2,
+            cancel: TestContext.Current.CancellationToken);
         foreach (var f in new[] { "Micrographs/mic000001.mrcs", "Micrographs/mic000002.mrcs" })
-            Assert.True(File.ReadAllBytes(Path.Combine(a.Path, "out", f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b.Path, "out", f))), f);
+            Assert.True(File.ReadAllBytes(Path.Combine(a.Path, "out",
+                f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b.Path, "out", f))), f);
         string starA = File.ReadAllText(Path.Combine(a.Path, "out", "particles.star")).Replace(a.Path, "");
         string starB = File.ReadAllText(Path.Combine(b.Path, "out", "particles.star")).Replace(b.Path, "");
         Assert.Equal(starA, starB);
@@ -43,9 +49,11 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
     public void TheStarFileCarriesTheMicrographsCtfAndTheNewOptics()
     {
         using var dir = new TempDir();
-        var plan = ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(Truth), Settings, Path.Combine(dir.Path, "out"));
+        var plan = ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(Truth), Settings,
+            Path.Combine(dir.Path, "out"));
         Assert.Equal(12, plan.ParticleCount);
-        var results = ParticleExtraction.Run(ExtractionTestData.Fft, plan, 2, cancel: TestContext.Current.CancellationToken);
+        var results = ParticleExtraction.Run(ExtractionTestData.Fft, plan, 2,
+            cancel: TestContext.Current.CancellationToken);
         var star = StarFile.Read(plan.StarPath);
         var optics = star.Block("optics").RequireTable();
         Assert.Equal(2.1 * 64 / 48, optics.GetDouble(0, RelionLabels.ImagePixelSize), 1e-6);
@@ -56,7 +64,8 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         {
             int m = r / 6;
             Assert.Equal(mics.Column(RelionLabels.DefocusU).Raw(m), particles.Column(RelionLabels.DefocusU).Raw(r));
-            Assert.Equal(RelionPaths.ImageName(r % 6 + 1, plan.Items[m].StackPath), particles.GetString(r, RelionLabels.ImageName));
+            Assert.Equal(RelionPaths.ImageName(r % 6 + 1, plan.Items[m].StackPath), particles.GetString(r,
+                RelionLabels.ImageName));
             Assert.True(particles.Has("rlnAngleRot"));
         }
         using var stack = MrcFile.Open(plan.Items[0].StackPath);
@@ -72,17 +81,20 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         using var dir = new TempDir();
         string coords = dir.File("coords.star");
         var star = StarFile.Read(Truth);
-        star.Block("particles").RequireTable().Column(RelionLabels.CoordinateX).SetDouble(3, 600);   // micrograph is 512 wide, box 64
+        // micrograph is 512 wide, box 64
+        star.Block("particles").RequireTable().Column(RelionLabels.CoordinateX).SetDouble(3, 600);
         star.Write(coords);
         var e = Assert.Throws<CryoMergeInputException>(() =>
-            ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(coords), Settings, Path.Combine(dir.Path, "out")));
+            ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(coords), Settings,
+            Path.Combine(dir.Path, "out")));
         Assert.Equal(coords, e.File);
         Assert.Contains("lies entirely outside micrograph Micrographs/mic000001.mrc (512 x 480)", e.Problem);
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "out")));
         // Partly outside is fine: edge pixels are repeated.
         star.Block("particles").RequireTable().Column(RelionLabels.CoordinateX).SetDouble(3, 540);
         star.Write(coords);
-        ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(coords), Settings, Path.Combine(dir.Path, "out"));
+        ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(coords), Settings,
+            Path.Combine(dir.Path, "out"));
     }
 
     [Fact]
@@ -93,14 +105,17 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         var star = StarFile.Read(_data.MicrographsStar);
         var table = star.Block("micrographs").RequireTable();
         foreach (var c in new[] { RelionLabels.MicrographName })
-            table.Column(c).SetAll(r => r == 1 ? "Micrographs/gone.mrc" : Path.Combine(_data.Dir.Path, "Micrographs", "mic000001.mrc"));
+            table.Column(c).SetAll(r => r == 1 ? "Micrographs/gone.mrc" : Path.Combine(_data.Dir.Path, "Micrographs",
+                "mic000001.mrc"));
         star.Write(mics);
         string coords = dir.File("coords.star");
         var truth = StarFile.Read(Truth);
-        truth.Block("particles").RequireTable().Column(RelionLabels.MicrographName).SetAll(r => r < 6 ? Path.Combine(_data.Dir.Path, "Micrographs", "mic000001.mrc") : "Micrographs/gone.mrc");
+        truth.Block("particles").RequireTable().Column(RelionLabels.MicrographName).SetAll(r => r < 6
+            ? Path.Combine(_data.Dir.Path, "Micrographs", "mic000001.mrc") : "Micrographs/gone.mrc");
         truth.Write(coords);
         var e = Assert.Throws<CryoMergeInputException>(() =>
-            ExtractionPlanner.Plan(mics, new CoordinateSource.StarFileSource(coords), Settings, Path.Combine(dir.Path, "out")));
+            ExtractionPlanner.Plan(mics, new CoordinateSource.StarFileSource(coords), Settings,
+            Path.Combine(dir.Path, "out")));
         Assert.Equal("Micrographs/gone.mrc", e.File);
         Assert.Contains("micrograph not found", e.Problem);
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "out")));
@@ -112,9 +127,11 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         using var dir = new TempDir();
         string coords = dir.File("coords.star");
         var truth = StarFile.Read(Truth);
-        truth.Block("particles").RequireTable().Column(RelionLabels.MicrographName).SetAll(r => r < 6 ? "Micrographs/mic000001.mrc" : "Other/mic9.mrc");
+        truth.Block("particles").RequireTable().Column(RelionLabels.MicrographName).SetAll(r => r < 6
+            ? "Micrographs/mic000001.mrc" : "Other/mic9.mrc");
         truth.Write(coords);
-        var plan = ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(coords), Settings, Path.Combine(dir.Path, "out"));
+        var plan = ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(coords), Settings,
+            Path.Combine(dir.Path, "out"));
         Assert.Equal(6, plan.ParticleCount);
         Assert.Contains(plan.Warnings, w => w.Contains("6 particles on 1 micrographs not listed"));
     }
@@ -125,7 +142,8 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         using var dir = new TempDir();
         File.WriteAllText(dir.File("old.star"), "data_\nloop_\n_rlnMicrographName #1\nMicrographs/mic000001.mrc\n");
         var e = Assert.Throws<CryoMergeInputException>(() =>
-            ExtractionPlanner.Plan(dir.File("old.star"), new CoordinateSource.StarFileSource(Truth), Settings, dir.File("out")));
+            ExtractionPlanner.Plan(dir.File("old.star"), new CoordinateSource.StarFileSource(Truth), Settings,
+            dir.File("out")));
         Assert.Contains("RELION 3.1+", e.Problem);
     }
 
@@ -136,7 +154,8 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         using var dir = new TempDir();
         File.Copy(Truth, dir.File("particles.star"));
         var e = Assert.Throws<CryoMergeInputException>(() =>
-            ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(dir.File("particles.star")), Settings, dir.Path));
+            ExtractionPlanner.Plan(_data.MicrographsStar,
+            new CoordinateSource.StarFileSource(dir.File("particles.star")), Settings, dir.Path));
         Assert.Contains("would overwrite the input", e.Problem);
     }
 
@@ -162,7 +181,8 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
         mics.Write(dir.File("project/mics.star"));
         var truth = StarFile.Read(Truth);
         var names = truth.Block("particles").RequireTable().Column(RelionLabels.MicrographName);
-        names.SetAll(r => StarValues.Quote(nameOf(names.GetString(r).EndsWith("1.mrc", StringComparison.Ordinal) ? 1 : 2)));
+        names.SetAll(r => StarValues.Quote(nameOf(names.GetString(r).EndsWith("1.mrc",
+            StringComparison.Ordinal) ? 1 : 2)));
         truth.Write(dir.File("project/coords.star"));
         return (dir.File("project/mics.star"), dir.File("project/coords.star"));
     }
@@ -170,11 +190,13 @@ public sealed class ExtractionPlannerTests : IClassFixture<ExtractionPlannerTest
     [Fact]
     public void MicrographNamesClimbingOutOfTheOutputFolderAreMappedInsideItAndReplaceNothingOutside()
     {
-        // The STAR file: rlnMicrographName climbs out with ../../../../ (here to the micrograph's own folder), so
+        // The STAR file: rlnMicrographName climbs out with ../../../../ (here to the micrograph's own folder),
+        // so
         // that relion_preprocess's naming put the stack next to the micrograph, over a file of that name.
         using var dir = new TempDir();
         string Climbing(int m) =>
-            string.Concat(Enumerable.Repeat("../", 24)) + dir.File($"project/Micrographs/mic00000{m}.mrc").TrimStart('/');
+            string.Concat(Enumerable.Repeat("../",
+            24)) + dir.File($"project/Micrographs/mic00000{m}.mrc").TrimStart('/');
         var (mics, coords) = Project(dir, Climbing);
         string decoy = dir.File("project/Micrographs/mic000001.mrcs");
         File.WriteAllText(decoy, "somebody's stack");

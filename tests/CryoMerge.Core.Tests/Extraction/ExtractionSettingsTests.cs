@@ -17,14 +17,18 @@ public sealed class ExtractionSettingsTests
     [Fact]
     public void WithoutADiameterTheCircleIsThreeQuartersOfTheBox()
     {
-        Assert.Equal(210, ExtractionSettings.Create(560, null, null, null, null, true, true, false, new List<string>()).BackgroundRadius);
-        Assert.Equal(165, ExtractionSettings.Create(560, 440, null, null, null, true, true, false, new List<string>()).BackgroundRadius);
-        Assert.Equal(37, ExtractionSettings.Create(128, 100, 96, -1, null, true, true, false, new List<string>()).BackgroundRadius);
+        Assert.Equal(210, ExtractionSettings.Create(560, null, null, null, null, true, true, false,
+            new List<string>()).BackgroundRadius);
+        Assert.Equal(165, ExtractionSettings.Create(560, 440, null, null, null, true, true, false,
+            new List<string>()).BackgroundRadius);
+        Assert.Equal(37, ExtractionSettings.Create(128, 100, 96, -1, null, true, true, false,
+            new List<string>()).BackgroundRadius);
     }
 
     [Fact]
     public void ARadiusIsTakenAsGivenInFinalPixels() =>
-        Assert.Equal(150, ExtractionSettings.Create(560, 440, 420, null, 150, true, true, false, new List<string>()).BackgroundRadius);
+        Assert.Equal(150, ExtractionSettings.Create(560, 440, 420, null, 150, true, true, false,
+        new List<string>()).BackgroundRadius);
 
     [Fact]
     public void OddSizesBecomeEvenWithAWarning()
@@ -39,7 +43,8 @@ public sealed class ExtractionSettingsTests
     [Fact]
     public void AWindowLargerThanTheScaledBoxIsRefused()
     {
-        var e = Assert.Throws<CryoMergeInputException>(() => ExtractionSettings.Create(560, 440, 460, null, null, true, true, false, new List<string>()));
+        var e = Assert.Throws<CryoMergeInputException>(() => ExtractionSettings.Create(560, 440, 460, null, null, true,
+            true, false, new List<string>()));
         Assert.Equal("--window", e.File);
         Assert.Contains("larger than the 440-pixel box after scaling", e.Problem);
     }
@@ -55,7 +60,8 @@ public sealed class ExtractionSettingsTests
     [Fact]
     public void ABackgroundCircleWiderThanTheImagesIsRefused()
     {
-        var e = Assert.Throws<CryoMergeInputException>(() => ExtractionSettings.Create(560, 440, 300, 500, null, true, true, false, new List<string>()));
+        var e = Assert.Throws<CryoMergeInputException>(() => ExtractionSettings.Create(560, 440, 300, 500, null, true,
+            true, false, new List<string>()));
         Assert.Equal("--bg-diameter", e.File);
         Assert.Contains("does not fit in the 300-pixel images", e.Problem);
         // Without normalisation there is no circle to fit.
@@ -64,5 +70,6 @@ public sealed class ExtractionSettingsTests
 
     [Fact]
     public void DiameterAndRadiusTogetherAreRefused() =>
-        Assert.Throws<CryoMergeInputException>(() => ExtractionSettings.Create(100, null, null, 60, 30, true, true, false, new List<string>()));
+        Assert.Throws<CryoMergeInputException>(() => ExtractionSettings.Create(100, null, null, 60, 30, true, true,
+        false, new List<string>()));
 }

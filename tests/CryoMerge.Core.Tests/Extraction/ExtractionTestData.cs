@@ -44,17 +44,21 @@ public sealed class ExtractionTestData : IDisposable
 
     public string MicrographsStar => Summary.MicrographsStar;
 
-    /// <summary>Particles whose boxes hang over the edges (x, y in micrograph pixels, some negative or fractional).</summary>
+    /// <summary>Particles whose boxes hang over the edges (x, y in micrograph pixels, some negative or
+    /// fractional).</summary>
     public static readonly (double X, double Y)[] EdgeParticles =
         [(3.7, 240.2), (508.9, 100.5), (250.0, 1.0), (300.25, 478.75), (-10.6, -12.3), (520.4, 490.9), (0.0, 479.0)];
 
     private void WriteCoordinates(string micrographName)
     {
-        var truth = StarFile.Read(Path.Combine(Dir.Path, SimulatedDataSet.CoordinateFileName(micrographName))).Blocks[0].RequireTable();
+        var truth = StarFile.Read(Path.Combine(Dir.Path,
+            SimulatedDataSet.CoordinateFileName(micrographName))).Blocks[0].RequireTable();
         var c = CultureInfo.InvariantCulture;
-        var lines = new List<string> { "", "data_", "", "loop_", "_rlnCoordinateX #1", "_rlnCoordinateY #2", "_rlnAutopickFigureOfMerit #3" };
+        var lines = new List<string> { "", "data_", "", "loop_", "_rlnCoordinateX #1", "_rlnCoordinateY #2",
+            "_rlnAutopickFigureOfMerit #3" };
         for (int r = 0; r < truth.RowCount; r++)
-            lines.Add(string.Create(c, $"{truth.GetDouble(r, "rlnCoordinateX")} {truth.GetDouble(r, "rlnCoordinateY")} {0.5 + r * 0.01}"));
+            lines.Add(string.Create(c,
+                $"{truth.GetDouble(r, "rlnCoordinateX")} {truth.GetDouble(r, "rlnCoordinateY")} {0.5 + r * 0.01}"));
         foreach (var (x, y) in EdgeParticles) lines.Add(string.Create(c, $"{x} {y} 0.1"));
         string path = Path.Combine(Dir.Path, CoordDir, Path.ChangeExtension(micrographName, null) + CoordSuffix);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

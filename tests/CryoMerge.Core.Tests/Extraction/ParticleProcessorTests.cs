@@ -44,7 +44,8 @@ public sealed class ParticleProcessorTests
     public void WithoutRescalingOrNormalisationTheParticleIsTheMicrographsPixels()
     {
         var mic = ImagingTestData.Noise(new Shape3(64, 64, 1), 2).Data;
-        var p = new ParticleProcessor(FftBackends.Create(), new ExtractionSettings { Box = 20, Window = 10, Normalise = false, Invert = true });
+        var p = new ParticleProcessor(FftBackends.Create(), new ExtractionSettings { Box = 20, Window = 10,
+            Normalise = false, Invert = true });
         var image = p.Process(mic, 64, 64, 30.5, 31).ToArray();
         // Window 10 of box 20 about its centre: micrograph x in [25, 34], y in [26, 35], inverted.
         for (int r = 0; r < 10; r++)

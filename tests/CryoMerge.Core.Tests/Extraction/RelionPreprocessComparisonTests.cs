@@ -43,23 +43,29 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
     [Fact]
     public void ReextractingFromAParticleStarFileEqualsRelionsReextractionWithTheMicrographsCtf()
     {
-        // Coordinates, angles and origins from a particles STAR file; CTF from the micrographs (--keep_ctfs_micrographs,
+        // Coordinates, angles and origins from a particles STAR file; CTF from the micrographs
+        // (--keep_ctfs_micrographs,
         // what RELION 3.0's --use_ctf_in_mic did).
         Requires.Relion("relion_preprocess");
         string dir = _data.Dir.Path;
-        var run = Tool.Run("relion_preprocess", ["--i", Path.GetFileName(_data.MicrographsStar), "--reextract_data_star", "particles_truth.star",
-            "--keep_ctfs_micrographs", "--part_dir", "Relion_re/", "--part_star", "Relion_re/particles.star", "--extract", "--extract_size", "96",
+        var run = Tool.Run("relion_preprocess", ["--i", Path.GetFileName(_data.MicrographsStar),
+            "--reextract_data_star", "particles_truth.star",
+            "--keep_ctfs_micrographs", "--part_dir", "Relion_re/", "--part_star", "Relion_re/particles.star",
+            "--extract", "--extract_size", "96",
             "--scale", "64", "--norm", "--bg_radius", "24", "--invert_contrast"], dir);
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
         var settings = new ExtractionSettings { Box = 96, Scale = 64, BackgroundRadius = 24, Invert = true };
-        var plan = ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(Path.Combine(dir, "particles_truth.star")),
+        var plan = ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(Path.Combine(dir,
+            "particles_truth.star")),
             settings, Path.Combine(dir, "Ours_re"));
         ParticleExtraction.Run(ExtractionTestData.Fft, plan, threads: 2, cancel: TestContext.Current.CancellationToken);
 
         var relion = StarFile.Read(Path.Combine(dir, "Relion_re", "particles.star"));
         var ours = StarFile.Read(Path.Combine(dir, "Ours_re", "particles.star"));
-        Assert.Equal(relion.Block("optics").RequireTable().ColumnNames, ours.Block("optics").RequireTable().ColumnNames);
-        Assert.Equal(relion.Block("optics").RequireTable().GetDouble(0, RelionLabels.ImagePixelSize), ours.Block("optics").RequireTable().GetDouble(0, RelionLabels.ImagePixelSize), 1e-6);
+        Assert.Equal(relion.Block("optics").RequireTable().ColumnNames,
+            ours.Block("optics").RequireTable().ColumnNames);
+        Assert.Equal(relion.Block("optics").RequireTable().GetDouble(0, RelionLabels.ImagePixelSize),
+            ours.Block("optics").RequireTable().GetDouble(0, RelionLabels.ImagePixelSize), 1e-6);
         var rp = relion.Block("particles").RequireTable();
         var op = ours.Block("particles").RequireTable();
         Assert.Equal(rp.ColumnNames, op.ColumnNames);
@@ -75,7 +81,8 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
             using var b = MrcFile.Open(os);
             var theirs = a.ReadSection(ri!.Value - 1);
             var mine = b.ReadSection(oi!.Value - 1);
-            Assert.True(ImagingTestData.MaxDifference(mine, theirs).Difference <= 1e-4 * ImageStatistics.Of(theirs).StdDev, $"{os} image {oi}");
+            Assert.True(ImagingTestData.MaxDifference(mine,
+                theirs).Difference <= 1e-4 * ImageStatistics.Of(theirs).StdDev, $"{os} image {oi}");
         }
     }
 
@@ -102,12 +109,14 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
                 for (int x = 0; x < window; x++)
                 {
                     float expected = x < valid && y < valid ? full[(y + offset) * scale + x + offset] : 0;
-                    Assert.True(Math.Abs(theirs[y * window + x] - expected) <= 1e-4 * sd, $"image {i + 1} pixel ({x}, {y})");
+                    Assert.True(Math.Abs(theirs[y * window + x] - expected) <= 1e-4 * sd,
+                        $"image {i + 1} pixel ({x}, {y})");
                 }
         }
     }
 
-    private void Compare(string name, int box, int? scale, int? window, int radius, bool normalise, bool ramp, bool invert)
+    private void Compare(string name, int box, int? scale, int? window, int radius, bool normalise, bool ramp,
+        bool invert)
     {
         Requires.Relion("relion_preprocess");
         string dir = _data.Dir.Path;
@@ -125,19 +134,23 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
         if (scale is not null && window is int win)
         {
             // Images: RELION's one-run --scale + --window is off-centre (see the test above), so the reference is the
-            // paper's two steps: extract + scale, then --operate_on each stack with --window and the per-image operations.
+            // paper's two steps: extract + scale, then --operate_on each stack with --window and the per-image
+            // operations.
             RunRelion(name + "_step1", extract);
             relionImages = $"Relion_{name}_step2";
-            foreach (var stack in Directory.GetFiles(Path.Combine(dir, $"Relion_{name}_step1", "Micrographs"), "*.mrcs"))
+            foreach (var stack in Directory.GetFiles(Path.Combine(dir, $"Relion_{name}_step1",
+                "Micrographs"), "*.mrcs"))
             {
                 string output = $"{relionImages}/Micrographs/{Path.GetFileName(stack)}";
                 Directory.CreateDirectory(Path.Combine(dir, relionImages, "Micrographs"));
-                var run = Tool.Run("relion_preprocess", ["--operate_on", Path.GetRelativePath(dir, stack), "--operate_out", output, "--window", I(win), .. perImage], dir);
+                var run = Tool.Run("relion_preprocess", ["--operate_on", Path.GetRelativePath(dir, stack),
+                    "--operate_out", output, "--window", I(win), .. perImage], dir);
                 Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
             }
         }
 
-        var settings = new ExtractionSettings { Box = box, Scale = scale, Window = window, Normalise = normalise, BackgroundRadius = radius, Ramp = ramp, Invert = invert };
+        var settings = new ExtractionSettings { Box = box, Scale = scale, Window = window, Normalise = normalise,
+            BackgroundRadius = radius, Ramp = ramp, Invert = invert };
         var plan = ExtractOurs($"Ours_{name}", settings);
         string relionDir = $"Relion_{name}/", ourDir = Path.Combine(dir, $"Ours_{name}") + "/";
 
@@ -145,7 +158,8 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
         var ourStar = StarFile.Read(Path.Combine(dir, ourDir, "particles.star"));
         var relionOptics = relionStar.Block("optics").RequireTable();
         var ourOptics = ourStar.Block("optics").RequireTable();
-        Assert.Equal(relionOptics.GetDouble(0, RelionLabels.ImagePixelSize), ourOptics.GetDouble(0, RelionLabels.ImagePixelSize), 1e-6);
+        Assert.Equal(relionOptics.GetDouble(0, RelionLabels.ImagePixelSize), ourOptics.GetDouble(0,
+            RelionLabels.ImagePixelSize), 1e-6);
         Assert.Equal(relionOptics.GetInt(0, RelionLabels.ImageSize), ourOptics.GetInt(0, RelionLabels.ImageSize));
         Assert.Equal(relionOptics.ColumnNames, ourOptics.ColumnNames);
 
@@ -154,13 +168,17 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
         Assert.Equal(relionParticles.RowCount, ourParticles.RowCount);
         Assert.Equal(plan.ParticleCount, ourParticles.RowCount);
         Assert.Equal(relionParticles.ColumnNames, ourParticles.ColumnNames);
-        string[] numeric = ["rlnCoordinateX", "rlnCoordinateY", "rlnAutopickFigureOfMerit", "rlnOpticsGroup", "rlnDefocusU", "rlnDefocusV",
-            "rlnDefocusAngle", "rlnCtfBfactor", "rlnCtfScalefactor", "rlnPhaseShift", "rlnCtfMaxResolution", "rlnCtfFigureOfMerit"];
+        string[] numeric = ["rlnCoordinateX", "rlnCoordinateY", "rlnAutopickFigureOfMerit", "rlnOpticsGroup",
+            "rlnDefocusU", "rlnDefocusV",
+            "rlnDefocusAngle", "rlnCtfBfactor", "rlnCtfScalefactor", "rlnPhaseShift", "rlnCtfMaxResolution",
+            "rlnCtfFigureOfMerit"];
         int o = settings.OutputSize;
         for (int r = 0; r < ourParticles.RowCount; r++)
         {
-            foreach (var c in numeric) Assert.Equal(relionParticles.GetDouble(r, c), ourParticles.GetDouble(r, c), 1e-5);
-            Assert.Equal(relionParticles.GetString(r, "rlnMicrographName"), ourParticles.GetString(r, "rlnMicrographName"));
+            foreach (var c in numeric) Assert.Equal(relionParticles.GetDouble(r, c),
+                ourParticles.GetDouble(r, c), 1e-5);
+            Assert.Equal(relionParticles.GetString(r, "rlnMicrographName"), ourParticles.GetString(r,
+                "rlnMicrographName"));
             var (ri, rp) = RelionPaths.SplitImageName(relionParticles.GetString(r, "rlnImageName"));
             var (oi, op) = RelionPaths.SplitImageName(ourParticles.GetString(r, "rlnImageName"));
             Assert.Equal(ri, oi);
@@ -174,7 +192,8 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
             double sd = ImageStatistics.Of(theirs).StdDev;
             var (diff, at) = ImagingTestData.MaxDifference(ours, theirs);
             Assert.True(diff <= 1e-4 * sd,
-                $"{op} image {oi}: largest difference {diff:G3} ({diff / sd:G3} of the std) at ({at % o}, {at / o}): ours {ours[at]}, RELION {theirs[at]}");
+                $"{op} image {oi}: largest difference {diff:G3} ({diff / sd:G3} of the std) at ({at % o}, {at / o}): " +
+                $"ours {ours[at]}, RELION {theirs[at]}");
         }
     }
 
@@ -183,7 +202,8 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
         string part = $"Relion_{name}/";
         var args = new List<string>
         {
-            "--i", Path.GetFileName(_data.MicrographsStar), "--coord_dir", ExtractionTestData.CoordDir, "--coord_suffix", ExtractionTestData.CoordSuffix,
+            "--i", Path.GetFileName(_data.MicrographsStar), "--coord_dir", ExtractionTestData.CoordDir,
+                "--coord_suffix", ExtractionTestData.CoordSuffix,
             "--part_dir", part, "--part_star", part + "particles.star", "--extract",
         };
         args.AddRange(options);
@@ -191,11 +211,13 @@ public sealed class RelionPreprocessComparisonTests : IClassFixture<RelionPrepro
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
     }
 
-    /// <summary>Our extraction into DIR/<paramref name="output"/> (absolute paths: tests run in parallel and share the current folder).</summary>
+    /// <summary>Our extraction into DIR/<paramref name="output"/> (absolute paths: tests run in parallel and share the
+    /// current folder).</summary>
     private ExtractionPlan ExtractOurs(string output, ExtractionSettings settings)
     {
         var plan = ExtractionPlanner.Plan(_data.MicrographsStar,
-            new CoordinateSource.PerMicrograph(Path.Combine(_data.Dir.Path, ExtractionTestData.CoordDir), ExtractionTestData.CoordSuffix),
+            new CoordinateSource.PerMicrograph(Path.Combine(_data.Dir.Path, ExtractionTestData.CoordDir),
+            ExtractionTestData.CoordSuffix),
             settings, Path.Combine(_data.Dir.Path, output));
         ParticleExtraction.Run(ExtractionTestData.Fft, plan, threads: 2, cancel: TestContext.Current.CancellationToken);
         return plan;

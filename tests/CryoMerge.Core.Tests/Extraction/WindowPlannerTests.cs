@@ -13,8 +13,10 @@ public sealed class WindowPlannerTests : IClassFixture<WindowPlannerTests.Data>
     {
         public Data()
         {
-            var plan = ExtractionPlanner.Plan(Set.MicrographsStar, new CoordinateSource.StarFileSource(Path.Combine(Set.Dir.Path, SimulatedDataSet.ParticlesStarName)),
-                new ExtractionSettings { Box = 64, Scale = 48, BackgroundRadius = 20, Invert = true }, Path.Combine(Set.Dir.Path, "Extract"));
+            var plan = ExtractionPlanner.Plan(Set.MicrographsStar,
+                new CoordinateSource.StarFileSource(Path.Combine(Set.Dir.Path, SimulatedDataSet.ParticlesStarName)),
+                new ExtractionSettings { Box = 64, Scale = 48, BackgroundRadius = 20, Invert = true },
+                Path.Combine(Set.Dir.Path, "Extract"));
             ParticleExtraction.Run(ExtractionTestData.Fft, plan, 2);
             Particles = plan.StarPath;
         }
@@ -39,7 +41,8 @@ public sealed class WindowPlannerTests : IClassFixture<WindowPlannerTests.Data>
         var input = StarFile.Read(_data.Particles).Block("particles").RequireTable();
         var output = StarFile.Read(Path.Combine(dir.Path, "particles.star"));
         Assert.Equal(36, output.Block("optics").RequireTable().GetInt(0, RelionLabels.ImageSize));
-        Assert.Equal(StarFile.Read(_data.Particles).Block("optics").RequireTable().Column(RelionLabels.ImagePixelSize).Raw(0),
+        Assert.Equal(StarFile.Read(_data.Particles).Block("optics").RequireTable()
+            .Column(RelionLabels.ImagePixelSize).Raw(0),
             output.Block("optics").RequireTable().Column(RelionLabels.ImagePixelSize).Raw(0));
         var table = output.Block("particles").RequireTable();
         Assert.Equal(input.RowCount, table.RowCount);
@@ -51,7 +54,8 @@ public sealed class WindowPlannerTests : IClassFixture<WindowPlannerTests.Data>
             Assert.StartsWith(dir.Path, s1);
             using var a = MrcFile.Open(s0);
             using var b = MrcFile.Open(s1);
-            var expected = RealSpaceWindow.Window(new Grid(new Shape3(48, 48, 1), a.ReadSection(i0!.Value - 1)), new Shape3(36, 36, 1)).Data;
+            var expected = RealSpaceWindow.Window(new Grid(new Shape3(48, 48, 1), a.ReadSection(i0!.Value - 1)),
+                new Shape3(36, 36, 1)).Data;
             Assert.Equal(expected, b.ReadSection(i1!.Value - 1));
             Assert.Equal(a.PixelSize.X, b.PixelSize.X);
             Assert.Equal(input.Column(RelionLabels.DefocusU).Raw(r), table.Column(RelionLabels.DefocusU).Raw(r));
@@ -68,7 +72,8 @@ public sealed class WindowPlannerTests : IClassFixture<WindowPlannerTests.Data>
         star.Write(dir.File("selected.star"));
         var plan = WindowPlanner.Plan(dir.File("selected.star"), 40, dir.File("out"));
         plan.Run(1, cancel: TestContext.Current.CancellationToken);
-        var names = StarFile.Read(dir.File("out/selected.star")).Block("particles").RequireTable().Column(RelionLabels.ImageName);
+        var names = StarFile.Read(dir.File("out/selected.star")).Block("particles").RequireTable()
+            .Column(RelionLabels.ImageName);
         Assert.StartsWith("000002@", names.GetString(0));
         Assert.StartsWith("000001@", names.GetString(1));
         Assert.StartsWith("000001@", names.GetString(2));
@@ -95,7 +100,8 @@ public sealed class WindowPlannerTests : IClassFixture<WindowPlannerTests.Data>
         var star = StarFile.Read(_data.Particles);
         star.Block("particles").RequireTable().Column(RelionLabels.ImageName).SetString(7, "000002@Extract/none.mrcs");
         star.Write(dir.File("broken.star"));
-        var e = Assert.Throws<CryoMergeInputException>(() => WindowPlanner.Plan(dir.File("broken.star"), 40, dir.File("out")));
+        var e = Assert.Throws<CryoMergeInputException>(() => WindowPlanner.Plan(dir.File("broken.star"), 40,
+            dir.File("out")));
         Assert.Equal("Extract/none.mrcs", e.File);
         Assert.False(Directory.Exists(dir.File("out")));
     }
@@ -108,7 +114,8 @@ public sealed class WindowPlannerTests : IClassFixture<WindowPlannerTests.Data>
         var plan = WindowPlanner.Plan(_data.Particles, 36, dir.Path);
         plan.Run(1, cancel: TestContext.Current.CancellationToken);
         var item = plan.Items[0];
-        var run = Tool.Run("relion_preprocess", ["--operate_on", item.InputStack, "--operate_out", dir.File("relion.mrcs"), "--window", "36"]);
+        var run = Tool.Run("relion_preprocess", ["--operate_on", item.InputStack, "--operate_out",
+            dir.File("relion.mrcs"), "--window", "36"]);
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
         using var relion = MrcFile.Open(dir.File("relion.mrcs"));
         using var ours = MrcFile.Open(item.OutputStack);

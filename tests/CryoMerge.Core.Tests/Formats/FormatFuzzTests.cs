@@ -20,7 +20,8 @@ public sealed class FormatFuzzTests
 
     private static readonly Gen<Mutation> MrcMutation = Gen.OneOf<Mutation>(
         Gen.Select(Gen.Int[0, 1023], Gen.Byte, (o, b) => (Mutation)new SetByte(o, b)),
-        Gen.Select(Gen.Int[0, 55], Gen.OneOf(0, -1, 1, 2, 3, 4, 12, 101, 1 << 20, 1 << 30, int.MaxValue, int.MinValue, 100000), (w, v) => (Mutation)new SetWord(w * 4, v)),
+        Gen.Select(Gen.Int[0, 55], Gen.OneOf(0, -1, 1, 2, 3, 4, 12, 101, 1 << 20, 1 << 30, int.MaxValue, int.MinValue,
+        100000), (w, v) => (Mutation)new SetWord(w * 4, v)),
         Gen.Select(Gen.Int[0, 55], Gen.Int, (w, v) => (Mutation)new SetWord(w * 4, v)),
         Gen.Double[0, 1].Select(f => (Mutation)new Truncate(f)),
         Gen.Int[1, 5000].Select(n => (Mutation)new Append(n)));
@@ -29,7 +30,8 @@ public sealed class FormatFuzzTests
     public void MutatedRealMrcFilesGiveOnlyOurErrors()
     {
         Requires.SharedData();
-        string[] sources = ["mrcfile/EMD-3197.map", "mrcfile/EMD-3001.map", "daq/2566_3J6B_9.mrc", "cryodrgn/relion31.mrcs"];
+        string[] sources = ["mrcfile/EMD-3197.map", "mrcfile/EMD-3001.map", "daq/2566_3J6B_9.mrc",
+            "cryodrgn/relion31.mrcs"];
         var originals = sources.Select(f => File.ReadAllBytes(TestFiles.RealFile(f))).ToArray();
         using var dir = new TempDir();
         int opened = 0, refused = 0;
@@ -67,7 +69,9 @@ public sealed class FormatFuzzTests
             switch (m)
             {
                 case SetByte(int o, byte v) when o < bytes.Length: bytes[o] = v; break;
-                case SetWord(int o, int v) when o + 4 <= bytes.Length: BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(o), v); break;
+                case SetWord(int o,
+                    int v) when o + 4
+                    <= bytes.Length: BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(o), v); break;
                 case Truncate(double f): bytes = bytes[..(int)(bytes.Length * f)]; break;
                 case Append(int n): bytes = [.. bytes, .. new byte[n]]; break;
             }
@@ -76,15 +80,19 @@ public sealed class FormatFuzzTests
     }
 
     private static readonly string[] StarTokens =
-        ["loop_", "data_", "data_x", "_rlnX", "_rlnImageName #3", "'", "\"", "#", "# version 30001", "\n", "\r\n", " ", "\t", "1.5", "'a b'", ";", "\0", "\u00e9", "\n\n"];
+        ["loop_", "data_", "data_x", "_rlnX", "_rlnImageName #3", "'", "\"", "#", "# version 30001", "\n", "\r\n", " ",
+        "\t", "1.5", "'a b'", ";", "\0", "\u00e9", "\n\n"];
 
     [Fact]
     public void MutatedRealStarFilesGiveOnlyOurErrors()
     {
         Requires.SharedData();
-        string[] sources = ["cryodrgn/relion31.star", "aspire/sample_particles_relion31.star", "starfile/postprocess.star", "isecc/test.star", "cryodrgn/empiar_10076_7.star", "starfile/rln3.1_data_style.star"];
+        string[] sources = ["cryodrgn/relion31.star", "aspire/sample_particles_relion31.star",
+            "starfile/postprocess.star", "isecc/test.star", "cryodrgn/empiar_10076_7.star",
+            "starfile/rln3.1_data_style.star"];
         var originals = sources.Select(f => File.ReadAllText(TestFiles.RealFile(f))).ToArray();
-        var edit = Gen.Select(Gen.Int[0, 2], Gen.Double[0, 1], Gen.Int[0, 40], Gen.OneOf(StarTokens), (k, w, l, t) => (Kind: k, Where: w, Length: l, Token: t));
+        var edit = Gen.Select(Gen.Int[0, 2], Gen.Double[0, 1], Gen.Int[0, 40], Gen.OneOf(StarTokens), (k, w, l,
+            t) => (Kind: k, Where: w, Length: l, Token: t));
         int parsed = 0, refused = 0;
         Gen.Select(Gen.Int[0, sources.Length - 1], edit.Array[1, 5]).Sample((file, edits) =>
         {
@@ -111,7 +119,8 @@ public sealed class FormatFuzzTests
             catch (CryoMergeInputException e)
             {
                 Assert.Equal("fuzz.star", e.File);
-                Assert.True(e.Problem.StartsWith("line ") || e.Problem.StartsWith("no data_") || e.Problem.StartsWith("file is empty") || e.Problem.StartsWith("binary"), e.Problem);
+                Assert.True(e.Problem.StartsWith("line ") || e.Problem.StartsWith("no data_")
+                    || e.Problem.StartsWith("file is empty") || e.Problem.StartsWith("binary"), e.Problem);
                 Assert.DoesNotContain('\n', e.Problem);
                 Interlocked.Increment(ref refused);
             }

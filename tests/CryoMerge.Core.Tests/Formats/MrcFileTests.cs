@@ -32,7 +32,8 @@ public sealed class MrcFileTests
         var values = new float[] { 1.25f, -2.5f, 3e-7f, 1e6f, 0, float.MaxValue };
         var be = new byte[24];
         for (int i = 0; i < 6; i++) BinaryPrimitives.WriteSingleBigEndian(be.AsSpan(i * 4), values[i]);
-        System.IO.File.WriteAllBytes(dir.File("be.mrc"), MrcTestFiles.File(MrcTestFiles.Header(3, 2, 1, 2, bigEndian: true), be));
+        System.IO.File.WriteAllBytes(dir.File("be.mrc"), MrcTestFiles.File(MrcTestFiles.Header(3, 2, 1, 2,
+            bigEndian: true), be));
 
         using var mrc = MrcFile.Open(dir.File("be.mrc"));
         Assert.True(mrc.IsBigEndian);
@@ -49,7 +50,8 @@ public sealed class MrcFileTests
         BinaryPrimitives.WriteInt16BigEndian(be.AsSpan(2), 7);
         BinaryPrimitives.WriteInt16BigEndian(be.AsSpan(4), 32767);
         BinaryPrimitives.WriteInt16BigEndian(be.AsSpan(6), -32768);
-        System.IO.File.WriteAllBytes(dir.File("old.mrc"), MrcTestFiles.File(MrcTestFiles.Header(2, 2, 1, 1, bigEndian: true, oldStyle: true), be));
+        System.IO.File.WriteAllBytes(dir.File("old.mrc"), MrcTestFiles.File(MrcTestFiles.Header(2, 2, 1, 1,
+            bigEndian: true, oldStyle: true), be));
 
         using var mrc = MrcFile.Open(dir.File("old.mrc"));
         Assert.True(mrc.IsBigEndian);
@@ -102,7 +104,8 @@ public sealed class MrcFileTests
             for (int r = 0; r < nr; r++)
                 for (int c = 0; c < nc; c++)
                     BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(4 * i++), 100 * c + 10 * r + s);
-        System.IO.File.WriteAllBytes(dir.File("p.map"), MrcTestFiles.File(MrcTestFiles.Header(nc, nr, ns, 2, axes: (3, 1, 2)), data));
+        System.IO.File.WriteAllBytes(dir.File("p.map"), MrcTestFiles.File(MrcTestFiles.Header(nc, nr, ns, 2, axes: (3,
+            1, 2)), data));
 
         using var mrc = MrcFile.Open(dir.File("p.map"));
         Assert.Equal(new Shape3(3, 2, 4), mrc.Shape);
@@ -174,7 +177,8 @@ public sealed class MrcFileTests
     {
         using var dir = new TempDir();
         string path = dir.File("huge.mrc");
-        System.IO.File.WriteAllBytes(path, MrcTestFiles.File(MrcTestFiles.Header(100000, 100000, 100000, 2), new byte[64]));
+        System.IO.File.WriteAllBytes(path, MrcTestFiles.File(MrcTestFiles.Header(100000, 100000, 100000, 2),
+            new byte[64]));
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.Throws<CryoMergeInputException>(() => MrcFile.Open(path));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -187,7 +191,8 @@ public sealed class MrcFileTests
     {
         using var dir = new TempDir();
         string path = dir.File("notes.mrc");
-        System.IO.File.WriteAllText(path, string.Concat(Enumerable.Repeat("This is a text file about a map, not a map.\n", 40)));
+        System.IO.File.WriteAllText(path,
+            string.Concat(Enumerable.Repeat("This is a text file about a map, not a map.\n", 40)));
         Assert.Contains("not an MRC file", Assert.Throws<CryoMergeInputException>(() => MrcFile.Open(path)).Problem);
     }
 
@@ -197,10 +202,13 @@ public sealed class MrcFileTests
         using var dir = new TempDir();
         System.IO.File.WriteAllBytes(dir.File("empty.mrc"), []);
         System.IO.File.WriteAllBytes(dir.File("tiny.mrc"), new byte[100]);
-        Assert.Equal("file is empty", Assert.Throws<CryoMergeInputException>(() => MrcFile.Open(dir.File("empty.mrc"))).Problem);
-        Assert.Contains("too short", Assert.Throws<CryoMergeInputException>(() => MrcFile.Open(dir.File("tiny.mrc"))).Problem);
+        Assert.Equal("file is empty",
+            Assert.Throws<CryoMergeInputException>(() => MrcFile.Open(dir.File("empty.mrc"))).Problem);
+        Assert.Contains("too short",
+            Assert.Throws<CryoMergeInputException>(() => MrcFile.Open(dir.File("tiny.mrc"))).Problem);
         Assert.Contains("is a directory", Assert.Throws<CryoMergeInputException>(() => MrcFile.Open(dir.Path)).Problem);
-        Assert.Equal("file not found", Assert.Throws<CryoMergeInputException>(() => MrcFile.Open(dir.File("missing.mrc"))).Problem);
+        Assert.Equal("file not found",
+            Assert.Throws<CryoMergeInputException>(() => MrcFile.Open(dir.File("missing.mrc"))).Problem);
     }
 
     [Fact]
@@ -245,7 +253,8 @@ public sealed class MrcFileTests
     {
         using var dir = new TempDir();
         string path = dir.File("zero.mrc");
-        System.IO.File.WriteAllBytes(path, MrcTestFiles.File(MrcTestFiles.Header(10, 10, 10, 2, pixel: 0f), new byte[4000]));
+        System.IO.File.WriteAllBytes(path, MrcTestFiles.File(MrcTestFiles.Header(10, 10, 10, 2, pixel: 0f),
+            new byte[4000]));
         using var mrc = MrcFile.Open(path);
         Assert.Equal(0, mrc.PixelSize.X);
         Assert.Null(PixelSizes.OfMrc(mrc));

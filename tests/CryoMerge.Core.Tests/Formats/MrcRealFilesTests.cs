@@ -104,7 +104,8 @@ public sealed class MrcRealFilesTests
         using var source = MrcFile.Open(TestFiles.RealFile(file));
         var values = source.ReadAll();
         string output = dir.File("copy" + (source.Kind == MrcKind.ImageStack ? ".mrcs" : ".mrc"));
-        var options = MrcWriteOptions.Like(source) with { Mode = source.Mode == MrcMode.Float16 ? MrcMode.Float16 : MrcMode.Float32 };
+        var options = MrcWriteOptions.Like(source) with { Mode = source.Mode == MrcMode.Float16 ? MrcMode.Float16
+            : MrcMode.Float32 };
         MrcWriter.WriteFile(output, source.Shape, values, options);
 
         using var copy = MrcFile.Open(output);
@@ -158,20 +159,26 @@ public sealed class MrcRealFilesTests
         {
             var result = Tool.Run("relion_image_handler", ["--i", output, "--stats"]);
             Assert.True(result.ExitCode == 0, $"{output}: {result.Stderr}");
-            var lines = Regex.Matches(result.Stdout, @"avg= (\S+) stddev= (\S+) minval= (\S+) maxval= (\S+); angpix = (\S+)");
+            var lines = Regex.Matches(result.Stdout,
+                @"avg= (\S+) stddev= (\S+) minval= (\S+) maxval= (\S+); angpix = (\S+)");
             using var mrc = MrcFile.Open(output);
             int expectedLines = mrc.Kind == MrcKind.ImageStack ? mrc.SectionCount : 1;
             Assert.Equal(expectedLines, lines.Count);
             for (int i = 0; i < lines.Count; i++)
             {
-                var ours = mrc.Kind == MrcKind.ImageStack ? CryoMerge.Core.Imaging.ImageStatistics.Of(mrc.ReadSection(i)) : MrcSummary.StatisticsOf(mrc);
+                var ours = mrc.Kind == MrcKind.ImageStack
+                    ? CryoMerge.Core.Imaging.ImageStatistics.Of(mrc.ReadSection(i)) : MrcSummary.StatisticsOf(mrc);
                 double D(int g) => double.Parse(lines[i].Groups[g].Value, CultureInfo.InvariantCulture);
                 // relion_image_handler --stats prints the population standard deviation, to 6 significant digits.
                 double scale = Math.Max(ours.StdDev, Math.Abs(ours.Mean));
-                Assert.True(Math.Abs(D(1) - ours.Mean) <= 1e-5 * scale, $"{output} #{i}: RELION mean {D(1)}, ours {ours.Mean}");
-                Assert.True(Math.Abs(D(2) - ours.StdDev) <= 1e-5 * ours.StdDev + 1e-12, $"{output} #{i}: RELION stddev {D(2)}, ours {ours.StdDev}");
-                Assert.True(Math.Abs(D(3) - ours.Min) <= 1e-5 * Math.Abs(ours.Min) + 1e-12, $"{output} #{i}: RELION min {D(3)}, ours {ours.Min}");
-                Assert.True(Math.Abs(D(4) - ours.Max) <= 1e-5 * Math.Abs(ours.Max) + 1e-12, $"{output} #{i}: RELION max {D(4)}, ours {ours.Max}");
+                Assert.True(Math.Abs(D(1) - ours.Mean) <= 1e-5 * scale,
+                    $"{output} #{i}: RELION mean {D(1)}, ours {ours.Mean}");
+                Assert.True(Math.Abs(D(2) - ours.StdDev) <= 1e-5 * ours.StdDev + 1e-12,
+                    $"{output} #{i}: RELION stddev {D(2)}, ours {ours.StdDev}");
+                Assert.True(Math.Abs(D(3) - ours.Min) <= 1e-5 * Math.Abs(ours.Min) + 1e-12,
+                    $"{output} #{i}: RELION min {D(3)}, ours {ours.Min}");
+                Assert.True(Math.Abs(D(4) - ours.Max) <= 1e-5 * Math.Abs(ours.Max) + 1e-12,
+                    $"{output} #{i}: RELION max {D(4)}, ours {ours.Max}");
                 if (mrc.PixelSize.X > 0) Assert.Equal(mrc.PixelSize.X, D(5), 5);
             }
         }
@@ -187,7 +194,8 @@ public sealed class MrcRealFilesTests
             string extension = source.Kind == MrcKind.ImageStack ? ".mrcs" : ".mrc";
             string output = dir.File($"{i++:D2}_{Path.GetFileNameWithoutExtension(file)}{extension}");
             var mode = source.Mode == MrcMode.Float16 && !float16AsFloat32 ? MrcMode.Float16 : MrcMode.Float32;
-            MrcWriter.WriteFile(output, source.Shape, source.ReadAll(), MrcWriteOptions.Like(source) with { Mode = mode });
+            MrcWriter.WriteFile(output, source.Shape, source.ReadAll(),
+                MrcWriteOptions.Like(source) with { Mode = mode });
             outputs.Add(output);
         }
         Assert.NotEmpty(outputs);

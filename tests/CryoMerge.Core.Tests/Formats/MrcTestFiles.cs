@@ -3,16 +3,20 @@ using CryoMerge.Core.Formats;
 
 namespace CryoMerge.Core.Tests.Formats;
 
-/// <summary>Tiny hand-made MRC files for edge cases, built byte by byte so that they do not depend on our writer.</summary>
+/// <summary>Tiny hand-made MRC files for edge cases, built byte by byte so that they do not depend on our
+/// writer.</summary>
 internal static class MrcTestFiles
 {
-    /// <summary>A header for nx x ny x nz voxels of a mode, in either byte order, with "MAP " and a machine stamp unless old-style.</summary>
+    /// <summary>A header for nx x ny x nz voxels of a mode, in either byte order, with "MAP " and a machine stamp
+    /// unless old-style.</summary>
     public static byte[] Header(int nx, int ny, int nz, int mode, bool bigEndian = false, bool oldStyle = false,
         (int c, int r, int s)? axes = null, int nsymbt = 0, float pixel = 1.5f, int ispg = 1)
     {
         var h = new byte[1024];
-        void I(int offset, int v) { if (bigEndian) BinaryPrimitives.WriteInt32BigEndian(h.AsSpan(offset), v); else BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(offset), v); }
-        void F(int offset, float v) { if (bigEndian) BinaryPrimitives.WriteSingleBigEndian(h.AsSpan(offset), v); else BinaryPrimitives.WriteSingleLittleEndian(h.AsSpan(offset), v); }
+        void I(int offset, int v) { if (bigEndian) BinaryPrimitives.WriteInt32BigEndian(h.AsSpan(offset),
+            v); else BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(offset), v); }
+        void F(int offset, float v) { if (bigEndian) BinaryPrimitives.WriteSingleBigEndian(h.AsSpan(offset),
+            v); else BinaryPrimitives.WriteSingleLittleEndian(h.AsSpan(offset), v); }
         I(0, nx); I(4, ny); I(8, nz); I(12, mode);
         I(28, nx); I(32, ny); I(36, nz);
         var (c, r, s) = axes ?? (1, 2, 3);
@@ -33,5 +37,6 @@ internal static class MrcTestFiles
         return h;
     }
 
-    public static byte[] File(byte[] header, byte[] data, int extended = 0) => [.. header, .. new byte[extended], .. data];
+    public static byte[] File(byte[] header, byte[] data, int extended = 0) => [.. header,
+        .. new byte[extended], .. data];
 }

@@ -10,7 +10,8 @@ public sealed class MrcWriterTests
     {
         using var dir = new TempDir();
         var values = Enumerable.Range(0, 6 * 5 * 4).Select(i => MathF.Sin(i) * 3 + 1).ToArray();
-        MrcWriter.WriteFile(dir.File("v.mrc"), new Shape3(6, 5, 4), values, new MrcWriteOptions { PixelSize = Vector3d.All(1.34), Origin = new(1, 2, 3) });
+        MrcWriter.WriteFile(dir.File("v.mrc"), new Shape3(6, 5, 4), values,
+            new MrcWriteOptions { PixelSize = Vector3d.All(1.34), Origin = new(1, 2, 3) });
 
         using var mrc = MrcFile.Open(dir.File("v.mrc"));
         var h = mrc.Header;
@@ -33,7 +34,8 @@ public sealed class MrcWriterTests
     {
         using var dir = new TempDir();
         var values = new float[] { 0.1f, 1000.3f, -2.7f, 3.14159f };
-        MrcWriter.WriteFile(dir.File("h.mrcs"), new Shape3(2, 1, 2), values, new MrcWriteOptions { Mode = MrcMode.Float16, IsStack = true });
+        MrcWriter.WriteFile(dir.File("h.mrcs"), new Shape3(2, 1, 2), values,
+            new MrcWriteOptions { Mode = MrcMode.Float16, IsStack = true });
         using var mrc = MrcFile.Open(dir.File("h.mrcs"));
         var stored = values.Select(v => (float)(Half)v).ToArray();
         Assert.Equal(MrcMode.Float16, mrc.Mode);
@@ -51,7 +53,8 @@ public sealed class MrcWriterTests
         var shape = new Shape3(8, 8, 64);
         using (var writer = MrcWriter.Create(dir.File("p.mrcs"), shape, new MrcWriteOptions { IsStack = true }))
         {
-            Parallel.For(0, shape.Z, z => writer.WriteSection(shape.Z - 1 - z, Enumerable.Repeat((float)(shape.Z - 1 - z), 64).ToArray()));
+            Parallel.For(0, shape.Z, z => writer.WriteSection(shape.Z - 1 - z,
+                Enumerable.Repeat((float)(shape.Z - 1 - z), 64).ToArray()));
             writer.Commit();
             Assert.Equal(31.5, writer.Statistics.Mean, 10);
         }
@@ -89,7 +92,8 @@ public sealed class MrcWriterTests
         using var dir = new TempDir();
         string input = dir.File("in.mrc");
         MrcWriter.WriteFile(input, new Shape3(2, 2, 1), new float[4]);
-        var e = Assert.Throws<CryoMergeInputException>(() => OutputFiles.EnsureNotInput(Path.Combine(dir.Path, ".", "in.mrc"), input));
+        var e = Assert.Throws<CryoMergeInputException>(() => OutputFiles.EnsureNotInput(Path.Combine(dir.Path, ".",
+            "in.mrc"), input));
         Assert.Contains("would overwrite the input", e.Problem);
         OutputFiles.EnsureNotInput(dir.File("other.mrc"), input);
     }

@@ -29,7 +29,8 @@ public sealed class PixelSizesTests
         for (int r = 0; r < table.RowCount; r++)
         {
             int group = table.GetInt(r, RelionLabels.OpticsGroup);
-            Assert.Equal(groups.Single(g => g.Number == group).ImagePixelSize, PixelSizes.OfRow(star, particles, r)!.Value);
+            Assert.Equal(groups.Single(g => g.Number == group).ImagePixelSize, PixelSizes.OfRow(star, particles,
+                r)!.Value);
         }
     }
 
@@ -45,7 +46,8 @@ public sealed class PixelSizesTests
     public void ADisagreementNamesBothNumbers()
     {
         var star = new PixelSizeAnswer(1.31, "rlnImagePixelSize");
-        Assert.Equal("a.mrcs: pixel size disagrees: header 1 A, STAR 1.31 A (rlnImagePixelSize); RELION uses the STAR value",
+        Assert.Equal(
+            "a.mrcs: pixel size disagrees: header 1 A, STAR 1.31 A (rlnImagePixelSize); RELION uses the STAR value",
             PixelSizes.Disagreement("a.mrcs", 1.0, star));
         Assert.Contains("header has no pixel size (0)", PixelSizes.Disagreement("a.mrcs", 0, star));
         Assert.Null(PixelSizes.Disagreement("a.mrcs", 1.31000001, star));

@@ -70,7 +70,8 @@ public sealed class StarFileTests
     [Fact]
     public void TabsAndMixedBlanksSeparateValues()
     {
-        var table = StarFile.Parse("data_x\nloop_\n_a #1\n_b #2\n_c #3\n1\t2   3\n\t4 \t 5\t6\t\n").Blocks[0].RequireTable();
+        var table = StarFile.Parse("data_x\nloop_\n_a #1\n_b #2\n_c #3\n1\t2   3\n\t4 \t 5\t6\t\n").Blocks[0]
+            .RequireTable();
         Assert.Equal(["1", "2", "3"], Enumerable.Range(0, 3).Select(c => table.Columns[c].Raw(0)));
         Assert.Equal(["4", "5", "6"], Enumerable.Range(0, 3).Select(c => table.Columns[c].Raw(1)));
     }
@@ -138,7 +139,8 @@ public sealed class StarFileTests
         t["rlnImageName"].SetString(1, "with blank.mrcs");
 
         var again = StarFile.Parse(star.ToText()).Block("particles").RequireTable();
-        Assert.Equal(["rlnMicrographName", "rlnCoordinateY", "rlnImageName", "rlnOpticsGroup", "rlnOriginXAngst"], again.ColumnNames);
+        Assert.Equal(["rlnMicrographName", "rlnCoordinateY", "rlnImageName", "rlnOpticsGroup", "rlnOriginXAngst"],
+            again.ColumnNames);
         Assert.Equal(2, again.RowCount);
         Assert.Equal("mic1.mrc", again.GetString(0, "rlnMicrographName"));
         Assert.Equal("-1.23457e+06", again["rlnOriginXAngst"].Raw(0));
@@ -161,7 +163,8 @@ public sealed class StarFileTests
     [Fact]
     public void ARowWithTheWrongNumberOfValuesIsAnErrorNamingFileAndLine()
     {
-        var e = Assert.Throws<CryoMergeInputException>(() => StarFile.Parse("data_\nloop_\n_a #1\n_b #2\n_c #3\n1 2 3\n4 5\n", "bad.star"));
+        var e = Assert.Throws<CryoMergeInputException>(() =>
+            StarFile.Parse("data_\nloop_\n_a #1\n_b #2\n_c #3\n1 2 3\n4 5\n", "bad.star"));
         Assert.Equal("bad.star", e.File);
         Assert.Equal("line 7: row has 2 values but the loop declares 3 columns", e.Problem);
         e = Assert.Throws<CryoMergeInputException>(() => StarFile.Parse("data_\nloop_\n_a #1\n1 2\n", "bad.star"));
@@ -184,9 +187,12 @@ public sealed class StarFileTests
         using var dir = new TempDir();
         File.WriteAllText(dir.File("empty.star"), "");
         File.WriteAllBytes(dir.File("binary.star"), [0x4D, 0x41, 0x50, 0x00, 0x01, 0x02]);
-        Assert.Equal("file is empty", Assert.Throws<CryoMergeInputException>(() => StarFile.Read(dir.File("empty.star"))).Problem);
-        Assert.Contains("binary data", Assert.Throws<CryoMergeInputException>(() => StarFile.Read(dir.File("binary.star"))).Problem);
-        Assert.Contains("is a directory", Assert.Throws<CryoMergeInputException>(() => StarFile.Read(dir.Path)).Problem);
+        Assert.Equal("file is empty",
+            Assert.Throws<CryoMergeInputException>(() => StarFile.Read(dir.File("empty.star"))).Problem);
+        Assert.Contains("binary data",
+            Assert.Throws<CryoMergeInputException>(() => StarFile.Read(dir.File("binary.star"))).Problem);
+        Assert.Contains("is a directory",
+            Assert.Throws<CryoMergeInputException>(() => StarFile.Read(dir.Path)).Problem);
     }
 
     [Fact]
@@ -225,7 +231,8 @@ public sealed class StarFileTests
         var e = Assert.Throws<CryoMergeInputException>(() => column.GetInt(1));
         Assert.Equal(path, e.File);
         Assert.Equal($"data_optics, column _rlnOpticsGroup, row 2: '{value}' is not {expected}", e.Problem);
-        if (value == "abc") Assert.Equal($"data_optics, column _rlnOpticsGroup, row 2: 'abc' is not a number", Assert.Throws<CryoMergeInputException>(() => column.GetDouble(1)).Problem);
+        if (value == "abc") Assert.Equal($"data_optics, column _rlnOpticsGroup, row 2: 'abc' is not a number",
+            Assert.Throws<CryoMergeInputException>(() => column.GetDouble(1)).Problem);
     }
 
     [Fact]
@@ -234,6 +241,7 @@ public sealed class StarFileTests
         var table = StarFile.Parse("data_optics\nloop_\n_rlnOpticsGroup #1\n2.000000\n").Block("optics").RequireTable();
         Assert.Equal(2, table.GetInt(0, "rlnOpticsGroup"));
         table.KeepRows([0, 0]);
-        Assert.Equal("<text>", Assert.Throws<CryoMergeInputException>(() => { table.Column("rlnOpticsGroup").SetRaw(1, "x"); return table.GetInt(1, "rlnOpticsGroup"); }).File);
+        Assert.Equal("<text>", Assert.Throws<CryoMergeInputException>(() => { table.Column("rlnOpticsGroup").SetRaw(1,
+            "x"); return table.GetInt(1, "rlnOpticsGroup"); }).File);
     }
 }

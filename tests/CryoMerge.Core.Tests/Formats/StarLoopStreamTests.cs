@@ -3,10 +3,12 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Formats;
 
-/// <summary>A loop streamed row by row is laid out byte for byte as the same rows held in a <see cref="StarTable"/>.</summary>
+/// <summary>A loop streamed row by row is laid out byte for byte as the same rows held in a <see
+/// cref="StarTable"/>.</summary>
 public sealed class StarLoopStreamTests
 {
-    private static readonly string[] Columns = ["rlnCoordinateX", "rlnMicrographName", "rlnRandomSubset", "rlnDefocusU"];
+    private static readonly string[] Columns = ["rlnCoordinateX", "rlnMicrographName", "rlnRandomSubset",
+        "rlnDefocusU"];
 
     private static (double X, string Name, long Half, double Defocus)[] Rows() =>
     [
@@ -28,7 +30,8 @@ public sealed class StarLoopStreamTests
         var table = new StarTable();
         foreach (var c in Columns) table.AddColumn(c, "");
         foreach (var r in Rows())
-            table.AddRow(StarValues.FormatDouble(r.X), r.Name, r.Half.ToString(System.Globalization.CultureInfo.InvariantCulture), StarValues.FormatDouble(r.Defocus));
+            table.AddRow(StarValues.FormatDouble(r.X), r.Name,
+                r.Half.ToString(System.Globalization.CultureInfo.InvariantCulture), StarValues.FormatDouble(r.Defocus));
         var whole = new StarFile();
         whole.AddTableBlock("optics", optics, 30001);
         whole.AddTableBlock("particles", table, 30001);
@@ -58,7 +61,8 @@ public sealed class StarLoopStreamTests
     public void ARowWithTooFewCellsIsRefusedAndNothingIsWritten()
     {
         using var dir = new TempDir();
-        var e = Assert.Throws<InvalidOperationException>(() => StarLoopStream.Write(dir.File("bad.star"), new StarFile(), "particles", null, Columns, sink =>
+        var e = Assert.Throws<InvalidOperationException>(() => StarLoopStream.Write(dir.File("bad.star"),
+            new StarFile(), "particles", null, Columns, sink =>
         {
             sink.Number(1);
             sink.EndRow();

@@ -3,7 +3,8 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Formats;
 
-/// <summary>Every STAR file under ../shared/data/real: round trips keeping text, and RELION reads our copy as it reads the original.</summary>
+/// <summary>Every STAR file under ../shared/data/real: round trips keeping text, and RELION reads our copy as it reads
+/// the original.</summary>
 public sealed class StarRealFilesTests
 {
     public static TheoryData<string> RealStarFiles() => new(TestFiles.RealStarFiles());
@@ -27,7 +28,8 @@ public sealed class StarRealFilesTests
             Assert.Equal(x.Table.RowCount, y.Table.RowCount);
             for (int c = 0; c < x.Table.Columns.Count; c++)
                 for (int r = 0; r < x.Table.RowCount; r++)
-                    Assert.True(x.Table.Columns[c].RawUtf8(r).SequenceEqual(y.Table.Columns[c].RawUtf8(r)), $"{file}: {x.Name} row {r} column {x.Table.Columns[c].Name}");
+                    Assert.True(x.Table.Columns[c].RawUtf8(r).SequenceEqual(y.Table.Columns[c].RawUtf8(r)),
+                        $"{file}: {x.Name} row {r} column {x.Table.Columns[c].Name}");
         }
     }
 
@@ -41,7 +43,8 @@ public sealed class StarRealFilesTests
         string copy = dir.File("ours.star");
         StarFile.Read(TestFiles.RealFile(file)).Write(copy);
 
-        var fromOriginal = Tool.Run("relion_star_handler", ["--i", TestFiles.RealFile(file), "--o", dir.File("check_original.star")]);
+        var fromOriginal = Tool.Run("relion_star_handler", ["--i", TestFiles.RealFile(file), "--o",
+            dir.File("check_original.star")]);
         var fromOurs = Tool.Run("relion_star_handler", ["--i", copy, "--o", dir.File("check_ours.star")]);
         bool acceptedOriginal = fromOriginal.ExitCode == 0 && File.Exists(dir.File("check_original.star"));
         bool acceptedOurs = fromOurs.ExitCode == 0 && File.Exists(dir.File("check_ours.star"));
@@ -57,7 +60,8 @@ public sealed class StarRealFilesTests
         Requires.SharedData();
         Requires.Relion("relion_star_handler");
         using var dir = new TempDir();
-        foreach (var file in new[] { "cryodrgn/relion31.star", "em-testdata/particles_1k.star", "sppractice/Extract/job009/particles.star", "cryodrgn/empiar_10076_7.star" })
+        foreach (var file in new[] { "cryodrgn/relion31.star", "em-testdata/particles_1k.star",
+            "sppractice/Extract/job009/particles.star", "cryodrgn/empiar_10076_7.star" })
         {
             var result = Tool.Run("relion_star_handler", ["--i", TestFiles.RealFile(file), "--o", dir.File("o.star")]);
             Assert.True(result.ExitCode == 0 && File.Exists(dir.File("o.star")), $"{file}: {result.Stderr}");

@@ -55,7 +55,8 @@ public sealed class BackgroundNormalisationTests
     public void ACircleWiderThanTheImageIsRejected() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new BackgroundNormalisation(64, 33));
 
-    /// <summary>RELION's normalise with ramp, transcribed loop by loop (fit the plane, subtract it, statistics, scale).</summary>
+    /// <summary>RELION's normalise with ramp, transcribed loop by loop (fit the plane, subtract it, statistics,
+    /// scale).</summary>
     private static float[] Naive(float[] input, int n, int r, bool ramp)
     {
         var v = input.Select(x => (double)x).ToArray();
@@ -69,7 +70,8 @@ public sealed class BackgroundNormalisationTests
                 {
                     if (!Background(x, y)) continue;
                     double px = x - h, py = y - h, z = v[y * n + x];
-                    d += px * px; e += px * py; f += px; g += py * py; hh += py; ii += 1; j += px * z; k += py * z; l += z;
+                    d += px * px; e += px * py; f += px; g += py * py; hh += py; ii += 1; j += px * z; k += py
+                        * z; l += z;
                 }
             double den = f * f * g - 2 * e * f * hh + d * hh * hh + e * e * ii - d * g * ii;
             double a = (hh * hh * j - g * ii * j + e * ii * k + f * g * l - hh * (f * k + e * l)) / den;

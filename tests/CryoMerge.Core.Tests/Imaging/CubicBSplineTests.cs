@@ -14,14 +14,16 @@ public sealed class CubicBSplineTests
         for (int k = 0; k < z; k++)
             for (int j = 0; j < y; j++)
                 for (int i = 0; i < x; i++)
-                    Assert.True(Math.Abs(spline.Sample(i, j, k) - g[i, j, k]) < 1e-5, $"({i}, {j}, {k}): {spline.Sample(i, j, k)} vs {g[i, j, k]}");
+                    Assert.True(Math.Abs(spline.Sample(i, j, k) - g[i, j, k]) < 1e-5,
+                        $"({i}, {j}, {k}): {spline.Sample(i, j, k)} vs {g[i, j, k]}");
     }
 
     [Fact]
     public void QuadraticsAreReproducedBetweenVoxels()
     {
         var g = new Grid(new Shape3(40, 40, 1));
-        for (int y = 0; y < 40; y++) for (int x = 0; x < 40; x++) g[x, y] = (float)(0.01 * (x - 20) * (x - 20) - 0.02 * x * y + 0.5 * y);
+        for (int y = 0; y < 40; y++) for (int x = 0; x < 40; x++) g[x,
+            y] = (float)(0.01 * (x - 20) * (x - 20) - 0.02 * x * y + 0.5 * y);
         var spline = CubicBSpline.Fit(g);
         foreach (var (x, y) in new[] { (10.3, 12.7), (20.5, 20.5), (15.25, 25.9) })
             Assert.Equal(0.01 * (x - 20) * (x - 20) - 0.02 * x * y + 0.5 * y, spline.Sample(x, y), 1e-3);
@@ -52,7 +54,8 @@ public sealed class CubicBSplineTests
         var spline = CubicBSpline.Fit(g).Rescale(new Shape3(64, 64, 1), 1.5);
         // Compare away from the edges, where the periodic (Fourier) and mirrored (spline) extensions differ.
         double max = 0;
-        for (int y = 12; y < 52; y++) for (int x = 12; x < 52; x++) max = Math.Max(max, Math.Abs(fourier[x, y] - spline[x, y]));
+        for (int y = 12; y < 52; y++) for (int x = 12; x < 52; x++) max = Math.Max(max, Math.Abs(fourier[x,
+            y] - spline[x, y]));
         Assert.True(max < 0.01 * ImagingTestData.StdDev(g.Data), $"max difference {max}");
     }
 
@@ -65,7 +68,8 @@ public sealed class CubicBSplineTests
         int interior = 0;
         for (int n = 0; n < 2000; n++)
         {
-            double x = random.NextDouble() * 11 - 0.5, y = random.NextDouble() * 9 - 0.5, z = random.NextDouble() * 10 - 0.5;
+            double x = random.NextDouble() * 11 - 0.5, y = random.NextDouble() * 9 - 0.5,
+                z = random.NextDouble() * 10 - 0.5;
             if (x >= 1 && y >= 1 && z >= 1 && x < 8 && y < 6 && z < 7) interior++;
             Assert.Equal(spline.SampleMirrored(x, y, z), spline.Sample(x, y, z), 1e-6f);
             double v = spline.SampleWithGradient(x, y, z, out double gx, out double gy, out double gz);
@@ -88,9 +92,12 @@ public sealed class CubicBSplineTests
         var expected = (float[])g.Data.Clone();
         var buffer = new double[40];
         long plane = (long)s.X * s.Y;
-        for (int k = 0; k < s.Z; k++) for (int j = 0; j < s.Y; j++) CubicBSpline.FilterLine(expected, s.X * (j + (long)s.Y * k), 1, s.X, buffer);
-        for (int k = 0; k < s.Z; k++) for (int i = 0; i < s.X; i++) CubicBSpline.FilterLine(expected, i + plane * k, s.X, s.Y, buffer);
-        for (int j = 0; j < s.Y; j++) for (int i = 0; i < s.X; i++) CubicBSpline.FilterLine(expected, i + (long)s.X * j, plane, s.Z, buffer);
+        for (int k = 0; k < s.Z; k++) for (int j = 0; j < s.Y; j++) CubicBSpline.FilterLine(expected,
+            s.X * (j + (long)s.Y * k), 1, s.X, buffer);
+        for (int k = 0; k < s.Z; k++) for (int i = 0; i < s.X; i++) CubicBSpline.FilterLine(expected, i + plane * k,
+            s.X, s.Y, buffer);
+        for (int j = 0; j < s.Y; j++) for (int i = 0; i < s.X; i++) CubicBSpline.FilterLine(expected, i + (long)s.X * j,
+            plane, s.Z, buffer);
         Assert.Equal(expected, CubicBSpline.Fit(g).Coefficients.ToArray());
     }
 }

@@ -3,7 +3,8 @@ using MathNet.Numerics;
 
 namespace CryoMerge.Core.Tests.Imaging;
 
-/// <summary>Both FFT backends against the naive DFT on odd, even and prime sizes, Parseval, round trips and concurrency.</summary>
+/// <summary>Both FFT backends against the naive DFT on odd, even and prime sizes, Parseval, round trips and
+/// concurrency.</summary>
 public sealed class FftBackendTests
 {
     public static TheoryData<string> Backends() => ["fftw", "managed"];
@@ -22,7 +23,8 @@ public sealed class FftBackendTests
     {
         if (name == "fftw" && FftwBackend.TryCreate() is null)
         {
-            if (CryoMerge.Tests.Requires.InCi) Assert.Fail("CI=true but libfftw3f.so.3 is missing: .ci/run must install libfftw3-single3");
+            if (CryoMerge.Tests.Requires.InCi) Assert.Fail(
+                "CI=true but libfftw3f.so.3 is missing: .ci/run must install libfftw3-single3");
             Assert.Skip("libfftw3f.so.3 (Debian package libfftw3-single3) is not installed here");
         }
         return FftBackends.Create(name);
@@ -47,8 +49,11 @@ public sealed class FftBackendTests
         double tolerance = 2e-6 * Math.Sqrt(shape.Count) * Math.Log2(shape.Count + 2);
         for (int i = 0; i < spectrum.Length; i++)
         {
-            double error = Math.Sqrt(Math.Pow(spectrum[i].Real - reference[i].Real, 2) + Math.Pow(spectrum[i].Imaginary - reference[i].Imaginary, 2));
-            Assert.True(error <= tolerance, $"{backend} {shape}: component {i}: {spectrum[i]} vs {reference[i]} (error {error:G3}, tolerance {tolerance:G3})");
+            double error = Math.Sqrt(Math.Pow(spectrum[i].Real - reference[i].Real,
+                2) + Math.Pow(spectrum[i].Imaginary - reference[i].Imaginary, 2));
+            Assert.True(error <= tolerance,
+                $"{backend} {shape}: component {i}: {spectrum[i]} vs {reference[i]} (error {error:G3}, tolerance " +
+                $"{tolerance:G3})");
         }
     }
 
@@ -65,7 +70,8 @@ public sealed class FftBackendTests
         var back = new float[real.Length];
         fft.InverseReal(shape, spectrum, back);
         for (int i = 0; i < real.Length; i++)
-            Assert.True(Math.Abs(back[i] / shape.Count - real[i]) < 1e-5, $"{backend} {shape}: voxel {i}: {back[i] / shape.Count} vs {real[i]}");
+            Assert.True(Math.Abs(back[i] / shape.Count - real[i]) < 1e-5,
+                $"{backend} {shape}: voxel {i}: {back[i] / shape.Count} vs {real[i]}");
     }
 
     [Theory]
@@ -99,7 +105,8 @@ public sealed class FftBackendTests
         Backend("fftw").ForwardReal(shape, real, a);
         Backend("managed").ForwardReal(shape, real, b);
         double scale = Math.Sqrt(shape.Count);
-        for (int i = 0; i < a.Length; i++) Assert.True((a[i] - b[i]).Magnitude < 2e-5 * scale, $"component {i}: {a[i]} vs {b[i]}");
+        for (int i = 0; i < a.Length; i++) Assert.True((a[i] - b[i]).Magnitude < 2e-5 * scale,
+            $"component {i}: {a[i]} vs {b[i]}");
     }
 
     [Theory]
@@ -161,6 +168,7 @@ public sealed class FftBackendTests
         var back = new float[real.Length];
         padded.InverseReal(shape, fast, back);
         for (int i = 0; i < real.Length; i++)
-            Assert.True(Math.Abs(back[i] / shape.Count - real[i]) < 1e-5, $"{shape}: voxel {i}: {back[i] / shape.Count} vs {real[i]}");
+            Assert.True(Math.Abs(back[i] / shape.Count - real[i]) < 1e-5,
+                $"{shape}: voxel {i}: {back[i] / shape.Count} vs {real[i]}");
     }
 }

@@ -61,6 +61,7 @@ public sealed class FftwLifetimeTests
         fftw.Dispose();
         await Task.WhenAll(workers);
         Assert.True(completed > 0);
-        Assert.Throws<ObjectDisposedException>(() => fftw.ForwardReal(shape, real, new Complex32[FftLayout.SpectrumLength(shape)]));
+        Assert.Throws<ObjectDisposedException>(() => fftw.ForwardReal(shape, real,
+            new Complex32[FftLayout.SpectrumLength(shape)]));
     }
 }

@@ -14,7 +14,8 @@ public sealed class FourierProjectorTests
     private const double Pixel = 2.0;
 
     // rot, tilt, psi, origin X and Y (A), defocus U, V, angle.
-    private static readonly (double Rot, double Tilt, double Psi, double Ox, double Oy, double Du, double Dv, double Angle)[] Views =
+    private static readonly (double Rot, double Tilt, double Psi, double Ox, double Oy, double Du, double Dv,
+        double Angle)[] Views =
     [
         (0, 0, 0, 0, 0, 10000, 10000, 0),
         (10, 20, 30, 0, 0, 12000, 11500, 30),
@@ -36,7 +37,8 @@ public sealed class FourierProjectorTests
         Requires.Relion("relion_project");
         using var dir = new TempDir();
         var map = Phantom.Default.Render(Size, Pixel);
-        MrcWriter.WriteFile(dir.File("map.mrc"), map.Shape, map.Data, new MrcWriteOptions { PixelSize = Vector3d.All(Pixel) });
+        MrcWriter.WriteFile(dir.File("map.mrc"), map.Shape, map.Data,
+            new MrcWriteOptions { PixelSize = Vector3d.All(Pixel) });
         File.WriteAllText(dir.File("angles.star"), AnglesStar());
         var args = new List<string> { "--i", "map.mrc", "--ang", "angles.star", "--o", "proj" };
         if (withCtf) args.Add("--ctf");
@@ -54,7 +56,8 @@ public sealed class FourierProjectorTests
             if (withCtf)
             {
                 var ctf = new float[spectrum.Length];
-                new CtfModel(new CtfParameters(view.Du, view.Dv, view.Angle, 300, 2.7, 0.1)).FillHalfSpectrum(ctf, Size, Size, Pixel);
+                new CtfModel(new CtfParameters(view.Du, view.Dv, view.Angle, 300, 2.7, 0.1)).FillHalfSpectrum(ctf, Size,
+                    Size, Pixel);
                 for (int i = 0; i < ctf.Length; i++) spectrum[i] *= ctf[i];
             }
             var ours = new float[Size * Size];
@@ -69,7 +72,8 @@ public sealed class FourierProjectorTests
             var (diff, at) = ImagingTestData.MaxDifference(ours, theirs);
             Assert.True(sd > 0.1, $"view {v}: RELION's projection is empty");
             Assert.True(diff <= 1e-4 * sd,
-                $"view {v}: largest difference {diff:G4} at pixel ({at % Size}, {at / Size}) is {diff / sd:G3} of the std {sd:G4} (ours {ours[at]}, RELION {theirs[at]})");
+                $"view {v}: largest difference {diff:G4} at pixel ({at % Size}, {at / Size}) is {diff / sd:G3} of " +
+                $"the std {sd:G4} (ours {ours[at]}, RELION {theirs[at]})");
         }
     }
 
@@ -87,8 +91,10 @@ public sealed class FourierProjectorTests
             var fourier = projector.Project(rotation).Data;
             var exact = new float[Size * Size];
             phantom.AddProjection(exact, Size, Size, Size / 2, Size / 2, rotation, 1.0);
-            Assert.True(RelativeRms(fourier, exact) < 0.04, $"rms difference {RelativeRms(fourier, exact):G3} of the std");
-            Assert.True(ImageComparison.Correlation(fourier, exact) > 0.9995, $"correlation {ImageComparison.Correlation(fourier, exact)}");
+            Assert.True(RelativeRms(fourier, exact) < 0.04,
+                $"rms difference {RelativeRms(fourier, exact):G3} of the std");
+            Assert.True(ImageComparison.Correlation(fourier, exact) > 0.9995,
+                $"correlation {ImageComparison.Correlation(fourier, exact)}");
             // The transposed rotation (the other convention) gives a different image: the convention is pinned.
             var other = new float[Size * Size];
             phantom.AddProjection(other, Size, Size, Size / 2, Size / 2, rotation.Transpose(), 1.0);
@@ -99,7 +105,8 @@ public sealed class FourierProjectorTests
     [Fact]
     public void ProjectingAtAnotherPixelSizeResamplesTheSameObject()
     {
-        // The phantom rendered at 1 A/px and projected onto a 1.25 A/px grid, off-centre, equals its exact projection there.
+        // The phantom rendered at 1 A/px and projected onto a 1.25 A/px grid, off-centre, equals its exact projection
+        // there.
         var phantom = Phantom.Create(50);
         var projector = new FourierProjector(Fft, phantom.Render(Size, 1.0));
         const int m = 52;
@@ -110,8 +117,10 @@ public sealed class FourierProjectorTests
         projector.ToImage(spectrum, m, 0.25, -0.5, resampled);
         var exact = new float[m * m];
         phantom.AddProjection(exact, m, m, m / 2 + 0.25, m / 2 - 0.5, rotation, 1.25);
-        Assert.True(RelativeRms(resampled, exact) < 0.04, $"rms difference {RelativeRms(resampled, exact):G3} of the std");
-        Assert.True(ImageComparison.Correlation(resampled, exact) > 0.9995, $"correlation {ImageComparison.Correlation(resampled, exact)}");
+        Assert.True(RelativeRms(resampled, exact) < 0.04,
+            $"rms difference {RelativeRms(resampled, exact):G3} of the std");
+        Assert.True(ImageComparison.Correlation(resampled, exact) > 0.9995,
+            $"correlation {ImageComparison.Correlation(resampled, exact)}");
     }
 
     private static void WithoutAxisNyquist(float[] image)

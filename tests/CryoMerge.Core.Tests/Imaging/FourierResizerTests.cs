@@ -25,7 +25,8 @@ public sealed class FourierResizerTests
             var output = new float[expected.Data.Length];
             resizer.Resize(g.Data, output);
             var (d, i) = ImagingTestData.MaxDifference(expected.Data, output);
-            Assert.True(d <= 1e-6 * ImagingTestData.StdDev(expected.Data), $"voxel {i}: {expected.Data[Math.Max(i, 0)]} vs {output[Math.Max(i, 0)]}");
+            Assert.True(d <= 1e-6 * ImagingTestData.StdDev(expected.Data),
+                $"voxel {i}: {expected.Data[Math.Max(i, 0)]} vs {output[Math.Max(i, 0)]}");
         }
     }
 

@@ -2,11 +2,13 @@ using CryoMerge.Core.Imaging;
 
 namespace CryoMerge.Core.Tests.Imaging;
 
-/// <summary>The shapes and pixel sizes relion_image_handler --rescale_angpix / --new_box gives (checked against RELION in MrcRescaleRelionTests).</summary>
+/// <summary>The shapes and pixel sizes relion_image_handler --rescale_angpix / --new_box gives (checked against RELION
+/// in MrcRescaleRelionTests).</summary>
 public sealed class ImageRescalePlanTests
 {
     [Theory]
-    [InlineData(80, 60, 1, 1.3, null, 62, 46, 1)]      // pad to 80^2, 62^2, window back to ROUND(60 / 1.2903) = 47 -> 46
+    // pad to 80^2, 62^2, window back to ROUND(60 / 1.2903) = 47 -> 46
+    [InlineData(80, 60, 1, 1.3, null, 62, 46, 1)]
     [InlineData(80, 60, 1, 1.3, 70, 70, 70, 1)]        // then the new box makes it square
     [InlineData(80, 60, 1, 1.3, 62, 62, 46, 1)]        // new box equal to X: RELION leaves it alone
     [InlineData(80, 60, 1, null, 70, 70, 70, 1)]       // new box alone
@@ -24,7 +26,8 @@ public sealed class ImageRescalePlanTests
     public void TheSplineMethodRoundsEachAxisAndKeepsTheRequest()
     {
         var plan = ImageRescalePlan.Create(new Shape3(35, 52, 47), 1.34, 1.0, null, RescaleMethod.Spline);
-        Assert.Equal(new Shape3(47, 70, 63), plan.OutputShape);   // the DAQ zone at 1.34 A resampled to 1.0 A (their file: 46 x 69 x 62)
+        // the DAQ zone at 1.34 A resampled to 1.0 A (their file: 46 x 69 x 62)
+        Assert.Equal(new Shape3(47, 70, 63), plan.OutputShape);
         Assert.Equal(1.0, plan.OutputPixelSize);
         Assert.Equal(0, plan.RelativeError);
     }
@@ -32,9 +35,12 @@ public sealed class ImageRescalePlanTests
     [Fact]
     public void ProblemsAreReportedNotThrown()
     {
-        Assert.Contains("cubic", ImageRescalePlan.Create(new Shape3(35, 52, 47), 1.34, 1.0, null, RescaleMethod.Fourier).Problem);
-        Assert.Contains("box of 0 pixels", ImageRescalePlan.Create(new Shape3(64, 64, 1), 1.0, 100, null, RescaleMethod.Fourier).Problem);
-        Assert.Contains("box of 1 pixels", ImageRescalePlan.Create(new Shape3(64, 64, 1), 1.0, 50, null, RescaleMethod.Spline).Problem);
+        Assert.Contains("cubic", ImageRescalePlan.Create(new Shape3(35, 52, 47), 1.34, 1.0, null,
+            RescaleMethod.Fourier).Problem);
+        Assert.Contains("box of 0 pixels", ImageRescalePlan.Create(new Shape3(64, 64, 1), 1.0, 100, null,
+            RescaleMethod.Fourier).Problem);
+        Assert.Contains("box of 1 pixels", ImageRescalePlan.Create(new Shape3(64, 64, 1), 1.0, 50, null,
+            RescaleMethod.Spline).Problem);
     }
 
     [Theory]
@@ -45,7 +51,8 @@ public sealed class ImageRescalePlanTests
     [InlineData(80, 60, 1, 1.3, 70, RescaleMethod.Spline)]
     [InlineData(30, 20, 10, 0.8, null, RescaleMethod.Spline)]
     [InlineData(80, 60, 1, null, 70, RescaleMethod.Fourier)]
-    public void TheMemoryEstimateIsWhatAWorkerAllocates(int x, int y, int z, double? requested, int? box, RescaleMethod method)
+    public void TheMemoryEstimateIsWhatAWorkerAllocates(int x, int y, int z, double? requested, int? box,
+        RescaleMethod method)
     {
         using var fft = RelionRescaleTests.FftwOrManaged();
         var plan = ImageRescalePlan.Create(new Shape3(x, y, z), 1.0, requested, box, method);

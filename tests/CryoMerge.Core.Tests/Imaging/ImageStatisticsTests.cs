@@ -14,7 +14,8 @@ public sealed class ImageStatisticsTests
     {
         var rng = new Random(length);
         var values = new float[length];
-        for (int i = 0; i < length; i++) values[i] = (float)(1000 + rng.NextDouble() * 3 - 1);   // a large mean over a small spread
+        // a large mean over a small spread
+        for (int i = 0; i < length; i++) values[i] = (float)(1000 + rng.NextDouble() * 3 - 1);
         var s = ImageStatistics.Of(values);
         double mean = values.Sum(v => (double)v) / length;
         double m2 = values.Sum(v => (v - mean) * (v - mean));

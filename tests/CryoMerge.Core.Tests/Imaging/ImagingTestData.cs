@@ -21,7 +21,8 @@ internal static class ImagingTestData
         var rng = new Random(seed);
         int Cycles(int n) => n == 1 ? 0 : rng.Next(-(int)(maxCyclesPerPixel * n), (int)(maxCyclesPerPixel * n) + 1);
         var waves = Enumerable.Range(0, 6).Select(_ => (
-            kx: (double)Cycles(shape.X) / shape.X, ky: (double)Cycles(shape.Y) / shape.Y, kz: (double)Cycles(shape.Z) / shape.Z,
+            kx: (double)Cycles(shape.X) / shape.X, ky: (double)Cycles(shape.Y) / shape.Y,
+            kz: (double)Cycles(shape.Z) / shape.Z,
             phase: rng.NextDouble() * 6.28, a: rng.NextDouble())).ToArray();
         var g = new Grid(shape);
         for (int z = 0; z < shape.Z; z++)
@@ -29,7 +30,8 @@ internal static class ImagingTestData
                 for (int x = 0; x < shape.X; x++)
                 {
                     double v = 0;
-                    foreach (var w in waves) v += w.a * Math.Cos(2 * Math.PI * (w.kx * x + w.ky * y + w.kz * z) + w.phase);
+                    foreach (var w in waves) v += w.a * Math.Cos(2 * Math.PI * (w.kx * x + w.ky * y + w.kz * z)
+                        + w.phase);
                     g[x, y, z] = (float)v;
                 }
         return g;

@@ -33,7 +33,8 @@ public sealed class NonFiniteValuesTests
         NonFiniteValues.Require(image, "stack.mrcs", "image 3", 6);
         image[2 * 6 + 5] = float.NegativeInfinity;
         image[23] = float.NaN;
-        var e = Assert.Throws<CryoMergeInputException>(() => NonFiniteValues.Require(image, "stack.mrcs", "image 3", 6));
+        var e = Assert.Throws<CryoMergeInputException>(() => NonFiniteValues.Require(image, "stack.mrcs",
+            "image 3", 6));
         Assert.Equal("stack.mrcs", e.File);
         Assert.StartsWith("image 3 holds 2 NaN or infinite value(s) (the first, -inf, at pixel (5, 2))", e.Problem);
     }

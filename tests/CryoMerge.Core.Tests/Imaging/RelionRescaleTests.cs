@@ -4,7 +4,8 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Imaging;
 
-/// <summary>Our Fourier resize and window against relion_image_handler --rescale_angpix / --new_box on the same files.</summary>
+/// <summary>Our Fourier resize and window against relion_image_handler --rescale_angpix / --new_box on the same
+/// files.</summary>
 public sealed class RelionRescaleTests
 {
     [Theory]
@@ -13,7 +14,8 @@ public sealed class RelionRescaleTests
     [InlineData(100, 1.0, 1.005, 100, 1.0)]
     [InlineData(560, 0.88, 1.12, 440, 1.12)]
     [InlineData(100, 3.54, 4.0, 88, 4.0227272727272725)]
-    public void BoxRuleIsRoundThenFloorToEven(int n, double angpix, double requested, int expectedBox, double expectedPixel)
+    public void BoxRuleIsRoundThenFloorToEven(int n, double angpix, double requested, int expectedBox,
+        double expectedPixel)
     {
         var plan = RelionRescale.Plan(new Shape3(n, n, n), angpix, requested);
         Assert.Equal(expectedBox, plan.NewSize);
@@ -83,7 +85,8 @@ public sealed class RelionRescaleTests
         using var fft = FftwOrManaged();
         string input = TestFiles.RealFile(map);
         string relionOut = dir.File("relion.mrc");
-        var args = new List<string> { "--i", input + (map.EndsWith(".map") ? ":mrc" : ""), "--o", relionOut, "--rescale_angpix", requested.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var args = new List<string> { "--i", input + (map.EndsWith(".map") ? ":mrc" : ""), "--o", relionOut,
+            "--rescale_angpix", requested.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (newBox is int b) args.AddRange(["--new_box", b.ToString()]);
         var run = Tool.Run("relion_image_handler", args);
         Assert.True(run.ExitCode == 0, run.Stderr);
@@ -99,7 +102,8 @@ public sealed class RelionRescaleTests
         var theirs = relion.ReadAll();
         var (d, i) = ImagingTestData.MaxDifference(theirs, ours.Data);
         double tolerance = 1e-5 * ImagingTestData.StdDev(theirs);
-        Assert.True(d <= tolerance, $"{map}: voxel {i}: RELION {theirs[i]}, ours {ours.Data[i]} (difference {d:G3} > {tolerance:G3})");
+        Assert.True(d <= tolerance,
+            $"{map}: voxel {i}: RELION {theirs[i]}, ours {ours.Data[i]} (difference {d:G3} > {tolerance:G3})");
     }
 
     [Theory]
@@ -114,7 +118,8 @@ public sealed class RelionRescaleTests
         var g = ImagingTestData.Noise(new Shape3(nx, ny, 1), nx + ny);
         string input = dir.File("mic.mrc");
         MrcWriter.WriteFile(input, g.Shape, g.Data, new MrcWriteOptions { PixelSize = Vector3d.All(1.0) });
-        var run = Tool.Run("relion_image_handler", ["--i", input, "--o", dir.File("relion.mrc"), "--rescale_angpix", requested.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var run = Tool.Run("relion_image_handler", ["--i", input, "--o", dir.File("relion.mrc"), "--rescale_angpix",
+            requested.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.True(run.ExitCode == 0, run.Stderr);
 
         var plan = RelionRescale.Plan(g.Shape, 1.0, requested);

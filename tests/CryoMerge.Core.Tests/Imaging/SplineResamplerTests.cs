@@ -62,7 +62,9 @@ public sealed class SplineResamplerTests
         Assert.Equal(fourier.Shape, spline.Shape);
         var (worst, i) = ImagingTestData.MaxDifference(fourier.Data, spline.Data);
         double std = ImagingTestData.StdDev(fourier.Data);
-        Assert.True(worst < 0.01 * std, $"voxel {i}: Fourier {fourier.Data[Math.Max(i, 0)]}, spline {spline.Data[Math.Max(i, 0)]}: more than 1 % of the standard deviation {std:G3}");
+        Assert.True(worst < 0.01 * std,
+            $"voxel {i}: Fourier {fourier.Data[Math.Max(i, 0)]}, spline {spline.Data[Math.Max(i, 0)]}: more than 1 % " +
+            $"of the standard deviation {std:G3}");
     }
 
     /// <summary>
@@ -84,7 +86,8 @@ public sealed class SplineResamplerTests
                 {
                     double v = 0;
                     foreach (var b in blobs)
-                        v += b.a * Math.Exp(-((x - b.x) * (x - b.x) + (y - b.y) * (y - b.y) + (z - b.z) * (z - b.z)) / twoSigma2);
+                        v += b.a * Math.Exp(-((x - b.x) * (x - b.x) + (y - b.y) * (y - b.y) + (z - b.z) * (z - b.z))
+                            / twoSigma2);
                     g[x, y, z] = (float)v;
                 }
         return g;

@@ -9,7 +9,8 @@ public sealed class BoxScalerTests
     {
         // boxscaler.py, 420-600 for 0.880 -> 1.120 A (science.md 1.4).
         var pairs = BoxScaler.Search(420, 600, 0.880, 1.120, 4);
-        Assert.Equal([(560, 440), (588, 462), (598, 470), (578, 454)], pairs.Select(p => (p.ExtractBox, p.RescaledBox)));
+        Assert.Equal([(560, 440), (588, 462), (598, 470), (578, 454)], pairs.Select(p => (p.ExtractBox,
+            p.RescaledBox)));
         Assert.Equal(0.0, pairs[0].ErrorPercent, 9);
         Assert.Equal(1.120, pairs[0].PixelSize, 9);
         Assert.Equal(0.78571, pairs[0].Factor, 5);
@@ -21,7 +22,8 @@ public sealed class BoxScalerTests
     [Fact]
     public void TheWindowStepAndBackgroundCircleAreThePapersNumbers()
     {
-        // The paper: extract 560, rescale to 440, window to 420; background circle 0.75 x 420 x 1.120/0.880 = 400 pixels.
+        // The paper: extract 560, rescale to 440, window to 420; background circle 0.75 x 420 x 1.120/0.880 = 400
+        // pixels.
         var window = BoxScaler.Window(BoxScaler.Search(420, 600, 0.880, 1.120)[0], 420);
         Assert.Equal(20, window.WindowPixels);
         Assert.Equal(400, window.BackgroundDiameter);

@@ -41,7 +41,8 @@ public sealed class CtfScalingTests
         var table = StarDataSet.Read(dir.File("new.star")).Data;
         Assert.Equal("19135.591569", table.Column(RelionLabels.DefocusU).Raw(0));
         Assert.Equal(19500 / 1.045971 + 14.602555, table.GetDouble(0, RelionLabels.DefocusV), 1e-5);
-        Assert.Equal(0.880, 10000 * table.GetDouble(0, RelionLabels.DetectorPixelSize) / table.GetDouble(0, RelionLabels.Magnification), 1e-6);
+        Assert.Equal(0.880, 10000 * table.GetDouble(0, RelionLabels.DetectorPixelSize) / table.GetDouble(0,
+            RelionLabels.Magnification), 1e-6);
         Assert.Equal(["0.131000", "0.120000"], MergingTestFiles.Raw(table, "rlnCtfFigureOfMerit"));
         Assert.Equal(["12.000000", "80.000000"], MergingTestFiles.Raw(table, RelionLabels.DefocusAngle));
         var group = Assert.Single(report.Relabel.Groups);
@@ -62,13 +63,16 @@ public sealed class CtfScalingTests
         Assert.True(expected.Constant > 5);
         for (int r = 0; r < before.Data.RowCount; r++)
         {
-            Assert.Equal(expected.Apply(before.Data.GetDouble(r, RelionLabels.DefocusU)), after.Data.GetDouble(r, RelionLabels.DefocusU), 1e-4);
-            Assert.Equal(expected.Apply(before.Data.GetDouble(r, RelionLabels.DefocusV)), after.Data.GetDouble(r, RelionLabels.DefocusV), 1e-4);
+            Assert.Equal(expected.Apply(before.Data.GetDouble(r, RelionLabels.DefocusU)), after.Data.GetDouble(r,
+                RelionLabels.DefocusU), 1e-4);
+            Assert.Equal(expected.Apply(before.Data.GetDouble(r, RelionLabels.DefocusV)), after.Data.GetDouble(r,
+                RelionLabels.DefocusV), 1e-4);
         }
         Assert.Equal(0.870, after.Optics!.GetDouble(0, RelionLabels.MicrographPixelSize), 1e-6);
         Assert.Equal(0.870, after.Optics.GetDouble(0, RelionLabels.MicrographOriginalPixelSize), 1e-6);
         Assert.Equal("1.400000", after.Optics.Column(RelionLabels.SphericalAberration).Raw(0));
-        foreach (var label in new[] { RelionLabels.MicrographName, RelionLabels.DefocusAngle, "rlnCtfImage", "rlnCtfFigureOfMerit" })
+        foreach (var label in new[] { RelionLabels.MicrographName, RelionLabels.DefocusAngle, "rlnCtfImage",
+            "rlnCtfFigureOfMerit" })
             Assert.Equal(MergingTestFiles.Raw(before.Data, label), MergingTestFiles.Raw(after.Data, label));
     }
 
@@ -84,11 +88,16 @@ public sealed class CtfScalingTests
         double r = 1.08 / 1.1;
         Assert.Equal(1.08, after.Optics!.GetDouble(0, RelionLabels.ImagePixelSize), 1e-6);
         Assert.Equal(1.08, after.Optics.GetDouble(0, RelionLabels.MicrographOriginalPixelSize), 1e-6);
-        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXAngst) * r, after.Data.GetDouble(0, RelionLabels.OriginXAngst), 1e-5);
-        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXPriorAngst) * r, after.Data.GetDouble(0, RelionLabels.OriginXPriorAngst), 1e-5);
-        Assert.Equal(before.Data.GetDouble(0, RelionLabels.CtfMaxResolution) * r, after.Data.GetDouble(0, RelionLabels.CtfMaxResolution), 1e-5);
-        Assert.Equal(MergingTestFiles.Raw(before.Data, RelionLabels.CoordinateX), MergingTestFiles.Raw(after.Data, RelionLabels.CoordinateX));
-        Assert.Equal(before.Optics!.Column(RelionLabels.EvenZernike).Raw(0), after.Optics.Column(RelionLabels.EvenZernike).Raw(0));
+        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXAngst) * r, after.Data.GetDouble(0,
+            RelionLabels.OriginXAngst), 1e-5);
+        Assert.Equal(before.Data.GetDouble(0, RelionLabels.OriginXPriorAngst) * r, after.Data.GetDouble(0,
+            RelionLabels.OriginXPriorAngst), 1e-5);
+        Assert.Equal(before.Data.GetDouble(0, RelionLabels.CtfMaxResolution) * r, after.Data.GetDouble(0,
+            RelionLabels.CtfMaxResolution), 1e-5);
+        Assert.Equal(MergingTestFiles.Raw(before.Data, RelionLabels.CoordinateX), MergingTestFiles.Raw(after.Data,
+            RelionLabels.CoordinateX));
+        Assert.Equal(before.Optics!.Column(RelionLabels.EvenZernike).Raw(0),
+            after.Optics.Column(RelionLabels.EvenZernike).Raw(0));
         Assert.Empty(report.Warnings);
     }
 
@@ -97,8 +106,10 @@ public sealed class CtfScalingTests
     {
         Requires.SharedData();
         using var dir = new TempDir();
-        string input = TestFiles.RealFile("sppractice/Extract/job009/particles.star");   // RELION 5, 3.54 A images of 0.885 A micrographs
-        var report = CtfScaling.ScaleCtfFile(input, dir.File("out.star"), new ScaleCtfRequest(0.885, 0.870, new DefocusOptions(DefocusCorrection.ScaleCs)));
+        // RELION 5, 3.54 A images of 0.885 A micrographs
+        string input = TestFiles.RealFile("sppractice/Extract/job009/particles.star");
+        var report = CtfScaling.ScaleCtfFile(input, dir.File("out.star"), new ScaleCtfRequest(0.885, 0.870,
+            new DefocusOptions(DefocusCorrection.ScaleCs)));
         var after = StarDataSet.Read(dir.File("out.star"));
         double r = 0.870 / 0.885;
         Assert.Equal(1.4 * Math.Pow(r, 4), after.Optics!.GetDouble(0, RelionLabels.SphericalAberration), 1e-6);
@@ -113,8 +124,10 @@ public sealed class CtfScalingTests
     {
         Requires.SharedData();
         using var dir = new TempDir();
-        var report = CtfScaling.ScaleCtfFile(TestFiles.RealFile("em-testdata/micrographs_ctf.star"), dir.File("out.star"), new ScaleCtfRequest(0.900, 0.880));
-        Assert.Contains("the old pixel size is 0.9 A but the file's pixel sizes are 0.885 A", Assert.Single(report.Warnings));
+        var report = CtfScaling.ScaleCtfFile(TestFiles.RealFile("em-testdata/micrographs_ctf.star"),
+            dir.File("out.star"), new ScaleCtfRequest(0.900, 0.880));
+        Assert.Contains("the old pixel size is 0.9 A but the file's pixel sizes are 0.885 A",
+            Assert.Single(report.Warnings));
     }
 
     [Theory]
@@ -125,7 +138,8 @@ public sealed class CtfScalingTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("in.star"), Relion30Micrographs);
-        var e = Assert.Throws<CryoMergeInputException>(() => CtfScaling.ScaleCtfFile(dir.File("in.star"), dir.File("out.star"), new ScaleCtfRequest(oldPixel, newPixel)));
+        var e = Assert.Throws<CryoMergeInputException>(() => CtfScaling.ScaleCtfFile(dir.File("in.star"),
+            dir.File("out.star"), new ScaleCtfRequest(oldPixel, newPixel)));
         Assert.Equal(problem, e.Problem);
         Assert.Equal(["in.star"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
     }
@@ -136,11 +150,15 @@ public sealed class CtfScalingTests
         Requires.SharedData();
         using var dir = new TempDir();
         var e = Assert.Throws<CryoMergeInputException>(() =>
-            CtfScaling.ScaleCtfFile(TestFiles.RealFile("em-testdata/corrected_micrographs.star"), dir.File("out.star"), new ScaleCtfRequest(0.885, 0.87)));
+            CtfScaling.ScaleCtfFile(TestFiles.RealFile("em-testdata/corrected_micrographs.star"), dir.File("out.star"),
+            new ScaleCtfRequest(0.885, 0.87)));
         Assert.EndsWith("column _rlnDefocusU is missing from data_micrographs (needed to rescale defocus)", e.Message);
-        File.WriteAllText(dir.File("nocs.star"), Relion30Micrographs.Replace("_rlnSphericalAberration #7", "_rlnCs #7"));
-        e = Assert.Throws<CryoMergeInputException>(() => CtfScaling.ScaleCtfFile(dir.File("nocs.star"), dir.File("out.star"), new ScaleCtfRequest(0.9, 0.88)));
-        Assert.Equal("column _rlnSphericalAberration is missing from data_ (needed for the defocus correction)", e.Problem);
+        File.WriteAllText(dir.File("nocs.star"), Relion30Micrographs.Replace("_rlnSphericalAberration #7",
+            "_rlnCs #7"));
+        e = Assert.Throws<CryoMergeInputException>(() => CtfScaling.ScaleCtfFile(dir.File("nocs.star"),
+            dir.File("out.star"), new ScaleCtfRequest(0.9, 0.88)));
+        Assert.Equal("column _rlnSphericalAberration is missing from data_ (needed for the defocus correction)",
+            e.Problem);
         Assert.False(File.Exists(dir.File("out.star")));
     }
 
@@ -149,7 +167,8 @@ public sealed class CtfScalingTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("in.star"), Relion30Micrographs);
-        Assert.Throws<CryoMergeInputException>(() => CtfScaling.ScaleCtfFile(dir.File("in.star"), dir.File("in.star"), new ScaleCtfRequest(0.9, 0.88)));
+        Assert.Throws<CryoMergeInputException>(() => CtfScaling.ScaleCtfFile(dir.File("in.star"), dir.File("in.star"),
+            new ScaleCtfRequest(0.9, 0.88)));
         Assert.Equal(Relion30Micrographs, File.ReadAllText(dir.File("in.star")));
     }
 
@@ -163,9 +182,11 @@ public sealed class CtfScalingTests
         Requires.SharedData();
         Requires.Relion("relion_star_handler");
         using var dir = new TempDir();
-        CtfScaling.ScaleCtfFile(TestFiles.RealFile(file), dir.File("out.star"), new ScaleCtfRequest(oldPixel, newPixel));
+        CtfScaling.ScaleCtfFile(TestFiles.RealFile(file), dir.File("out.star"), new ScaleCtfRequest(oldPixel,
+            newPixel));
         var result = Tool.Run("relion_star_handler", ["--i", dir.File("out.star"), "--o", dir.File("check.star")]);
         Assert.True(result.ExitCode == 0 && File.Exists(dir.File("check.star")), result.Stderr);
-        Assert.Equal(StarDataSet.Read(dir.File("out.star")).Data.RowCount, StarDataSet.Read(dir.File("check.star")).Data.RowCount);
+        Assert.Equal(StarDataSet.Read(dir.File("out.star")).Data.RowCount,
+            StarDataSet.Read(dir.File("check.star")).Data.RowCount);
     }
 }

@@ -7,7 +7,8 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Merging;
 
-/// <summary>A merge writes only inside its output folder, and replaces only its own files (any with overwrite).</summary>
+/// <summary>A merge writes only inside its output folder, and replaces only its own files (any with
+/// overwrite).</summary>
 public sealed class MergeOutputsTests
 {
     [Fact]
@@ -15,7 +16,8 @@ public sealed class MergeOutputsTests
     {
         using var dir = new TempDir();
         var fft = FftBackends.Create();
-        var settings = new DemoSettings(Micrographs: 2, ParticlesPerMicrograph: 4, MicrographSize: 384, Box: 48, Seed: 3);
+        var settings = new DemoSettings(Micrographs: 2, ParticlesPerMicrograph: 4, MicrographSize: 384,
+            Box: 48, Seed: 3);
         var demo = DemoDataSets.Write(fft, dir.Path, settings, cancel: TestContext.Current.CancellationToken);
         var read = MergePlanReader.Read(demo.PlanPath);
         // The pixel size given: no fit, so the test is about the files.

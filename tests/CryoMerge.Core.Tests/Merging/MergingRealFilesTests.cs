@@ -12,11 +12,13 @@ namespace CryoMerge.Core.Tests.Merging;
 public sealed class MergingRealFilesTests
 {
     public static TheoryData<string> RealDataFiles() => new(
-        "cryodrgn/relion31.star", "cryodrgn/relion31.6opticsgroups.star", "cryodrgn/relion5.star", "cryodrgn/empiar_10076_7.star",
+        "cryodrgn/relion31.star", "cryodrgn/relion31.6opticsgroups.star", "cryodrgn/relion5.star",
+        "cryodrgn/empiar_10076_7.star",
         "cryodrgn/FinalRefinement-OriginalParticles-PfCRT.star", "cryodrgn/sta_testing_bin8.star",
         "em-testdata/particles_1k.star", "em-testdata/run_it025_data.star", "em-testdata/micrographs_ctf.star",
         "em-testdata/20170629_00049_frameImage_autopick.star",
-        "sppractice/Extract/job009/particles.star", "sppractice/CtfFind/job005/micrographs_ctf.star", "sppractice/Class2D/job010/run_it025_data.star",
+        "sppractice/Extract/job009/particles.star", "sppractice/CtfFind/job005/micrographs_ctf.star",
+        "sppractice/Class2D/job010/run_it025_data.star",
         "isecc/test.star", "aspire/sample_relion_data.star", "aspire/sample_particles_relion31.star");
 
     [Theory]
@@ -37,18 +39,22 @@ public sealed class MergingRealFilesTests
             Check(original, dir, "scaled.star", sameGeneration: true);
             operations++;
         }
-        if (original.Kind is StarDataKind.Particles or StarDataKind.Coordinates && original.Data.Has(RelionLabels.CoordinateX))
+        if (original.Kind is StarDataKind.Particles or StarDataKind.Coordinates
+            && original.Data.Has(RelionLabels.CoordinateX))
         {
-            ParticleRescaling.RescaleFile(input, dir.File("rescaled.star"), new RescaleParticlesRequest(pixel, pixel * 0.98, pixel * 1.25));
+            ParticleRescaling.RescaleFile(input, dir.File("rescaled.star"), new RescaleParticlesRequest(pixel,
+                pixel * 0.98, pixel * 1.25));
             if (original.Kind != StarDataKind.Coordinates) Check(original, dir, "rescaled.star", sameGeneration: true);
             operations++;
         }
         if (original.Kind != StarDataKind.Coordinates && original.Generation == StarGeneration.Relion31)
         {
             string group = original.OpticsName(0);
-            double groupPixel = PixelSizes.OfOpticsGroups(original.File)[0] is var g && original.Kind == StarDataKind.Particles
+            double groupPixel = PixelSizes.OfOpticsGroups(original.File)[0] is var g && original.Kind
+                == StarDataKind.Particles
                 ? g.ImagePixelSize!.Value : g.MicrographPixelSize ?? g.MicrographOriginalPixelSize!.Value;
-            OpticsRelabel.RelabelFile(input, dir.File("relabelled.star"), new RelabelRequest(groupPixel * 0.98, [group]));
+            OpticsRelabel.RelabelFile(input, dir.File("relabelled.star"),
+                new RelabelRequest(groupPixel * 0.98, [group]));
             Check(original, dir, "relabelled.star", sameGeneration: true);
             operations++;
         }
@@ -63,7 +69,8 @@ public sealed class MergingRealFilesTests
         using var dir = new TempDir();
         string[] files =
         [
-            // cryodrgn/relion5.star is left out: it names 1@toy_images_a.mrcs twice, which join refuses (StarJoinTests).
+            // cryodrgn/relion5.star is left out: it names 1@toy_images_a.mrcs twice, which join refuses
+            // (StarJoinTests).
             "cryodrgn/relion31.star", "cryodrgn/relion31.6opticsgroups.star", "cryodrgn/empiar_10076_7.star",
             "em-testdata/particles_1k.star", "sppractice/Extract/job009/particles.star", "isecc/test.star",
             "aspire/sample_relion_data.star",   // aspire/sample_particles_relion31.star names the same 17 images
@@ -77,7 +84,8 @@ public sealed class MergingRealFilesTests
         Assert.True(result.ExitCode == 0, result.Stderr);
         var check = StarDataSet.Read(dir.File("check.star"));
         Assert.Equal(expectedRows, check.Data.RowCount);
-        Assert.Equal(report.OpticsGroups.Select(g => g.PixelSize), PixelSizes.OfOpticsGroups(check.File).Select(g => g.ImagePixelSize));
+        Assert.Equal(report.OpticsGroups.Select(g => g.PixelSize),
+            PixelSizes.OfOpticsGroups(check.File).Select(g => g.ImagePixelSize));
     }
 
     private static void Check(StarDataSet original, TempDir dir, string output, bool sameGeneration)
@@ -87,8 +95,10 @@ public sealed class MergingRealFilesTests
         if (sameGeneration) Assert.Equal(original.Generation, result.Generation);
         foreach (var column in original.Data.Columns)
         {
-            if (RelionLabels.DependenceOf(column.Name) != PixelDependence.None || !result.Data.Has(column.Name)) continue;
-            Assert.True(MergingTestFiles.Raw(original.Data, column.Name).SequenceEqual(MergingTestFiles.Raw(result.Data, column.Name)),
+            if (RelionLabels.DependenceOf(column.Name) != PixelDependence.None
+                || !result.Data.Has(column.Name)) continue;
+            Assert.True(MergingTestFiles.Raw(original.Data, column.Name).SequenceEqual(MergingTestFiles.Raw(result.Data,
+                column.Name)),
                 $"{original.Path} -> {output}: _{column.Name} changed");
         }
         var relion = Tool.Run("relion_star_handler", ["--i", dir.File(output), "--o", dir.File("relion_" + output)]);

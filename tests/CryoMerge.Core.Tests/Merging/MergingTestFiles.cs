@@ -5,14 +5,16 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Merging;
 
-/// <summary>Small generated STAR files and image stacks for the merging tests (real files come from TestFiles).</summary>
+/// <summary>Small generated STAR files and image stacks for the merging tests (real files come from
+/// TestFiles).</summary>
 internal static class MergingTestFiles
 {
     /// <summary>
     /// A RELION 3.0 particle file over the stack <paramref name="stack"/>: pixel 10000 x 5 / magnification, Cs 2.7,
     /// 300 kV, origins in pixels, orientations, group names; row i has DefocusU 15000 + 100 i.
     /// </summary>
-    public static string Relion30Particles(string stack, int count, double pixel, string micrograph = "Movies/mic1.mrc", int firstIndex = 1)
+    public static string Relion30Particles(string stack, int count, double pixel, string micrograph = "Movies/mic1.mrc",
+        int firstIndex = 1)
     {
         var text = new StringBuilder("""
 
@@ -43,7 +45,9 @@ internal static class MergingTestFiles
         double magnification = 10000 * 5 / pixel;
         for (int i = 0; i < count; i++)
             text.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{firstIndex + i:D6}@{stack} {micrograph} {100 + 10 * i:F6} {200 + 7 * i:F6} {15000 + 100 * i:F6} {14800 + 100 * i:F6} 10.000000 300 2.7 0.1 {magnification:F6} 5 {i * 30:F6} {i * 15:F6} {i * 10:F6} 0.500000 -0.250000 group_{i % 2 + 1} {i % 2 + 1}\n"));
+                $"{firstIndex + i:D6}@{stack} {micrograph} {100 + 10 * i:F6} {200 + 7 * i:F6} {15000 + 100 * i:F6} " +
+                $"{14800 + 100 * i:F6} 10.000000 300 2.7 0.1 {magnification:F6} 5 {i * 30:F6} {i * 15:F6} " +
+                $"{i * 10:F6} 0.500000 -0.250000 group_{i % 2 + 1} {i % 2 + 1}\n"));
         return text.ToString();
     }
 
@@ -53,10 +57,12 @@ internal static class MergingTestFiles
         var rng = new Random(seed);
         var data = new float[box * box * count];
         for (int i = 0; i < data.Length; i++) data[i] = (float)(rng.NextDouble() - 0.5);
-        MrcWriter.WriteFile(path, new Shape3(box, box, count), data, new MrcWriteOptions { PixelSize = Vector3d.All(pixel), IsStack = true });
+        MrcWriter.WriteFile(path, new Shape3(box, box, count), data,
+            new MrcWriteOptions { PixelSize = Vector3d.All(pixel), IsStack = true });
     }
 
-    /// <summary>Copies a real file into a temporary folder (RELION resolves image names from the working directory).</summary>
+    /// <summary>Copies a real file into a temporary folder (RELION resolves image names from the working
+    /// directory).</summary>
     public static string CopyReal(TempDir dir, string relative)
     {
         string target = dir.File(Path.GetFileName(relative));

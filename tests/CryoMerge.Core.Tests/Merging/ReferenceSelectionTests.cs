@@ -14,13 +14,16 @@ public sealed class ReferenceSelectionTests
     {
         var (reference, reason) = ReferenceSelection.Choose([("A", Snr(4.1)), ("B", Snr(3.2)), ("C", Snr(3.9))]);
         Assert.Equal("B", reference);
-        Assert.Equal("the highest-resolution map: B 3.2 A, C 3.9 A, A 4.1 A (spectral signal/noise of the map, its solvent as noise)", reason);
+        Assert.Equal(
+            "the highest-resolution map: B 3.2 A, C 3.9 A, A 4.1 A (spectral signal/noise of the map, its solvent as " +
+            "noise)", reason);
     }
 
     [Fact]
     public void TiesGoToTheEarlierDataSetAndUnmeasuredMapsAreNamed()
     {
-        var (reference, reason) = ReferenceSelection.Choose([("A", null), ("B", Snr(3.5)), ("C", new MapResolutionEstimate(3.5, MapResolutionSource.Plan))]);
+        var (reference, reason) = ReferenceSelection.Choose([("A", null), ("B", Snr(3.5)), ("C",
+            new MapResolutionEstimate(3.5, MapResolutionSource.Plan))]);
         Assert.Equal("B", reference);
         Assert.Contains("stated in the plan", reason);
         Assert.EndsWith("not measurable: A", reason);
@@ -37,7 +40,8 @@ public sealed class ReferenceSelectionTests
     [Theory]
     [InlineData("reference: K\n", "K", ReferenceChoice.Plan)]
     [InlineData("", "G", ReferenceChoice.HighestResolution)]
-    public void ThePlanNamesTheReferenceOrLeavesItToTheMaps(string referenceLine, string provisional, ReferenceChoice choice)
+    public void ThePlanNamesTheReferenceOrLeavesItToTheMaps(string referenceLine, string provisional,
+        ReferenceChoice choice)
     {
         using var dir = new TempDir();
         foreach (var f in new[] { "k.star", "g.star", "s.star", "g.mrc", "k.mrc" }) File.WriteAllText(dir.File(f), "");

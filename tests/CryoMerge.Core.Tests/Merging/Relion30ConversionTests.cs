@@ -9,13 +9,15 @@ public sealed class Relion30ConversionTests
     [Fact]
     public void ConversionGivesWhatRelionsOwnConverterGives()
     {
-        // relion_star_handler converts a 3.0 file on reading (StarConverter); compare its optics table and offsets with ours.
+        // relion_star_handler converts a 3.0 file on reading (StarConverter); compare its optics table and offsets with
+        // ours.
         Requires.SharedData();
         Requires.Relion("relion_star_handler");
         using var dir = new TempDir();
         string input = MergingTestFiles.CopyReal(dir, "aspire/sample_relion_data.star");
         MergingTestFiles.CopyReal(dir, "aspire/sample.mrcs");
-        var result = Tool.Run("relion_star_handler", ["--i", "sample_relion_data.star", "--o", "relion.star"], workingDirectory: dir.Path);
+        var result = Tool.Run("relion_star_handler", ["--i", "sample_relion_data.star", "--o", "relion.star"],
+            workingDirectory: dir.Path);
         Assert.Equal(0, result.ExitCode);
         var relion = StarDataSet.Read(dir.File("relion.star"));
 
@@ -23,8 +25,10 @@ public sealed class Relion30ConversionTests
         var ours = Relion30Conversion.ToRelion31(StarDataSet.Read(input), warnings);
         Assert.Empty(warnings);
         Assert.Equal(relion.Optics!.RowCount, ours.Optics!.RowCount);
-        foreach (var label in new[] { RelionLabels.OpticsGroup, RelionLabels.AmplitudeContrast, RelionLabels.SphericalAberration,
-                     RelionLabels.Voltage, RelionLabels.ImagePixelSize, RelionLabels.ImageSize, RelionLabels.ImageDimensionality })
+        foreach (var label in new[] { RelionLabels.OpticsGroup, RelionLabels.AmplitudeContrast,
+            RelionLabels.SphericalAberration,
+                     RelionLabels.Voltage, RelionLabels.ImagePixelSize, RelionLabels.ImageSize,
+                     RelionLabels.ImageDimensionality })
             Assert.Equal(relion.Optics.GetDouble(0, label), ours.Optics.GetDouble(0, label), 1e-6);
         Assert.Equal(relion.OpticsName(0), ours.OpticsName(0));
         // relion_star_handler also copies the pixel size into rlnMicrographPixelSize (a side effect of reading the
@@ -32,8 +36,10 @@ public sealed class Relion30ConversionTests
         Assert.Equal(relion.Data.ColumnNames.Order(), ours.Data.ColumnNames.Order());
         for (int r = 0; r < ours.Data.RowCount; r++)
         {
-            Assert.Equal(relion.Data.GetDouble(r, RelionLabels.OriginXAngst), ours.Data.GetDouble(r, RelionLabels.OriginXAngst), 1e-5);
-            Assert.Equal(relion.Data.GetInt(r, RelionLabels.OpticsGroup), ours.Data.GetInt(r, RelionLabels.OpticsGroup));
+            Assert.Equal(relion.Data.GetDouble(r, RelionLabels.OriginXAngst), ours.Data.GetDouble(r,
+                RelionLabels.OriginXAngst), 1e-5);
+            Assert.Equal(relion.Data.GetInt(r, RelionLabels.OpticsGroup), ours.Data.GetInt(r,
+                RelionLabels.OpticsGroup));
         }
     }
 
@@ -49,11 +55,14 @@ public sealed class Relion30ConversionTests
         lines.Insert(lines.FindIndex(l => l.Contains("000002@a")), rowsB[0]);
         lines.Add(rowsB[1].Replace(" 2.7 ", " 2.0 "));
         File.WriteAllText(dir.File("mixed.star"), string.Join('\n', lines) + "\n");
-        var set = Relion30Conversion.ToRelion31(StarDataSet.Read(dir.File("mixed.star")), [], _ => new ImageHeaderInfo(64, 2));
+        var set = Relion30Conversion.ToRelion31(StarDataSet.Read(dir.File("mixed.star")), [],
+            _ => new ImageHeaderInfo(64, 2));
         Assert.Equal(["opticsGroup1", "opticsGroup2", "opticsGroup3"], Enumerable.Range(0, 3).Select(set.OpticsName));
-        Assert.Equal([1.30, 1.40, 1.40], Enumerable.Range(0, 3).Select(o => Math.Round(set.Optics!.GetDouble(o, RelionLabels.ImagePixelSize), 6)));
+        Assert.Equal([1.30, 1.40, 1.40], Enumerable.Range(0, 3).Select(o => Math.Round(set.Optics!.GetDouble(o,
+            RelionLabels.ImagePixelSize), 6)));
         Assert.Equal([1, 2, 1, 1, 3], Enumerable.Range(0, 5).Select(r => set.Data.GetInt(r, RelionLabels.OpticsGroup)));
-        Assert.False(set.Data.Has(RelionLabels.Magnification) || set.Data.Has(RelionLabels.OriginX) || set.Data.Has(RelionLabels.Voltage));
+        Assert.False(set.Data.Has(RelionLabels.Magnification) || set.Data.Has(RelionLabels.OriginX)
+            || set.Data.Has(RelionLabels.Voltage));
         Assert.Equal(0.5 * 1.40, set.Data.GetDouble(1, RelionLabels.OriginXAngst), 1e-6);
         Assert.Equal(StarGeneration.Relion31, set.Generation);
     }
@@ -66,15 +75,18 @@ public sealed class Relion30ConversionTests
         var warnings = new List<string>();
         var set = Relion30Conversion.ToRelion31(StarDataSet.Read(dir.File("p.star")), warnings);
         Assert.False(set.Optics!.Has(RelionLabels.ImageSize));
-        Assert.Contains("without _rlnImageSize because 000001@missing.mrcs could not be opened", Assert.Single(warnings));
+        Assert.Contains("without _rlnImageSize because 000001@missing.mrcs could not be opened",
+            Assert.Single(warnings));
     }
 
     [Fact]
     public void AFileWithoutAPixelSizeCannotBeConverted()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("p.star"), MergingTestFiles.Relion30Particles("a.mrcs", 2, 1.3).Replace("_rlnMagnification", "_rlnMag"));
-        var e = Assert.Throws<CryoMergeInputException>(() => Relion30Conversion.ToRelion31(StarDataSet.Read(dir.File("p.star")), []));
+        File.WriteAllText(dir.File("p.star"), MergingTestFiles.Relion30Particles("a.mrcs", 2,
+            1.3).Replace("_rlnMagnification", "_rlnMag"));
+        var e = Assert.Throws<CryoMergeInputException>(() =>
+            Relion30Conversion.ToRelion31(StarDataSet.Read(dir.File("p.star")), []));
         Assert.Contains("RELION 3.0 file without a pixel size", e.Message);
     }
 }

@@ -2,7 +2,8 @@ using CryoMerge.Core.Merging;
 
 namespace CryoMerge.Core.Tests.Merging;
 
-/// <summary>The fitted scales of several data sets must multiply to one around every cycle, within their ranges.</summary>
+/// <summary>The fitted scales of several data sets must multiply to one around every cycle, within their
+/// ranges.</summary>
 public sealed class ScaleCyclesTests
 {
     /// <summary>A fitted scale with a symmetric relative range of +-<paramref name="half"/> (ln-scale).</summary>
@@ -10,7 +11,8 @@ public sealed class ScaleCyclesTests
         new(from, to, ratio, ratio * Math.Exp(-half), ratio * Math.Exp(half));
 
     // True pixel sizes on one scale: the ratio of any two is exact.
-    private static readonly Dictionary<string, double> Truth = new() { ["A"] = 1.0, ["B"] = 1.3, ["C"] = 0.83, ["D"] = 1.12 };
+    private static readonly Dictionary<string, double> Truth = new() { ["A"] = 1.0, ["B"] = 1.3, ["C"] = 0.83,
+        ["D"] = 1.12 };
 
     private static List<PairScale> AllPairs(double half, Func<string, string, double>? error = null)
     {
@@ -18,7 +20,8 @@ public sealed class ScaleCyclesTests
         var scales = new List<PairScale>();
         for (int i = 0; i < names.Count; i++)
             for (int j = i + 1; j < names.Count; j++)
-                scales.Add(Fit(names[i], names[j], Truth[names[j]] / Truth[names[i]] * (error?.Invoke(names[i], names[j]) ?? 1), half));
+                scales.Add(Fit(names[i], names[j], Truth[names[j]] / Truth[names[i]] * (error?.Invoke(names[i],
+                    names[j]) ?? 1), half));
         return scales;
     }
 
@@ -38,7 +41,8 @@ public sealed class ScaleCyclesTests
     public void OneWrongScaleBreaksItsCyclesAndIsTheOnlySuspect()
     {
         // A to C 2 % off, every range +-0.3 %: the misfit is ln(1/1.02) = -1.98 % against sqrt(3) x 0.3 % = 0.52 %.
-        var cycles = ScaleCycles.Check(["A", "B", "C", "D"], AllPairs(0.003, (a, b) => (a, b) == ("A", "C") ? 1.02 : 1));
+        var cycles = ScaleCycles.Check(["A", "B", "C", "D"], AllPairs(0.003, (a, b) => (a, b) == ("A",
+            "C") ? 1.02 : 1));
         var broken = cycles.Where(c => !c.Closes).Select(c => c.Name).ToList();
         Assert.Equal(["A > B > C", "A > C > D"], broken);
         var abc = cycles[0];
@@ -74,7 +78,8 @@ public sealed class ScaleCyclesTests
         var mixed = forward.Select((s, i) => i % 2 == 0 ? s.Reversed : s).ToList();
         var f = ScaleCycles.Check(["A", "B", "C", "D"], forward);
         var m = ScaleCycles.Check(["A", "B", "C", "D"], mixed);
-        Assert.Equal(f.Select(c => (c.Name, Math.Round(c.LogMisfit, 12), Math.Round(c.LogRange, 12))), m.Select(c => (c.Name, Math.Round(c.LogMisfit, 12), Math.Round(c.LogRange, 12))));
+        Assert.Equal(f.Select(c => (c.Name, Math.Round(c.LogMisfit, 12), Math.Round(c.LogRange, 12))),
+            m.Select(c => (c.Name, Math.Round(c.LogMisfit, 12), Math.Round(c.LogRange, 12))));
     }
 
     [Fact]
@@ -95,11 +100,13 @@ public sealed class ScaleCyclesTests
         Assert.False(off.Closes);
         Assert.True(double.IsNegativeInfinity(off.Ranges));
         // One given scale among fitted ones: only the fitted ranges count.
-        var mixed = ScaleCycles.Close(Fit("A", "B", 1.3, 0.003), Fit("B", "C", 0.83 / 1.3, 0.004), Given("A", "C", 0.83));
+        var mixed = ScaleCycles.Close(Fit("A", "B", 1.3, 0.003), Fit("B", "C", 0.83 / 1.3, 0.004), Given("A",
+            "C", 0.83));
         Assert.Equal(0.005, mixed.LogRange, 12);
     }
 
     [Fact]
     public void ScalesThatDoNotFormTheCycleAreRefused() =>
-        Assert.Throws<ArgumentException>(() => ScaleCycles.Close(Fit("A", "B", 1, 0.01), Fit("C", "D", 1, 0.01), Fit("A", "D", 1, 0.01)));
+        Assert.Throws<ArgumentException>(() => ScaleCycles.Close(Fit("A", "B", 1, 0.01), Fit("C", "D", 1, 0.01),
+        Fit("A", "D", 1, 0.01)));
 }

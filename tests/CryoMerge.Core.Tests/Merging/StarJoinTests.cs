@@ -12,11 +12,13 @@ public sealed class StarJoinTests
         Requires.SharedData();
         using var dir = new TempDir();
         // Both files call their group opticsGroup1: 2.806 A (box 256) and 1.36793 A (box 256).
-        var report = StarJoin.JoinFiles([TestFiles.RealFile("cryodrgn/relion31.star"), TestFiles.RealFile("em-testdata/particles_1k.star")], dir.File("merged.star"));
+        var report = StarJoin.JoinFiles([TestFiles.RealFile("cryodrgn/relion31.star"),
+            TestFiles.RealFile("em-testdata/particles_1k.star")], dir.File("merged.star"));
         var merged = StarDataSet.Read(dir.File("merged.star"));
         Assert.Equal(["opticsGroup1", "opticsGroup1_set2"], Enumerable.Range(0, 2).Select(merged.OpticsName));
         Assert.Equal([1, 2], Enumerable.Range(0, 2).Select(o => merged.Optics!.GetInt(o, RelionLabels.OpticsGroup)));
-        Assert.Equal([2.806, 1.36793], Enumerable.Range(0, 2).Select(o => merged.Optics!.GetDouble(o, RelionLabels.ImagePixelSize)));
+        Assert.Equal([2.806, 1.36793], Enumerable.Range(0, 2).Select(o => merged.Optics!.GetDouble(o,
+            RelionLabels.ImagePixelSize)));
         var groups = merged.OpticsRowOfEachRow();
         Assert.Equal(5, groups.Count(g => g == 0));
         Assert.Equal(1000, groups.Count(g => g == 1));
@@ -39,7 +41,8 @@ public sealed class StarJoinTests
         other.Write(second);
         string[] inputs = [TestFiles.RealFile("cryodrgn/relion31.star"), second];
 
-        var relion = Tool.Run("relion_star_handler", ["--combine", "--i", string.Join(' ', inputs), "--o", dir.File("relion.star")]);
+        var relion = Tool.Run("relion_star_handler", ["--combine", "--i", string.Join(' ', inputs), "--o",
+            dir.File("relion.star")]);
         Assert.True(relion.ExitCode == 0, relion.Stderr);
         var lost = StarDataSet.Read(dir.File("relion.star"));
         Assert.Equal(1, lost.Optics!.RowCount);
@@ -50,8 +53,10 @@ public sealed class StarJoinTests
         Assert.Equal(0, check.ExitCode);
         var ours = StarDataSet.Read(dir.File("check.star"));
         Assert.Equal(10, ours.Data.RowCount);
-        Assert.Equal([2.806, 1.4], Enumerable.Range(0, 2).Select(o => ours.Optics!.GetDouble(o, RelionLabels.ImagePixelSize)));
-        Assert.Equal([1, 1, 1, 1, 1, 2, 2, 2, 2, 2], Enumerable.Range(0, 10).Select(r => ours.Data.GetInt(r, RelionLabels.OpticsGroup)));
+        Assert.Equal([2.806, 1.4], Enumerable.Range(0, 2).Select(o => ours.Optics!.GetDouble(o,
+            RelionLabels.ImagePixelSize)));
+        Assert.Equal([1, 1, 1, 1, 1, 2, 2, 2, 2, 2], Enumerable.Range(0, 10).Select(r => ours.Data.GetInt(r,
+            RelionLabels.OpticsGroup)));
     }
 
     [Fact]
@@ -64,7 +69,8 @@ public sealed class StarJoinTests
         var names = other.Block("particles").Table!.Column(RelionLabels.ImageName);
         names.SetAll(r => names.Raw(r).Replace("relion31.mrcs", "second.mrcs"));
         other.Write(second);
-        var report = StarJoin.JoinFiles([TestFiles.RealFile("cryodrgn/relion31.star"), second], dir.File("merged.star"));
+        var report = StarJoin.JoinFiles([TestFiles.RealFile("cryodrgn/relion31.star"), second],
+            dir.File("merged.star"));
         var warning = Assert.Single(report.Warnings, w => w.Contains("_rlnMicrographName"));
         Assert.StartsWith(second, warning);
 
@@ -82,16 +88,21 @@ public sealed class StarJoinTests
         Requires.SharedData();
         using var dir = new TempDir();
         // isecc has beam tilt, Zernike coefficients and a magnification matrix; relion31.star has none of them.
-        var report = StarJoin.JoinFiles([TestFiles.RealFile("cryodrgn/relion31.star"), TestFiles.RealFile("isecc/test.star")], dir.File("merged.star"));
+        var report = StarJoin.JoinFiles([TestFiles.RealFile("cryodrgn/relion31.star"),
+            TestFiles.RealFile("isecc/test.star")], dir.File("merged.star"));
         var optics = StarDataSet.Read(dir.File("merged.star")).Optics!;
-        Assert.Equal(["0.000000", "0.000000"], [optics.Column(RelionLabels.BeamTiltX).Raw(0), optics.Column(RelionLabels.BeamTiltY).Raw(0)]);
+        Assert.Equal(["0.000000", "0.000000"], [optics.Column(RelionLabels.BeamTiltX).Raw(0),
+            optics.Column(RelionLabels.BeamTiltY).Raw(0)]);
         Assert.Equal("[0,0,0,0,0,0]", optics.Column(RelionLabels.OddZernike).Raw(0));
         Assert.Equal("[0,0,0,0,0,0,0,0,0]", optics.Column(RelionLabels.EvenZernike).Raw(0));
-        Assert.Equal([1.0, 0, 0, 1], new[] { RelionLabels.MagMat00, RelionLabels.MagMat01, RelionLabels.MagMat10, RelionLabels.MagMat11 }.Select(l => optics.GetDouble(0, l)));
+        Assert.Equal([1.0, 0, 0, 1], new[] { RelionLabels.MagMat00, RelionLabels.MagMat01, RelionLabels.MagMat10,
+            RelionLabels.MagMat11 }.Select(l => optics.GetDouble(0, l)));
         Assert.Equal("1.007178", optics.Column(RelionLabels.MagMat00).Raw(1));
-        Assert.Contains(report.FilledColumns, f => f.StartsWith("_rlnBeamTiltX = 0.000000 (data_optics; in relion31.star)"));
+        Assert.Contains(report.FilledColumns,
+            f => f.StartsWith("_rlnBeamTiltX = 0.000000 (data_optics; in relion31.star)"));
         // Priors exist only in isecc and have no neutral value: left out, as RELION does.
-        Assert.Contains(report.DroppedColumns, d => d.StartsWith("_rlnAngleRotPrior (data_particles; missing from relion31.star)"));
+        Assert.Contains(report.DroppedColumns,
+            d => d.StartsWith("_rlnAngleRotPrior (data_particles; missing from relion31.star)"));
     }
 
     [Fact]
@@ -106,8 +117,10 @@ public sealed class StarJoinTests
         var merged = StarDataSet.Read(dir.File("merged.star"));
         Assert.Equal(StarGeneration.Relion31, merged.Generation);
         Assert.All(report.Inputs, i => Assert.True(i.ConvertedFrom30));
-        Assert.Equal([(4.0, 32), (3.0, 48)], Enumerable.Range(0, 2).Select(o => (Math.Round(merged.Optics!.GetDouble(o, RelionLabels.ImagePixelSize), 6), merged.Optics.GetInt(o, RelionLabels.ImageSize))));
-        Assert.Equal(["group_1", "group_2", "group_1", "optics2_group_1", "optics2_group_2"], Enumerable.Range(0, 5).Select(r => merged.Data.GetString(r, RelionLabels.GroupName)));
+        Assert.Equal([(4.0, 32), (3.0, 48)], Enumerable.Range(0, 2).Select(o => (Math.Round(merged.Optics!.GetDouble(o,
+            RelionLabels.ImagePixelSize), 6), merged.Optics.GetInt(o, RelionLabels.ImageSize))));
+        Assert.Equal(["group_1", "group_2", "group_1", "optics2_group_1", "optics2_group_2"], Enumerable.Range(0,
+            5).Select(r => merged.Data.GetString(r, RelionLabels.GroupName)));
         Assert.False(merged.Data.Has(RelionLabels.GroupNumber));
         Assert.Equal(0.5 * 3.0, merged.Data.GetDouble(3, RelionLabels.OriginXAngst), 1e-6);
     }
@@ -118,7 +131,8 @@ public sealed class StarJoinTests
         using var dir = new TempDir();
         File.WriteAllText(dir.File("a.star"), MergingTestFiles.Relion30Particles("a.mrcs", 3, 4.0));
         File.WriteAllText(dir.File("b.star"), MergingTestFiles.Relion30Particles("b.mrcs", 2, 3.0));
-        var report = StarJoin.JoinFiles([dir.File("a.star"), dir.File("b.star")], dir.File("merged.star"), new JoinOptions(KeepRelion30: true));
+        var report = StarJoin.JoinFiles([dir.File("a.star"), dir.File("b.star")], dir.File("merged.star"),
+            new JoinOptions(KeepRelion30: true));
         var merged = StarDataSet.Read(dir.File("merged.star"));
         Assert.True(report.Relion30Output);
         Assert.Equal(StarGeneration.Relion30, merged.Generation);
@@ -126,7 +140,8 @@ public sealed class StarJoinTests
         Assert.Equal("set2_group_1", merged.Data.GetString(3, RelionLabels.GroupName));
         Assert.Equal(3.0, PixelSizes.FromRelion30Row(merged.Data, 4)!.Value, 9);
         var e = Assert.Throws<CryoMergeInputException>(() => StarJoin.JoinFiles(
-            [dir.File("a.star"), TestFiles.RealFile("cryodrgn/relion31.star")], dir.File("x.star"), new JoinOptions(KeepRelion30: true)));
+            [dir.File("a.star"), TestFiles.RealFile("cryodrgn/relion31.star")], dir.File("x.star"),
+            new JoinOptions(KeepRelion30: true)));
         Assert.Contains("--keep-3.0 joins RELION 3.0 files only", e.Message);
     }
 
@@ -136,8 +151,11 @@ public sealed class StarJoinTests
         Requires.SharedData();
         using var dir = new TempDir();
         string input = TestFiles.RealFile("cryodrgn/relion31.star");
-        var e = Assert.Throws<CryoMergeInputException>(() => StarJoin.JoinFiles([input, input], dir.File("merged.star")));
-        Assert.Equal($"{input}: _rlnImageName 000001@relion31.mrcs in row 1 appears already in {input} (row 1); joining it twice would count it twice", e.Message);
+        var e = Assert.Throws<CryoMergeInputException>(() => StarJoin.JoinFiles([input, input],
+            dir.File("merged.star")));
+        Assert.Equal(
+            $"{input}: _rlnImageName 000001@relion31.mrcs in row 1 appears already in {input} (row 1); joining it " +
+            $"twice would count it twice", e.Message);
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
 
@@ -148,8 +166,11 @@ public sealed class StarJoinTests
         Requires.SharedData();
         using var dir = new TempDir();
         string input = TestFiles.RealFile("cryodrgn/relion5.star");
-        var e = Assert.Throws<CryoMergeInputException>(() => StarJoin.JoinFiles([TestFiles.RealFile("isecc/test.star"), input], dir.File("m.star")));
-        Assert.Equal($"{input}: _rlnImageName 1@toy_images_a.mrcs in row 12 appears already in row 1; joining it twice would count it twice", e.Message);
+        var e = Assert.Throws<CryoMergeInputException>(() => StarJoin.JoinFiles([TestFiles.RealFile("isecc/test.star"),
+            input], dir.File("m.star")));
+        Assert.Equal(
+            $"{input}: _rlnImageName 1@toy_images_a.mrcs in row 12 appears already in row 1; joining it twice would " +
+            $"count it twice", e.Message);
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
 
@@ -159,7 +180,8 @@ public sealed class StarJoinTests
         Requires.SharedData();
         using var dir = new TempDir();
         var e = Assert.Throws<CryoMergeInputException>(() => StarJoin.JoinFiles(
-            [TestFiles.RealFile("cryodrgn/relion31.star"), TestFiles.RealFile("em-testdata/micrographs_ctf.star")], dir.File("m.star")));
+            [TestFiles.RealFile("cryodrgn/relion31.star"), TestFiles.RealFile("em-testdata/micrographs_ctf.star")],
+            dir.File("m.star")));
         Assert.Contains("holds micrographs but", e.Message);
     }
 
@@ -170,9 +192,13 @@ public sealed class StarJoinTests
         using var dir = new TempDir();
         string first = TestFiles.RealFile("em-testdata/micrographs_ctf.star");
         // The same tutorial movies processed twice: the micrograph names collide.
-        var e = Assert.Throws<CryoMergeInputException>(() => StarJoin.JoinFiles([first, TestFiles.RealFile("sppractice/CtfFind/job005/micrographs_ctf.star")], dir.File("m.star")));
-        Assert.Contains("_rlnMicrographName MotionCorr/job002/Movies/20170629_00021_frameImage.mrc in row 1 appears already in", e.Message);
-        File.WriteAllText(dir.File("other.star"), File.ReadAllText(first).Replace("MotionCorr/job002/", "MotionCorr/job102/").Replace("0.885000", "1.100000"));
+        var e = Assert.Throws<CryoMergeInputException>(() => StarJoin.JoinFiles([first,
+            TestFiles.RealFile("sppractice/CtfFind/job005/micrographs_ctf.star")], dir.File("m.star")));
+        Assert.Contains(
+            "_rlnMicrographName MotionCorr/job002/Movies/20170629_00021_frameImage.mrc in row 1 appears already in",
+            e.Message);
+        File.WriteAllText(dir.File("other.star"), File.ReadAllText(first).Replace("MotionCorr/job002/",
+            "MotionCorr/job102/").Replace("0.885000", "1.100000"));
         var report = StarJoin.JoinFiles([first, dir.File("other.star")], dir.File("m.star"));
         Assert.Equal(StarDataKind.Micrographs, report.Kind);
         Assert.Equal(48, report.Rows);
@@ -193,7 +219,8 @@ public sealed class StarJoinTests
         MergingTestFiles.CopyReal(dir, "cryodrgn/relion31.star");
         MergingTestFiles.CopyReal(dir, "cryodrgn/relion31.mrcs");
         StarJoin.JoinFiles([dir.File("small.star"), dir.File("relion31.star")], dir.File("merged.star"));
-        var result = Tool.Run("relion_reconstruct", ["--i", "merged.star", "--o", "map.mrc"], workingDirectory: dir.Path);
+        var result = Tool.Run("relion_reconstruct", ["--i", "merged.star", "--o", "map.mrc"],
+            workingDirectory: dir.Path);
         Assert.True(result.ExitCode == 0, result.Stderr + result.Stdout);
         Assert.Contains("first optics group: 4", result.Stdout);
         using var map = MrcFile.Open(dir.File("map.mrc"));

@@ -38,10 +38,13 @@ public sealed class WorkJsonTests
     [Fact]
     public void DataSetValuesAreWrittenOnlyOnceSetAndDescribedInNameOrder()
     {
-        var values = new DataSetValues { FinalBox = 64, ExtractBox = 80, ImagePixelReached = 1.0000123456789, FscResolutionAfter = double.NaN };
-        Assert.Equal("""{"fscResolutionAfter":"NaN","extractBox":80,"finalBox":64,"imagePixelReached":1.0000123456789}""",
+        var values = new DataSetValues { FinalBox = 64, ExtractBox = 80, ImagePixelReached = 1.0000123456789,
+            FscResolutionAfter = double.NaN };
+        Assert.Equal(
+            """{"fscResolutionAfter":"NaN","extractBox":80,"finalBox":64,"imagePixelReached":1.0000123456789}""",
             JsonSerializer.Serialize(values, WorkJson.Options));
-        Assert.Equal(["extractBox 80", "finalBox 64", "fscResolutionAfter NaN", "imagePixelReached 1.000012"], values.Describe());
+        Assert.Equal(["extractBox 80", "finalBox 64", "fscResolutionAfter NaN", "imagePixelReached 1.000012"],
+            values.Describe());
         Assert.Equal("{}", JsonSerializer.Serialize(new DataSetValues(), WorkJson.Options));
     }
 }

@@ -28,7 +28,8 @@ public sealed class MapReconstructionTests
     [Fact]
     public void MergeOfTwoPixelSizesMatchesRelionReconstruct() =>
         // RELION scales each optics group's slices by its box x pixel over the map's (applyScaleDifference).
-        CompareWithRelion([new SimulatedGroup(2.0, 64, 300), new SimulatedGroup(2.5, 52, 300)], ctf: true, relionArgs: ["--ctf"],
+        CompareWithRelion([new SimulatedGroup(2.0, 64, 300), new SimulatedGroup(2.5, 52, 300)], ctf: true,
+        relionArgs: ["--ctf"],
             ParticleSelection.All);
 
     [Theory]
@@ -41,7 +42,8 @@ public sealed class MapReconstructionTests
         Requires.Relion("relion_reconstruct");
         using var dir = new TempDir();
         string star = SimulatedParticles.Write(Fft, dir.Path, [new SimulatedGroup(2.0, 48, 400)], seed: 4);
-        var run = Tool.Run("relion_reconstruct", ["--i", "particles.star", "--o", "relion.mrc", "--ctf", "--angpix", "2.02",
+        var run = Tool.Run("relion_reconstruct", ["--i", "particles.star", "--o", "relion.mrc", "--ctf",
+            "--angpix", "2.02",
             .. skipGridding ? new[] { "--skip_gridding" } : []], dir.Path);
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
         MapReconstruction.Run(Fft, new ReconstructionRequest
@@ -59,7 +61,8 @@ public sealed class MapReconstructionTests
     public void OpticsVariantsReproduceRelionReconstructToFloatPrecision(string variant)
     {
         // Anisotropic magnification (A becomes M^-1 A, the CTF is evaluated at M k), CTF-premultiplied images (the
-        // image is not multiplied, the weights are still CTF^2) and a RELION 3.0 file (converted as RELION converts it).
+        // image is not multiplied, the weights are still CTF^2) and a RELION 3.0 file (converted as RELION converts
+        // it).
         Requires.Relion("relion_reconstruct");
         using var dir = new TempDir();
         string star = SimulatedParticles.Write(Fft, dir.Path, [new SimulatedGroup(2.0, 48, 300)], seed: 9);
@@ -80,11 +83,13 @@ public sealed class MapReconstructionTests
                 optics.AddColumn(RelionLabels.CtfDataArePremultiplied, "1");
             file.Write(star);
         }
-        var run = Tool.Run("relion_reconstruct", ["--i", Path.GetFileName(star), "--o", "relion.mrc", "--ctf", "--angpix", "2.02"], dir.Path);
+        var run = Tool.Run("relion_reconstruct", ["--i", Path.GetFileName(star), "--o", "relion.mrc", "--ctf",
+            "--angpix", "2.02"], dir.Path);
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
         MapReconstruction.Run(Fft, new ReconstructionRequest
         {
-            Input = star, Output = dir.File("ours.mrc"), Ctf = true, PixelSize = 2.02, Solver = new SolverOptions { RelionGrid = true },
+            Input = star, Output = dir.File("ours.mrc"), Ctf = true, PixelSize = 2.02,
+                Solver = new SolverOptions { RelionGrid = true },
         }, cancel: TestContext.Current.CancellationToken);
         AssertEqualToFloatPrecision(dir.File("relion.mrc"), dir.File("ours.mrc"));
     }
@@ -99,17 +104,22 @@ public sealed class MapReconstructionTests
         double sd = ImageStatistics.Of(a).StdDev;
         var (difference, at) = Imaging.ImagingTestData.MaxDifference(a, b);
         Assert.True(sd > 0.01, "RELION's map is empty");
-        Assert.True(difference <= 1e-4 * sd, $"largest difference {difference:G3} at voxel {at} is {difference / sd:G3} of the SD (RELION {a[at]}, ours {b[at]})");
+        Assert.True(difference <= 1e-4 * sd,
+            $"largest difference {difference:G3} at voxel {at} is {difference / sd:G3} of the SD (RELION {a[at]}, " +
+            $"ours {b[at]})");
     }
 
-    private static void CompareWithRelion(SimulatedGroup[] groups, bool ctf, string[] relionArgs, ParticleSelection selection)
+    private static void CompareWithRelion(SimulatedGroup[] groups, bool ctf, string[] relionArgs,
+        ParticleSelection selection)
     {
         Requires.Relion("relion_reconstruct");
         using var dir = new TempDir();
         string star = SimulatedParticles.Write(Fft, dir.Path, groups, seed: 23);
-        var run = Tool.Run("relion_reconstruct", ["--i", "particles.star", "--o", "relion.mrc", .. relionArgs], dir.Path);
+        var run = Tool.Run("relion_reconstruct", ["--i", "particles.star", "--o", "relion.mrc",
+            .. relionArgs], dir.Path);
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
-        var result = MapReconstruction.Run(Fft, new ReconstructionRequest { Input = star, Output = dir.File("ours.mrc"), Ctf = ctf, Selection = selection }, cancel: TestContext.Current.CancellationToken);
+        var result = MapReconstruction.Run(Fft, new ReconstructionRequest { Input = star, Output = dir.File("ours.mrc"),
+            Ctf = ctf, Selection = selection }, cancel: TestContext.Current.CancellationToken);
         Assert.Equal(groups.Sum(g => g.Count) / (selection.RandomSubset is null ? 1 : 2), result.Particles);
         AssertSameMap(dir.File("relion.mrc"), dir.File("ours.mrc"), groups[0].PixelSize);
     }
@@ -125,9 +135,12 @@ public sealed class MapReconstructionTests
         var fsc = FourierShellCorrelation.Relion(Fft, relion, ours, pixel);
         int n = relion.Shape.X, last = (int)(0.9 * n / 2);
         double sdRelion = ImageStatistics.Of(relion.Data).StdDev, sdOurs = ImageStatistics.Of(ours.Data).StdDev;
-        string curve = string.Join(" ", fsc.Fsc.Take(last + 1).Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture)));
+        string curve = string.Join(" ", fsc.Fsc.Take(last + 1).Select(v => v.ToString("0.0000",
+            CultureInfo.InvariantCulture)));
         for (int shell = 1; shell <= last; shell++)
-            Assert.True(fsc.Fsc[shell] >= 0.99, $"FSC {fsc.Fsc[shell]:0.0000} at shell {shell} ({fsc.Resolution(shell):0.00} A); curve {curve}; sd ours {sdOurs:G4} RELION {sdRelion:G4}");
+            Assert.True(fsc.Fsc[shell] >= 0.99,
+                $"FSC {fsc.Fsc[shell]:0.0000} at shell {shell} ({fsc.Resolution(shell):0.00} A); curve {curve}; sd " +
+                $"ours {sdOurs:G4} RELION {sdRelion:G4}");
         Assert.InRange(sdOurs / sdRelion, 0.99, 1.01);
     }
 }

@@ -14,7 +14,8 @@ internal sealed record SimulatedGroup(double PixelSize, int Box, int Count);
 /// <summary>
 /// Particle stacks with known angles, origins and CTF, written as a RELION 3.1 project: the built-in phantom
 /// rendered at each group's pixel size, projected as relion_project does (<see cref="FourierProjector"/>),
-/// multiplied by its CTF (unless <c>ctf</c> is false; the STAR file has the CTF anyway), moved by minus its origin (so that RELION's shift by the origin centres it) and given
+/// multiplied by its CTF (unless <c>ctf</c> is false; the STAR file has the CTF anyway), moved by minus its origin (so
+/// that RELION's shift by the origin centres it) and given
 /// white noise. Rows alternate between random subsets 1 and 2; groups follow each other in the file.
 /// </summary>
 internal static class SimulatedParticles
@@ -22,18 +23,24 @@ internal static class SimulatedParticles
     public const double Voltage = 300, Cs = 2.7, AmplitudeContrast = 0.1;
 
     /// <summary>Writes DIR/Particles/groupN.mrcs and DIR/particles.star; returns the STAR file's path.</summary>
-    public static string Write(IFftBackend fft, string dir, IReadOnlyList<SimulatedGroup> groups, int seed, double snr = 0.3, bool ctf = true)
+    public static string Write(IFftBackend fft, string dir, IReadOnlyList<SimulatedGroup> groups, int seed,
+        double snr = 0.3, bool ctf = true)
     {
         var rng = new Random(seed);
         Directory.CreateDirectory(Path.Combine(dir, "Particles"));
         var star = new StringBuilder();
-        star.Append("# version 30001\n\ndata_optics\n\nloop_\n_rlnOpticsGroupName #1\n_rlnOpticsGroup #2\n_rlnVoltage #3\n_rlnSphericalAberration #4\n")
+        star.Append(
+            "# version 30001\n\ndata_optics\n\nloop_\n_rlnOpticsGroupName #1\n_rlnOpticsGroup #2\n_rlnVoltage " +
+            "#3\n_rlnSphericalAberration #4\n")
             .Append("_rlnAmplitudeContrast #5\n_rlnImagePixelSize #6\n_rlnImageSize #7\n_rlnImageDimensionality #8\n");
         for (int g = 0; g < groups.Count; g++)
             star.Append(I($"opticsGroup{g + 1} {g + 1} {Voltage} {Cs} {AmplitudeContrast} "))
                 .Append(I($"{groups[g].PixelSize} {groups[g].Box} 2\n"));
-        star.Append("\n\n# version 30001\n\ndata_particles\n\nloop_\n_rlnImageName #1\n_rlnAngleRot #2\n_rlnAngleTilt #3\n_rlnAnglePsi #4\n")
-            .Append("_rlnOriginXAngst #5\n_rlnOriginYAngst #6\n_rlnDefocusU #7\n_rlnDefocusV #8\n_rlnDefocusAngle #9\n_rlnOpticsGroup #10\n_rlnRandomSubset #11\n");
+        star.Append(
+            "\n\n# version 30001\n\ndata_particles\n\nloop_\n_rlnImageName #1\n_rlnAngleRot #2\n_rlnAngleTilt " +
+            "#3\n_rlnAnglePsi #4\n")
+            .Append("_rlnOriginXAngst #5\n_rlnOriginYAngst #6\n_rlnDefocusU #7\n_rlnDefocusV #8\n_rlnDefocusAngle " +
+                "#9\n_rlnOpticsGroup #10\n_rlnRandomSubset #11\n");
         int row = 0;
         for (int g = 0; g < groups.Count; g++)
         {
@@ -49,9 +56,11 @@ internal static class SimulatedParticles
             {
                 var (rot, tilt, psi) = EulerAngles.Uniform(rng.NextDouble(), rng.NextDouble(), rng.NextDouble());
                 double ox = (rng.NextDouble() * 2 - 1) * 3 * pixel, oy = (rng.NextDouble() * 2 - 1) * 3 * pixel;
-                double du = 10000 + rng.NextDouble() * 15000, dv = du - rng.NextDouble() * 500, angle = rng.NextDouble() * 180;
+                double du = 10000 + rng.NextDouble() * 15000, dv = du - rng.NextDouble() * 500,
+                    angle = rng.NextDouble() * 180;
                 projector.ProjectSpectrum(EulerAngles.ToMatrix(rot, tilt, psi), box, 1, spectrum);
-                new CtfModel(new CtfParameters(du, dv, angle, Voltage, Cs, AmplitudeContrast)).FillHalfSpectrum(values, box, box, pixel);
+                new CtfModel(new CtfParameters(du, dv, angle, Voltage, Cs, AmplitudeContrast)).FillHalfSpectrum(values,
+                    box, box, pixel);
                 if (ctf)
                     for (int k = 0; k < values.Length; k++) spectrum[k] *= values[k];
                 projector.ToImage(spectrum, box, -ox / pixel, -oy / pixel, image);
@@ -67,7 +76,8 @@ internal static class SimulatedParticles
         return path;
     }
 
-    /// <summary>A copy of a STAR file holding only the particle rows that <paramref name="keep"/> accepts (by row number).</summary>
+    /// <summary>A copy of a STAR file holding only the particle rows that <paramref name="keep"/> accepts (by row
+    /// number).</summary>
     public static string Subset(string star, string output, Func<int, bool> keep)
     {
         var file = StarFile.Read(star);
@@ -78,7 +88,8 @@ internal static class SimulatedParticles
 
     /// <summary>
     /// The same particles as a RELION 3.0 file (one table; pixel size from rlnMagnification and
-    /// rlnDetectorPixelSize, origins in pixels, voltage, Cs and amplitude contrast on every row). One optics group only.
+    /// rlnDetectorPixelSize, origins in pixels, voltage, Cs and amplitude contrast on every row). One optics group
+    /// only.
     /// </summary>
     public static string ToRelion30(string star, string output)
     {
@@ -87,7 +98,8 @@ internal static class SimulatedParticles
         if (optics.RowCount != 1) throw new ArgumentException("one optics group only");
         double pixel = optics.GetDouble(0, RelionLabels.ImagePixelSize);
         var table = file.Block("particles").RequireTable();
-        foreach (var (angst, px) in new[] { (RelionLabels.OriginXAngst, RelionLabels.OriginX), (RelionLabels.OriginYAngst, RelionLabels.OriginY) })
+        foreach (var (angst, px) in new[] { (RelionLabels.OriginXAngst, RelionLabels.OriginX),
+            (RelionLabels.OriginYAngst, RelionLabels.OriginY) })
         {
             var column = table.Column(angst);
             table.AddColumn(px, r => StarValues.FormatDouble(column.GetDouble(r) / pixel));

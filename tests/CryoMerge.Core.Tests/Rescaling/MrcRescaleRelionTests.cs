@@ -31,7 +31,8 @@ public sealed class MrcRescaleRelionTests
         using var fft = RelionRescaleTests.FftwOrManaged();
         string input = TestFiles.RealFile(map);
         RelionComparison.RunRelion(input, dir.File("relion.mrc"), requested, newBox);
-        var result = MrcRescale.Rescale(input, dir.File("ours.mrc"), new RescaleOptions { RescalePixelSize = requested, NewBox = newBox }, fft.Backend, TestContext.Current.CancellationToken);
+        var result = MrcRescale.Rescale(input, dir.File("ours.mrc"), new RescaleOptions { RescalePixelSize = requested,
+            NewBox = newBox }, fft.Backend, TestContext.Current.CancellationToken);
         Assert.Equal(ImageFileKind.Map, result.Kind);
         RelionComparison.AssertSame(dir.File("relion.mrc"), dir.File("ours.mrc"), perImage: false);
     }
@@ -52,7 +53,8 @@ public sealed class MrcRescaleRelionTests
         var g = ImagingTestData.Noise(new Shape3(nx, ny, 1), nx + ny);
         MrcWriter.WriteFile(input, g.Shape, g.Data, new MrcWriteOptions { PixelSize = Vector3d.All(1.0) });
         RelionComparison.RunRelion(input, dir.File("relion.mrc"), requested, newBox);
-        var result = MrcRescale.Rescale(input, dir.File("ours.mrc"), new RescaleOptions { RescalePixelSize = requested, NewBox = newBox }, fft.Backend, TestContext.Current.CancellationToken);
+        var result = MrcRescale.Rescale(input, dir.File("ours.mrc"), new RescaleOptions { RescalePixelSize = requested,
+            NewBox = newBox }, fft.Backend, TestContext.Current.CancellationToken);
         Assert.Equal(ImageFileKind.Image, result.Kind);
         RelionComparison.AssertSame(dir.File("relion.mrc"), dir.File("ours.mrc"), perImage: false);
     }
@@ -68,7 +70,8 @@ public sealed class MrcRescaleRelionTests
         using var fft = RelionRescaleTests.FftwOrManaged();
         string input = WriteStack(dir.File("particles.mrcs"), new Shape3(nx, ny, images), 1.0, seed: images);
         RelionComparison.RunRelion(input, dir.File("relion.mrcs"), requested, newBox);
-        var result = MrcRescale.Rescale(input, dir.File("ours.mrcs"), new RescaleOptions { RescalePixelSize = requested, NewBox = newBox, Threads = 2 }, fft.Backend, TestContext.Current.CancellationToken);
+        var result = MrcRescale.Rescale(input, dir.File("ours.mrcs"), new RescaleOptions { RescalePixelSize = requested,
+            NewBox = newBox, Threads = 2 }, fft.Backend, TestContext.Current.CancellationToken);
         Assert.Equal(ImageFileKind.Stack, result.Kind);
         Assert.Equal(images, result.Images);
         RelionComparison.AssertSame(dir.File("relion.mrcs"), dir.File("ours.mrcs"), perImage: true);
@@ -84,7 +87,8 @@ public sealed class MrcRescaleRelionTests
         using var fft = RelionRescaleTests.FftwOrManaged();
         string input = WriteStack(dir.File("movie.mrcs"), new Shape3(nx, ny, frames), pixel, seed: frames);
         RelionComparison.RunRelion(input, dir.File("relion.mrcs"), requested);
-        var result = MrcRescale.Rescale(input, dir.File("ours.mrcs"), new RescaleOptions { RescalePixelSize = requested, MaxImagesInFlight = 3 }, fft.Backend, TestContext.Current.CancellationToken);
+        var result = MrcRescale.Rescale(input, dir.File("ours.mrcs"), new RescaleOptions { RescalePixelSize = requested,
+            MaxImagesInFlight = 3 }, fft.Backend, TestContext.Current.CancellationToken);
         Assert.Equal(frames, result.Images);
         RelionComparison.AssertSame(dir.File("relion.mrcs"), dir.File("ours.mrcs"), perImage: true);
     }
@@ -101,13 +105,15 @@ public sealed class MrcRescaleRelionTests
         using var dir = new TempDir();
         using var fft = RelionRescaleTests.FftwOrManaged();
         string input = dir.File("counts.mrcs");
-        var script = $"import mrcfile, numpy as np\nr = np.random.default_rng({mode})\nwith mrcfile.new('{input}') as m:\n"
+        var script =
+            $"import mrcfile, numpy as np\nr = np.random.default_rng({mode})\nwith mrcfile.new('{input}') as m:\n"
                      + $"    m.set_data(r.poisson(3, (5, 128, 100)).astype(np.{type}))\n    m.voxel_size = 1.0\n";
         var made = Tool.Run(Requires.DebianPython, ["-c", script]);
         Assert.True(made.ExitCode == 0, made.Stderr);
         using (var check = MrcFile.Open(input)) Assert.Equal(mode, (int)check.Mode);
         RelionComparison.RunRelion(input, dir.File("relion.mrcs"), 1.4);
-        MrcRescale.Rescale(input, dir.File("ours.mrcs"), new RescaleOptions { RescalePixelSize = 1.4 }, fft.Backend, TestContext.Current.CancellationToken);
+        MrcRescale.Rescale(input, dir.File("ours.mrcs"), new RescaleOptions { RescalePixelSize = 1.4 }, fft.Backend,
+            TestContext.Current.CancellationToken);
         RelionComparison.AssertSame(dir.File("relion.mrcs"), dir.File("ours.mrcs"), perImage: true);
     }
 
@@ -119,14 +125,16 @@ public sealed class MrcRescaleRelionTests
         using var fft = RelionRescaleTests.FftwOrManaged();
         string input = WriteStack(dir.File("p.mrcs"), new Shape3(50, 50, 4), 1.0, seed: 3);
         RelionComparison.RunRelion(input, dir.File("relion.mrcs"), 2.0, angpix: 1.31);
-        MrcRescale.Rescale(input, dir.File("ours.mrcs"), new RescaleOptions { PixelSize = new PixelSizeAnswer(1.31, "--angpix"), RescalePixelSize = 2.0 }, fft.Backend, TestContext.Current.CancellationToken);
+        MrcRescale.Rescale(input, dir.File("ours.mrcs"), new RescaleOptions { PixelSize = new PixelSizeAnswer(1.31,
+            "--angpix"), RescalePixelSize = 2.0 }, fft.Backend, TestContext.Current.CancellationToken);
         RelionComparison.AssertSame(dir.File("relion.mrcs"), dir.File("ours.mrcs"), perImage: true);
     }
 
     internal static string WriteStack(string path, Shape3 shape, double pixel, int seed)
     {
         var g = ImagingTestData.Noise(shape, seed);
-        MrcWriter.WriteFile(path, shape, g.Data, new MrcWriteOptions { PixelSize = Vector3d.All(pixel), IsStack = true });
+        MrcWriter.WriteFile(path, shape, g.Data, new MrcWriteOptions { PixelSize = Vector3d.All(pixel),
+            IsStack = true });
         return path;
     }
 }

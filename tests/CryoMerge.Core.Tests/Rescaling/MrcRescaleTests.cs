@@ -39,9 +39,11 @@ public sealed class MrcRescaleTests
         using var dir = new TempDir();
         using var fft = RelionRescaleTests.FftwOrManaged();
         string movie = MrcRescaleRelionTests.WriteStack(dir.File("m.mrcs"), new Shape3(128, 128, 20), 1.0, 9);
-        long perWorker = ImageRescaler.WorkerBytes(ImageRescalePlan.Create(new Shape3(128, 128, 1), 1.0, 1.1, null, RescaleMethod.Fourier));
+        long perWorker = ImageRescaler.WorkerBytes(ImageRescalePlan.Create(new Shape3(128, 128, 1), 1.0, 1.1, null,
+            RescaleMethod.Fourier));
         RescaleResult Run(string name, long budget) => MrcRescale.Rescale(movie, dir.File(name),
-            new RescaleOptions { RescalePixelSize = 1.1, MaxImagesInFlight = 8, MaxBufferBytes = budget }, fft.Backend, Token);
+            new RescaleOptions { RescalePixelSize = 1.1, MaxImagesInFlight = 8, MaxBufferBytes = budget },
+            fft.Backend, Token);
         var tight = Run("tight.mrcs", 1);
         var two = Run("two.mrcs", 2 * perWorker + 1);
         var roomy = Run("roomy.mrcs", 1L << 30);
@@ -59,8 +61,10 @@ public sealed class MrcRescaleTests
         using var dir = new TempDir();
         using var fft = RelionRescaleTests.FftwOrManaged();
         string movie = MrcRescaleRelionTests.WriteStack(dir.File("m.mrcs"), new Shape3(90, 70, 20), 1.0, 4);
-        MrcRescale.Rescale(movie, dir.File("one.mrcs"), new RescaleOptions { RescalePixelSize = 1.21, MaxImagesInFlight = 1 }, fft.Backend, Token);
-        MrcRescale.Rescale(movie, dir.File("four.mrcs"), new RescaleOptions { RescalePixelSize = 1.21, MaxImagesInFlight = 4 }, fft.Backend, Token);
+        MrcRescale.Rescale(movie, dir.File("one.mrcs"), new RescaleOptions { RescalePixelSize = 1.21,
+            MaxImagesInFlight = 1 }, fft.Backend, Token);
+        MrcRescale.Rescale(movie, dir.File("four.mrcs"), new RescaleOptions { RescalePixelSize = 1.21,
+            MaxImagesInFlight = 4 }, fft.Backend, Token);
         Assert.Equal(File.ReadAllBytes(dir.File("one.mrcs")), File.ReadAllBytes(dir.File("four.mrcs")));
     }
 
@@ -90,7 +94,8 @@ public sealed class MrcRescaleTests
         int done = 0;
         var e = Assert.Throws<CryoMergeInputException>(() => MrcRescale.Rescale(movie, dir.File("out.mrcs"),
             new RescaleOptions { RescalePixelSize = 1.5, MaxImagesInFlight = 3 }, fft.Backend, Token,
-            _ => { if (Interlocked.Increment(ref done) == 30) throw new IOException($"No space left on device : '{dir.File(".out.mrcs.tmp")}'"); }));
+            _ => { if (Interlocked.Increment(ref done)
+            == 30) throw new IOException($"No space left on device : '{dir.File(".out.mrcs.tmp")}'"); }));
         Assert.Equal(dir.File("out.mrcs"), e.File);
         Assert.Equal("not written: No space left on device; nothing was left under this name", e.Problem);
         AssertOnlyInputLeft(dir, movie, before);
@@ -102,15 +107,19 @@ public sealed class MrcRescaleTests
         using var dir = new TempDir();
         using var fft = RelionRescaleTests.FftwOrManaged();
         string input = dir.File("nopix.mrc");
-        MrcWriter.WriteFile(input, new Shape3(40, 40, 1), new float[1600], new MrcWriteOptions { PixelSize = Vector3d.All(0) });
+        MrcWriter.WriteFile(input, new Shape3(40, 40, 1), new float[1600],
+            new MrcWriteOptions { PixelSize = Vector3d.All(0) });
         var e = Assert.Throws<CryoMergeInputException>(() =>
-            MrcRescale.Rescale(input, dir.File("out.mrc"), new RescaleOptions { RescalePixelSize = 2 }, fft.Backend, Token));
+            MrcRescale.Rescale(input, dir.File("out.mrc"), new RescaleOptions { RescalePixelSize = 2 },
+            fft.Backend, Token));
         Assert.Equal(input, e.File);
         Assert.Contains("no pixel size", e.Problem);
         Assert.Contains("--angpix", e.Problem);
         Assert.False(File.Exists(dir.File("out.mrc")));
 
-        var result = MrcRescale.Rescale(input, dir.File("out.mrc"), new RescaleOptions { PixelSize = new PixelSizeAnswer(1, "--angpix"), RescalePixelSize = 2 }, fft.Backend, Token);
+        var result = MrcRescale.Rescale(input, dir.File("out.mrc"),
+            new RescaleOptions { PixelSize = new PixelSizeAnswer(1, "--angpix"), RescalePixelSize = 2 },
+            fft.Backend, Token);
         Assert.Equal(2.0, result.PixelSize);
         Assert.Equal("--angpix", result.PixelSizeSource);
     }
@@ -124,7 +133,8 @@ public sealed class MrcRescaleTests
         using var fft = RelionRescaleTests.FftwOrManaged();
         string input = MrcRescaleRelionTests.WriteStack(dir.File("p.mrcs"), new Shape3(20, 20, 2), 1.0, 1);
         var e = Assert.Throws<CryoMergeInputException>(() =>
-            MrcRescale.Rescale(input, dir.File("out.mrcs"), new RescaleOptions { RescalePixelSize = 15, Method = method }, fft.Backend, Token));
+            MrcRescale.Rescale(input, dir.File("out.mrcs"), new RescaleOptions { RescalePixelSize = 15,
+            Method = method }, fft.Backend, Token));
         Assert.Contains("at least 2 are needed", e.Problem);
         Assert.False(File.Exists(dir.File("out.mrcs")));
     }
@@ -137,7 +147,8 @@ public sealed class MrcRescaleTests
         string input = MrcRescaleRelionTests.WriteStack(dir.File("p.mrcs"), new Shape3(20, 20, 2), 1.0, 1);
         byte[] before = SHA256.HashData(File.ReadAllBytes(input));
         var e = Assert.Throws<CryoMergeInputException>(() =>
-            MrcRescale.Rescale(input, Path.Combine(dir.Path, ".", "p.mrcs"), new RescaleOptions { RescalePixelSize = 2 }, fft.Backend, Token));
+            MrcRescale.Rescale(input, Path.Combine(dir.Path, ".", "p.mrcs"),
+            new RescaleOptions { RescalePixelSize = 2 }, fft.Backend, Token));
         Assert.Contains("overwrite the input", e.Problem);
         AssertOnlyInputLeft(dir, input, before);
     }
@@ -150,7 +161,8 @@ public sealed class MrcRescaleTests
         string map = dir.File("map.mrc");
         var g = ImagingTestData.Noise(new Shape3(40, 30, 20), 2);
         MrcWriter.WriteFile(map, g.Shape, g.Data, new MrcWriteOptions { PixelSize = Vector3d.All(1.0) });
-        var result = MrcRescale.Rescale(map, dir.File("out.mrc"), new RescaleOptions { RescalePixelSize = 1.13, Method = RescaleMethod.Spline }, fft.Backend, Token);
+        var result = MrcRescale.Rescale(map, dir.File("out.mrc"), new RescaleOptions { RescalePixelSize = 1.13,
+            Method = RescaleMethod.Spline }, fft.Backend, Token);
         Assert.Equal(new Shape3(35, 27, 18), result.OutputShape);   // ROUND(N / 1.13) per axis, odd sizes allowed
         Assert.Equal(1.13, result.PixelSize);
         Assert.False(result.DiffersFromRequest);
@@ -169,8 +181,10 @@ public sealed class MrcRescaleTests
         using var dir = new TempDir();
         using var fft = RelionRescaleTests.FftwOrManaged();
         string input = MrcRescaleRelionTests.WriteStack(dir.File("p.mrcs"), new Shape3(64, 60, 3), 1.0, 8);
-        MrcRescale.Rescale(input, dir.File("plain.mrcs"), new RescaleOptions { RescalePixelSize = 1.1, Method = method }, fft.Backend, Token);
-        MrcRescale.Rescale(input, dir.File("boxed.mrcs"), new RescaleOptions { RescalePixelSize = 1.1, Method = method, NewBox = box }, fft.Backend, Token);
+        MrcRescale.Rescale(input, dir.File("plain.mrcs"), new RescaleOptions { RescalePixelSize = 1.1,
+            Method = method }, fft.Backend, Token);
+        MrcRescale.Rescale(input, dir.File("boxed.mrcs"), new RescaleOptions { RescalePixelSize = 1.1, Method = method,
+            NewBox = box }, fft.Backend, Token);
         using var plain = MrcFile.Open(dir.File("plain.mrcs"));
         using var boxed = MrcFile.Open(dir.File("boxed.mrcs"));
         Assert.Equal(new Shape3(box, box, 3), boxed.Shape);
@@ -188,9 +202,11 @@ public sealed class MrcRescaleTests
         using var dir = new TempDir();
         using var fft = RelionRescaleTests.FftwOrManaged();
         string map = dir.File("map.mrc");
-        MrcWriter.WriteFile(map, new Shape3(40, 30, 20), new float[40 * 30 * 20], new MrcWriteOptions { PixelSize = Vector3d.All(1.0) });
+        MrcWriter.WriteFile(map, new Shape3(40, 30, 20), new float[40 * 30 * 20],
+            new MrcWriteOptions { PixelSize = Vector3d.All(1.0) });
         var e = Assert.Throws<CryoMergeInputException>(() =>
-            MrcRescale.Rescale(map, dir.File("out.mrc"), new RescaleOptions { RescalePixelSize = 1.2 }, fft.Backend, Token));
+            MrcRescale.Rescale(map, dir.File("out.mrc"), new RescaleOptions { RescalePixelSize = 1.2 },
+            fft.Backend, Token));
         Assert.Contains("spline", e.Problem);
     }
 
@@ -200,12 +216,14 @@ public sealed class MrcRescaleTests
         using var dir = new TempDir();
         using var fft = RelionRescaleTests.FftwOrManaged();
         string input = MrcRescaleRelionTests.WriteStack(dir.File("p.mrcs"), new Shape3(100, 100, 1), 1.0, 1);
-        var result = MrcRescale.Rescale(input, dir.File("out.mrcs"), new RescaleOptions { RescalePixelSize = 1.01 }, fft.Backend, Token);
+        var result = MrcRescale.Rescale(input, dir.File("out.mrcs"), new RescaleOptions { RescalePixelSize = 1.01 },
+            fft.Backend, Token);
         Assert.Equal(98, result.OutputShape.X);
         Assert.Equal(100.0 / 98, result.PixelSize, 12);
         Assert.True(result.DiffersFromRequest);
         Assert.NotEmpty(result.BetterBoxes);
-        Assert.All(result.BetterBoxes, b => Assert.True(Math.Abs(b.PixelSize - 1.01) < Math.Abs(result.PixelSize - 1.01)));
+        Assert.All(result.BetterBoxes,
+            b => Assert.True(Math.Abs(b.PixelSize - 1.01) < Math.Abs(result.PixelSize - 1.01)));
         Assert.Contains("reached 1.020408 A/px", result.Warning);
     }
 
@@ -217,7 +235,8 @@ public sealed class MrcRescaleTests
         string map = dir.File("map.mrc");
         MrcWriter.WriteFile(map, new Shape3(31, 31, 31), new float[31 * 31 * 31],
             new MrcWriteOptions { PixelSize = Vector3d.All(1.0), Origin = new Vector3d(10, 20, 30) });
-        MrcRescale.Rescale(map, dir.File("out.mrc"), new RescaleOptions { RescalePixelSize = 1.5, Method = RescaleMethod.Spline }, fft.Backend, Token);
+        MrcRescale.Rescale(map, dir.File("out.mrc"), new RescaleOptions { RescalePixelSize = 1.5,
+            Method = RescaleMethod.Spline }, fft.Backend, Token);
         using var output = MrcFile.Open(dir.File("out.mrc"));
         // Centre voxel 15 at 1 A (15 A from voxel 0) becomes voxel 10 at 1.5 A (15 A): origin unchanged here.
         Assert.Equal(new Shape3(21, 21, 21), output.Shape);

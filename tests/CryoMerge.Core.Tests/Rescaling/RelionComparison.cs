@@ -8,7 +8,8 @@ namespace CryoMerge.Core.Tests.Rescaling;
 /// <summary>Runs relion_image_handler on a file and compares its output with ours, image by image.</summary>
 internal static class RelionComparison
 {
-    public static void RunRelion(string input, string output, double? rescaleAngpix, int? newBox = null, double? angpix = null)
+    public static void RunRelion(string input, string output, double? rescaleAngpix, int? newBox = null,
+        double? angpix = null)
     {
         var c = CultureInfo.InvariantCulture;
         var args = new List<string> { "--i", input + (input.EndsWith(".map") ? ":mrc" : ""), "--o", output };
@@ -19,7 +20,8 @@ internal static class RelionComparison
         Assert.True(run.ExitCode == 0, $"relion_image_handler failed: {run.Stderr}");
     }
 
-    /// <summary>Same shape, same header pixel size, and every voxel within 1e-5 of its image's standard deviation.</summary>
+    /// <summary>Same shape, same header pixel size, and every voxel within 1e-5 of its image's standard
+    /// deviation.</summary>
     public static void AssertSame(string relionOutput, string ours, bool perImage)
     {
         using var relion = MrcFile.Open(relionOutput, MrcReadOptions.Permissive);
@@ -34,7 +36,9 @@ internal static class RelionComparison
             var ourData = perImage ? mine.ReadSection(s) : mine.ReadAll();
             var (d, i) = ImagingTestData.MaxDifference(theirs, ourData);
             double tolerance = 1e-5 * ImagingTestData.StdDev(theirs);
-            Assert.True(d <= tolerance, $"{Path.GetFileName(ours)} image {s}, voxel {i}: RELION {theirs[Math.Max(i, 0)]}, ours {ourData[Math.Max(i, 0)]} (difference {d:G3} > {tolerance:G3})");
+            Assert.True(d <= tolerance,
+                $"{Path.GetFileName(ours)} image {s}, voxel {i}: RELION {theirs[Math.Max(i, 0)]}, ours " +
+                $"{ourData[Math.Max(i, 0)]} (difference {d:G3} > {tolerance:G3})");
         }
     }
 }

@@ -20,9 +20,11 @@ public sealed class StarRescaleTests
         // The real RELION 5 MotionCorr output, with small generated micrographs at the paths it names.
         string star = CopyInto(project, "sppractice/MotionCorr/job002/corrected_micrographs.star");
         var listed = StarFile.Read(star).Block("micrographs").RequireTable().Column(RelionLabels.MicrographName);
-        for (int row = 0; row < listed.Count; row++) WriteImage(Path.Combine(project.Path, listed.GetString(row)), new Shape3(120, 90, 1), 0.885, row);
+        for (int row = 0; row < listed.Count; row++) WriteImage(Path.Combine(project.Path, listed.GetString(row)),
+            new Shape3(120, 90, 1), 0.885, row);
 
-        var plan = StarRescalePlan.Create(star, "Rescaled", new RescaleOptions { RescalePixelSize = 1.06 }, project.Path);
+        var plan = StarRescalePlan.Create(star, "Rescaled", new RescaleOptions { RescalePixelSize = 1.06 },
+            project.Path);
         Assert.Equal(listed.Count, plan.Items.Count);
         Assert.Empty(plan.Warnings);
         var summary = StarRescale.Run(plan, fft.Backend, threads: 2, Token);
@@ -41,7 +43,8 @@ public sealed class StarRescaleTests
         var after = output.Block("micrographs").RequireTable();
         Assert.Equal(before.Column("rlnCtfPowerSpectrum").Raw(3), after.Column("rlnCtfPowerSpectrum").Raw(3));
         Assert.Equal(before.Column("rlnAccumMotionTotal").Raw(5), after.Column("rlnAccumMotionTotal").Raw(5));
-        Assert.Equal("mtf_k2_200kV.star", output.Block("optics").RequireTable().Column(RelionLabels.MtfFileName).GetString(0));
+        Assert.Equal("mtf_k2_200kV.star",
+            output.Block("optics").RequireTable().Column(RelionLabels.MtfFileName).GetString(0));
         for (int row = 0; row < names.Count; row++)
         {
             using var mic = MrcFile.Open(Path.Combine(project.Path, names.GetString(row)));
@@ -88,7 +91,8 @@ public sealed class StarRescaleTests
         foreach (var (name, seed) in new[] { ("Movies/a.mrcs", 1), ("Movies/b.mrcs", 2), ("Movies/sub/c.mrcs", 3) })
             MrcRescaleRelionTests.WriteStack(EnsureFolder(project.File(name)), new Shape3(64, 64, 5), 1.0, seed);
 
-        var plan = StarRescalePlan.Create(star, project.File("out"), new RescaleOptions { RescalePixelSize = 1.3 }, project.Path);
+        var plan = StarRescalePlan.Create(star, project.File("out"), new RescaleOptions { RescalePixelSize = 1.3 },
+            project.Path);
         Assert.True(plan.IsMovies);
         var summary = StarRescale.Run(plan, fft.Backend, threads: 2, Token);
 
@@ -97,7 +101,8 @@ public sealed class StarRescaleTests
         Assert.Equal(["out/a.mrcs", "out/b.mrcs", "out/sub/c.mrcs"], Enumerable.Range(0, 3).Select(names.GetString));
         double real = 64 * 1.0 / 48;
         Assert.Equal(real, PixelSizes.OfOpticsGroups(output)[0].MicrographOriginalPixelSize!.Value, 6);
-        Assert.Equal(2 * real, PixelSizes.OfOpticsGroups(output)[0].MicrographPixelSize!.Value, 6);   // binning by 2 kept
+        // binning by 2 kept
+        Assert.Equal(2 * real, PixelSizes.OfOpticsGroups(output)[0].MicrographPixelSize!.Value, 6);
         using var movie = MrcFile.Open(project.File("out/sub/c.mrcs"));
         Assert.Equal(new Shape3(48, 48, 5), movie.Shape);
         Assert.Equal(real, movie.PixelSize.X, 5);
@@ -111,13 +116,17 @@ public sealed class StarRescaleTests
     {
         using var project = new TempDir();
         using var fft = RelionRescaleTests.FftwOrManaged();
-        string columns = hasMagnification ? "_rlnMagnification #2\n_rlnDetectorPixelSize #3\n_rlnDefocusU #4" : "_rlnDefocusU #2";
-        string Row(string name) => hasMagnification ? $"{name} 50000.000000 5.000000 15000.000000" : $"{name} 15000.000000";
-        File.WriteAllText(project.File("mics.star"), $"\ndata_\n\nloop_\n_rlnMicrographName #1\n{columns}\n{Row("m1.mrc")}\n{Row("m2.mrc")}\n");
+        string columns = hasMagnification ? "_rlnMagnification #2\n_rlnDetectorPixelSize #3\n_rlnDefocusU #4"
+            : "_rlnDefocusU #2";
+        string Row(string name) => hasMagnification ? $"{name} 50000.000000 5.000000 15000.000000"
+            : $"{name} 15000.000000";
+        File.WriteAllText(project.File("mics.star"),
+            $"\ndata_\n\nloop_\n_rlnMicrographName #1\n{columns}\n{Row("m1.mrc")}\n{Row("m2.mrc")}\n");
         WriteImage(project.File("m1.mrc"), new Shape3(100, 100, 1), 1.0, 1);
         WriteImage(project.File("m2.mrc"), new Shape3(100, 100, 1), 1.0, 2);
 
-        var plan = StarRescalePlan.Create(project.File("mics.star"), project.File("rescaled"), new RescaleOptions { RescalePixelSize = 1.25 }, project.Path);
+        var plan = StarRescalePlan.Create(project.File("mics.star"), project.File("rescaled"),
+            new RescaleOptions { RescalePixelSize = 1.25 }, project.Path);
         var summary = StarRescale.Run(plan, fft.Backend, threads: 2, Token);
 
         var table = StarFile.Read(summary.OutputStar).Blocks.Single(b => b.Table is not null).RequireTable();
@@ -137,7 +146,8 @@ public sealed class StarRescaleTests
         string star = CopyInto(project, "sppractice/Import/job001/movies.star");
         foreach (var name in Names(star, RelionLabels.MicrographMovieName))
             File.WriteAllBytes(EnsureFolder(Path.Combine(project.Path, name)), [0x49, 0x49, 0x2a, 0]);
-        var e = Assert.Throws<CryoMergeInputException>(() => StarRescalePlan.Create(star, "out", new RescaleOptions { RescalePixelSize = 1.0 }, project.Path));
+        var e = Assert.Throws<CryoMergeInputException>(() => StarRescalePlan.Create(star, "out",
+            new RescaleOptions { RescalePixelSize = 1.0 }, project.Path));
         Assert.Contains(".tiff files cannot be read", e.Problem);
     }
 
@@ -145,8 +155,10 @@ public sealed class StarRescaleTests
     public void MissingFilesAreNamedBeforeAnyWork()
     {
         using var project = new TempDir();
-        File.WriteAllText(project.File("mics.star"), "data_\nloop_\n_rlnMicrographName\nnot_here.mrc\nalso_missing.mrc\n");
-        var e = Assert.Throws<CryoMergeInputException>(() => StarRescalePlan.Create(project.File("mics.star"), "out", new RescaleOptions { RescalePixelSize = 1.0 }, project.Path));
+        File.WriteAllText(project.File("mics.star"),
+            "data_\nloop_\n_rlnMicrographName\nnot_here.mrc\nalso_missing.mrc\n");
+        var e = Assert.Throws<CryoMergeInputException>(() => StarRescalePlan.Create(project.File("mics.star"), "out",
+            new RescaleOptions { RescalePixelSize = 1.0 }, project.Path));
         Assert.Contains("2 of 2 listed files cannot be found", e.Problem);
         Assert.Contains("not_here.mrc", e.Problem);
         Assert.False(Directory.Exists(project.File("out")));
@@ -157,13 +169,16 @@ public sealed class StarRescaleTests
     {
         using var project = new TempDir();
         File.WriteAllText(project.File("mics.star"),
-            "data_optics\nloop_\n_rlnOpticsGroupName\n_rlnOpticsGroup\n_rlnMicrographPixelSize\ng1 1 1.0\n\ndata_micrographs\nloop_\n_rlnMicrographName\n_rlnOpticsGroup\na.mrc 1\nb.mrc 1\n");
+            "data_optics\nloop_\n_rlnOpticsGroupName\n_rlnOpticsGroup\n_rlnMicrographPixelSize\ng1 1 " +
+            "1.0\n\ndata_micrographs\nloop_\n_rlnMicrographName\n_rlnOpticsGroup\na.mrc 1\nb.mrc 1\n");
         WriteImage(project.File("a.mrc"), new Shape3(100, 100, 1), 1.0, 1);
         WriteImage(project.File("b.mrc"), new Shape3(90, 90, 1), 1.0, 2);
-        var e = Assert.Throws<CryoMergeInputException>(() => StarRescalePlan.Create(project.File("mics.star"), "out", new RescaleOptions { RescalePixelSize = 1.3 }, project.Path));
+        var e = Assert.Throws<CryoMergeInputException>(() => StarRescalePlan.Create(project.File("mics.star"), "out",
+            new RescaleOptions { RescalePixelSize = 1.3 }, project.Path));
         Assert.Contains("optics group 1 would end at two pixel sizes", e.Problem);
         // The spline method reaches the request exactly, whatever the size.
-        var plan = StarRescalePlan.Create(project.File("mics.star"), "out", new RescaleOptions { RescalePixelSize = 1.3, Method = RescaleMethod.Spline }, project.Path);
+        var plan = StarRescalePlan.Create(project.File("mics.star"), "out", new RescaleOptions { RescalePixelSize = 1.3,
+            Method = RescaleMethod.Spline }, project.Path);
         Assert.All(plan.Items, i => Assert.Equal(1.3, i.Plan.Image.OutputPixelSize));
     }
 
@@ -173,7 +188,8 @@ public sealed class StarRescaleTests
         using var project = new TempDir();
         File.WriteAllText(project.File("mics.star"), "data_\nloop_\n_rlnMicrographName\nMics/a.mrc\n");
         WriteImage(EnsureFolder(project.File("Mics/a.mrc")), new Shape3(40, 40, 1), 1.0, 1);
-        var e = Assert.Throws<CryoMergeInputException>(() => StarRescalePlan.Create(project.File("mics.star"), "Mics", new RescaleOptions { RescalePixelSize = 1.3 }, project.Path));
+        var e = Assert.Throws<CryoMergeInputException>(() => StarRescalePlan.Create(project.File("mics.star"), "Mics",
+            new RescaleOptions { RescalePixelSize = 1.3 }, project.Path));
         Assert.Contains("input", e.Problem);
     }
 
@@ -182,9 +198,11 @@ public sealed class StarRescaleTests
     {
         using var project = new TempDir();
         using var fft = RelionRescaleTests.FftwOrManaged();
-        File.WriteAllText(project.File("mics.star"), "data_\nloop_\n_rlnMicrographName\n_rlnMagnification\n_rlnDetectorPixelSize\na.mrc 10000 1.31\n");
+        File.WriteAllText(project.File("mics.star"),
+            "data_\nloop_\n_rlnMicrographName\n_rlnMagnification\n_rlnDetectorPixelSize\na.mrc 10000 1.31\n");
         WriteImage(project.File("a.mrc"), new Shape3(64, 64, 1), 1.0, 1);
-        var plan = StarRescalePlan.Create(project.File("mics.star"), "out", new RescaleOptions { RescalePixelSize = 2.62 }, project.Path);
+        var plan = StarRescalePlan.Create(project.File("mics.star"), "out",
+            new RescaleOptions { RescalePixelSize = 2.62 }, project.Path);
         Assert.Contains("header 1 A, STAR 1.31 A", Assert.Single(plan.Warnings));
         Assert.Equal(1.31, plan.Items[0].Plan.PixelSize.Value);
         Assert.Equal(new Shape3(32, 32, 1), plan.Items[0].Plan.OutputFileShape);
@@ -194,7 +212,9 @@ public sealed class StarRescaleTests
     public void AParticleStarFileIsNotAMicrographList()
     {
         Requires.SharedData();
-        var e = Assert.Throws<CryoMergeInputException>(() => StarRescalePlan.Create(TestFiles.RealFile("cryodrgn/relion31.star"), Path.GetTempPath(), new RescaleOptions { RescalePixelSize = 1.0 }));
+        var e = Assert.Throws<CryoMergeInputException>(() =>
+            StarRescalePlan.Create(TestFiles.RealFile("cryodrgn/relion31.star"), Path.GetTempPath(),
+            new RescaleOptions { RescalePixelSize = 1.0 }));
         Assert.Contains("particles", e.Problem);
     }
 
@@ -220,16 +240,19 @@ public sealed class StarRescaleTests
     private static void WriteImage(string path, Shape3 shape, double pixel, int seed)
     {
         EnsureFolder(path);
-        MrcWriter.WriteFile(path, shape, ImagingTestData.Noise(shape, seed).Data, new MrcWriteOptions { PixelSize = Vector3d.All(pixel) });
+        MrcWriter.WriteFile(path, shape, ImagingTestData.Noise(shape, seed).Data,
+            new MrcWriteOptions { PixelSize = Vector3d.All(pixel) });
     }
 
     /// <summary>RELION 3.1.3 reads the new STAR file and finds the micrographs it names.</summary>
     private static void AssertRelionReads(string star, string project)
     {
         Requires.Relion("relion_star_handler");
-        var run = Tool.Run("relion_star_handler", ["--i", star, "--o", Path.Combine(project, "check.star")], workingDirectory: project);
+        var run = Tool.Run("relion_star_handler", ["--i", star, "--o", Path.Combine(project, "check.star")],
+            workingDirectory: project);
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
         var check = StarFile.Read(Path.Combine(project, "check.star"));
-        Assert.Equal(StarFile.Read(star).Block("micrographs").RequireTable().RowCount, check.Block("micrographs").RequireTable().RowCount);
+        Assert.Equal(StarFile.Read(star).Block("micrographs").RequireTable().RowCount,
+            check.Block("micrographs").RequireTable().RowCount);
     }
 }

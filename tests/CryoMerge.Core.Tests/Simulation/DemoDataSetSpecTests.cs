@@ -11,8 +11,10 @@ public sealed class DemoDataSetSpecTests
         var specs = new DemoSettings().Specs;
         Assert.Equal(2, specs.Count);
         var (ds1, ds2) = (specs[0], specs[1]);
-        Assert.Equal(("DS1", 1.0, 1.0, 96, 96, 6.0, "mic"), (ds1.Name, ds1.TruePixelSize, ds1.NominalPixelSize, ds1.Box, ds1.MapBox, ds1.MapResolution, ds1.MicrographStem));
-        Assert.Equal(("DS2", 1.3, 1.261, 74, 82, 7.0, "ds2_mic"), (ds2.Name, ds2.TruePixelSize, ds2.NominalPixelSize, ds2.Box, ds2.MapBox, ds2.MapResolution, ds2.MicrographStem));
+        Assert.Equal(("DS1", 1.0, 1.0, 96, 96, 6.0, "mic"), (ds1.Name, ds1.TruePixelSize, ds1.NominalPixelSize, ds1.Box,
+            ds1.MapBox, ds1.MapResolution, ds1.MicrographStem));
+        Assert.Equal(("DS2", 1.3, 1.261, 74, 82, 7.0, "ds2_mic"), (ds2.Name, ds2.TruePixelSize, ds2.NominalPixelSize,
+            ds2.Box, ds2.MapBox, ds2.MapResolution, ds2.MicrographStem));
         Assert.Equal(64, new DemoSettings().Specimen);
     }
 
@@ -39,8 +41,10 @@ public sealed class DemoDataSetSpecTests
             Assert.True(s.MapResolution > specs[0].MapResolution, $"{s.Name}: map at {s.MapResolution} A");
         }
         // Every third from DS3 on a 200 kV microscope, every third from DS5 on a Cs-corrected one.
-        Assert.Equal(Enumerable.Range(3, count - 2).Where(n => n % 3 == 0), specs.Where(s => s.Voltage == 200).Select(s => s.Number));
-        Assert.Equal(Enumerable.Range(3, count - 2).Where(n => n % 3 == 2), specs.Where(s => s.SphericalAberration < 0.1).Select(s => s.Number));
+        Assert.Equal(Enumerable.Range(3, count - 2).Where(n => n % 3 == 0),
+            specs.Where(s => s.Voltage == 200).Select(s => s.Number));
+        Assert.Equal(Enumerable.Range(3, count - 2).Where(n => n % 3 == 2),
+            specs.Where(s => s.SphericalAberration < 0.1).Select(s => s.Number));
         Assert.Equal(32, settings.Specimen);
     }
 }

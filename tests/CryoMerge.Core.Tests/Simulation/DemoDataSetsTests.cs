@@ -7,14 +7,16 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Simulation;
 
-/// <summary>The demo's files for more than two data sets: every data set simulated as specified, and a plan listing all.</summary>
+/// <summary>The demo's files for more than two data sets: every data set simulated as specified, and a plan listing
+/// all.</summary>
 public sealed class DemoDataSetsTests
 {
     [Fact]
     public void ThreeDataSetsAreSimulatedEachWithItsMapAndThePlanListsAll()
     {
         using var dir = new TempDir();
-        var settings = new DemoSettings(Micrographs: 2, ParticlesPerMicrograph: 3, MicrographSize: 128, Box: 32, DataSets: 3);
+        var settings = new DemoSettings(Micrographs: 2, ParticlesPerMicrograph: 3, MicrographSize: 128, Box: 32,
+            DataSets: 3);
         var notes = new List<string>();
         var demo = DemoDataSets.Write(FftBackends.Create(), dir.Path, settings, threads: 2, progress: notes.Add,
             cancel: TestContext.Current.CancellationToken);
@@ -37,10 +39,12 @@ public sealed class DemoDataSetsTests
             using var map = MrcFile.Open(Path.Combine(dir.Path, spec.Name, "map.mrc"));
             Assert.Equal(spec.MapBox, map.Shape.X);
             Assert.Equal(spec.NominalPixelSize, map.PixelSize.X, 4);
-            Assert.True(File.Exists(Path.Combine(dir.Path, spec.Name, $"Micrographs/{spec.MicrographStem}000002.mrc")), spec.Name);
+            Assert.True(File.Exists(Path.Combine(dir.Path, spec.Name, $"Micrographs/{spec.MicrographStem}000002.mrc")),
+                spec.Name);
         }
         Assert.Equal(200, demo.DataSets[2].Spec.Voltage);
-        // 3 particles a specimen's diameter apart do not fit on these tiny micrographs: they are packed closer, and the user is told.
+        // 3 particles a specimen's diameter apart do not fit on these tiny micrographs: they are packed closer, and the
+        // user is told.
         Assert.Contains(notes, n => n.Contains("overlap"));
     }
 
@@ -48,7 +52,8 @@ public sealed class DemoDataSetsTests
     public void FewerThanTwoDataSetsAreRefused()
     {
         using var dir = new TempDir();
-        var e = Assert.Throws<CryoMergeInputException>(() => DemoDataSets.Write(FftBackends.Create(), dir.Path, new DemoSettings(DataSets: 1), cancel: TestContext.Current.CancellationToken));
+        var e = Assert.Throws<CryoMergeInputException>(() => DemoDataSets.Write(FftBackends.Create(), dir.Path,
+            new DemoSettings(DataSets: 1), cancel: TestContext.Current.CancellationToken));
         Assert.Contains("--datasets", e.Message);
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }

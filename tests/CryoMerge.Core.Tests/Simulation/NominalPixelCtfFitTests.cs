@@ -13,13 +13,15 @@ public sealed class NominalPixelCtfFitTests
     [InlineData(0.880, 0.900, 20000)]
     [InlineData(1.000, 0.970, 8000)]
     [InlineData(1.000, 1.040, 25000)]
-    public void TheClosedFormEqualsALeastSquaresFitOfThePhaseAtTheNominalPixel(double truePixel, double nominalPixel, double trueDefocus)
+    public void TheClosedFormEqualsALeastSquaresFitOfThePhaseAtTheNominalPixel(double truePixel, double nominalPixel,
+        double trueDefocus)
     {
         // A CTF program sees Thon rings at pixel frequency s, made by the microscope at k_true = s / p_true, and models
         // them at k = s / p_nom with Cs fixed. Fit the defocus by least squares of the phase over the 30-5 A band
         // (nominal units), each frequency weighted by its ring circumference.
         double lambda = Electron.Wavelength(300), cs = 2.7e7;
-        double Chi(double df, double k) => Math.PI * lambda * df * k * k - Math.PI / 2 * cs * lambda * lambda * lambda * Math.Pow(k, 4);
+        double Chi(double df,
+            double k) => Math.PI * lambda * df * k * k - Math.PI / 2 * cs * lambda * lambda * lambda * Math.Pow(k, 4);
         double ka = 1 / 30.0, kb = 1 / 5.0;
         double num = 0, den = 0;
         for (int i = 0; i < 200000; i++)

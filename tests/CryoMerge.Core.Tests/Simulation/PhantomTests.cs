@@ -64,7 +64,8 @@ public sealed class PhantomTests
         }
         Assert.True(rotated > 0.99, $"the search found a rotated copy only at correlation {rotated}");
         Assert.True(mirrored < 0.88, $"a rotation matches the mirror image with correlation {mirrored}");
-        Assert.True(selfMatch < 0.88, $"a rotation by more than 60 degrees matches the phantom with correlation {selfMatch}");
+        Assert.True(selfMatch < 0.88,
+            $"a rotation by more than 60 degrees matches the phantom with correlation {selfMatch}");
     }
 
     private static readonly Matrix3[] Axes =
@@ -100,7 +101,8 @@ public sealed class PhantomTests
             for (double step = 8; step > 0.2; step /= 2)
                 for (int i = 0; i < 40; i++)
                 {
-                    double r2 = rot + step * (rng.NextDouble() * 2 - 1), t2 = tilt + step * (rng.NextDouble() * 2 - 1), p2 = psi + step * (rng.NextDouble() * 2 - 1);
+                    double r2 = rot + step * (rng.NextDouble() * 2 - 1), t2 = tilt + step * (rng.NextDouble() * 2 - 1),
+                        p2 = psi + step * (rng.NextDouble() * 2 - 1);
                     double s2 = Score(projector, EulerAngles.ToMatrix(r2, t2, p2), target);
                     if (s2 > score) (score, rot, tilt, psi) = (s2, r2, t2, p2);
                 }

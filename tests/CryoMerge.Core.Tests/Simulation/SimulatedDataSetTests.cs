@@ -30,14 +30,19 @@ public sealed class SimulatedDataSetTests
     {
         using var a = new TempDir();
         using var b = new TempDir();
-        SimulatedDataSet.Write(Fft, Phantom.Default, "phantom", Small(), a.Path, threads: 1, truthMap: Phantom.Default, cancel: TestContext.Current.CancellationToken);
-        SimulatedDataSet.Write(Fft, Phantom.Default, "phantom", Small(), b.Path, threads: 2, truthMap: Phantom.Default, cancel: TestContext.Current.CancellationToken);
-        var files = Directory.GetFiles(a.Path, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a.Path, f)).Order().ToList();
-        Assert.Equal(files, Directory.GetFiles(b.Path, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(b.Path, f)).Order());
+        SimulatedDataSet.Write(Fft, Phantom.Default, "phantom", Small(), a.Path, threads: 1, truthMap: Phantom.Default,
+            cancel: TestContext.Current.CancellationToken);
+        SimulatedDataSet.Write(Fft, Phantom.Default, "phantom", Small(), b.Path, threads: 2, truthMap: Phantom.Default,
+            cancel: TestContext.Current.CancellationToken);
+        var files = Directory.GetFiles(a.Path, "*",
+            SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a.Path, f)).Order().ToList();
+        Assert.Equal(files, Directory.GetFiles(b.Path, "*",
+            SearchOption.AllDirectories).Select(f => Path.GetRelativePath(b.Path, f)).Order());
         Assert.Contains("Micrographs/mic000003.mrc", files);
         Assert.Contains("Micrographs/mic000003_coords.star", files);
         Assert.Contains(SimulatedDataSet.TruthMapName, files);
-        foreach (var f in files) Assert.True(File.ReadAllBytes(Path.Combine(a.Path, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b.Path, f))), f);
+        foreach (var f in files) Assert.True(File.ReadAllBytes(Path.Combine(a.Path,
+            f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b.Path, f))), f);
     }
 
     [Fact]
@@ -63,7 +68,8 @@ public sealed class SimulatedDataSetTests
                 Assert.InRange(p.Y, 32, 320 - 32);
                 Assert.Equal(p.X, Math.Round(p.X * 64) / 64);
                 foreach (var q in plan.Particles)
-                    if (!ReferenceEquals(p, q)) Assert.True(Math.Sqrt((p.X - q.X) * (p.X - q.X) + (p.Y - q.Y) * (p.Y - q.Y)) >= diameter);
+                    if (!ReferenceEquals(p,
+                        q)) Assert.True(Math.Sqrt((p.X - q.X) * (p.X - q.X) + (p.Y - q.Y) * (p.Y - q.Y)) >= diameter);
             }
             Assert.InRange(plan.TrueCtf.DefocusU, 8000, 25100);
             Assert.InRange(plan.TrueCtf.DefocusU - plan.TrueCtf.DefocusV, 0, 200);
@@ -73,7 +79,8 @@ public sealed class SimulatedDataSetTests
     [Fact]
     public void TooManyParticlesForTheMicrographIsABadInputNamingTheOption()
     {
-        var e = Assert.Throws<CryoMergeInputException>(() => SimulationPlanner.Plan(Small() with { ParticlesPerMicrograph = 500 }, Phantom.Default.Diameter));
+        var e = Assert.Throws<CryoMergeInputException>(() => SimulationPlanner.Plan(Small()
+            with { ParticlesPerMicrograph = 500 }, Phantom.Default.Diameter));
         Assert.Equal("--particles", e.File);
     }
 
@@ -82,7 +89,8 @@ public sealed class SimulatedDataSetTests
     {
         using var dir = new TempDir();
         var settings = Small();
-        var summary = SimulatedDataSet.Write(Fft, Phantom.Default, "phantom", settings, dir.Path, cancel: TestContext.Current.CancellationToken);
+        var summary = SimulatedDataSet.Write(Fft, Phantom.Default, "phantom", settings, dir.Path,
+            cancel: TestContext.Current.CancellationToken);
         using (var mrc = MrcFile.Open(Path.Combine(dir.Path, "Micrographs", "mic000001.mrc")))
         {
             Assert.Equal(2.08, mrc.PixelSize.X, 1e-5);
@@ -122,7 +130,8 @@ public sealed class SimulatedDataSetTests
         Assert.InRange(map.Diameter, 40, 70);
         var settings = new SimulationSettings
         {
-            TruePixelSize = 1.25, NominalPixelSize = 1.25, Micrographs = 1, ParticlesPerMicrograph = 3, MicrographWidth = 256,
+            TruePixelSize = 1.25, NominalPixelSize = 1.25, Micrographs = 1, ParticlesPerMicrograph = 3,
+                MicrographWidth = 256,
             MicrographHeight = 256, Box = 64, Snr = 1e12, Seed = 9,
         };
         var plan = SimulationPlanner.Plan(settings, phantom.Diameter)[0];
@@ -148,7 +157,8 @@ public sealed class SimulatedDataSetTests
         const double p = 1.7;
         var image = new float[w * h];
         for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) image[y * w + x] = (float)Math.Cos(2 * Math.PI * ((double)fx * x / w + (double)fy * y / h));
+            for (int x = 0; x < w; x++) image[y * w + x] = (float)Math.Cos(2 * Math.PI * ((double)fx * x / w
+                + (double)fy * y / h));
         var expected = image.Select(v => (float)(-ctf.Value(fx / (w * p), fy / (h * p)) * v)).ToArray();
         MicrographSimulator.ApplyCtf(Fft, image, w, h, ctf, p);
         var (diff, _) = ImagingTestData.MaxDifference(image, expected);
@@ -160,8 +170,10 @@ public sealed class SimulatedDataSetTests
     {
         var settings = Small() with { Micrographs = 1, Snr = 0.2 };
         var plan = SimulationPlanner.Plan(settings, Phantom.Default.Diameter)[0];
-        var clean = MicrographSimulator.Render(Fft, Phantom.Default, settings with { Snr = 1e12 }, plan, out double signal, out _);
-        var noisy = MicrographSimulator.Render(Fft, Phantom.Default, settings, plan, out double signal2, out double sigma);
+        var clean = MicrographSimulator.Render(Fft, Phantom.Default, settings with { Snr = 1e12 }, plan,
+            out double signal, out _);
+        var noisy = MicrographSimulator.Render(Fft, Phantom.Default, settings, plan, out double signal2,
+            out double sigma);
         Assert.Equal(signal, signal2, 1e-9 * signal);
         Assert.Equal(Math.Sqrt(signal / 0.2), sigma, 1e-9 * sigma);
         var noise = noisy.Zip(clean, (a, b) => a - b).ToArray();
@@ -170,7 +182,8 @@ public sealed class SimulatedDataSetTests
         // Each particle in the clean micrograph is minus its projection convolved with the true CTF.
         int w = settings.MicrographWidth, h = settings.MicrographHeight;
         var expected = new float[w * h];
-        foreach (var p in plan.Particles) Phantom.Default.AddProjection(expected, w, h, p.X, p.Y, p.Rotation, settings.TruePixelSize);
+        foreach (var p in plan.Particles) Phantom.Default.AddProjection(expected, w, h, p.X, p.Y, p.Rotation,
+            settings.TruePixelSize);
         MicrographSimulator.ApplyCtf(Fft, expected, w, h, new CtfModel(plan.TrueCtf), settings.TruePixelSize);
         var (diff, _) = ImagingTestData.MaxDifference(expected, clean);
         Assert.True(diff < 1e-4 * ImageStatistics.Of(clean).StdDev);

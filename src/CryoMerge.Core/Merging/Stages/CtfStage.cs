@@ -31,7 +31,8 @@ public sealed class CtfStage : IMergeStage
             if (Math.Abs(d.Scale - 1) < 1e-9 || d.Micrographs is null) continue;
             string output = Path.Combine(state.DataSetFolder(d.Name), OutputName);
             double pixel = d.MicrographPixelSize;
-            items.Add(Work.Item(new WorkItemId(Name, d.Name), new Parameters(d.Micrographs, output, pixel, pixel * d.Scale)));
+            items.Add(Work.Item(new WorkItemId(Name, d.Name), new Parameters(d.Micrographs, output, pixel,
+                pixel * d.Scale)));
         }
         return items;
     }
