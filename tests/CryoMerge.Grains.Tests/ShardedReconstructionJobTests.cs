@@ -81,7 +81,7 @@ public sealed class ShardedReconstructionJobTests
         var victim = fixture.Cluster.Silos.First(s => !midway.CoordinatorSilo!.EndsWith(s.Name));
         await fixture.Cluster.KillSiloAsync(victim, TestContext.Current.CancellationToken);
         // A partial sum as the killed silo would leave it mid-write: removed when the job ends.
-        string writer = Jobs.SiloWriters.Token(victim.SiloAddress);
+        string writer = Workers.SiloWriters.Token(victim.SiloAddress);
         string planted = Path.Combine(plan.Output, "half1",
             $".shard-0003.cmfacc.{Guid.NewGuid():N}.{writer}{OutputFiles.TemporarySuffix}");
         Directory.CreateDirectory(Path.GetDirectoryName(planted)!);
