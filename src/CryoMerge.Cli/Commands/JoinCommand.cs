@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using CryoMerge.Cli.Options;
+using CryoMerge.Core.Formats;
 using CryoMerge.Core.Merging;
 
 namespace CryoMerge.Cli.Commands;

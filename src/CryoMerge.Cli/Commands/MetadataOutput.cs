@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CryoMerge.Core.Ctf;
+using CryoMerge.Core.Formats;
 using CryoMerge.Core.Merging;
 
 namespace CryoMerge.Cli.Commands;

@@ -1,7 +1,6 @@
 using System.Text;
-using CryoMerge.Core.Formats;
 
-namespace CryoMerge.Core.Merging;
+namespace CryoMerge.Core.Formats;
 
 /// <summary>Box size and dimensionality of a particle image, read from its header.</summary>
 public sealed record ImageHeaderInfo(int Size, int Dimensionality);

@@ -1,6 +1,4 @@
-using CryoMerge.Core.Formats;
-
-namespace CryoMerge.Core.Merging;
+namespace CryoMerge.Core.Formats;
 
 /// <summary>RELION 3.0 (one table, pixel size per row) or 3.1 and later (data_optics plus one data table).</summary>
 public enum StarGeneration { Relion30, Relion31 }

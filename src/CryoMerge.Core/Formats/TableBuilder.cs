@@ -1,6 +1,4 @@
-using CryoMerge.Core.Formats;
-
-namespace CryoMerge.Core.Merging;
+namespace CryoMerge.Core.Formats;
 
 /// <summary>Builds STAR tables column by column from raw cell text, without going through rows.</summary>
 internal static class TableBuilder
