@@ -38,15 +38,17 @@ public sealed class AssemblyReferenceTests
     }
 
     [Fact]
-    public void OnlyMergeDemoServeAndStatusRunThroughGrains()
+    public void OnlyMergeDemoServeStatusAndShardedReconstructRunThroughGrains()
     {
-        // docs/ARCHITECTURE.md: these four start or reach a silo; every other command calls Core in the process.
+        // docs/ARCHITECTURE.md: these start or reach a silo (reconstruct only with --shards or --cluster); every other
+        // command calls Core in the process.
         var viaGrains = Load("CryoMerge.Cli").GetTypes()
             .Where(t => t.Namespace == "CryoMerge.Cli.Commands" && !t.IsNested)
             .Where(t => NamespaceGraph.TypesUsedWithin(t).Any(u => u.Assembly.GetName().Name is { } a
                 && (ProjectRules.IsOrleans(a) || a.StartsWith("CryoMerge.Grains", StringComparison.Ordinal)
                     || a == "CryoMerge.Hosting")))
             .Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["DemoCommand", "DemoTruth", "MergeCommand", "ServeCommand", "StatusCommand"], viaGrains);
+        Assert.Equal(["DemoCommand", "DemoTruth", "MergeCommand", "ReconstructCommand", "ReconstructSharded",
+            "ServeCommand", "StatusCommand"], viaGrains);
     }
 }
