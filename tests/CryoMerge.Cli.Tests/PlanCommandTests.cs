@@ -1,3 +1,4 @@
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Core.Merging;
 using CryoMerge.Grains.Tests;
 using CryoMerge.Tests;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Core.Merging;
 using CryoMerge.Grains.Tests;
 using CryoMerge.Tests;

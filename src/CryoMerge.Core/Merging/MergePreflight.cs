@@ -16,7 +16,7 @@ public static class MergePreflight
         CheckOutput(plan);
     }
 
-    /// <summary>The inputs only: reads them, writes nothing (what <see cref="MergeDryRun"/> needs).</summary>
+    /// <summary>The inputs only: reads them, writes nothing (what <c>Stages.MergeDryRun</c> needs).</summary>
     public static void CheckInputs(MergePlan plan)
     {
         foreach (var set in plan.DataSets)

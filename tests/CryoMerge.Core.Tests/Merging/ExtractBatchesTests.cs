@@ -84,7 +84,7 @@ public sealed class ExtractBatchesTests
             ExtractionPlanner.Plan(micrographs, source, settings, dir.File("remote")), "extract", "DS2");
         Assert.Equal(items.Select(i => i.Id), again.Select(i => i.Id));
         var results = items
-            .Select(i => WorkHandlers.Default.Execute(i, new WorkEnvironment(fft), TestContext.Current.CancellationToken))
+            .Select(i => MergeStages.Handlers.Execute(i, new WorkEnvironment(fft), TestContext.Current.CancellationToken))
             .ToList();
         Assert.Equal(remote.Items.Select(i => i.StackPath),
             results.SelectMany(r => ExtractStage.Work.ResultOf(r).Micrographs).Select(m => m.StackPath));
@@ -95,7 +95,7 @@ public sealed class ExtractBatchesTests
         var singleItems = ExtractStage.Items(single, "extract", "DS2", batched: false);
         Assert.Equal(single.Items.Select(i => $"extract/DS2/{i.StackPath}"), singleItems.Select(i => i.Id.ToString()));
         foreach (var item in singleItems)
-            WorkHandlers.Default.Execute(item, new WorkEnvironment(fft), TestContext.Current.CancellationToken);
+            MergeStages.Handlers.Execute(item, new WorkEnvironment(fft), TestContext.Current.CancellationToken);
         single.WriteStar(requireStacks: true);
 
         foreach (var (a, b, c) in local.Items.Zip(remote.Items, single.Items))

@@ -2,6 +2,7 @@ using CryoMerge.Core.Formats;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
 using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Merging;

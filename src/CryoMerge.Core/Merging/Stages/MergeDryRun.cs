@@ -2,7 +2,7 @@ using System.Globalization;
 using CryoMerge.Core.Formats;
 using CryoMerge.Core.Merging.Stages;
 
-namespace CryoMerge.Core.Merging;
+namespace CryoMerge.Core.Merging.Stages;
 
 /// <summary>
 /// What <c>cryomerge merge PLAN --dry-run</c> prints: the stages with their work items, the pixel size each data set

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CryoMerge.Core.Merging.Pipeline;
 
-namespace CryoMerge.Core.Merging;
+namespace CryoMerge.Core.Merging.Stages;
 
 /// <summary>
 /// What to do next in RELION (3.1 or later) with a merge, for its method: Refine3D on the merged STAR file with a

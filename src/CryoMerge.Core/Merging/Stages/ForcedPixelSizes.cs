@@ -2,7 +2,7 @@ using System.Globalization;
 using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Merging.Pipeline;
 
-namespace CryoMerge.Core.Merging;
+namespace CryoMerge.Core.Merging.Stages;
 
 /// <summary>
 /// A pixel size the plan gives for a data set that also has a map: the merge uses the plan's value, and says what the
