@@ -1,7 +1,8 @@
 using CryoMerge.Core.Assessment;
 using CryoMerge.Core.Imaging;
-using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
+using CryoMerge.Core.Merging.Stages;
+using CryoMerge.Core.Merging;
 using CryoMerge.Core.Simulation;
 using CryoMerge.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using CryoMerge.Core.Assessment;
 using CryoMerge.Core.Extraction;
 using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Core.Reconstruction;
