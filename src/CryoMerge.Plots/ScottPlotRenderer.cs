@@ -1,3 +1,4 @@
+using CryoMerge.Core.Plotting;
 using System.Globalization;
 using CryoMerge.Core;
 using CryoMerge.Core.Analysis;

@@ -1,3 +1,4 @@
+using CryoMerge.Core.Merging.Stages;
 using System.Text.Json.Nodes;
 using CryoMerge.Core.Assessment;
 using CryoMerge.Core.Merging.Pipeline;

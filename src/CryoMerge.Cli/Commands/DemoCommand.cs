@@ -1,3 +1,4 @@
+using CryoMerge.Core.Merging.Stages;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;

@@ -6,7 +6,7 @@ namespace CryoMerge.Core.Analysis;
 /// <summary>
 /// What the pixel-size plots show: the score against candidate pixel size (the paper's Fig. 6a) and the FSC curves at
 /// the nominal and the best pixel size (Fig. 3b). The numbers go to CSV here; PNGs are drawn by an
-/// <see cref="IPlotRenderer"/> where one is installed.
+/// the plot renderer (Plotting.IPlotRenderer) where one is installed.
 /// </summary>
 /// <param name="Method">"fit" or "fsc-sweep".</param>
 /// <param name="ScoreName">What the profile's score measures.</param>
@@ -70,17 +70,4 @@ public sealed record PixelSizePlotData(string Method, string ScoreName, double B
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-}
-
-/// <summary>Draws plots as PNG files (implemented outside Core, which stays free of graphics).</summary>
-public interface IPlotRenderer
-{
-    /// <summary>Draws the score and FSC plots of <paramref name="data"/> into <paramref name="directory"/>; returns the PNG paths.</summary>
-    IReadOnlyList<string> PixelSize(string directory, string prefix, PixelSizePlotData data);
-
-    /// <summary>
-    /// Draws the assessment's plots (FSC curves, agreement between maps, Rosenthal-Henderson) into
-    /// <paramref name="directory"/>; returns the PNG paths (none by default).
-    /// </summary>
-    IReadOnlyList<string> Assessment(string directory, Assessment.AssessmentReport report) => [];
 }

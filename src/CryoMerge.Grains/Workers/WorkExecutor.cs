@@ -1,3 +1,4 @@
+using CryoMerge.Core.Plotting;
 using CryoMerge.Core;
 using CryoMerge.Core.Analysis;
 using CryoMerge.Core.Imaging;

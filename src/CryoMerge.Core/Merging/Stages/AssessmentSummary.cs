@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CryoMerge.Core.Merging;
+using CryoMerge.Core.Assessment;
 using CryoMerge.Core.Merging.Pipeline;
 
-namespace CryoMerge.Core.Assessment;
+namespace CryoMerge.Core.Merging.Stages;
 
 /// <summary>
 /// The assessment's section of summary.txt (a table) and summary.json (an "assessment" object): added to what the
