@@ -37,7 +37,8 @@ public static class OutputFiles
     }
 
     /// <summary>Moves a finished temporary file over the final name in one step.</summary>
-    public static void Commit(string temporaryPath, string finalPath) => File.Move(temporaryPath, finalPath, overwrite: true);
+    public static void Commit(string temporaryPath, string finalPath) => File.Move(temporaryPath, finalPath,
+        overwrite: true);
 
     /// <summary>Deletes a temporary file if it is still there; never throws.</summary>
     public static void Discard(string temporaryPath)
@@ -53,7 +54,8 @@ public static class OutputFiles
         string o = Canonical(output);
         foreach (var input in inputs)
             if (string.Equals(o, Canonical(input), StringComparison.Ordinal))
-                throw new CryoMergeInputException(output, $"output would overwrite the input {input}; choose another output name");
+                throw new CryoMergeInputException(output,
+                    $"output would overwrite the input {input}; choose another output name");
     }
 
     /// <summary>
@@ -98,7 +100,8 @@ public static class OutputFiles
     public static void Link(string path, string target)
     {
         string tmp = TemporaryPathFor(path);
-        string relative = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFullPath(target));
+        string relative = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(path))!,
+            Path.GetFullPath(target));
         try
         {
             File.CreateSymbolicLink(tmp, relative);

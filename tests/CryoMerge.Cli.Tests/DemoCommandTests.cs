@@ -33,8 +33,10 @@ public sealed class DemoCommandTests
         foreach (string stem in new[] { "DS2-pixel-size-score", "DS2-pixel-size-fsc" })
         {
             byte[] png = File.ReadAllBytes(Path.Combine(dir.File("demo"), "merged", stem + ".png"));
-            Assert.True(png.Length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', $"{stem}.png is not a PNG");
-            Assert.True(File.ReadAllLines(Path.Combine(dir.File("demo"), "merged", stem + ".csv")).Length > 5, $"{stem}.csv is nearly empty");
+            Assert.True(png.Length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G',
+                $"{stem}.png is not a PNG");
+            Assert.True(File.ReadAllLines(Path.Combine(dir.File("demo"), "merged", stem + ".csv")).Length > 5,
+                $"{stem}.csv is nearly empty");
         }
 
         // It ends with the assessment: each data set's resolution and the merge's, from half maps at the particles'
@@ -75,7 +77,8 @@ public sealed class DemoCommandTests
     public void SimulateOnlyWritesEveryDataSetAndAPlanListingAllWithoutMerging()
     {
         using var dir = new TempDir();
-        var run = CliRunner.Run("demo", "--o", dir.File("demo"), "--datasets", "4", "--micrographs", "2", "--particles", "5",
+        var run = CliRunner.Run("demo", "--o", dir.File("demo"), "--datasets", "4", "--micrographs", "2",
+            "--particles", "5",
             "--mic-size", "256", "--box", "48", "--simulate-only", "--json");
         Assert.True(run.ExitCode == 0, run.Error);
         var json = JsonDocument.Parse(run.Out).RootElement;
@@ -95,7 +98,8 @@ public sealed class DemoCommandTests
     public void ThreeDataSetsAreFittedInEveryPairOnTheSiloAndTheirCycleCloses()
     {
         using var dir = new TempDir();
-        var run = CliRunner.Run("demo", "--o", dir.File("demo"), "--datasets", "3", "--micrographs", "1", "--particles", "4",
+        var run = CliRunner.Run("demo", "--o", dir.File("demo"), "--datasets", "3", "--micrographs", "1",
+            "--particles", "4",
             "--mic-size", "256", "--box", "48", "--no-assess", "--json");
         Assert.True(run.ExitCode == 0, run.Error);
         var json = JsonDocument.Parse(run.Out).RootElement;

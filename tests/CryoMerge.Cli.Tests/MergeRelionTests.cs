@@ -28,7 +28,8 @@ public sealed class MergeRelionTests
         File.WriteAllText(plan, File.ReadAllText(plan).Replace("method: 2", $"method: {method}"));
         var merged = CliRunner.Run("merge", plan, "--state-dir", dir.File("state"));
         Assert.True(merged.ExitCode == 0, merged.Error);
-        Assert.Contains($"RELION project folder: {project}", File.ReadAllText(Path.Combine(project, "merged", "summary.txt")));
+        Assert.Contains($"RELION project folder: {project}", File.ReadAllText(Path.Combine(project, "merged",
+            "summary.txt")));
 
         // DS2's optics group alone, selected by RELION, and the whole merge.
         var selected = Tool.Run("relion_star_handler", ["--i", "merged/particles.star", "--o", "ds2.star",
@@ -42,7 +43,8 @@ public sealed class MergeRelionTests
             var rec = Tool.Run("relion_reconstruct", ["--i", star, "--o", "rec.mrc", "--ctf"], project);
             Assert.True(rec.ExitCode == 0, rec.Stderr);
             // At the reference's pixel size and box, as RELION's own resampling puts it.
-            var resampled = Tool.Run("relion_image_handler", ["--i", "rec.mrc", "--o", "rec_1A.mrc", "--rescale_angpix", "1",
+            var resampled = Tool.Run("relion_image_handler", ["--i", "rec.mrc", "--o", "rec_1A.mrc",
+                "--rescale_angpix", "1",
                 "--new_box", reference.Shape.X.ToString()], project);
             Assert.True(resampled.ExitCode == 0, resampled.Stderr);
             var map = MapVolume.Load(Path.Combine(project, "rec_1A.mrc"));

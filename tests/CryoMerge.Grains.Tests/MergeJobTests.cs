@@ -67,7 +67,8 @@ public sealed class MergeJobTests
 
         var after = await JobWaiter.FinishedAsync(job, Generous);
         Assert.Equal(JobState.Completed, after.State);
-        Assert.Equal(done.WorkBySilo.Values.Sum(), after.WorkBySilo.Values.Sum());   // every item counted once, whatever was retried
+        // every item counted once, whatever was retried
+        Assert.Equal(done.WorkBySilo.Values.Sum(), after.WorkBySilo.Values.Sum());
         var expected = MergeTestData.Hashes(Path.Combine(reference.Output, "DS2"), reference.Output);
         Assert.False(File.Exists(ofKilled) || File.Exists(ofGone), "temporary files of dead silos are left");
         Assert.True(File.Exists(ofLive) && File.Exists(byHand), "temporary files perhaps still written were deleted");
@@ -212,7 +213,8 @@ public sealed class MergeJobTests
         Assert.Equal(JobState.Completed, status.State);
         // Items take 150 ms each and a few run at once: a follower told only every 10 s would have seen a handful of
         // states.
-        var micrographs = seen.Where(s => s.Stage == "rescale-micrographs").Select(s => s.ItemsDone).Distinct().ToList();
+        var micrographs = seen.Where(s => s.Stage == "rescale-micrographs").Select(s =>
+            s.ItemsDone).Distinct().ToList();
         Assert.True(micrographs.Count >= 8, $"saw {micrographs.Count} counts of the 24 micrographs");
 
         // Nothing changes any more: the call returns after its wait with the same status.
@@ -236,7 +238,8 @@ public sealed class MergeJobTests
         var final = await job.GetStatusAsync();
         Assert.Equal(JobState.Cancelled, final.State);
         string outputs = Path.Combine(plan.Output, "DS2", "Micrographs");
-        Assert.Empty(Directory.GetFiles(plan.Output, "*" + Core.OutputFiles.TemporarySuffix, SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(plan.Output, "*" + Core.OutputFiles.TemporarySuffix,
+            SearchOption.AllDirectories));
         int written = Directory.GetFiles(outputs).Length;
         Assert.InRange(written, 2, 23);
         foreach (var f in Directory.GetFiles(outputs))
@@ -251,14 +254,16 @@ public sealed class MergeJobTests
         var measurements = new ConcurrentDictionary<string, long>();
         using var meters = new System.Diagnostics.Metrics.MeterListener
         {
-            InstrumentPublished = (instrument, l) => { if (instrument.Meter.Name == CryoMergeTelemetry.Name) l.EnableMeasurementEvents(instrument); },
+            InstrumentPublished = (instrument,
+                l) => { if (instrument.Meter.Name == CryoMergeTelemetry.Name) l.EnableMeasurementEvents(instrument); },
         };
         string? prefix = null;
         meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
             // Count only this test's cluster: silos killed by earlier tests may still finish orphaned items.
             foreach (var tag in tags)
-                if (tag.Key == CryoMergeTelemetry.SiloTag && prefix is not null && ((string?)tag.Value)?.StartsWith(prefix) == true)
+                if (tag.Key == CryoMergeTelemetry.SiloTag && prefix is not null
+                    && ((string?)tag.Value)?.StartsWith(prefix) == true)
                     measurements.AddOrUpdate(instrument.Name, value, (_, v) => v + value);
         });
         meters.Start();
@@ -295,14 +300,19 @@ public sealed class MergeJobTests
         Assert.Contains(ours, a => a.DisplayName == "stage rescale-micrographs");
         var items = ours.Where(a => a.DisplayName == "item rescale-micrograph").ToList();
         Assert.Equal(12, items.Count);
-        Assert.True(items.Select(a => a.GetTagItem(CryoMergeTelemetry.SiloTag)).Distinct().Count() > 1, "all work-item spans came from one silo");
+        Assert.True(items.Select(a => a.GetTagItem(CryoMergeTelemetry.SiloTag)).Distinct().Count() > 1,
+            "all work-item spans came from one silo");
         // Connected: every span's parent is another span of the same trace, up to the root.
         var ids = spans.Where(a => a.TraceId == trace).Select(a => a.SpanId).ToHashSet();
         Assert.All(ours, a => Assert.Contains(a.ParentSpanId, ids.Append(default)));
         // Metrics: every item counted once, and the bytes of every micrograph read.
-        Assert.True(ours.Count(a => a.DisplayName.StartsWith("item ")) == measurements.GetValueOrDefault("cryomerge.items.done"), $"prefix {prefix}, silos {string.Join(",", items.Select(a => a.GetTagItem(CryoMergeTelemetry.SiloTag)).Distinct())}");
+        Assert.True(ours.Count(a => a.DisplayName.StartsWith("item "))
+            == measurements.GetValueOrDefault("cryomerge.items.done"),
+            $"prefix {prefix}, silos " +
+            $"{string.Join(",", items.Select(a => a.GetTagItem(CryoMergeTelemetry.SiloTag)).Distinct())}");
         // Rescaling reads every micrograph's data; extraction reads the files it extracts from (DS1's, DS2's rescaled).
-        long extracted = Directory.GetFiles(Path.Combine(dir.Path, "DS1"), "*.mrc").Concat(Directory.GetFiles(Path.Combine(plan.Output, "DS2", "Micrographs")))
+        long extracted = Directory.GetFiles(Path.Combine(dir.Path, "DS1"),
+            "*.mrc").Concat(Directory.GetFiles(Path.Combine(plan.Output, "DS2", "Micrographs")))
             .Sum(f => new FileInfo(f).Length);
         Assert.Equal(12L * 256 * 256 * 4 + extracted, measurements.GetValueOrDefault("cryomerge.bytes.read"));
     }

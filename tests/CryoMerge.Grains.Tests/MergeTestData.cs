@@ -8,7 +8,8 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Grains.Tests;
 
-/// <summary>Two small generated data sets on disk and a method-1 plan that rescales data set II's micrographs.</summary>
+/// <summary>Two small generated data sets on disk and a method-1 plan that rescales data set II's
+/// micrographs.</summary>
 internal static class MergeTestData
 {
     public static MergePlan WritePlan(TempDir dir, string output, int micrographs = 24, int size = 256)
@@ -49,7 +50,8 @@ internal static class MergeTestData
             var data = new float[size * size];
             for (int j = 0; j < data.Length; j++) data[j] = (float)(rng.NextDouble() - 0.5);
             string path = Path.Combine(folder, $"mic{i:D3}.mrc");
-            MrcWriter.WriteFile(path, new Shape3(size, size, 1), data, new MrcWriteOptions { PixelSize = Vector3d.All(pixel) });
+            MrcWriter.WriteFile(path, new Shape3(size, size, 1), data,
+                new MrcWriteOptions { PixelSize = Vector3d.All(pixel) });
             mics.Add(path);
         }
         string p = pixel.ToString("F6", CultureInfo.InvariantCulture);
@@ -115,8 +117,10 @@ internal static class MergeTestData
     /// </summary>
     public static SortedDictionary<string, string> Hashes(string folder, string? output = null) =>
         new(Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(folder, f), f => output is not null && f.EndsWith(".star", StringComparison.Ordinal)
+            .ToDictionary(f => Path.GetRelativePath(folder, f), f => output is not null && f.EndsWith(".star",
+                StringComparison.Ordinal)
                 ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
-                    System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(f).Replace(output, "OUTPUT", StringComparison.Ordinal))))
+                    System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(f).Replace(output, "OUTPUT",
+                    StringComparison.Ordinal))))
                 : FileHash.Content(f)), StringComparer.Ordinal);
 }

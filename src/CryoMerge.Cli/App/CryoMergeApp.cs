@@ -11,7 +11,8 @@ namespace CryoMerge.Cli.App;
 public static class CryoMergeApp
 {
     public static string Version =>
-        typeof(CryoMergeApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        typeof(CryoMergeApp)
+        .Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
 
     public static RootCommand BuildRoot(CliConsole console)

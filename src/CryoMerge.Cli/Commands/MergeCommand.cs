@@ -16,13 +16,16 @@ using CryoMerge.Hosting;
 
 namespace CryoMerge.Cli.Commands;
 
-/// <summary><c>cryomerge merge PLAN.yaml</c>: runs a whole merge on an embedded silo or a cluster and follows it.</summary>
+/// <summary><c>cryomerge merge PLAN.yaml</c>: runs a whole merge on an embedded silo or a cluster and follows
+/// it.</summary>
 internal static class MergeCommand
 {
     public static Command Create(CliConsole console)
     {
-        var plan = new Argument<string>("PLAN") { Description = "Merge plan (.yaml, .yml or .json): data sets, reference, method 1, 2 or 3, boxes, output folder" };
-        var restart = new Option<bool>("--restart") { Description = "Forget earlier progress of this plan and start again (default: resume it)" };
+        var plan = new Argument<string>("PLAN") { Description =
+            "Merge plan (.yaml, .yml or .json): data sets, reference, method 1, 2 or 3, boxes, output folder" };
+        var restart = new Option<bool>("--restart") { Description =
+            "Forget earlier progress of this plan and start again (default: resume it)" };
         var dryRun = new Option<bool>("--dry-run")
         {
             Description = "Check the plan and its inputs, then print the stages with their work items, the pixel size "
@@ -95,12 +98,14 @@ internal static class MergeCommand
     /// Without --cluster, starts the embedded silo on another thread while the caller reads and checks the plan: both
     /// take a quarter of a second, and a silo is no work on the data. Null with --cluster.
     /// </summary>
-    internal static Task<CryoMergeConnection>? StartEmbeddedSilo(CryoMergeHostSettings settings, CancellationToken cancellationToken) =>
+    internal static Task<CryoMergeConnection>? StartEmbeddedSilo(CryoMergeHostSettings settings,
+        CancellationToken cancellationToken) =>
         settings.Cluster.Kind == ClusterKind.Localhost
             ? Task.Run(() => CryoMergeConnection.StartEmbeddedAsync(settings, cancellationToken), cancellationToken)
             : null;
 
-    /// <summary>Stops a silo from <see cref="StartEmbeddedSilo"/> that is no longer needed; its own failure is moot then.</summary>
+    /// <summary>Stops a silo from <see cref="StartEmbeddedSilo"/> that is no longer needed; its own failure is moot
+    /// then.</summary>
     internal static async Task StopAsync(Task<CryoMergeConnection>? silo)
     {
         if (silo is null) return;
@@ -108,9 +113,12 @@ internal static class MergeCommand
         catch (Exception) { }
     }
 
-    /// <summary>Connects (or takes the embedded silo already starting), starts the job and follows it to the end; shared with demo.</summary>
-    internal static async Task<JobStatus> RunPlanAsync(CliConsole console, MergePlan plan, string planSource, bool restart,
-        CryoMergeHostSettings settings, CancellationToken cancellationToken, Task<CryoMergeConnection>? embeddedSilo = null)
+    /// <summary>Connects (or takes the embedded silo already starting), starts the job and follows it to the end;
+    /// shared with demo.</summary>
+    internal static async Task<JobStatus> RunPlanAsync(CliConsole console, MergePlan plan, string planSource,
+        bool restart,
+        CryoMergeHostSettings settings, CancellationToken cancellationToken,
+        Task<CryoMergeConnection>? embeddedSilo = null)
     {
         string planJson = JsonSerializer.Serialize(plan, WorkJson.Options);
         // --overwrite is a permission, not part of the job: the same plan with it resumes the same job.
@@ -183,7 +191,8 @@ internal static class MergeCommand
                     bar = new ProgressReporter(console, $"[{status.StageIndex + 1}/{status.StageCount}] {stage}",
                         status.ItemsTotal, minimumTotal: 1);
                 }
-                if (bar is not null && status.Stage == stage && status.ItemsDone > bar.Done) bar.Advance(status.ItemsDone - bar.Done);
+                if (bar is not null && status.Stage == stage && status.ItemsDone
+                    > bar.Done) bar.Advance(status.ItemsDone - bar.Done);
                 try
                 {
                     // Answered as soon as the job moves on (an item done, a new stage, the end), so the run ends
@@ -200,7 +209,8 @@ internal static class MergeCommand
                 }
             }
             // The last stage's items are all done when the job completes (its counters are reset).
-            if (bar is not null && status.State == JobState.Completed) bar.Advance(Math.Max(0, status.ItemsTotal - bar.Done));
+            if (bar is not null && status.State == JobState.Completed) bar.Advance(Math.Max(0,
+                status.ItemsTotal - bar.Done));
         }
         finally
         {
@@ -220,7 +230,8 @@ internal static class MergeCommand
                 ["jobId"] = status.JobId,
                 ["state"] = status.State.ToString(),
                 ["message"] = status.Message,
-                ["workBySilo"] = new JsonObject(status.WorkBySilo.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                ["workBySilo"] = new JsonObject(status.WorkBySilo.Select(p => KeyValuePair.Create(p.Key,
+                (JsonNode?)p.Value))),
             };
             if (summary is not null) o["summary"] = JsonNode.Parse(summary.ToJson());
             if (extra is not null) foreach (var (k, v) in extra) o[k] = v?.DeepClone();
@@ -228,13 +239,18 @@ internal static class MergeCommand
         }
         else
         {
-            console.Out.WriteLine($"job {status.JobId}: {status.State.ToString().ToLowerInvariant()}{(status.Message is null ? "" : $" ({status.Message})")}");
+            console.Out.WriteLine(
+                $"job {status.JobId}: " +
+                status.State.ToString().ToLowerInvariant()
+                + (status.Message is null ? "" : $" ({status.Message})"));
             if (summary is not null) foreach (var line in MergeReport.Lines(summary)) console.Out.WriteLine(line);
             // The plan's assess: section ran as the last stages: its table, as summary.txt ends with it.
             if (summary?.Assessment?.Report is { } assessment)
                 foreach (var line in AssessmentSummary.Lines(assessment, summary.Plan.Assess ?? new AssessmentPlan()))
                     console.Out.WriteLine(line);
-            console.Out.WriteLine($"work by silo: {string.Join(", ", status.WorkBySilo.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}");
+            console.Out.WriteLine(
+                $"work by silo: " +
+                $"{string.Join(", ", status.WorkBySilo.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}");
         }
         if (status.State == JobState.Failed) console.Error.WriteLine($"cryomerge: {status.Message}");
         return status.State == JobState.Completed ? (int)ExitCode.Ok : (int)ExitCode.BadInput;

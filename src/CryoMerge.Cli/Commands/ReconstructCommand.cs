@@ -6,34 +6,54 @@ using CryoMerge.Core.Reconstruction;
 
 namespace CryoMerge.Cli.Commands;
 
-/// <summary><c>cryomerge reconstruct</c>: a map from particles with known angles, as relion_reconstruct makes it.</summary>
+/// <summary><c>cryomerge reconstruct</c>: a map from particles with known angles, as relion_reconstruct makes
+/// it.</summary>
 internal static class ReconstructCommand
 {
     public static Command Create(CliConsole console)
     {
-        var input = new Option<string>("--i") { Description = "Particles STAR file with angles, origins and CTF (RELION 3.0 or 3.1+)", Required = true, HelpName = "particles.star" };
-        var output = new Option<string>("--o") { Description = "Output map (MRC, float32), written atomically", Required = true, HelpName = "map.mrc" };
-        var ctf = new Option<bool>("--ctf") { Description = "Apply CTF correction: images times their CTF, weights CTF^2 (as relion_reconstruct --ctf)" };
-        var subset = new Option<int?>("--subset") { Description = "Only half 1 or 2 (rlnRandomSubset); default: every particle", HelpName = "1|2" };
-        var classNumber = new Option<int?>("--class") { Description = "Only this class (rlnClassNumber); default: every class", HelpName = "N" };
+        var input = new Option<string>("--i") { Description
+            = "Particles STAR file with angles, origins and CTF (RELION 3.0 or 3.1+)", Required = true,
+            HelpName = "particles.star" };
+        var output = new Option<string>("--o") { Description = "Output map (MRC, float32), written atomically",
+            Required = true, HelpName = "map.mrc" };
+        var ctf = new Option<bool>("--ctf") { Description =
+            "Apply CTF correction: images times their CTF, weights CTF^2 (as relion_reconstruct --ctf)" };
+        var subset = new Option<int?>("--subset") { Description =
+            "Only half 1 or 2 (rlnRandomSubset); default: every particle", HelpName = "1|2" };
+        var classNumber = new Option<int?>("--class") { Description =
+            "Only this class (rlnClassNumber); default: every class", HelpName = "N" };
         var optics = new Option<string[]>("--optics-group")
         {
-            Description = "Only these optics groups, by number or name (repeat the option; e.g. one data set of a merge); default: all",
+            Description
+                = "Only these optics groups, by number or name (repeat the option; e.g. one data set of a merge); " +
+                "default: all",
             HelpName = "NAME",
             AllowMultipleArgumentsPerToken = true,
         };
-        var angpix = new Option<double?>("--angpix") { Description = "Pixel size of the map in A (default: the first optics group's); other groups are scaled to it", HelpName = "A" };
-        var maxres = new Option<double?>("--maxres") { Description = "Highest resolution used, in A (default: Nyquist)", HelpName = "A" };
-        var pad = new Option<double>("--pad") { Description = "Fourier padding factor (default 2, as RELION)", DefaultValueFactory = _ => ReconstructionGrid.DefaultPadding };
-        var iter = new Option<int>("--iter") { Description = "Gridding-weight iterations (default 10, as RELION)", DefaultValueFactory = _ => SolverOptions.DefaultGriddingIterations };
-        var skipGridding = new Option<bool>("--skip-gridding") { Description = "Divide by the weights (each at least 1/1000 of its shell's mean) instead of gridding weights: faster (relion_reconstruct --skip_gridding)" };
+        var angpix = new Option<double?>("--angpix") { Description
+            = "Pixel size of the map in A (default: the first optics group's); other groups are scaled to it",
+            HelpName = "A" };
+        var maxres = new Option<double?>("--maxres") { Description = "Highest resolution used, in A (default: Nyquist)",
+            HelpName = "A" };
+        var pad = new Option<double>("--pad") { Description = "Fourier padding factor (default 2, as RELION)",
+            DefaultValueFactory = _ => ReconstructionGrid.DefaultPadding };
+        var iter = new Option<int>("--iter") { Description = "Gridding-weight iterations (default 10, as RELION)",
+            DefaultValueFactory = _ => SolverOptions.DefaultGriddingIterations };
+        var skipGridding = new Option<bool>("--skip-gridding") { Description
+            = "Divide by the weights (each at least 1/1000 of its shell's mean) instead of gridding weights: faster " +
+            "(relion_reconstruct --skip_gridding)" };
         var relionGrid = new Option<bool>("--relion-grid")
         {
-            Description = "Compute the gridding weights on RELION's odd padded grid: the same map as relion_reconstruct to float precision, 2-3x slower final step (default: the next fast FFT size; maps differ by <0.1 % of their SD)",
+            Description
+                = "Compute the gridding weights on RELION's odd padded grid: the same map as relion_reconstruct to " +
+                "float precision, 2-3x slower final step (default: the next fast FFT size; maps differ by <0.1 % of " +
+                "their SD)",
         };
         var threads = CommonOptions.Threads();
         threads.Aliases.Add("--j");
-        threads.Description = "Threads (default: every core); memory is one padded grid plus a batch of images, whatever the count";
+        threads.Description =
+            "Threads (default: every core); memory is one padded grid plus a batch of images, whatever the count";
         var shards = new Option<int?>("--shards")
         {
             Description = "Back-project in N particle shards, work items of a job on the embedded silo or on " +
@@ -86,14 +106,17 @@ internal static class ReconstructCommand
                 OpticsGroups = parse.GetValue(optics) is { Length: > 0 } groups ? groups : null,
             },
             PixelSize = parse.GetValue(angpix) is { } a ? CommonOptions.Positive("--angpix", a) : null,
-            MaxResolution = parse.GetValue(maxres) is { } m ? CommonOptions.Positive("--maxres", m, "resolution in A") : null,
+            MaxResolution = parse.GetValue(maxres) is { } m ? CommonOptions.Positive("--maxres", m,
+            "resolution in A") : null,
             Padding = parse.GetValue(pad),
-            Solver = new SolverOptions { GriddingIterations = parse.GetValue(iter), SkipGridding = parse.GetValue(skipGridding), RelionGrid = parse.GetValue(relionGrid) },
+            Solver = new SolverOptions { GriddingIterations = parse.GetValue(iter),
+            SkipGridding = parse.GetValue(skipGridding), RelionGrid = parse.GetValue(relionGrid) },
             Threads = parse.GetValue(threads) ?? 0,
         };
     }
 
-    public static ExitCode Run(CliConsole console, ReconstructionRequest request, bool json, bool verbose, CancellationToken cancel)
+    public static ExitCode Run(CliConsole console, ReconstructionRequest request, bool json, bool verbose,
+        CancellationToken cancel)
     {
         if (verbose) console.Note($"FFT backend: {console.Fft.Describe()}");
         // The total is known once the STAR file is read: the bar starts with the first batch.
@@ -133,7 +156,8 @@ internal static class ReconstructCommand
         else
         {
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Reconstructed {result.Particles} particles into {result.Output}: {g.MapSize}^3 at {g.PixelSize:0.####} A/px, to {g.MapSize * g.PixelSize / g.MaxRadius:0.##} A " +
+                $"Reconstructed {result.Particles} particles into {result.Output}: {g.MapSize}^3 at " +
+                $"{g.PixelSize:0.####} A/px, to {g.MapSize * g.PixelSize / g.MaxRadius:0.##} A " +
                 $"(back-projection {result.BackProjectionSeconds:0.0} s, final step {result.SolveSeconds:0.0} s)"));
         }
         return ExitCode.Ok;

@@ -10,21 +10,25 @@ namespace CryoMerge.Core.Analysis;
 /// </summary>
 public static class AutoMask
 {
-    public static Grid Create(IFftBackend fft, MapVolume map, double lowPass = 15, double dilate = 5, double softEdge = 6)
+    public static Grid Create(IFftBackend fft, MapVolume map, double lowPass = 15, double dilate = 5,
+        double softEdge = 6)
     {
         double p = map.PixelSize;
         // Everything after the low-pass is smooth on a scale of several A: work on a grid of about 2 A (an eighth of
         // the 256^3 transforms for a 1 A map) and interpolate the finished mask back.
         var coarse = SpectralFilter.ShapeForPixel(map.Shape, p, Math.Min(2, lowPass / 6));
-        double pc = Math.Max(map.Shape.X * p / coarse.X, Math.Max(map.Shape.Y * p / coarse.Y, map.Shape.Z * p / coarse.Z));
-        var low = SpectralFilter.Resample(fft, map.Grid, Vector3d.All(p), coarse, SpectralFilter.LowPass(Math.Max(lowPass, 3 * p), 0.5));
+        double pc = Math.Max(map.Shape.X * p / coarse.X, Math.Max(map.Shape.Y * p / coarse.Y,
+            map.Shape.Z * p / coarse.Z));
+        var low = SpectralFilter.Resample(fft, map.Grid, Vector3d.All(p), coarse,
+            SpectralFilter.LowPass(Math.Max(lowPass, 3 * p), 0.5));
         var (median, robustSigma, max) = RobustLevels(low.Data);
         double threshold = Math.Max(median + 4 * robustSigma, median + 0.1 * (max - median));
         var binary = new Grid(coarse);
         long count = 0;
         for (int i = 0; i < binary.Data.Length; i++)
             if (low.Data[i] > threshold) { binary.Data[i] = 1; count++; }
-        if (count == 0) throw new CryoMergeInputException(map.Name, "no density stands out above the solvent (the automatic mask is empty); give a --mask");
+        if (count == 0) throw new CryoMergeInputException(map.Name,
+            "no density stands out above the solvent (the automatic mask is empty); give a --mask");
         var dilated = BallConvolve(fft, binary, dilate / pc);
         for (int i = 0; i < dilated.Data.Length; i++) dilated.Data[i] = dilated.Data[i] > 1e-3f ? 1 : 0;
         var soft = BallConvolve(fft, dilated, softEdge / pc);
@@ -53,7 +57,8 @@ public static class AutoMask
         return g;
     }
 
-    /// <summary>Trilinear interpolation of a coarse grid onto a finer one of the same box (fine index i at coarse i x M / N).</summary>
+    /// <summary>Trilinear interpolation of a coarse grid onto a finer one of the same box (fine index i at coarse i x M
+    /// / N).</summary>
     internal static Grid Upsample(Grid coarse, Shape3 fine)
     {
         var m = coarse.Shape;
@@ -64,13 +69,15 @@ public static class AutoMask
             for (int j = 0; j < fine.Y; j++)
             {
                 long row = ((long)k * fine.Y + j) * fine.X;
-                for (int i = 0; i < fine.X; i++) g.Data[row + i] = EvaluationPoints.Trilinear(coarse, i * rx, j * ry, k * rz);
+                for (int i = 0; i < fine.X; i++) g.Data[row + i] = EvaluationPoints.Trilinear(coarse, i * rx,
+                    j * ry, k * rz);
             }
         });
         return g;
     }
 
-    /// <summary>Weighted centroid (A from the box centre) and the radius (A) that holds every voxel above half weight.</summary>
+    /// <summary>Weighted centroid (A from the box centre) and the radius (A) that holds every voxel above half
+    /// weight.</summary>
     public static (Vector3d Centroid, double Radius) Extent(Grid mask, double pixelSize)
     {
         var s = mask.Shape;
@@ -138,7 +145,8 @@ public static class AutoMask
         return values[k];
     }
 
-    /// <summary>Convolution with a solid ball of <paramref name="radius"/> voxels, normalised to the ball's volume (periodic).</summary>
+    /// <summary>Convolution with a solid ball of <paramref name="radius"/> voxels, normalised to the ball's volume
+    /// (periodic).</summary>
     internal static Grid BallConvolve(IFftBackend fft, Grid g, double radius)
     {
         var s = g.Shape;

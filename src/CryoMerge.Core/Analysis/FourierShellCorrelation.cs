@@ -11,10 +11,12 @@ namespace CryoMerge.Core.Analysis;
 /// </summary>
 public static class FourierShellCorrelation
 {
-    /// <summary>relion_image_handler --i a --fsc b --angpix <paramref name="pixelSize"/>: same shape required.</summary>
+    /// <summary>relion_image_handler --i a --fsc b --angpix <paramref name="pixelSize"/>: same shape
+    /// required.</summary>
     public static FscCurve Relion(IFftBackend fft, Grid a, Grid b, double pixelSize)
     {
-        if (a.Shape != b.Shape) throw new ArgumentException($"FSC needs maps of the same shape, not {a.Shape} and {b.Shape}");
+        if (a.Shape
+            != b.Shape) throw new ArgumentException($"FSC needs maps of the same shape, not {a.Shape} and {b.Shape}");
         var shape = a.Shape;
         var fa = Transform(fft, a);
         var fb = Transform(fft, b);
@@ -22,10 +24,12 @@ public static class FourierShellCorrelation
     }
 
     /// <summary>The FSC of two maps multiplied by the same mask (values 0..1) first.</summary>
-    public static FscCurve Masked(IFftBackend fft, Grid a, Grid b, Grid mask, double pixelSize, ShellRule rule = ShellRule.Relion)
+    public static FscCurve Masked(IFftBackend fft, Grid a, Grid b, Grid mask, double pixelSize,
+        ShellRule rule = ShellRule.Relion)
     {
         if (a.Shape != b.Shape || a.Shape != mask.Shape)
-            throw new ArgumentException($"FSC needs maps and a mask of one shape, not {a.Shape}, {b.Shape} and {mask.Shape}");
+            throw new ArgumentException(
+                $"FSC needs maps and a mask of one shape, not {a.Shape}, {b.Shape} and {mask.Shape}");
         var ma = Multiply(a, mask);
         var mb = Multiply(b, mask);
         return FromSpectra(a.Shape, Transform(fft, ma), Transform(fft, mb), pixelSize, rule);
@@ -34,14 +38,18 @@ public static class FourierShellCorrelation
     /// <summary>How components are assigned to shells.</summary>
     public enum ShellRule
     {
-        /// <summary>RELION's: ROUND of the index radius, with RELION's index wrapping; shells 0..X/2. Exact for cubes.</summary>
+        /// <summary>RELION's: ROUND of the index radius, with RELION's index wrapping; shells 0..X/2. Exact for
+        /// cubes.</summary>
         Relion,
-        /// <summary>By physical frequency: shell = ROUND(|k| x L) with L the largest box side in A; right for non-cubic boxes.</summary>
+        /// <summary>By physical frequency: shell = ROUND(|k| x L) with L the largest box side in A; right for non-cubic
+        /// boxes.</summary>
         Physical,
     }
 
-    /// <summary>The FSC of two half spectra (FFTW layout, <see cref="FftLayout.HalfShape"/>) of real grids of <paramref name="shape"/>.</summary>
-    public static FscCurve FromSpectra(Shape3 shape, ReadOnlySpan<Complex32> fa, ReadOnlySpan<Complex32> fb, double pixelSize, ShellRule rule = ShellRule.Relion) =>
+    /// <summary>The FSC of two half spectra (FFTW layout, <see cref="FftLayout.HalfShape"/>) of real grids of <paramref
+    /// name="shape"/>.</summary>
+    public static FscCurve FromSpectra(Shape3 shape, ReadOnlySpan<Complex32> fa, ReadOnlySpan<Complex32> fb,
+        double pixelSize, ShellRule rule = ShellRule.Relion) =>
         FromSums(shape, ShellSums(shape, fa, fb, rule), pixelSize, rule);
 
     /// <summary>The FSC from per-shell sums already made by <see cref="ShellSums"/> with the same rule.</summary>
@@ -50,7 +58,8 @@ public static class FourierShellCorrelation
         int n = sums.Num.Length;
         var fsc = new double[n];
         var freq = new double[n];
-        double length = (rule == ShellRule.Relion ? shape.X : Math.Max(shape.X, Math.Max(shape.Y, shape.Z))) * pixelSize;
+        double length = (rule == ShellRule.Relion ? shape.X : Math.Max(shape.X, Math.Max(shape.Y,
+            shape.Z))) * pixelSize;
         for (int i = 0; i < n; i++)
         {
             double d = Math.Sqrt(sums.Den1[i] * sums.Den2[i]);
@@ -64,10 +73,12 @@ public static class FourierShellCorrelation
     /// <summary>Per-shell sums: cross term, the two powers and counts.</summary>
     public sealed record Sums(double[] Num, double[] Den1, double[] Den2, long[] Counts);
 
-    public static Sums ShellSums(Shape3 shape, ReadOnlySpan<Complex32> fa, ReadOnlySpan<Complex32> fb, ShellRule rule = ShellRule.Relion)
+    public static Sums ShellSums(Shape3 shape, ReadOnlySpan<Complex32> fa, ReadOnlySpan<Complex32> fb,
+        ShellRule rule = ShellRule.Relion)
     {
         var half = FftLayout.HalfShape(shape);
-        if (fa.Length != half.Count || fb.Length != half.Count) throw new ArgumentException("spectra do not match the shape");
+        if (fa.Length != half.Count || fb.Length
+            != half.Count) throw new ArgumentException("spectra do not match the shape");
         int hx = half.X;
         int shells = rule == ShellRule.Relion ? hx : Math.Max(shape.X, Math.Max(shape.Y, shape.Z)) / 2 + 1;
         var num = new double[shells];
@@ -97,7 +108,8 @@ public static class FourierShellCorrelation
                         long row = (long)hx * (i + (long)shape.Y * k);
                         for (int j = 0; j < hx; j++)
                         {
-                            int idx = rule == ShellRule.Relion ? RelionShell(k, i, j, shape, hx) : PhysicalShell(k, i, j, shape, lx, ly, lz);
+                            int idx = rule == ShellRule.Relion ? RelionShell(k, i, j, shape, hx) : PhysicalShell(k, i,
+                                j, shape, lx, ly, lz);
                             if (idx >= shells) continue;
                             var z1 = za[row + j];
                             var z2 = zb[row + j];
@@ -145,7 +157,8 @@ public static class FourierShellCorrelation
         return counts;
     }
 
-    /// <summary>RELION's FOR_ALL_ELEMENTS_IN_FFTW_TRANSFORM: kp = k when k &lt; X/2 + 1, else k - Z (likewise for Y).</summary>
+    /// <summary>RELION's FOR_ALL_ELEMENTS_IN_FFTW_TRANSFORM: kp = k when k &lt; X/2 + 1, else k - Z (likewise for
+    /// Y).</summary>
     private static int RelionShell(int k, int i, int j, Shape3 shape, int hx)
     {
         long kp = k < hx ? k : k - shape.Z;

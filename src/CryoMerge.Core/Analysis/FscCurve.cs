@@ -76,7 +76,9 @@ public sealed record FscCurve(double[] Fsc, double[] Frequency, long[] Counts)
     /// </summary>
     public double CrossingResolution(double threshold) => 1 / FrequencyAt(threshold);
 
-    /// <summary>The paper script's score: mean over FSC 0.5, 0.4, 0.3 and 0.2 of <see cref="InterpolatedResolutionAt"/> (A; lower is better).</summary>
+    /// <summary>The paper script's score: mean over FSC 0.5, 0.4, 0.3 and 0.2 of <see cref="InterpolatedResolutionAt"/>
+    /// (A; lower is better).</summary>
     public double PaperScore() =>
-        (InterpolatedResolutionAt(0.5) + InterpolatedResolutionAt(0.4) + InterpolatedResolutionAt(0.3) + InterpolatedResolutionAt(0.2)) / 4;
+        (InterpolatedResolutionAt(0.5) + InterpolatedResolutionAt(0.4) + InterpolatedResolutionAt(0.3)
+        + InterpolatedResolutionAt(0.2)) / 4;
 }

@@ -7,14 +7,16 @@ namespace CryoMerge.Core.Analysis;
 /// each masked map per shell. Both powers come from the same Fourier components of the same region, so their ratio is
 /// free of the particle's own speckle and measures how differently the two maps are blurred and filtered.
 /// </summary>
-/// <param name="MaskSquares">Sum of the squared mask over map 1's grid (noise power in a masked map scales with it).</param>
+/// <param name="MaskSquares">Sum of the squared mask over map 1's grid (noise power in a masked map scales with
+/// it).</param>
 public sealed record MaskedComparison(FscCurve Curve, double[] ReferencePower, double[] MapPower, double MaskSquares)
 {
     /// <summary>
     /// Resamples map 2 (its cubic B-spline) at every voxel of map 1 where the mask is non-zero, as the pose says,
     /// multiplies both by the mask and compares shell by shell (physical shells, the same as RELION's for a cubic box).
     /// </summary>
-    internal static MaskedComparison Compute(IFftBackend fft, MapVolume reference, Grid mask, MovingMap map, ScalePose pose)
+    internal static MaskedComparison Compute(IFftBackend fft, MapVolume reference, Grid mask, MovingMap map,
+        ScalePose pose)
     {
         var s = reference.Shape;
         double p1 = reference.PixelSize;
@@ -38,7 +40,8 @@ public sealed record MaskedComparison(FscCurve Curve, double[] ReferencePower, d
                     if (w <= 0) continue;
                     var u = new Vector3d((i - c1.X) * p1 - t.X, (j - c1.Y) * p1 - t.Y, (k - c1.Z) * p1 - t.Z);
                     var v = linT.Apply(u);
-                    double g = spline.Sample(c2.X + v.X * invS / voxel.X, c2.Y + v.Y * invS / voxel.Y, c2.Z + v.Z * invS / voxel.Z);
+                    double g = spline.Sample(c2.X + v.X * invS / voxel.X, c2.Y + v.Y * invS / voxel.Y,
+                        c2.Z + v.Z * invS / voxel.Z);
                     moved[i, j, k] = (float)(g * w);
                     fixedMasked[i, j, k] = reference.Grid[i, j, k] * w;
                 }

@@ -10,7 +10,8 @@ namespace CryoMerge.Core.Analysis;
 /// </summary>
 /// <param name="Method">"fit" or "fsc-sweep".</param>
 /// <param name="ScoreName">What the profile's score measures.</param>
-public sealed record PixelSizePlotData(string Method, string ScoreName, double Best, double Low, double High, double NominalPixelSize,
+public sealed record PixelSizePlotData(string Method, string ScoreName, double Best, double Low, double High,
+    double NominalPixelSize,
     IReadOnlyList<ScaleProfilePoint> Profile, FscCurve Before, FscCurve After)
 {
     public const string ScoreStem = "pixel-size-score", FscStem = "pixel-size-fsc";
@@ -56,7 +57,8 @@ public sealed record PixelSizePlotData(string Method, string ScoreName, double B
     /// <summary>Writes the score and FSC tables atomically; returns their paths.</summary>
     public IReadOnlyList<string> WriteCsv(string directory, string prefix = "")
     {
-        string scoreCsv = PathOf(directory, prefix, ScoreStem, ".csv"), fscCsv = PathOf(directory, prefix, FscStem, ".csv");
+        string scoreCsv = PathOf(directory, prefix, ScoreStem, ".csv"), fscCsv = PathOf(directory, prefix,
+            FscStem, ".csv");
         var csv = new StringBuilder("pixel_size_A,score\n");
         foreach (var p in Profile) csv.Append(Invariant($"{p.PixelSize:R},{p.Correlation:R}\n"));
         OutputFiles.WriteAllText(scoreCsv, csv.ToString());

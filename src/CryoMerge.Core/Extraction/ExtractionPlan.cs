@@ -5,10 +5,12 @@ namespace CryoMerge.Core.Extraction;
 /// <summary>Where the particle coordinates come from.</summary>
 public abstract record CoordinateSource
 {
-    /// <summary>A STAR file with rlnMicrographName and rlnCoordinateX/Y (a picking result or a refined particle file).</summary>
+    /// <summary>A STAR file with rlnMicrographName and rlnCoordinateX/Y (a picking result or a refined particle
+    /// file).</summary>
     public sealed record StarFileSource(string Path) : CoordinateSource;
 
-    /// <summary>RELION's per-micrograph files: directory + micrograph name (after jobNNN/, no extension) + suffix.</summary>
+    /// <summary>RELION's per-micrograph files: directory + micrograph name (after jobNNN/, no extension) +
+    /// suffix.</summary>
     public sealed record PerMicrograph(string Directory, string Suffix) : CoordinateSource;
 }
 
@@ -53,7 +55,8 @@ public sealed class ExtractionPlan
     /// <summary>Columns of the particles table, in order.</summary>
     public IReadOnlyList<string> Columns => _layout.Columns;
 
-    /// <summary>The output optics table (the micrographs' optics with image pixel size, size and dimensionality).</summary>
+    /// <summary>The output optics table (the micrographs' optics with image pixel size, size and
+    /// dimensionality).</summary>
     public StarTable Optics { get; }
 
     /// <summary>One item per micrograph that has particles, in the order of the micrographs STAR file.</summary>

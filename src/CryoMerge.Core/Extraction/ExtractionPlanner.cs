@@ -7,7 +7,8 @@ namespace CryoMerge.Core.Extraction;
 /// Reads the micrographs STAR file and the coordinates, checks everything that can be checked before a pixel is
 /// written (micrographs on disk and 2-D, coordinates inside by RELION's rule, sizes, unique output names) and
 /// decides every output: stack DIR/(micrograph name after jobNNN/, without extension).mrcs as relion_preprocess
-/// names it, image names "000001@stack", and the STAR rows (written from the plan by <see cref="ExtractionPlan.WriteStar"/>).
+/// names it, image names "000001@stack", and the STAR rows (written from the plan by <see
+/// cref="ExtractionPlan.WriteStar"/>).
 /// </summary>
 public static class ExtractionPlanner
 {
@@ -15,7 +16,8 @@ public static class ExtractionPlanner
 
     /// <param name="projectDirectory">Where relative micrograph names resolve first (RELION's project folder), for a
     /// micrographs STAR file that was rewritten away from its project (the merge's CTF-scaled copy).</param>
-    public static ExtractionPlan Plan(string micrographsStar, CoordinateSource coordinates, ExtractionSettings settings, string outputDirectory,
+    public static ExtractionPlan Plan(string micrographsStar, CoordinateSource coordinates, ExtractionSettings settings,
+        string outputDirectory,
         ICollection<string>? warnings = null, string? projectDirectory = null)
     {
         settings.Validate();
@@ -24,11 +26,13 @@ public static class ExtractionPlanner
         var coords = coordinates switch
         {
             CoordinateSource.StarFileSource s => CoordinateSets.FromStar(s.Path, mics, notes),
-            CoordinateSource.PerMicrograph d => CoordinateSets.FromDirectory(d.Directory, d.Suffix, mics, micrographsStar, notes),
+            CoordinateSource.PerMicrograph d => CoordinateSets.FromDirectory(d.Directory, d.Suffix, mics,
+            micrographsStar, notes),
             _ => throw new ArgumentException("unknown coordinate source"),
         };
         if (coords.Sets.All(s => s is null || s.Rows.Count == 0))
-            throw new CryoMergeInputException(coords.Description, $"names no particle on any micrograph of {micrographsStar}");
+            throw new CryoMergeInputException(coords.Description,
+                $"names no particle on any micrograph of {micrographsStar}");
 
         var layout = new ExtractionRows(mics, coords);
         var items = new List<MicrographExtractionItem>();
@@ -41,35 +45,44 @@ public static class ExtractionPlanner
             if (set is null || set.Rows.Count == 0) continue;
             string name = mics.Name(m);
             string path = RelionPaths.Resolve(name, micrographsStar, projectDirectory)
-                ?? throw new CryoMergeInputException(name, $"micrograph not found on disk (listed in {micrographsStar}, {set.Rows.Count} particles in {set.Source}); nothing was written");
+                ?? throw new CryoMergeInputException(name,
+                    $"micrograph not found on disk (listed in {micrographsStar}, {set.Rows.Count} particles in " +
+                    $"{set.Source}); nothing was written");
             int group = mics.OpticsGroup(m);
             double pixel = mics.PixelSize(group);
             var (width, height, headerPixel) = Header(path);
-            if (headerChecked.Add(group) && PixelSizes.Disagreement(path, headerPixel, new PixelSizeAnswer(pixel, $"rlnMicrographPixelSize of optics group {group}")) is { } w)
+            if (headerChecked.Add(group) && PixelSizes.Disagreement(path, headerPixel, new PixelSizeAnswer(pixel,
+                $"rlnMicrographPixelSize of optics group {group}")) is { } w)
                 notes.Add(w);
             var positions = new ParticleCoordinate[set.Rows.Count];
             for (int k = 0; k < positions.Length; k++)
             {
                 var (x, y) = set.Coordinate(k);
-                if (ParticleProcessor.IsOutside(ParticleProcessor.Truncate(x), ParticleProcessor.Truncate(y), settings.Box, width, height))
+                if (ParticleProcessor.IsOutside(ParticleProcessor.Truncate(x), ParticleProcessor.Truncate(y),
+                    settings.Box, width, height))
                     throw new CryoMergeInputException(set.Source, string.Create(CultureInfo.InvariantCulture,
-                        $"particle at ({x}, {y}) lies entirely outside micrograph {name} ({width} x {height}) with a {settings.Box}-pixel box; nothing was written"));
+                        $"particle at ({x}, {y}) lies entirely outside micrograph {name} ({width} x {height}) with a " +
+                        $"{settings.Box}-pixel box; nothing was written"));
                 positions[k] = new ParticleCoordinate(x, y);
             }
             string post = RelionPaths.DecomposePipelineName(name).Post;
             // Named after the micrograph as relion_preprocess names it, but always inside the output folder.
             string stack = OutputFiles.InsideFolder(outputDirectory, StripExtension(post) + ".mrcs", micrographsStar);
             if (stacks.TryGetValue(stack, out var other))
-                throw new CryoMergeInputException(name, $"would be extracted to {stack} like {other}; RELION names stacks after the micrograph name, which must differ");
+                throw new CryoMergeInputException(name,
+                    $"would be extracted to {stack} like {other}; RELION names stacks after the micrograph name, " +
+                    $"which must differ");
             stacks[stack] = name;
             OutputFiles.EnsureNotInput(stack, path, micrographsStar, set.Source);
             items.Add(new MicrographExtractionItem(name, path, stack, settings.OutputPixelSize(pixel), positions));
             planned.Add(new ExtractionPlan.PlannedMicrograph(m, set, (long)width * height));
         }
         if (warnings is not null) foreach (var n in notes) warnings.Add(n);
-        var optics = mics.OutputOptics(settings, keepMicrographPixelSize: coordinates is CoordinateSource.StarFileSource);
+        var optics = mics.OutputOptics(settings,
+            keepMicrographPixelSize: coordinates is CoordinateSource.StarFileSource);
         string starPath = Path.Combine(outputDirectory, StarName);
-        OutputFiles.EnsureNotInput(starPath, [micrographsStar, .. coords.Sets.Where(c => c is not null).Select(c => c!.Source).Distinct()]);
+        OutputFiles.EnsureNotInput(starPath, [micrographsStar,
+            .. coords.Sets.Where(c => c is not null).Select(c => c!.Source).Distinct()]);
         return new ExtractionPlan(settings, outputDirectory, starPath, layout, optics, items, planned, notes);
     }
 
@@ -77,7 +90,8 @@ public static class ExtractionPlanner
     {
         using var mrc = MrcFile.Open(path, MrcReadOptions.Permissive);
         if (mrc.Shape.Z != 1)
-            throw new CryoMergeInputException(path, $"is {mrc.Shape}; a single 2-D micrograph is needed (stacks and tomograms are not extracted)");
+            throw new CryoMergeInputException(path,
+                $"is {mrc.Shape}; a single 2-D micrograph is needed (stacks and tomograms are not extracted)");
         return (mrc.Shape.X, mrc.Shape.Y, mrc.PixelSize.X);
     }
 

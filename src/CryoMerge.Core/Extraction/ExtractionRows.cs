@@ -57,7 +57,8 @@ internal sealed class ExtractionRows
         // What every row of this micrograph gets instead of its own cell, by column: its name, optics group and CTF.
         var fixedCells = new byte[]?[_columns.Count];
         fixedCells[_micrograph] = Encoding.UTF8.GetBytes(_mics.NameRaw(m));
-        fixedCells[_group] = Encoding.UTF8.GetBytes(_mics.Micrographs.TryColumn(RelionLabels.OpticsGroup)?.Raw(m) ?? "1");
+        fixedCells[_group] =
+            Encoding.UTF8.GetBytes(_mics.Micrographs.TryColumn(RelionLabels.OpticsGroup)?.Raw(m) ?? "1");
         foreach (var (index, label, fallback) in _ctf)
             if ((_mics.CtfCell(m, label) ?? fallback(m)) is { } text) fixedCells[index] = Encoding.UTF8.GetBytes(text);
         var sourceColumns = _columns.Select(c => set.Table.TryColumn(c)).ToArray();
@@ -83,7 +84,8 @@ internal sealed class ExtractionRows
         return _columns.Count - 1;
     }
 
-    /// <summary>RELION's value for a label a table lacks when tables with different columns are joined (0 or empty).</summary>
+    /// <summary>RELION's value for a label a table lacks when tables with different columns are joined (0 or
+    /// empty).</summary>
     private static string Neutral(string label) => RelionLabels.Find(label)?.Kind switch
     {
         LabelKind.String => "\"\"",

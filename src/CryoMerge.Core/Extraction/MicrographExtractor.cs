@@ -24,7 +24,8 @@ public sealed record MicrographExtractionItem(
     IReadOnlyList<ParticleCoordinate> Coordinates);
 
 /// <summary>What one micrograph gave: the statistics of its stack.</summary>
-/// <param name="FlatImages">Particles whose background was flat and were left unnormalised (RELION warns about each).</param>
+/// <param name="FlatImages">Particles whose background was flat and were left unnormalised (RELION warns about
+/// each).</param>
 public sealed record MicrographExtractionResult(
     string MicrographName,
     string StackPath,
@@ -43,7 +44,8 @@ public static class MicrographExtractor
     /// output pixel size) atomically: the same item always gives the same bytes. Pass a
     /// <paramref name="processor"/> to reuse its buffers across micrographs on one thread.
     /// </summary>
-    public static MicrographExtractionResult Extract(IFftBackend fft, MicrographExtractionItem item, ExtractionSettings settings,
+    public static MicrographExtractionResult Extract(IFftBackend fft, MicrographExtractionItem item,
+        ExtractionSettings settings,
         ParticleProcessor? processor = null)
     {
         if (item.Coordinates.Count == 0) throw new ArgumentException($"{item.MicrographName}: no particles to extract");
@@ -54,7 +56,8 @@ public static class MicrographExtractor
         using (var mrc = MrcFile.Open(item.MicrographPath, MrcReadOptions.Permissive))
         {
             if (mrc.Shape.Z != 1)
-                throw new CryoMergeInputException(item.MicrographPath, $"is {mrc.Shape}; a single 2-D micrograph is needed (stacks and tomograms are not extracted)");
+                throw new CryoMergeInputException(item.MicrographPath,
+                    $"is {mrc.Shape}; a single 2-D micrograph is needed (stacks and tomograms are not extracted)");
             (width, height) = (mrc.Shape.X, mrc.Shape.Y);
             // Pooled: a fresh 64 MB array per 4096^2 micrograph cost a full (gen 2) collection and newly zeroed
             // pages each time.
@@ -81,7 +84,8 @@ public static class MicrographExtractor
         }
     }
 
-    private static MicrographExtractionResult Extract(MicrographExtractionItem item, ExtractionSettings settings, ParticleProcessor processor,
+    private static MicrographExtractionResult Extract(MicrographExtractionItem item, ExtractionSettings settings,
+        ParticleProcessor processor,
         float[] micrograph, int width, int height)
     {
         int o = settings.OutputSize;
@@ -91,9 +95,11 @@ public static class MicrographExtractor
         for (int i = 0; i < item.Coordinates.Count; i++)
         {
             var c = item.Coordinates[i];
-            if (ParticleProcessor.IsOutside(ParticleProcessor.Truncate(c.X), ParticleProcessor.Truncate(c.Y), settings.Box, width, height))
+            if (ParticleProcessor.IsOutside(ParticleProcessor.Truncate(c.X), ParticleProcessor.Truncate(c.Y),
+                settings.Box, width, height))
                 throw new CryoMergeInputException(item.MicrographPath,
-                    FormattableString.Invariant($"particle {i + 1} at ({c.X}, {c.Y}) lies entirely outside this {width} x {height} micrograph with a {settings.Box}-pixel box"));
+                    FormattableString.Invariant($"particle {i + 1} at ({c.X}, {c.Y}) lies entirely outside this ")
+                    + FormattableString.Invariant($"{width} x {height} micrograph with a {settings.Box}-pixel box"));
             var image = processor.Process(micrograph, width, height, c.X, c.Y);
             if (processor.LastWasFlat) flat++;
             writer.WriteSection(i, image);

@@ -30,7 +30,8 @@ public static class ParticleExtraction
         {
             foreach (var dir in plan.Items.Select(i => Path.GetDirectoryName(Path.GetFullPath(i.StackPath))).Distinct())
                 if (dir is not null) Directory.CreateDirectory(dir);
-            Parallel.For(0, plan.Items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel }, i =>
+            Parallel.For(0, plan.Items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads,
+                CancellationToken = cancel }, i =>
             {
                 results[i] = MicrographExtractor.Extract(fft, plan.Items[i], plan.Settings, processors.Value);
                 progress?.Invoke(results[i]);

@@ -60,7 +60,8 @@ public static class StarLoopStream
                 for (int i = 0; i < columns.Count; i++)
                 {
                     string? comment = headerComments?[i];
-                    text.Append(CultureInfo.InvariantCulture, $"_{columns[i]} #{i + 1}{(comment is null ? "" : " " + comment)}\n");
+                    text.Append(CultureInfo.InvariantCulture,
+                        $"_{columns[i]} #{i + 1}{(comment is null ? "" : " " + comment)}\n");
                 }
                 output.Write(Encoding.UTF8.GetBytes(text.ToString()));
                 var writer = new WritingSink(output, widths.Widths());

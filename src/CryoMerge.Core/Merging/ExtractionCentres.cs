@@ -15,13 +15,15 @@ public static class ExtractionCentres
     /// <summary>The coordinates before they change, to compare with afterwards.</summary>
     public static (double[] X, double[] Y)? Read(StarDataSet set)
     {
-        if (set.Data.TryColumn(RelionLabels.CoordinateX) is not { } x || set.Data.TryColumn(RelionLabels.CoordinateY) is not { } y)
+        if (set.Data.TryColumn(RelionLabels.CoordinateX) is not { } x
+            || set.Data.TryColumn(RelionLabels.CoordinateY) is not { } y)
             return null;
         return (Values(set, x), Values(set, y));
     }
 
     /// <summary>
-    /// After coordinates were multiplied by <paramref name="factor"/> (and written): each origin gains trunc(kX) - k trunc(X) new
+    /// After coordinates were multiplied by <paramref name="factor"/> (and written): each origin gains trunc(kX) - k
+    /// trunc(X) new
     /// pixels, in Angstrom at <paramref name="pixel"/> (the pixel of the micrographs the coordinates now refer to)
     /// for RELION 3.1's origins, in pixels for RELION 3.0's.
     /// </summary>
@@ -43,7 +45,8 @@ public static class ExtractionCentres
         }
     }
 
-    /// <summary>trunc(new) - k trunc(old): the coordinates as written, so the truncation is the one RELION will make.</summary>
+    /// <summary>trunc(new) - k trunc(old): the coordinates as written, so the truncation is the one RELION will
+    /// make.</summary>
     private static double[] Shifts(double[] before, double[] after, double factor)
     {
         var shifts = new double[before.Length];

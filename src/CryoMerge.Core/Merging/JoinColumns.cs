@@ -51,16 +51,20 @@ internal sealed class JoinColumns
             bool isAlways = always.Contains(label);
             if (missing.Count > 0 && neutral is null && !isAlways)
             {
-                Dropped.Add($"_{label} ({tableName}; missing from {string.Join(", ", missing.Select(k => _names[k]))})");
+                Dropped.Add(
+                    $"_{label} ({tableName}; missing from {string.Join(", ", missing.Select(k => _names[k]))})");
                 continue;
             }
             if (missing.Count > 0 && !isAlways)
-                Filled.Add($"_{label} = {neutral} ({tableName}; in {string.Join(", ", missing.Select(k => _names[k]))})");
+                Filled.Add(
+                    $"_{label} = {neutral} ({tableName}; in {string.Join(", ", missing.Select(k => _names[k]))})");
             kept.Add(label);
         }
         var sources = kept.Select(label => _tables.Select(t => t.TryColumn(label)).ToArray()).ToArray();
-        var comments = sources.Select(s => s.Select(c => c?.HeaderComment).FirstOrDefault(h => h is not null)).ToArray();
-        var neutrals = kept.Select(l => RelionLabels.NeutralOf(l) is { } n ? Encoding.UTF8.GetBytes(n) : null).ToArray();
+        var comments = sources.Select(s => s.Select(c => c?.HeaderComment).FirstOrDefault(h =>
+            h is not null)).ToArray();
+        var neutrals = kept.Select(l => RelionLabels.NeutralOf(l) is { } n ? Encoding.UTF8.GetBytes(n)
+            : null).ToArray();
         return new Layout(kept, sources, comments, neutrals, kept.Select(l => rewrites.GetValueOrDefault(l)).ToArray());
     }
 
@@ -78,7 +82,8 @@ internal sealed class JoinColumns
         // Output columns are independent: build them in parallel.
         var columns = new StarColumn[layout.Labels.Count];
         try { Parallel.For(0, columns.Length, c => columns[c] = BuildColumn(layout, c, rows)); }
-        catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]); }
+        catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(
+            e.InnerExceptions[0]); }
         var output = new StarTable();
         foreach (var column in columns) output.AddParsedColumn(column);
         return output;

@@ -5,23 +5,30 @@ namespace CryoMerge.Core.Merging;
 /// <summary>How data set II joins the reference (the paper's methods).</summary>
 public enum MergeMethod
 {
-    /// <summary>Method 1: rescale data set II's micrographs to the reference pixel size, rescale its coordinates, re-extract.</summary>
+    /// <summary>Method 1: rescale data set II's micrographs to the reference pixel size, rescale its coordinates,
+    /// re-extract.</summary>
     RescaleMicrographs = 1,
-    /// <summary>Method 2: re-extract data set II's particles at one box, Fourier-rescale to another, window to the reference box.</summary>
+    /// <summary>Method 2: re-extract data set II's particles at one box, Fourier-rescale to another, window to the
+    /// reference box.</summary>
     ReExtract = 2,
-    /// <summary>Method 3 (RELION >= 3.1): give data set II's optics groups the relative pixel size; no image is touched.</summary>
+    /// <summary>Method 3 (RELION >= 3.1): give data set II's optics groups the relative pixel size; no image is
+    /// touched.</summary>
     Relabel = 3,
 }
 
-/// <summary>One data set of a merge plan. Paths are absolute after <see cref="MergePlanReader"/> has resolved them.</summary>
+/// <summary>One data set of a merge plan. Paths are absolute after <see cref="MergePlanReader"/> has resolved
+/// them.</summary>
 /// <param name="Name">Short unique name, used for folders, optics-group names and reports.</param>
 /// <param name="Micrographs">Micrograph STAR file with CTF values (micrographs_ctf.star), for methods 1 and 2.</param>
 /// <param name="Particles">Particle or coordinate STAR file.</param>
 /// <param name="Map">A map refined from this data set alone, to find the relative pixel size.</param>
 /// <param name="HalfMap2">Optional second half map, for the uncertainty of the pixel size.</param>
-/// <param name="NominalPixelSize">The pixel size the data set was processed with (A); read from the STAR file when absent.</param>
-/// <param name="PixelSize">The pixel size to trust (A): given for the reference, found by the merge when absent.</param>
-/// <param name="Resolution">The resolution of its map (A) as the user knows it, to choose the reference by; measured when absent.</param>
+/// <param name="NominalPixelSize">The pixel size the data set was processed with (A); read from the STAR file when
+/// absent.</param>
+/// <param name="PixelSize">The pixel size to trust (A): given for the reference, found by the merge when
+/// absent.</param>
+/// <param name="Resolution">The resolution of its map (A) as the user knows it, to choose the reference by; measured
+/// when absent.</param>
 /// <param name="CryosparcProject">For particles given as a cryoSPARC .cs file: the cryoSPARC project folder its file
 /// names are relative to.</param>
 public sealed record DataSetPlan(
@@ -55,18 +62,21 @@ public enum ReferenceChoice
 {
     /// <summary>Named in the plan.</summary>
     Plan,
-    /// <summary>The data set with the highest-resolution map, once the maps are measured (the first data set with a map until then).</summary>
+    /// <summary>The data set with the highest-resolution map, once the maps are measured (the first data set with a map
+    /// until then).</summary>
     HighestResolution,
     /// <summary>The first data set: no map to judge by.</summary>
     First,
 }
 
-/// <summary>Extraction boxes for method 2 (and the final box for method 1); null values are chosen automatically.</summary>
+/// <summary>Extraction boxes for method 2 (and the final box for method 1); null values are chosen
+/// automatically.</summary>
 /// <param name="Box">Extraction box in micrograph pixels of data set II.</param>
 /// <param name="Scale">Box after Fourier rescaling.</param>
 /// <param name="Window">Final box (the reference's).</param>
 /// <param name="BackgroundDiameter">Background circle in pixels before rescaling (RELION GUI convention).</param>
-public sealed record ExtractionBoxes(int? Box = null, int? Scale = null, int? Window = null, int? BackgroundDiameter = null,
+public sealed record ExtractionBoxes(int? Box = null, int? Scale = null, int? Window = null,
+    int? BackgroundDiameter = null,
     bool Invert = true, bool Normalize = true, int? MinBox = null, int? MaxBox = null);
 
 /// <summary>

@@ -144,7 +144,9 @@ public static class MergePlanReader
                 if (input is not null && Path.GetFullPath(output) == Path.GetDirectoryName(input))
                     Fail("output", $"output folder {output} holds the input {input}; choose an empty folder");
         if (checkFiles && Resolve(doc.Project) is { } project && !Directory.Exists(project))
-            Fail("project", $"project: {project} is not a folder (the RELION project the merged STAR file's names are relative to)");
+            Fail("project",
+                $"project: {project} is not a folder (the RELION project the merged STAR file's names are relative " +
+                $"to)");
         var ex = doc.Extraction ?? new ExtractionDocument();
         var boxes = new[]
         {
@@ -330,7 +332,8 @@ public static class MergePlanReader
         [PlanKey("Box after Fourier rescaling (method 2)", Unit = "px", Default = "chosen with the box pair",
             Example = "390", Commented = true)]
         public int? Scale { get; set; }
-        [PlanKey("Final box, the reference's", Unit = "px", Default = "the reference's particle box", Example = "384", Commented = true)]
+        [PlanKey("Final box, the reference's", Unit = "px", Default = "the reference's particle box", Example = "384",
+            Commented = true)]
         public int? Window { get; set; }
         [PlanKey("Background circle's diameter before rescaling (RELION's convention)", Unit = "px",
             Default = "75 % of the extraction box", Example = "225", Commented = true)]

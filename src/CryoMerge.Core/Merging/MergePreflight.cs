@@ -29,9 +29,11 @@ public static class MergePreflight
             {
                 if (map is null) continue;
                 using var mrc = MrcFile.Open(map);
-                if (mrc.Kind is not (MrcKind.Volume)) throw new CryoMergeInputException(map, $"is not a map (a {mrc.Kind} of {mrc.Shape})");
+                if (mrc.Kind is not (MrcKind.Volume)) throw new CryoMergeInputException(map,
+                    $"is not a map (a {mrc.Kind} of {mrc.Shape})");
                 if (mrc.PixelSize.X <= 0 && set.NominalPixelSize is null && set.PixelSize is null)
-                    throw new CryoMergeInputException(map, $"has no pixel size in its header; give datasets[{set.Name}].nominalPixelSize");
+                    throw new CryoMergeInputException(map,
+                        $"has no pixel size in its header; give datasets[{set.Name}].nominalPixelSize");
             }
         }
     }

@@ -13,15 +13,20 @@ internal static class MicrographList
         var star = StarFile.Read(starPath);
         var block = PixelSizes.DataBlock(star) ?? throw new CryoMergeInputException(starPath, "no micrograph table");
         var table = block.RequireTable();
-        var column = table.TryColumn(RelionLabels.MicrographName) ?? throw new CryoMergeInputException(starPath, "no rlnMicrographName column");
+        var column = table.TryColumn(RelionLabels.MicrographName) ?? throw new CryoMergeInputException(starPath,
+            "no rlnMicrographName column");
         var entries = new List<Entry>(table.RowCount);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int r = 0; r < table.RowCount; r++)
         {
             string name = column.GetString(r);
-            string path = RelionPaths.Resolve(name, starPath, projectDirectory) ?? throw new CryoMergeInputException(starPath, $"micrograph {name} (row {r + 1}) not found");
+            string path = RelionPaths.Resolve(name, starPath,
+                projectDirectory) ?? throw new CryoMergeInputException(starPath,
+                $"micrograph {name} (row {r + 1}) not found");
             if (!seen.Add(System.IO.Path.GetFileName(name)))
-                throw new CryoMergeInputException(starPath, $"two micrographs are called {System.IO.Path.GetFileName(name)}; outputs are named after the file name");
+                throw new CryoMergeInputException(starPath,
+                    $"two micrographs are called {System.IO.Path.GetFileName(name)}; outputs are named after the " +
+                    $"file name");
             entries.Add(new Entry(r, name, path));
         }
         return entries;
@@ -36,7 +41,8 @@ internal static class MicrographList
     {
         var first = Read(starPath).FirstOrDefault();
         if (first is null || System.IO.Path.IsPathRooted(RelionPaths.StripTypeSuffix(first.NameInStar))) return null;
-        return RelionPaths.BaseOf(first.NameInStar, first.Path) ?? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(starPath));
+        return RelionPaths.BaseOf(first.NameInStar,
+            first.Path) ?? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(starPath));
     }
 
     /// <summary>Pixel size of the micrographs of a data set according to its STAR file (first row).</summary>
@@ -44,6 +50,7 @@ internal static class MicrographList
     {
         var star = StarFile.Read(starPath);
         var block = PixelSizes.DataBlock(star) ?? throw new CryoMergeInputException(starPath, "no micrograph table");
-        return PixelSizes.OfRow(star, block, 0)?.Value ?? throw new CryoMergeInputException(starPath, "the STAR file gives no pixel size");
+        return PixelSizes.OfRow(star, block, 0)?.Value ?? throw new CryoMergeInputException(starPath,
+            "the STAR file gives no pixel size");
     }
 }

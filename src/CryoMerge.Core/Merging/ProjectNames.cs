@@ -16,7 +16,8 @@ namespace CryoMerge.Core.Merging;
 /// </summary>
 public static class ProjectNames
 {
-    /// <summary>Folder of a data set's output that holds links to its micrographs (and method 1's rescaled ones).</summary>
+    /// <summary>Folder of a data set's output that holds links to its micrographs (and method 1's rescaled
+    /// ones).</summary>
     public const string MicrographFolder = "Micrographs";
 
     /// <summary>
@@ -35,7 +36,8 @@ public static class ProjectNames
     public static string RelocateImage(string name, string nameBase, string project)
     {
         int at = name.IndexOf('@');
-        return at > 0 ? name[..(at + 1)] + RelocateFile(name[(at + 1)..], nameBase, project) : RelocateFile(name, nameBase, project);
+        return at > 0 ? name[..(at + 1)] + RelocateFile(name[(at + 1)..], nameBase, project) : RelocateFile(name,
+            nameBase, project);
     }
 
     /// <summary>A file name (with RELION's ":mrc" suffix kept) relative to the project.</summary>
@@ -55,7 +57,8 @@ public static class ProjectNames
     {
         var optics = set.Optics ?? throw new ArgumentException("a RELION 3.1 file is needed", nameof(set));
         int groups = optics.RowCount;
-        var column = optics.TryColumn(RelionLabels.OpticsGroupName) ?? optics.AddColumn(RelionLabels.OpticsGroupName, "", 0);
+        var column = optics.TryColumn(RelionLabels.OpticsGroupName)
+            ?? optics.AddColumn(RelionLabels.OpticsGroupName, "", 0);
         column.SetAll(r => groups == 1 ? dataSet : $"{dataSet}_{r + 1}");
     }
 
@@ -85,7 +88,8 @@ public static class ProjectNames
         {
             string link = OutputFiles.InsideFolder(folder, Post(name), set.Path);
             if (byLink.TryGetValue(link, out string? other))
-                throw new CryoMergeInputException(set.Path, $"micrographs {other} and {name} have the same name after their "
+                throw new CryoMergeInputException(set.Path,
+                    $"micrographs {other} and {name} have the same name after their "
                     + "jobNNN/ folder, by which RELION names per-micrograph outputs; give them distinct names");
             byLink[link] = name;
             linkOf[name] = link;
@@ -128,14 +132,16 @@ public static class ProjectNames
         return names;
     }
 
-    /// <summary>Maps every cell's unquoted text; names repeat (a stack's images, a micrograph's particles), so once each.</summary>
+    /// <summary>Maps every cell's unquoted text; names repeat (a stack's images, a micrograph's particles), so once
+    /// each.</summary>
     private static void Rewrite(StarColumn column, Func<string, string> map)
     {
         var done = new Dictionary<string, string>(StringComparer.Ordinal);
         column.SetAll(i =>
         {
             string raw = column.Raw(i);
-            if (!done.TryGetValue(raw, out string? text)) done[raw] = text = StarValues.Quote(map(StarValues.Unquote(raw)));
+            if (!done.TryGetValue(raw,
+                out string? text)) done[raw] = text = StarValues.Quote(map(StarValues.Unquote(raw)));
             return text;
         });
     }

@@ -4,8 +4,10 @@ using CryoMerge.Core.Formats;
 namespace CryoMerge.Core.Merging;
 
 /// <summary>Options of <see cref="StarJoin"/>.</summary>
-/// <param name="KeepRelion30">Join RELION 3.0 files into a 3.0 file (one table, no optics groups) instead of converting them.</param>
-/// <param name="ImageHeader">Reads an image header (image name, STAR file) when a 3.0 input is converted; default: the MRC file it names.</param>
+/// <param name="KeepRelion30">Join RELION 3.0 files into a 3.0 file (one table, no optics groups) instead of converting
+/// them.</param>
+/// <param name="ImageHeader">Reads an image header (image name, STAR file) when a 3.0 input is converted; default: the
+/// MRC file it names.</param>
 public sealed record JoinOptions(bool KeepRelion30 = false, Func<string, string, ImageHeaderInfo?>? ImageHeader = null);
 
 /// <summary>One optics group of the joined file and where it came from.</summary>
@@ -20,7 +22,8 @@ public sealed record JoinedInput(string Path, StarGeneration Generation, int Row
 
 /// <summary>What <see cref="StarJoin"/> did: the inputs, the optics groups, the columns filled and left out.</summary>
 public sealed record JoinReport(StarDataKind Kind, bool Relion30Output, int Rows, IReadOnlyList<JoinedInput> Inputs,
-    IReadOnlyList<JoinedOpticsGroup> OpticsGroups, IReadOnlyList<string> FilledColumns, IReadOnlyList<string> DroppedColumns,
+    IReadOnlyList<JoinedOpticsGroup> OpticsGroups, IReadOnlyList<string> FilledColumns,
+    IReadOnlyList<string> DroppedColumns,
     IReadOnlyList<string> Warnings);
 
 /// <summary>
@@ -48,7 +51,8 @@ public static class StarJoin
     }
 
     /// <summary>Joins data sets in memory (their tables are consumed); the output file and the report.</summary>
-    public static (StarFile Output, JoinReport Report) Join(IReadOnlyList<StarDataSet> inputs, JoinOptions? options = null)
+    public static (StarFile Output, JoinReport Report) Join(IReadOnlyList<StarDataSet> inputs,
+        JoinOptions? options = null)
     {
         var join = Prepare(inputs, options);
         var file = join.Head;
@@ -78,27 +82,35 @@ public static class StarJoin
                     + "names and coordinates); join takes particle files with images, micrograph or movie files: "
                     + "extract the particles first (cryomerge extract)");
             if (set.Kind == StarDataKind.Coordinates)
-                throw new CryoMergeInputException(set.Path, "is a coordinate file of one micrograph; join particle, micrograph or movie files");
+                throw new CryoMergeInputException(set.Path,
+                    "is a coordinate file of one micrograph; join particle, micrograph or movie files");
             if (set.Kind != kind)
-                throw new CryoMergeInputException(set.Path, $"holds {StarDataSet.TableName(set.Kind)} but {inputs[0].Path} holds {StarDataSet.TableName(kind)}; join files of one kind");
+                throw new CryoMergeInputException(set.Path,
+                    $"holds {StarDataSet.TableName(set.Kind)} but {inputs[0].Path} holds " +
+                    $"{StarDataSet.TableName(kind)}; join files of one kind");
         }
         var warnings = new List<string>();
         foreach (var set in inputs)
             foreach (var block in set.File.Blocks.Where(b => b != set.DataBlock && b != set.OpticsBlock))
-                warnings.Add($"{set.Path}: data_{block.Name} is not carried into the joined file (only data_optics and the {StarDataSet.TableName(kind)} are)");
+                warnings.Add(
+                    $"{set.Path}: data_{block.Name} is not carried into the joined file (only data_optics and the " +
+                    $"{StarDataSet.TableName(kind)} are)");
         var summaries = inputs.Select(s => new JoinedInput(s.Path, s.Generation, s.Data.RowCount, false)).ToList();
         List<StarDataSet> sets;
         if (options.KeepRelion30)
         {
             if (inputs.FirstOrDefault(s => s.Generation != StarGeneration.Relion30) is { } newer)
-                throw new CryoMergeInputException(newer.Path, "is a RELION 3.1+ file (it has data_optics); --keep-3.0 joins RELION 3.0 files only");
+                throw new CryoMergeInputException(newer.Path,
+                    "is a RELION 3.1+ file (it has data_optics); --keep-3.0 joins RELION 3.0 files only");
             sets = inputs.ToList();
         }
         else
         {
             sets = inputs.Select(s => s.Generation == StarGeneration.Relion31 ? s
-                : Relion30Conversion.ToRelion31(s, warnings, options.ImageHeader is { } h ? name => h(name, s.File.SourcePath ?? s.Path) : null)).ToList();
-            summaries = summaries.Select(s => s with { ConvertedFrom30 = s.Generation == StarGeneration.Relion30 }).ToList();
+                : Relion30Conversion.ToRelion31(s, warnings, options.ImageHeader is { } h ? name => h(name,
+                    s.File.SourcePath ?? s.Path) : null)).ToList();
+            summaries = summaries.Select(s => s with { ConvertedFrom30 = s.Generation
+                == StarGeneration.Relion30 }).ToList();
         }
         // The duplicate check reads what the join reads: run both at once; the check's verdict comes first.
         var duplicates = Task.Run(() => RefuseDuplicateNames(sets));
@@ -107,7 +119,8 @@ public static class StarJoin
         PreparedJoin joined;
         try
         {
-            joined = options.KeepRelion30 ? JoinRelion30(sets, names, summaries, warnings) : JoinRelion31(sets, names, summaries, warnings);
+            joined = options.KeepRelion30 ? JoinRelion30(sets, names, summaries, warnings) : JoinRelion31(sets, names,
+                summaries, warnings);
         }
         finally
         {
@@ -116,7 +129,8 @@ public static class StarJoin
         return joined;
     }
 
-    private static PreparedJoin JoinRelion31(List<StarDataSet> sets, List<string> names, List<JoinedInput> summaries, List<string> warnings)
+    private static PreparedJoin JoinRelion31(List<StarDataSet> sets, List<string> names, List<JoinedInput> summaries,
+        List<string> warnings)
     {
         var groups = new List<JoinedOpticsGroup>();
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -136,13 +150,15 @@ public static class StarJoin
             {
                 string original = set.OpticsName(o);
                 string name = original;
-                for (int n = 1; !used.Add(name); n++) name = n == 1 ? $"{original}_set{k + 1}" : $"{original}_set{k + 1}_{n}";
+                for (int n = 1; !used.Add(name); n++) name = n == 1 ? $"{original}_set{k + 1}"
+                    : $"{original}_set{k + 1}_{n}";
                 int number = groups.Count + 1;
                 map[oldNumber] = number;
                 rowNames[o] = name;
                 var pixel = pixelSizes.FirstOrDefault(g => g.Number == oldNumber);
                 groups.Add(new JoinedOpticsGroup(number, name, k + 1, oldNumber, original,
-                    pixel?.ImagePixelSize ?? pixel?.MicrographPixelSize ?? pixel?.MicrographOriginalPixelSize, pixel?.ImageSize, rowsOfGroup[o]));
+                    pixel?.ImagePixelSize ?? pixel?.MicrographPixelSize ?? pixel?.MicrographOriginalPixelSize,
+                    pixel?.ImageSize, rowsOfGroup[o]));
             }
             newNumber.Add(map);
             newNameOfRow.Add(rowNames);
@@ -152,7 +168,8 @@ public static class StarJoin
         var opticsJoin = new JoinColumns(sets.Select(s => s.Optics!).ToList(), names);
         var optics = opticsJoin.Build(opticsJoin.Select(new Dictionary<string, JoinColumns.CellRewrite>
         {
-            [RelionLabels.OpticsGroup] = (k, o) => numberBytes[newNumber[k][sets[k].Optics!.GetInt(o, RelionLabels.OpticsGroup)] - 1],
+            [RelionLabels.OpticsGroup] = (k, o) => numberBytes[newNumber[k][sets[k].Optics!.GetInt(o,
+                RelionLabels.OpticsGroup)] - 1],
             [RelionLabels.OpticsGroupName] = (k, o) => Encoding.UTF8.GetBytes(StarValues.Quote(newNameOfRow[k][o])),
         }, [RelionLabels.OpticsGroupName, RelionLabels.OpticsGroup], [], "data_optics"));
 
@@ -162,13 +179,15 @@ public static class StarJoin
         {
             [RelionLabels.OpticsGroup] = (k, r) => numberBytes[newNumber[k][groupColumns[k].GetInt(r)] - 1],
             [RelionLabels.GroupName] = (k, r) => k == 0 ? null : Encoding.UTF8.GetBytes(StarValues.Quote(
-                $"optics{newNumber[k][groupColumns[k].GetInt(r)]}_{sets[k].Data.GetString(r, RelionLabels.GroupName)}")),
+                $"optics{newNumber[k][groupColumns[k].GetInt(r)]}_"
+                + sets[k].Data.GetString(r, RelionLabels.GroupName))),
         };
         var leaveOut = sets.Count > 1 ? new[] { RelionLabels.GroupNumber } : [];
         var kind = sets[0].Kind;
         var layout = dataJoin.Select(rewrites, [], leaveOut, $"data_{StarDataSet.TableName(kind)}");
 
-        int version = Math.Max(Relion30Conversion.Version31, sets.Max(s => s.DataBlock.Version ?? s.OpticsBlock?.Version ?? 0));
+        int version = Math.Max(Relion30Conversion.Version31,
+            sets.Max(s => s.DataBlock.Version ?? s.OpticsBlock?.Version ?? 0));
         var head = new StarFile();
         head.AddTableBlock("optics", optics, version);
         var report = new JoinReport(kind, false, sets.Sum(s => s.Data.RowCount), summaries, groups,
@@ -176,12 +195,16 @@ public static class StarJoin
         return new PreparedJoin(head, StarDataSet.TableName(kind), version, dataJoin, layout, report);
     }
 
-    private static PreparedJoin JoinRelion30(List<StarDataSet> sets, List<string> names, List<JoinedInput> summaries, List<string> warnings)
+    private static PreparedJoin JoinRelion30(List<StarDataSet> sets, List<string> names, List<JoinedInput> summaries,
+        List<string> warnings)
     {
         var dataJoin = new JoinColumns(sets.Select(s => s.Data).ToList(), names);
         var rewrites = new Dictionary<string, JoinColumns.CellRewrite>
         {
-            [RelionLabels.GroupName] = (k, r) => k == 0 ? null : Encoding.UTF8.GetBytes(StarValues.Quote($"set{k + 1}_{sets[k].Data.GetString(r, RelionLabels.GroupName)}")),
+            [RelionLabels.GroupName] = (k,
+                r) => k == 0 ? null
+                : Encoding.UTF8.GetBytes(StarValues.Quote(
+                $"set{k + 1}_{sets[k].Data.GetString(r, RelionLabels.GroupName)}")),
         };
         var leaveOut = sets.Count > 1 ? new[] { RelionLabels.GroupNumber } : [];
         var layout = dataJoin.Select(rewrites, [], leaveOut, "data_" + sets[0].DataBlock.Name);
@@ -192,7 +215,8 @@ public static class StarJoin
 
     /// <summary>
     /// Refuses a file name that appears twice, in one input or in two; the message names both places. Names are
-    /// compared by a 64-bit hash of their unquoted bytes (no string per row); a hash seen twice is confirmed on the text.
+    /// compared by a 64-bit hash of their unquoted bytes (no string per row); a hash seen twice is confirmed on the
+    /// text.
     /// </summary>
     private static void RefuseDuplicateNames(IReadOnlyList<StarDataSet> sets)
     {
@@ -205,10 +229,12 @@ public static class StarJoin
             {
                 if (seen.Add(Hash(Unquoted(column.RawUtf8(r))))) continue;
                 string name = column.GetString(r);
-                if (FirstOccurrence(sets, label, name, k, r) is not var (firstSet, firstRow)) continue;   // a hash collision
+                // a hash collision
+                if (FirstOccurrence(sets, label, name, k, r) is not var (firstSet, firstRow)) continue;
                 string first = firstSet == k ? $"row {firstRow + 1}" : $"{sets[firstSet].Path} (row {firstRow + 1})";
                 throw new CryoMergeInputException(sets[k].Path,
-                    $"_{label} {name} in row {r + 1} appears already in {first}; joining it twice would count it twice");
+                    $"_{label} {name} in row {r + 1} appears already in {first}; joining it twice would count it " +
+                    $"twice");
             }
         }
     }
@@ -230,11 +256,15 @@ public static class StarJoin
                 ulong h = Hash(Unquoted(column.RawUtf8(r)));
                 if (!mine.Add(h)) continue;
                 if (owner.TryGetValue(h, out int other) && other != k)
-                    shared[other] = shared.TryGetValue(other, out var s) ? (s.Count + 1, s.Example) : (1, column.GetString(r));
+                    shared[other] = shared.TryGetValue(other, out var s) ? (s.Count + 1, s.Example) : (1,
+                        column.GetString(r));
                 else owner.TryAdd(h, k);
             }
             foreach (var (other, (count, example)) in shared)
-                warnings.Add($"{sets[k].Path}: {count} micrograph name(s) also appear in {sets[other].Path} (e.g. {example}); RELION groups particles by _rlnMicrographName (CTF refinement, polishing), so give each data set's micrographs distinct names before those steps");
+                warnings.Add(
+                    $"{sets[k].Path}: {count} micrograph name(s) also appear in {sets[other].Path} (e.g. {example}); " +
+                    $"RELION groups particles by _rlnMicrographName (CTF refinement, polishing), so give each data " +
+                    $"set's micrographs distinct names before those steps");
         }
     }
 
@@ -250,7 +280,8 @@ public static class StarJoin
     }
 
     /// <summary>Where a name first appears before (set, row), or null when it does not (a hash collision).</summary>
-    private static (int Set, int Row)? FirstOccurrence(IReadOnlyList<StarDataSet> sets, string label, string name, int beforeSet, int beforeRow)
+    private static (int Set, int Row)? FirstOccurrence(IReadOnlyList<StarDataSet> sets, string label, string name,
+        int beforeSet, int beforeRow)
     {
         for (int k = 0; k <= beforeSet; k++)
         {

@@ -7,7 +7,8 @@ namespace CryoMerge.Core.Plotting;
 /// <summary>Draws plots as PNG files (implemented outside Core, which stays free of graphics).</summary>
 public interface IPlotRenderer
 {
-    /// <summary>Draws the score and FSC plots of <paramref name="data"/> into <paramref name="directory"/>; returns the PNG paths.</summary>
+    /// <summary>Draws the score and FSC plots of <paramref name="data"/> into <paramref name="directory"/>; returns the
+    /// PNG paths.</summary>
     IReadOnlyList<string> PixelSize(string directory, string prefix, PixelSizePlotData data);
 
     /// <summary>

@@ -15,8 +15,10 @@ namespace CryoMerge.Core.Simulation;
 /// <param name="NominalError">How far DS2's nominal pixel size is off (fraction; -0.03 = 3 % too small).</param>
 /// <param name="Micrographs">Micrographs per data set.</param>
 /// <param name="MicrographSize">Micrograph width and height (pixels), the same for every data set.</param>
-/// <param name="Box">Final particle box of the merge (DS1's box, pixels); the other data sets' boxes hold the same size in A.</param>
-/// <param name="SpecimenSize">Size of the phantom (A); null: two thirds of DS1's box (64 A for the default box of 96).</param>
+/// <param name="Box">Final particle box of the merge (DS1's box, pixels); the other data sets' boxes hold the same size
+/// in A.</param>
+/// <param name="SpecimenSize">Size of the phantom (A); null: two thirds of DS1's box (64 A for the default box of
+/// 96).</param>
 /// <param name="DataSets">How many data sets (at least 2).</param>
 /// <param name="Assess">Give the plan an <c>assess</c> section: the merge ends by judging whether merging
 /// helped.</param>
@@ -53,9 +55,11 @@ public sealed record DemoDataSet(DemoDataSetSpec Spec, SimulationSummary Simulat
 }
 
 /// <summary>Where the demo's inputs are, and the truth to compare the merge with.</summary>
-public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings Settings, IReadOnlyList<DemoDataSet> DataSets)
+public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings Settings,
+    IReadOnlyList<DemoDataSet> DataSets)
 {
-    /// <summary>Fraction of a micrograph's free area (inside the margins) that particles' discs may cover before they are placed closer than their diameter.</summary>
+    /// <summary>Fraction of a micrograph's free area (inside the margins) that particles' discs may cover before they
+    /// are placed closer than their diameter.</summary>
     public const double MaximumCoverage = 0.45;
 
     /// <summary>
@@ -67,10 +71,12 @@ public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings S
     /// </summary>
     /// <param name="progress">Messages for the user, one per step.</param>
     /// <param name="micrographDone">Called after each micrograph of any data set, from several threads.</param>
-    public static DemoDataSets Write(IFftBackend fft, string directory, DemoSettings settings, int threads = 0, Action<string>? progress = null,
+    public static DemoDataSets Write(IFftBackend fft, string directory, DemoSettings settings, int threads = 0,
+        Action<string>? progress = null,
         CancellationToken cancel = default, Action<SimulatedMicrograph>? micrographDone = null)
     {
-        if (settings.DataSets < 2) throw new CryoMergeInputException("--datasets", $"a merge needs at least 2 data sets, not {settings.DataSets}");
+        if (settings.DataSets < 2) throw new CryoMergeInputException("--datasets",
+            $"a merge needs at least 2 data sets, not {settings.DataSets}");
         var phantom = Phantom.Create(settings.Specimen);
         string dir = Path.GetFullPath(directory);
         var common = new SimulationSettings
@@ -100,15 +106,21 @@ public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings S
             };
             if (simulation.MinimumDistance is double d)
                 progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                    $"{spec.Name}: {settings.ParticlesPerMicrograph} particles fit on a {settings.MicrographSize}-pixel micrograph only {d:0.#} px apart; they overlap (the specimen is {phantom.Diameter / spec.TruePixelSize:0.#} px across)"));
+                    $"{spec.Name}: {settings.ParticlesPerMicrograph} particles fit on a " +
+                    $"{settings.MicrographSize}-pixel micrograph only {d:0.#} px apart; they overlap (the specimen " +
+                    $"is {phantom.Diameter / spec.TruePixelSize:0.#} px across)"));
             progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                $"simulating data set {spec.Name}: {spec.TruePixelSize:0.####} A/px labelled {spec.NominalPixelSize:0.####} A/px, box {spec.Box}, {spec.Microscope}, defocus {spec.DefocusMin:0}-{spec.DefocusMax:0} A"));
-            var summary = SimulatedDataSet.Write(fft, phantom, "phantom", simulation, Path.Combine(dir, spec.Name), threads, progress: micrographDone, cancel: cancel);
+                $"simulating data set {spec.Name}: {spec.TruePixelSize:0.####} A/px labelled " +
+                $"{spec.NominalPixelSize:0.####} A/px, box {spec.Box}, {spec.Microscope}, defocus " +
+                $"{spec.DefocusMin:0}-{spec.DefocusMax:0} A"));
+            var summary = SimulatedDataSet.Write(fft, phantom, "phantom", simulation, Path.Combine(dir, spec.Name),
+                threads, progress: micrographDone, cancel: cancel);
             simulations.Add(new DemoDataSet(spec, summary));
         }
         progress?.Invoke("making each data set's map");
         foreach (var spec in specs)
-            WriteMap(fft, phantom, Path.Combine(dir, spec.Name, "map.mrc"), spec.MapBox, spec.TruePixelSize, spec.NominalPixelSize,
+            WriteMap(fft, phantom, Path.Combine(dir, spec.Name, "map.mrc"), spec.MapBox, spec.TruePixelSize,
+                spec.NominalPixelSize,
                 spec.MapResolution, spec.MapShift, spec.Seed);
         string output = Path.Combine(dir, "merged");
         string planPath = Path.Combine(dir, "plan.yaml");
@@ -118,7 +130,8 @@ public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings S
 
     /// <summary>
     /// Null (particles a specimen's diameter apart) when that many fit easily; otherwise the distance at which the
-    /// particles' discs cover <see cref="MaximumCoverage"/> of the free area, so that a crowded benchmark still places them.
+    /// particles' discs cover <see cref="MaximumCoverage"/> of the free area, so that a crowded benchmark still places
+    /// them.
     /// </summary>
     private static double? CrowdedDistance(SimulationSettings common, DemoDataSetSpec spec, double diameter)
     {
@@ -133,7 +146,8 @@ public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings S
     /// aliases), moved by <paramref name="shift"/> voxels along each axis, with white noise of 0.3 of its standard
     /// deviation and a low-pass at <paramref name="resolution"/> A; the header says <paramref name="headerPixel"/>.
     /// </summary>
-    private static void WriteMap(IFftBackend fft, Phantom phantom, string path, int box, double truePixel, double headerPixel, double resolution, int shift, long seed)
+    private static void WriteMap(IFftBackend fft, Phantom phantom, string path, int box, double truePixel,
+        double headerPixel, double resolution, int shift, long seed)
     {
         var fine = phantom.Render(2 * box, truePixel / 2);
         var map = SpectralFilter.Resample(fft, fine, Vector3d.All(truePixel / 2), new Shape3(box, box, box));
@@ -151,7 +165,8 @@ public sealed record DemoDataSets(string PlanPath, string Output, DemoSettings S
         for (int z = 0; z < nz; z++)
             for (int y = 0; y < ny; y++)
                 for (int x = 0; x < nx; x++)
-                    output.Data[(((z + s) % nz) * ny + (y + s) % ny) * nx + (x + s) % nx] = g.Data[(z * ny + y) * nx + x];
+                    output.Data[(((z + s) % nz) * ny + (y + s) % ny) * nx + (x + s) % nx] = g.Data[(z * ny
+                        + y) * nx + x];
         return output;
     }
 }

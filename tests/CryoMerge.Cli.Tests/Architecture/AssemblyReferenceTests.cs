@@ -48,7 +48,8 @@ public sealed class AssemblyReferenceTests
                 && (ProjectRules.IsOrleans(a) || a.StartsWith("CryoMerge.Grains", StringComparison.Ordinal)
                     || a == "CryoMerge.Hosting")))
             .Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["DemoAssessment", "DemoCommand", "DemoTruth", "MergeCommand", "ReconstructCommand", "ReconstructSharded",
+        Assert.Equal(["DemoAssessment", "DemoCommand", "DemoTruth", "MergeCommand", "ReconstructCommand",
+            "ReconstructSharded",
             "ServeCommand", "StatusCommand"], viaGrains);
     }
 }

@@ -17,7 +17,8 @@ internal sealed class BlobProjects
     public const int MicrographSize = 200, Blobs = 4;
     public const double Sigma = 1.5;
 
-    /// <summary>A particle: its data set, micrograph name, true blob centre and the STAR row's coordinates and origins.</summary>
+    /// <summary>A particle: its data set, micrograph name, true blob centre and the STAR row's coordinates and
+    /// origins.</summary>
     public sealed record Particle(string DataSet, string Micrograph, double CentreX, double CentreY, double X, double Y,
         double OriginXAngst, double OriginYAngst);
 
@@ -25,7 +26,8 @@ internal sealed class BlobProjects
 
     public string PlanPath { get; }
 
-    /// <param name="micrographFolder">Where each project keeps its micrographs: both projects use the same names.</param>
+    /// <param name="micrographFolder">Where each project keeps its micrographs: both projects use the same
+    /// names.</param>
     /// <param name="method">1, 2 or 3.</param>
     public BlobProjects(string root, int method, string micrographFolder = "Micrographs", int micrographs = 2)
     {
@@ -71,11 +73,14 @@ internal sealed class BlobProjects
                 // Blobs on a 2 x 2 grid, far enough apart that one box sees one blob, at sub-pixel positions.
                 double cx = 50 + 100 * (b % 2) + rng.NextDouble(), cy = 50 + 100 * (b / 2) + rng.NextDouble();
                 AddBlob(data, cx, cy);
-                // The row is 3-8 pixels off the blob (either way); the origin says by how much, in A at the nominal pixel.
+                // The row is 3-8 pixels off the blob (either way); the origin says by how much, in A at the nominal
+                // pixel.
                 double x = cx + Offset(rng), y = cy + Offset(rng);
-                double ox = Math.Round((Math.Truncate(x) - cx) * nominal, 6), oy = Math.Round((Math.Truncate(y) - cy) * nominal, 6);
+                double ox = Math.Round((Math.Truncate(x) - cx) * nominal, 6),
+                    oy = Math.Round((Math.Truncate(y) - cy) * nominal, 6);
                 Particles.Add(new Particle(name, mic, cx, cy, x, y, ox, oy));
-                rows.Append(CultureInfo.InvariantCulture, $"{x:0.000000} {y:0.000000} {ox:0.000000} {oy:0.000000} {mic} 1\n");
+                rows.Append(CultureInfo.InvariantCulture,
+                    $"{x:0.000000} {y:0.000000} {ox:0.000000} {oy:0.000000} {mic} 1\n");
             }
             MrcWriter.WriteFile(Path.Combine(project, mic), new Shape3(MicrographSize, MicrographSize, 1), data,
                 new MrcWriteOptions { PixelSize = Vector3d.All(nominal) });
@@ -151,7 +156,8 @@ internal sealed class BlobProjects
             for (int x = 0; x < MicrographSize; x++)
             {
                 double r2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-                if (r2 < 100 * Sigma * Sigma) data[y * MicrographSize + x] += (float)Math.Exp(-r2 / (2 * Sigma * Sigma));
+                if (r2 < 100 * Sigma * Sigma) data[y * MicrographSize + x] += (float)Math.Exp(-r2 / (2
+                    * Sigma * Sigma));
             }
     }
 

@@ -84,7 +84,8 @@ public sealed class ExtractBatchesTests
             ExtractionPlanner.Plan(micrographs, source, settings, dir.File("remote")), "extract", "DS2");
         Assert.Equal(items.Select(i => i.Id), again.Select(i => i.Id));
         var results = items
-            .Select(i => MergeStages.Handlers.Execute(i, new WorkEnvironment(fft), TestContext.Current.CancellationToken))
+            .Select(i => MergeStages.Handlers.Execute(i, new WorkEnvironment(fft),
+                TestContext.Current.CancellationToken))
             .ToList();
         Assert.Equal(remote.Items.Select(i => i.StackPath),
             results.SelectMany(r => ExtractStage.Work.ResultOf(r).Micrographs).Select(m => m.StackPath));

@@ -7,7 +7,8 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Core.Tests.Merging;
 
-/// <summary>The extraction and windowing kinds (<see cref="ExtractStage.Work"/>, <see cref="WindowStacks.Work"/>) against the local run.</summary>
+/// <summary>The extraction and windowing kinds (<see cref="ExtractStage.Work"/>, <see cref="WindowStacks.Work"/>)
+/// against the local run.</summary>
 public sealed class ExtractionWorkItemsTests
 {
     [Fact]
@@ -15,8 +16,10 @@ public sealed class ExtractionWorkItemsTests
     {
         using var data = new ExtractionTestData(micrographs: 2, particles: 4);
         using var dir = new TempDir();
-        var settings = new ExtractionSettings { Box = 64, Scale = 56, Window = 48, BackgroundRadius = 20, Invert = true };
-        var source = new CoordinateSource.StarFileSource(Path.Combine(data.Dir.Path, SimulatedDataSet.ParticlesStarName));
+        var settings = new ExtractionSettings { Box = 64, Scale = 56, Window = 48, BackgroundRadius = 20,
+            Invert = true };
+        var source = new CoordinateSource.StarFileSource(Path.Combine(data.Dir.Path,
+            SimulatedDataSet.ParticlesStarName));
         var local = ExtractionPlanner.Plan(data.MicrographsStar, source, settings, dir.File("local"));
         ParticleExtraction.Run(ExtractionTestData.Fft, local, 1, cancel: TestContext.Current.CancellationToken);
 
@@ -26,20 +29,26 @@ public sealed class ExtractionWorkItemsTests
         var items = ExtractStage.Items(remote, "extract", "DS2");
         Assert.Equal(remote.Items.Select(i => $"extract/DS2/{i.StackPath}"), items.Select(i => i.Id.ToString()));
         var results = items
-            .Select(item => new WorkItem(new WorkItemId(item.Id.Stage, item.DataSet, item.Id.Key), item.Kind, item.Parameters))   // as a worker rebuilds it
+            // as a worker rebuilds it
+            .Select(item => new WorkItem(new WorkItemId(item.Id.Stage, item.DataSet, item.Id.Key), item.Kind,
+                item.Parameters))
             .Select(item => handlers.Execute(item, environment, TestContext.Current.CancellationToken))
             .ToList();
         // A result names its stack and counts its particles but carries no STAR rows: those come from the plan.
         Assert.Equal(remote.Items.Select(i => (i.StackPath, i.Coordinates.Count)),
-            results.SelectMany(r => ExtractStage.Work.ResultOf(r).Micrographs).Select(r => (r.StackPath, r.ParticleCount)));
-        Assert.All(results, r => Assert.True(r.Result.Length < 1000, $"result of {r.Id} is {r.Result.Length} characters"));
+            results.SelectMany(r => ExtractStage.Work.ResultOf(r).Micrographs).Select(r => (r.StackPath,
+            r.ParticleCount)));
+        Assert.All(results, r => Assert.True(r.Result.Length < 1000,
+            $"result of {r.Id} is {r.Result.Length} characters"));
         remote.WriteStar(requireStacks: true);
         foreach (var (a, b) in local.Items.Zip(remote.Items))
             Assert.True(File.ReadAllBytes(a.StackPath).AsSpan().SequenceEqual(File.ReadAllBytes(b.StackPath)));
-        Assert.Equal(File.ReadAllText(local.StarPath).Replace(dir.File("local"), ""), File.ReadAllText(remote.StarPath).Replace(dir.File("remote"), ""));
+        Assert.Equal(File.ReadAllText(local.StarPath).Replace(dir.File("local"), ""),
+            File.ReadAllText(remote.StarPath).Replace(dir.File("remote"), ""));
 
         var window = WindowPlanner.Plan(remote.StarPath, 40, dir.File("window"));
         foreach (var item in WindowStacks.Items(window, "window"))
-            Assert.Equal(4, WindowStacks.Work.ResultOf(handlers.Execute(item, environment, TestContext.Current.CancellationToken)).Count);
+            Assert.Equal(4, WindowStacks.Work.ResultOf(handlers.Execute(item, environment,
+                TestContext.Current.CancellationToken)).Count);
     }
 }

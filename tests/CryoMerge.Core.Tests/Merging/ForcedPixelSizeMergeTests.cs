@@ -107,7 +107,8 @@ public sealed class ForcedPixelSizeMergeTests
         }
     }
 
-    private static readonly System.Globalization.CultureInfo Invariant = System.Globalization.CultureInfo.InvariantCulture;
+    private static readonly System.Globalization.CultureInfo Invariant =
+        System.Globalization.CultureInfo.InvariantCulture;
 
     private static string Number(double value) => value.ToString("0.#####", Invariant);
 }

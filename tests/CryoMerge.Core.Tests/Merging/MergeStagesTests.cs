@@ -7,7 +7,8 @@ namespace CryoMerge.Core.Tests.Merging;
 
 /// <summary>
 /// The stage declarations are the only list of work kinds: these tests fail when a kind is declared but not reachable
-/// from <see cref="MergeStages"/>, when its records are not in the generated serialiser, or when a stage plans a kind it
+/// from <see cref="MergeStages"/>, when its records are not in the generated serialiser, or when a stage plans a kind
+/// it
 /// does not declare. (The grains project checks the routing of every placement.)
 /// </summary>
 public sealed class MergeStagesTests
@@ -20,12 +21,15 @@ public sealed class MergeStagesTests
     public void EveryWorkKindDeclaredInCoreIsReachableFromTheStageList()
     {
         var declared = typeof(WorkKind).Assembly.GetTypes()
-            .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            .SelectMany(t =>
+                t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic |
+                BindingFlags.DeclaredOnly))
             .Where(f => typeof(WorkKind).IsAssignableFrom(f.FieldType))
             .Select(f => (Field: $"{f.DeclaringType!.Name}.{f.Name}", Kind: (WorkKind)f.GetValue(null)!))
             .ToList();
         Assert.True(declared.Count >= 10, $"found {declared.Count} declarations");
-        Assert.All(declared, d => Assert.True(MergeStages.Kinds.Contains(d.Kind), $"{d.Field} ('{d.Kind.Name}') is in no stage of MergeStages"));
+        Assert.All(declared, d => Assert.True(MergeStages.Kinds.Contains(d.Kind),
+            $"{d.Field} ('{d.Kind.Name}') is in no stage of MergeStages"));
         Assert.Equal(declared.Count, MergeStages.Kinds.Count);
     }
 
@@ -60,12 +64,14 @@ public sealed class MergeStagesTests
     [Fact]
     public void AStagePlanningAKindItDoesNotDeclareIsRefusedBeforeTheItemRuns()
     {
-        var item = JoinStage.Work.Item(new WorkItemId("ctf", "DS2"), new JoinStage.Parameters([new JoinStage.Input("DS2", "a.star", "/")], "b.star", "/", "/out"));
+        var item = JoinStage.Work.Item(new WorkItemId("ctf", "DS2"),
+            new JoinStage.Parameters([new JoinStage.Input("DS2", "a.star", "/")], "b.star", "/", "/out"));
         var e = Assert.Throws<InvalidOperationException>(() => new CtfStage().KindOf(item));
         Assert.Contains("ctf/DS2", e.Message);
         Assert.Same(JoinStage.Work, new JoinStage().KindOf(item));
         // A kind runs only its own items.
-        Assert.Throws<InvalidOperationException>(() => CtfStage.Work.Execute(item, new WorkEnvironment(null!), TestContext.Current.CancellationToken));
+        Assert.Throws<InvalidOperationException>(() => CtfStage.Work.Execute(item, new WorkEnvironment(null!),
+            TestContext.Current.CancellationToken));
     }
 
     [Theory]
@@ -74,7 +80,8 @@ public sealed class MergeStagesTests
     [InlineData("pixel-size-profile", "DS2", "003", "pixel-size-profile/DS2/003")]
     [InlineData("extract", "DS2", "/data/out/DS2/Extract/mic1.mrcs", "extract/DS2//data/out/DS2/Extract/mic1.mrcs")]
     [InlineData("extract", "a/b", "k", "extract/a/b/k")]
-    public void AWorkItemIdKeepsItsPartsAndHasAStableStringForm(string stage, string dataSet, string key, string expected)
+    public void AWorkItemIdKeepsItsPartsAndHasAStableStringForm(string stage, string dataSet, string key,
+        string expected)
     {
         var id = new WorkItemId(stage, dataSet, key);
         Assert.Equal(expected, id.ToString());

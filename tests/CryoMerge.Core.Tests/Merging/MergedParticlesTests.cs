@@ -38,21 +38,27 @@ public sealed class MergedParticlesTests
             {
                 int r = rows[k];
                 var particle = expected[k];
-                double ox = merged.Data.GetDouble(r, RelionLabels.OriginXAngst), oy = merged.Data.GetDouble(r, RelionLabels.OriginYAngst);
+                double ox = merged.Data.GetDouble(r, RelionLabels.OriginXAngst), oy = merged.Data.GetDouble(r,
+                    RelionLabels.OriginYAngst);
                 double pixel = merged.Optics!.GetDouble(groups[r], RelionLabels.ImagePixelSize);
                 // 6.02916 A at 1.261 A/px is 6.21563 true A: the same shift in the sample, whatever the image's pixel
-                // size. Method 1 moves the coordinates onto rescaled micrographs (x 1.3 / pixel reached): an origin also
+                // size. Method 1 moves the coordinates onto rescaled micrographs (x 1.3 / pixel reached): an origin
+                // also
                 // takes up the change of the truncated coordinate, at which RELION cuts the box.
                 var (sx, sy) = (0.0, 0.0);
                 if (method == 1 && dataSet == "DS2")
                 {
                     double factor = BlobProjects.TruePixel2 / pixel;
-                    sx = (Math.Truncate(merged.Data.GetDouble(r, RelionLabels.CoordinateX)) - Math.Truncate(particle.X) * factor) * pixel;
-                    sy = (Math.Truncate(merged.Data.GetDouble(r, RelionLabels.CoordinateY)) - Math.Truncate(particle.Y) * factor) * pixel;
+                    sx = (Math.Truncate(merged.Data.GetDouble(r,
+                        RelionLabels.CoordinateX)) - Math.Truncate(particle.X) * factor) * pixel;
+                    sy = (Math.Truncate(merged.Data.GetDouble(r,
+                        RelionLabels.CoordinateY)) - Math.Truncate(particle.Y) * factor) * pixel;
                 }
                 // RELION writes 6 significant digits.
-                Assert.True(Math.Abs(particle.OriginXAngst * scale + sx - ox) < 1e-5 && Math.Abs(particle.OriginYAngst * scale + sy - oy) < 1e-5,
-                    $"method {method}, {dataSet} particle {k + 1}: origin ({ox}, {oy}) A, expected ({particle.OriginXAngst * scale + sx}, {particle.OriginYAngst * scale + sy})");
+                Assert.True(Math.Abs(particle.OriginXAngst * scale + sx - ox) < 1e-5 && Math.Abs(particle.OriginYAngst
+                    * scale + sy - oy) < 1e-5,
+                    $"method {method}, {dataSet} particle {k + 1}: origin ({ox}, {oy}) A, expected " +
+                    $"({particle.OriginXAngst * scale + sx}, {particle.OriginYAngst * scale + sy})");
 
                 // The image, shifted by its origin, is centred on the particle.
                 var (index, stack) = RelionPaths.SplitImageName(merged.Data.GetString(r, RelionLabels.ImageName));
@@ -60,7 +66,8 @@ public sealed class MergedParticlesTests
                 using var mrc = MrcFile.Open(Path.Combine(dir.Path, stack));
                 var (bx, by) = BlobProjects.BlobOffset(mrc.ReadSection(index!.Value - 1), mrc.Shape.X);
                 Assert.True(Math.Abs(bx + ox / pixel) < 0.03 && Math.Abs(by + oy / pixel) < 0.03,
-                    $"method {method}, {dataSet} particle {k + 1}: blob at ({bx:0.000}, {by:0.000}) px from the centre, origin says ({-ox / pixel:0.000}, {-oy / pixel:0.000})");
+                    $"method {method}, {dataSet} particle {k + 1}: blob at ({bx:0.000}, {by:0.000}) px from the " +
+                    $"centre, origin says ({-ox / pixel:0.000}, {-oy / pixel:0.000})");
             }
         }
     }

@@ -101,9 +101,11 @@ public sealed class MergeState
     public List<ScaleErrorVerdict> Verdicts { get; set; } = [];
     /// <summary>Messages for the user (warnings, notes).</summary>
     public List<string> Notes { get; set; } = [];
-    /// <summary>Why the reference is the reference (named in the plan, or the highest-resolution map and how that was measured).</summary>
+    /// <summary>Why the reference is the reference (named in the plan, or the highest-resolution map and how that was
+    /// measured).</summary>
     public string? ReferenceReason { get; set; }
-    /// <summary>Every relative scale known between two data sets: each against the reference, and pairs of others fitted map to map.</summary>
+    /// <summary>Every relative scale known between two data sets: each against the reference, and pairs of others
+    /// fitted map to map.</summary>
     public List<PairScale> PairScales { get; set; } = [];
     /// <summary>The consistency of <see cref="PairScales"/> around every triangle of data sets.</summary>
     public List<ScaleCycle> ScaleCycles { get; set; } = [];

@@ -38,7 +38,8 @@ public abstract class WorkKind : IWorkHandler
         Placement = placement;
     }
 
-    /// <summary>Unique name, the <see cref="WorkItem.Kind"/> that travels to the node ("extract-micrographs").</summary>
+    /// <summary>Unique name, the <see cref="WorkItem.Kind"/> that travels to the node
+    /// ("extract-micrographs").</summary>
     public string Name { get; }
 
     /// <summary>Which worker grain a cluster runs it on.</summary>

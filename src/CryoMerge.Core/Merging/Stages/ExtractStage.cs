@@ -12,16 +12,19 @@ namespace CryoMerge.Core.Merging.Stages;
 /// </summary>
 public sealed class ExtractStage : IMergeStage
 {
-    public static readonly WorkKind<Parameters, Result> Work = new("extract-micrographs", WorkPlacement.Micrograph, Run);
+    public static readonly WorkKind<Parameters, Result> Work = new("extract-micrographs",
+        WorkPlacement.Micrograph, Run);
 
     public string Name => "extract";
 
     public IReadOnlyList<WorkKind> Kinds => [Work];
 
-    /// <summary>Parameters of an item: its micrographs, in plan order, and the settings of the whole extraction.</summary>
+    /// <summary>Parameters of an item: its micrographs, in plan order, and the settings of the whole
+    /// extraction.</summary>
     public sealed record Parameters(IReadOnlyList<MicrographExtractionItem> Micrographs, ExtractionSettings Settings);
 
-    /// <summary>What each micrograph of the item gave, in the item's order (no STAR rows: those are the plan's).</summary>
+    /// <summary>What each micrograph of the item gave, in the item's order (no STAR rows: those are the
+    /// plan's).</summary>
     public sealed record Result(IReadOnlyList<MicrographExtractionResult> Micrographs);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state)
@@ -62,7 +65,8 @@ public sealed class ExtractStage : IMergeStage
             d.Values.ImagePixelReached = job.ImagePixel;
             d.Values.ParticlesExtracted = group.Sum(r => r.Particles);
             int flat = group.Sum(r => Work.ResultOf(r).Micrographs.Sum(m => m.FlatImages));
-            if (flat > 0) state.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{d.Name}: {flat} particle(s) had a flat background and were not normalised"));
+            if (flat > 0) state.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{d.Name}: {flat} particle(s) had a flat background and were not normalised"));
         }
     }
 
@@ -119,7 +123,8 @@ public sealed class GatherParticlesStage : IMergeStage
             // A rescaled data set's micrograph headers keep the nominal pixel size while its STAR file now has the
             // true one: that disagreement is the point, not a problem.
             bool rescaled = Math.Abs(d.Scale - 1) > 1e-9;
-            state.Notes.AddRange(x.Warnings.Where(w => !(rescaled && w.Contains("pixel size disagrees", StringComparison.Ordinal))).Select(w => $"{d.Name}: {w}"));
+            state.Notes.AddRange(x.Warnings.Where(w => !(rescaled && w.Contains("pixel size disagrees",
+                StringComparison.Ordinal))).Select(w => $"{d.Name}: {w}"));
         }
     }
 

@@ -24,7 +24,8 @@ public static class MergeNextSteps
         string size = string.Create(c, $"{reference.MergedImagePixelSize:0.#####} A/px, box {reference.ImageBox}");
         string map = plan.ReferenceDataSet.Map is { } m ? MergeReport.Relative(state, m) : "a map of the specimen";
         string rescale = string.Create(c, $"relion_image_handler --i {map} --o ref_merged.mrc ")
-            + string.Create(c, $"--rescale_angpix {reference.MergedImagePixelSize:0.#####} --new_box {reference.ImageBox}");
+            + string.Create(c,
+                $"--rescale_angpix {reference.MergedImagePixelSize:0.#####} --new_box {reference.ImageBox}");
         // The reference's own map, on the trusted scale, fits as it is when its pixel size and box are the first
         // group's.
         bool fits = reference.MapBox == reference.ImageBox && reference.MapPixelSize > 0
@@ -33,8 +34,10 @@ public static class MergeNextSteps
         var steps = new List<string>();
         if (plan.Method == MergeMethod.Relabel)
         {
-            steps.Add($"Refine3D (relion_refine --auto_refine) with --i {merged}. The reference map must have the first "
-                + $"optics group's pixel size and box ({reference.Name}'s: {size}), or RELION stops: {referenceMap} (or "
+            steps.Add(
+                $"Refine3D (relion_refine --auto_refine) with --i {merged}. The reference map must have the first "
+                + $"optics group's pixel size and box ({reference.Name}'s: {size}), or RELION stops: {referenceMap} " +
+                    $"(or "
                 + "add --trust_ref_size: RELION 3.1 then keeps the reference's size; 5.0 resizes the reference). Each "
                 + "optics group keeps its own pixel size and box: RELION scales them to the first group's.");
             steps.Add("Class2D takes the mixed boxes and pixel sizes as they are; its class averages come out at the "
@@ -52,7 +55,8 @@ public static class MergeNextSteps
             + $"Polish that data set's motion-correction STAR file with micrograph names as in {merged}; then join the "
             + "shiny particles and refine again.");
         steps.Add("PostProcess with the reference's pixel size; check the absolute pixel size separately (a map of "
-            + "known geometry, or the Cs from the CTF refinement): the merge fixes the data sets' relative scale only.");
+            + "known geometry, or the Cs from the CTF refinement): the merge fixes the data sets' relative scale " +
+                "only.");
         for (int i = 0; i < steps.Count; i++)
         {
             bool first = true;

@@ -118,7 +118,8 @@ public static class MergeReport
                 var peak = profile.MaxBy(p => p.Correlation)!;
                 double lowest = profile[0].PixelSize * factor, highest = profile[^1].PixelSize * factor;
                 yield return string.Create(C, $"    score        {profile.Count} candidate pixel sizes ")
-                    + string.Create(C, $"{lowest:0.#####} - {highest:0.#####} A, highest at {peak.PixelSize * factor:0.#####} A ")
+                    + string.Create(C,
+                        $"{lowest:0.#####} - {highest:0.#####} A, highest at {peak.PixelSize * factor:0.#####} A ")
                     + $"({d.Name}-{PixelSizePlotData.ScoreStem}.png)";
             }
         }

@@ -67,6 +67,7 @@ public static class MergeStages
             .SelectMany(s => s.Kinds).Append(WindowStacks.Work).Distinct(),
     ];
 
-    /// <summary>The handlers of every kind, which a node runs (worker grains, <see cref="LocalMergeRunner"/>).</summary>
+    /// <summary>The handlers of every kind, which a node runs (worker grains, <see
+    /// cref="LocalMergeRunner"/>).</summary>
     public static WorkHandlers Handlers { get; } = new(Kinds);
 }

@@ -63,7 +63,8 @@ public static class MergeVerdict
         var c = CultureInfo.InvariantCulture;
         var parts = new List<string>();
         if (v.PlanOffset != 0)
-            parts.Add(string.Create(c, $"the plan's pixel size against its map's fit {Math.Abs(v.PlanOffset) * 100:0.###} %"));
+            parts.Add(string.Create(c,
+                $"the plan's pixel size against its map's fit {Math.Abs(v.PlanOffset) * 100:0.###} %"));
         parts.Add(string.Create(c, $"pixel-size range {v.Range * 100:0.###} %"));
         parts.Add(string.Create(c, $"box pair {v.Rounding * 100:0.###} %"));
         string unchecked_ = v.Checked ? "" : ", the plan's pixel size not checked against a map";

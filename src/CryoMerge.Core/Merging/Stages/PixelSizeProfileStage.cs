@@ -15,7 +15,8 @@ public sealed class PixelSizeProfileStage : IMergeStage
     public static readonly WorkKind<Parameters, Result> Work =
         new("score-pixel-size-candidates", WorkPlacement.ScaleCandidate, Run);
 
-    /// <summary>Candidates per work item: few enough to spread a profile over several nodes, enough to repay loading the maps.</summary>
+    /// <summary>Candidates per work item: few enough to spread a profile over several nodes, enough to repay loading
+    /// the maps.</summary>
     public const int CandidatesPerItem = 4;
 
     public string Name => "pixel-size-profile";

@@ -42,14 +42,16 @@ public sealed class PixelSizeStage : IMergeStage
         return items;
     }
 
-    /// <summary>The maps of one data set's fit: its map against the reference's, at the pixel sizes known now.</summary>
+    /// <summary>The maps of one data set's fit: its map against the reference's, at the pixel sizes known
+    /// now.</summary>
     private static MapFitFiles ParametersFor(MergeState state, string dataSet)
     {
         var reference = state.Plan.ReferenceDataSet;
         var refState = state.DataSets[reference.Name];
         var set = state.Plan.DataSets.Single(s => s.Name == dataSet);
         double refPixel = refState.MapPixelSize * refState.Scale;
-        return new MapFitFiles(reference.Map!, refPixel, reference.HalfMap2, set.Map!, state.DataSets[dataSet].MapPixelSize, set.HalfMap2, 0.1);
+        return new MapFitFiles(reference.Map!, refPixel, reference.HalfMap2, set.Map!,
+            state.DataSets[dataSet].MapPixelSize, set.HalfMap2, 0.1);
     }
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
@@ -78,7 +80,9 @@ public sealed class PixelSizeStage : IMergeStage
             if (state.Plan.DataSets.Single(s => s.Name == d.Name).PixelSize is double given)
                 state.Notes.AddRange(ForcedPixelSizes.Notes(state, d, given));
             else (d.PixelSize, d.PixelSizeLow, d.PixelSizeHigh) = (d.MapFit.PixelSize, d.MapFit.Low, d.MapFit.High);
-            if (x.OppositeHand) state.Notes.Add($"{d.Name}: its map has the opposite hand of the reference's (the mirrored map fits better); flip one before refining the merged set");
+            if (x.OppositeHand) state.Notes.Add(
+                $"{d.Name}: its map has the opposite hand of the reference's (the mirrored map fits better); flip " +
+                $"one before refining the merged set");
             state.Notes.AddRange(x.Warnings.Select(w => $"{d.Name}: {w}"));
         }
         PairScaleFits.Check(state, pairFits);
@@ -90,7 +94,8 @@ public sealed class PixelSizeStage : IMergeStage
         var input = LoadMaps(p);
         cancel.ThrowIfCancellationRequested();
         // The profile's candidates are scored by the next stage, spread over the nodes.
-        var fit = ScaleFitter.Fit(environment.Fft, input, new ScaleFitOptions { Range = p.Range, EvaluateProfile = false });
+        var fit = ScaleFitter.Fit(environment.Fft, input, new ScaleFitOptions { Range = p.Range,
+            EvaluateProfile = false });
         var (e, fsc) = (fit.Estimate, fit.Fsc);
         var result = new Result(e.PixelSize, e.Low, e.High, e.StandardError, fit.Alignment.Correlation,
             fsc.Before.CrossingResolution(0.143), fsc.After.CrossingResolution(0.143), fit.Hand.Opposite,

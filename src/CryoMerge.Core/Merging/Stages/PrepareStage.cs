@@ -25,11 +25,13 @@ public sealed class PrepareStage : IMergeStage
     /// <param name="CryosparcProject">For .cs particles: the cryoSPARC project folder.</param>
     /// <param name="Folder">For .cs particles: where the converted STAR file goes (the data set's output
     /// folder).</param>
-    public sealed record Parameters(string Particles, string? Micrographs, string? Map, bool MeasureResolution = false, string? HalfMap2 = null,
+    public sealed record Parameters(string Particles, string? Micrographs, string? Map, bool MeasureResolution = false,
+        string? HalfMap2 = null,
         double? StatedResolution = null, string? CryosparcProject = null, string? Folder = null);
 
     /// <param name="ParticlesStar">The STAR file converted from .cs particles, which later stages use.</param>
-    public sealed record Result(double ImagePixelSize, double MicrographPixelSize, double MapPixelSize, int ImageBox, bool HasImages,
+    public sealed record Result(double ImagePixelSize, double MicrographPixelSize, double MapPixelSize, int ImageBox,
+        bool HasImages,
         int Particles, int Micrographs, string? ProjectDirectory = null, MapResolutionEstimate? MapResolution = null,
         string? ParticlesStar = null, float? BlobSign = null, IReadOnlyList<string>? Notes = null,
         string? ParticlesBase = null, int MapBox = 0);
@@ -39,7 +41,8 @@ public sealed class PrepareStage : IMergeStage
         bool measure = state.Plan.ReferenceFrom == ReferenceChoice.HighestResolution;
         return state.Plan.DataSets
             .Select(d => Work.Item(new WorkItemId(Name, d.Name),
-                new Parameters(d.Particles!, d.Micrographs, d.Map, measure && d.Map is not null, d.HalfMap2, d.Resolution,
+                new Parameters(d.Particles!, d.Micrographs, d.Map, measure && d.Map is not null, d.HalfMap2,
+                d.Resolution,
                     d.CryosparcProject, d.ParticlesFromCryosparc ? state.DataSetFolder(d.Name) : null)))
             .ToList();
     }
@@ -50,14 +53,17 @@ public sealed class PrepareStage : IMergeStage
         {
             var x = Work.ResultOf(r);
             var d = state.DataSets[r.Id.DataSet];
-            (d.ImagePixelSize, d.MicrographPixelSize, d.MapPixelSize, d.ImageBox, d.HasImages, d.ParticleCount, d.MicrographCount, d.ProjectDirectory) =
-                (x.ImagePixelSize, x.MicrographPixelSize, x.MapPixelSize, x.ImageBox, x.HasImages, x.Particles, x.Micrographs, x.ProjectDirectory);
+            (d.ImagePixelSize, d.MicrographPixelSize, d.MapPixelSize, d.ImageBox, d.HasImages, d.ParticleCount,
+                d.MicrographCount, d.ProjectDirectory) =
+                (x.ImagePixelSize, x.MicrographPixelSize, x.MapPixelSize, x.ImageBox, x.HasImages, x.Particles,
+                x.Micrographs, x.ProjectDirectory);
             if (x.ParticlesStar is not null) (d.Particles, d.BlobSign) = (x.ParticlesStar, x.BlobSign);
             state.Notes.AddRange((x.Notes ?? []).Select(n => $"{d.Name}: {n}"));
             if (d.NominalPixelSize <= 0) d.NominalPixelSize = x.MapPixelSize > 0 ? x.MapPixelSize : x.ImagePixelSize;
             if (d.NominalPixelSize <= 0)
                 throw new CryoMergeInputException(state.Plan.DataSets.Single(p => p.Name == d.Name).Particles!,
-                    $"no pixel size in the STAR file or the map of data set {d.Name}; give nominalPixelSize in the plan");
+                    $"no pixel size in the STAR file or the map of data set {d.Name}; give nominalPixelSize in the " +
+                    $"plan");
             (d.MapResolution, d.MapResolutionSource) = (x.MapResolution?.Resolution, x.MapResolution?.Source);
             d.ParticlesBase = x.ParticlesBase;
             d.MapBox = x.MapBox;
@@ -74,10 +80,12 @@ public sealed class PrepareStage : IMergeStage
         var plan = state.Plan;
         if (plan.ReferenceFrom != ReferenceChoice.HighestResolution)
         {
-            state.ReferenceReason = plan.ReferenceFrom == ReferenceChoice.Plan ? "named in the plan" : "the first data set (no two maps to compare)";
+            state.ReferenceReason = plan.ReferenceFrom == ReferenceChoice.Plan ? "named in the plan"
+                : "the first data set (no two maps to compare)";
             return;
         }
-        var candidates = plan.DataSets.Where(d => d.Map is not null).Select(d => (d.Name, Estimate: Estimate(state.DataSets[d.Name]))).ToList();
+        var candidates = plan.DataSets.Where(d => d.Map is not null).Select(d => (d.Name,
+            Estimate: Estimate(state.DataSets[d.Name]))).ToList();
         var (reference, reason) = ReferenceSelection.Choose(candidates);
         state.Plan = plan with { Reference = reference };
         state.ReferenceReason = reason;
@@ -85,7 +93,8 @@ public sealed class PrepareStage : IMergeStage
     }
 
     private static MapResolutionEstimate? Estimate(DataSetState d) =>
-        d.MapResolution is double r && d.MapResolutionSource is { } source ? new MapResolutionEstimate(r, source) : null;
+        d.MapResolution is double r && d.MapResolutionSource is { } source ? new MapResolutionEstimate(r,
+        source) : null;
 
     private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
@@ -97,7 +106,8 @@ public sealed class PrepareStage : IMergeStage
         var block = particles.DataBlock;
         double imagePixel = PixelSizes.OfRow(particles.File, block, 0)?.Value ?? 0;
         int box = 0;
-        if (particles.Optics?.TryColumn(RelionLabels.ImageSize) is { } size && size.TryGetDouble(0, out double b)) box = (int)b;
+        if (particles.Optics?.TryColumn(RelionLabels.ImageSize) is { } size && size.TryGetDouble(0,
+            out double b)) box = (int)b;
         double micrographPixel = 0;
         int micrographs = 0;
         string? project = null;
@@ -119,7 +129,8 @@ public sealed class PrepareStage : IMergeStage
         var resolution = p.MeasureResolution && p.Map is not null ? MeasureResolution(environment, p, mapPixel) : null;
         bool hasImages = particles.Kind == StarDataKind.Particles;
         var result = new Result(imagePixel, micrographPixel, mapPixel, box, hasImages,
-            particles.Data.RowCount, micrographs, project, resolution, converted?.Star, converted?.BlobSign, converted?.Notes,
+            particles.Data.RowCount, micrographs, project, resolution, converted?.Star, converted?.BlobSign,
+            converted?.Notes,
             ParticlesBase(particles, hasImages, project), mapBox);
         return new(result, Outputs: converted is null ? null : [converted.Star]);
     }
@@ -141,7 +152,8 @@ public sealed class PrepareStage : IMergeStage
         return micrographProject ?? folder;
     }
 
-    /// <summary>The plan's word, else the half maps' FSC, else the map's own signal/noise (null if it has none to measure).</summary>
+    /// <summary>The plan's word, else the half maps' FSC, else the map's own signal/noise (null if it has none to
+    /// measure).</summary>
     private static MapResolutionEstimate? MeasureResolution(WorkEnvironment environment, Parameters p, double mapPixel)
     {
         if (p.StatedResolution is double stated) return new MapResolutionEstimate(stated, MapResolutionSource.Plan);

@@ -16,14 +16,16 @@ namespace CryoMerge.Core.Merging.Stages;
 /// <param name="ProjectDirectory">Where relative micrograph names resolve.</param>
 /// <param name="Output">Folder of the stacks and particles.star.</param>
 /// <param name="Pair">The box pair, null when no rescaling is needed.</param>
-public sealed record ReExtractionJob(string DataSet, string Micrographs, string Coordinates, string? ProjectDirectory, string Output,
+public sealed record ReExtractionJob(string DataSet, string Micrographs, string Coordinates, string? ProjectDirectory,
+    string Output,
     ExtractionSettings Settings, BoxPair? Pair, double MicrographPixel, double TargetPixel)
 {
     /// <summary>Pixel size of the extracted images (A).</summary>
     public double ImagePixel => Settings.OutputPixelSize(MicrographPixel);
 
     public ExtractionPlan Plan(ICollection<string>? warnings = null) =>
-        ExtractionPlanner.Plan(Micrographs, new CoordinateSource.StarFileSource(Coordinates), Settings, Output, warnings, ProjectDirectory);
+        ExtractionPlanner.Plan(Micrographs, new CoordinateSource.StarFileSource(Coordinates), Settings, Output,
+        warnings, ProjectDirectory);
 }
 
 internal static class ReExtraction
@@ -50,7 +52,8 @@ internal static class ReExtraction
         var reference = state.DataSets[plan.Reference];
         var ex = plan.Extraction ?? new ExtractionBoxes();
         return ex.Window ?? (reference.HasImages && reference.ImageBox > 0 ? reference.ImageBox : ex.Box
-            ?? throw new CryoMergeInputException(plan.ReferenceDataSet.Particles!, "the reference has no particle images, so the plan must give extraction.window (the final box)"));
+            ?? throw new CryoMergeInputException(plan.ReferenceDataSet.Particles!,
+                "the reference has no particle images, so the plan must give extraction.window (the final box)"));
     }
 
     private static ReExtractionJob AtOwnPixel(MergeState state, string dataSet, int box)
@@ -58,12 +61,15 @@ internal static class ReExtraction
         var d = state.DataSets[dataSet];
         var ex = state.Plan.Extraction ?? new ExtractionBoxes();
         double micrographPixel = d.MicrographPixelSize * d.Scale;
-        var settings = ExtractionSettings.Create(box, null, null, ex.BackgroundDiameter, null, ex.Normalize, true, ex.Invert, new List<string>());
-        return new ReExtractionJob(dataSet, d.Micrographs!, d.Particles!, d.ProjectDirectory, Output(state, dataSet), settings, null,
+        var settings = ExtractionSettings.Create(box, null, null, ex.BackgroundDiameter, null, ex.Normalize, true,
+            ex.Invert, new List<string>());
+        return new ReExtractionJob(dataSet, d.Micrographs!, d.Particles!, d.ProjectDirectory, Output(state, dataSet),
+            settings, null,
             micrographPixel, micrographPixel);
     }
 
-    private static string Output(MergeState state, string dataSet) => Path.Combine(state.DataSetFolder(dataSet), FolderName);
+    private static string Output(MergeState state, string dataSet) => Path.Combine(state.DataSetFolder(dataSet),
+        FolderName);
 
     private static List<ReExtractionJob> FromRescaledMicrographs(MergeState state)
     {
@@ -93,13 +99,17 @@ internal static class ReExtraction
             var d = state.DataSets[set.Name];
             if (d.HasImages) continue;
             if (d.Micrographs is null)
-                throw new CryoMergeInputException(set.Particles!, $"method 3 relabels particle images, and the particles of {set.Name} "
-                    + "name none (no rlnImageName): give its micrographs in the plan to extract them, or extract them first");
+                throw new CryoMergeInputException(set.Particles!,
+                    $"method 3 relabels particle images, and the particles of {set.Name} "
+                    + "name none (no rlnImageName): give its micrographs in the plan to extract them, or extract " +
+                        "them first");
             // Its own box, else the reference's field of view in its pixels (even).
             int referenceBox = FinalBox(state);
             int box = d.ImageBox > 0 ? d.ImageBox : set.Name == plan.Reference ? referenceBox
-                : 2 * (int)Math.Round(referenceBox * reference.MicrographPixelSize * reference.Scale / (d.MicrographPixelSize * d.Scale) / 2);
-            jobs.Add(AtOwnPixel(state, set.Name, box) with { MicrographPixel = d.MicrographPixelSize, TargetPixel = d.MicrographPixelSize });
+                : 2 * (int)Math.Round(referenceBox * reference.MicrographPixelSize * reference.Scale
+                    / (d.MicrographPixelSize * d.Scale) / 2);
+            jobs.Add(AtOwnPixel(state, set.Name, box) with { MicrographPixel = d.MicrographPixelSize,
+                TargetPixel = d.MicrographPixelSize });
         }
         return jobs;
     }
@@ -111,7 +121,8 @@ internal static class ReExtraction
         var ex = plan.Extraction ?? new ExtractionBoxes();
         int finalBox = FinalBox(state);
         // The reference's images, as processed, at its trusted scale: the pixel every data set is brought to.
-        double targetPixel = (reference.HasImages ? reference.ImagePixelSize : reference.MicrographPixelSize) * reference.Scale;
+        double targetPixel = (reference.HasImages ? reference.ImagePixelSize : reference.MicrographPixelSize)
+            * reference.Scale;
         var jobs = new List<ReExtractionJob>();
         foreach (var set in plan.DataSets)
         {
@@ -123,7 +134,8 @@ internal static class ReExtraction
             BoxPair? pair = null;
             if (set.Name == plan.Reference || Math.Abs(micrographPixel / targetPixel - 1) < 1e-6)
             {
-                settings = ExtractionSettings.Create(finalBox, null, null, ex.BackgroundDiameter, null, ex.Normalize, true, ex.Invert, warnings);
+                settings = ExtractionSettings.Create(finalBox, null, null, ex.BackgroundDiameter, null, ex.Normalize,
+                    true, ex.Invert, warnings);
             }
             else
             {
@@ -132,18 +144,22 @@ internal static class ReExtraction
                     : ChoosePair(ex, finalBox, micrographPixel, targetPixel);
                 if (pair.RescaledBox < finalBox)
                     throw new CryoMergeInputException(plan.Name, string.Create(CultureInfo.InvariantCulture,
-                        $"data set {set.Name}: rescaled box {pair.RescaledBox} is smaller than the final box {finalBox}; raise extraction.minBox"));
+                        $"data set {set.Name}: rescaled box {pair.RescaledBox} is smaller than the final box " +
+                        $"{finalBox}; raise extraction.minBox"));
                 var window = BoxScaler.Window(pair, finalBox);
-                settings = ExtractionSettings.Create(pair.ExtractBox, pair.RescaledBox, finalBox == pair.RescaledBox ? null : finalBox,
+                settings = ExtractionSettings.Create(pair.ExtractBox, pair.RescaledBox,
+                    finalBox == pair.RescaledBox ? null : finalBox,
                     ex.BackgroundDiameter ?? window.BackgroundDiameter, null, ex.Normalize, true, ex.Invert, warnings);
             }
-            jobs.Add(new ReExtractionJob(set.Name, d.Micrographs!, d.Particles!, d.ProjectDirectory, Output(state, set.Name),
+            jobs.Add(new ReExtractionJob(set.Name, d.Micrographs!, d.Particles!, d.ProjectDirectory,
+                Output(state, set.Name),
                 settings, pair, micrographPixel, targetPixel));
         }
         return jobs;
     }
 
-    /// <summary>Pixel error a box pair may leave by default (%): well below what any merge notices (science.md section 5).</summary>
+    /// <summary>Pixel error a box pair may leave by default (%): well below what any merge notices (science.md section
+    /// 5).</summary>
     public const double PairTolerancePercent = 0.02;
 
     /// <summary>
@@ -155,10 +171,13 @@ internal static class ReExtraction
     {
         int minBox = ex.MinBox ?? Math.Max(2, (int)Math.Floor(finalBox * targetPixel / micrographPixel));
         int maxBox = ex.MaxBox ?? minBox + BoxScaler.DefaultRange;
-        var pairs = BoxScaler.Search(minBox, maxBox, micrographPixel, targetPixel, answers: 400).Where(p => p.RescaledBox >= finalBox).ToList();
+        var pairs = BoxScaler.Search(minBox, maxBox, micrographPixel, targetPixel,
+            answers: 400).Where(p => p.RescaledBox >= finalBox).ToList();
         if (pairs.Count == 0)
             throw new CryoMergeInputException("extraction", string.Create(CultureInfo.InvariantCulture,
-                $"no box pair in [{minBox}, {maxBox}) rescales to at least the final box {finalBox}; raise extraction.maxBox"));
-        return pairs.Where(p => Math.Abs(p.PixelErrorPercent) <= PairTolerancePercent).MinBy(p => (p.ExtractBox, Math.Abs(p.PixelErrorPercent))) ?? pairs[0];
+                $"no box pair in [{minBox}, {maxBox}) rescales to at least the final box {finalBox}; raise " +
+                $"extraction.maxBox"));
+        return pairs.Where(p => Math.Abs(p.PixelErrorPercent) <= PairTolerancePercent).MinBy(p => (p.ExtractBox,
+            Math.Abs(p.PixelErrorPercent))) ?? pairs[0];
     }
 }

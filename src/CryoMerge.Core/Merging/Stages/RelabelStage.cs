@@ -31,7 +31,8 @@ public sealed class RelabelStage : IMergeStage
             .ToList();
 
     /// <summary>The true pixel size of the data set's particle images (A).</summary>
-    private static double TruePixel(DataSetState d) => (d.ImagePixelSize > 0 ? d.ImagePixelSize : d.NominalPixelSize) * d.Scale;
+    private static double TruePixel(DataSetState d) => (d.ImagePixelSize > 0 ? d.ImagePixelSize
+        : d.NominalPixelSize) * d.Scale;
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
     {

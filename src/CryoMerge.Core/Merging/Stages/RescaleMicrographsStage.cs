@@ -69,7 +69,8 @@ public sealed class RescaleMicrographsStage : IMergeStage
             // Micrographs of different sizes reach slightly different pixel sizes; the STAR file states one.
             if (reached.Max() / reached.Min() - 1 > 1e-4)
                 state.Notes.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{group.Key}: the rescaled micrographs reached pixel sizes {reached.Min():0.#####} - {reached.Max():0.#####} A (their sizes differ); the STAR file states {reached[0]:0.#####} A"));
+                    $"{group.Key}: the rescaled micrographs reached pixel sizes {reached.Min():0.#####} - " +
+                    $"{reached.Max():0.#####} A (their sizes differ); the STAR file states {reached[0]:0.#####} A"));
             values.MicrographsRescaled = group.Count();
         }
     }
@@ -84,15 +85,18 @@ public sealed class RescaleMicrographsStage : IMergeStage
         using (var mrc = MrcFile.Open(p.Input))
         {
             shape = mrc.Shape;
-            if (shape.Z != 1) throw new CryoMergeInputException(p.Input, $"a micrograph must be a single image, not {shape}");
+            if (shape.Z != 1) throw new CryoMergeInputException(p.Input,
+                $"a micrograph must be a single image, not {shape}");
             image = new Grid(shape, mrc.ReadSection(0));
             NonFiniteValues.Require(image.Data, p.Input, "the micrograph", shape.X);
         }
         var rescale = RelionRescale.Plan(shape, p.PixelSize, p.TargetPixelSize);
         var output = RelionRescale.Apply(environment.Fft, image, rescale, environment.ThreadsPerItem);
         cancel.ThrowIfCancellationRequested();
-        MrcWriter.WriteFile(p.Output, output.Shape, output.Data, new MrcWriteOptions { PixelSize = Vector3d.All(rescale.RealPixelSize) });
-        var result = new Result(p.Output, output.Shape.X, output.Shape.Y, rescale.RealPixelSize, FileHash.Content(p.Output));
+        MrcWriter.WriteFile(p.Output, output.Shape, output.Data,
+            new MrcWriteOptions { PixelSize = Vector3d.All(rescale.RealPixelSize) });
+        var result = new Result(p.Output, output.Shape.X, output.Shape.Y, rescale.RealPixelSize,
+            FileHash.Content(p.Output));
         return new(result, BytesRead: shape.Count * 4, Outputs: [p.Output]);
     }
 }

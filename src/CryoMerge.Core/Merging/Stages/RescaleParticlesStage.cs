@@ -27,12 +27,15 @@ public sealed class RescaleParticlesStage : IMergeStage
     /// <param name="TruePixel">Its true micrograph pixel size on the reference's scale (A).</param>
     /// <param name="TargetPixel">Pixel size of the micrographs the particles will be extracted from (A).</param>
     /// <param name="Rescaled">Method 1: the micrographs that were rescaled and where to list their copies.</param>
-    public sealed record Parameters(string Particles, string Output, double NominalPixel, double TruePixel, double TargetPixel,
+    public sealed record Parameters(string Particles, string Output, double NominalPixel, double TruePixel,
+        double TargetPixel,
         RescaledMicrographs? Rescaled = null);
 
-    /// <summary>Method 1: the micrographs STAR file whose micrographs were rescaled into <paramref name="Folder"/>.</summary>
+    /// <summary>Method 1: the micrographs STAR file whose micrographs were rescaled into <paramref
+    /// name="Folder"/>.</summary>
     /// <param name="Project">The folder the new micrographs STAR file's names are relative to: the data set's output
-    /// folder, so that they read "Micrographs/mic001.mrc" and the extracted stacks "Extract/Micrographs/mic001.mrcs".</param>
+    /// folder, so that they read "Micrographs/mic001.mrc" and the extracted stacks
+    /// "Extract/Micrographs/mic001.mrcs".</param>
     public sealed record RescaledMicrographs(string Micrographs, string? ProjectDirectory, string Folder, string Output,
         string Project);
 
@@ -55,13 +58,15 @@ public sealed class RescaleParticlesStage : IMergeStage
                 double reached = d.Values.MicrographPixelReached ?? reference.MicrographPixelSize * reference.Scale;
                 var rescaled = new RescaledMicrographs(d.Micrographs!, d.ProjectDirectory,
                     RescaleMicrographsStage.Folder(state, set.Name), Path.Combine(folder, MicrographsName), folder);
-                parameters = new Parameters(d.Particles!, Path.Combine(folder, ParticlesName), nominal, truePixel, reached, rescaled);
+                parameters = new Parameters(d.Particles!, Path.Combine(folder, ParticlesName), nominal, truePixel,
+                    reached, rescaled);
             }
             else
             {
                 // Method 2 (and method 1's reference): re-extracted from its own micrographs; only the A values change.
                 if (Math.Abs(d.Scale - 1) < 1e-9 || (set.Name == plan.Reference && d.HasImages)) continue;
-                parameters = new Parameters(d.Particles!, Path.Combine(folder, ParticlesName), nominal, truePixel, truePixel);
+                parameters = new Parameters(d.Particles!, Path.Combine(folder, ParticlesName), nominal, truePixel,
+                    truePixel);
             }
             items.Add(Work.Item(new WorkItemId(Name, set.Name), parameters));
         }
@@ -77,7 +82,8 @@ public sealed class RescaleParticlesStage : IMergeStage
             d.Particles = x.Particles;
             if (x.Micrographs is not null)
             {
-                // The new micrographs STAR file names the rescaled micrographs relative to the data set's output folder.
+                // The new micrographs STAR file names the rescaled micrographs relative to the data set's output
+                // folder.
                 d.Micrographs = x.Micrographs;
                 d.ProjectDirectory = d.ParticlesBase = state.DataSetFolder(d.Name);
             }
@@ -90,13 +96,16 @@ public sealed class RescaleParticlesStage : IMergeStage
         OutputFiles.EnsureNotInput(p.Output, p.Particles);
         var set = StarDataSet.Read(p.Particles);
         var warnings = new List<string>();
-        bool changes = Math.Abs(p.TruePixel / p.NominalPixel - 1) > 1e-9 || Math.Abs(p.TruePixel / p.TargetPixel - 1) > 1e-9;
+        bool changes = Math.Abs(p.TruePixel / p.NominalPixel - 1) > 1e-9 || Math.Abs(p.TruePixel / p.TargetPixel
+            - 1) > 1e-9;
         if (changes)
         {
             var before = ExtractionCentres.Read(set);
-            var report = ParticleRescaling.Rescale(set, new RescaleParticlesRequest(p.NominalPixel, p.TruePixel, p.TargetPixel));
+            var report = ParticleRescaling.Rescale(set, new RescaleParticlesRequest(p.NominalPixel, p.TruePixel,
+                p.TargetPixel));
             warnings.AddRange(report.Change.Warnings);
-            if (before is { } coordinates) ExtractionCentres.Follow(set, coordinates, report.CoordinateFactor, p.TargetPixel);
+            if (before is { } coordinates) ExtractionCentres.Follow(set, coordinates, report.CoordinateFactor,
+                p.TargetPixel);
         }
         string? micrographs = null;
         if (p.Rescaled is { } rescaled)
@@ -111,17 +120,20 @@ public sealed class RescaleParticlesStage : IMergeStage
         return new(new Result(p.Output, micrographs, set.Data.RowCount, warnings), Outputs: outputs);
     }
 
-    /// <summary>Each micrograph's name in the STAR file and its rescaled copy's name relative to the data set's output folder.</summary>
+    /// <summary>Each micrograph's name in the STAR file and its rescaled copy's name relative to the data set's output
+    /// folder.</summary>
     private static Dictionary<string, string> RescaledNames(RescaledMicrographs r)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var m in MicrographList.Read(r.Micrographs, r.ProjectDirectory))
-            names[m.NameInStar] = RelionPaths.RelativeName(r.Project, Path.GetFullPath(RescaleMicrographsStage.OutputOf(r.Folder, m, r.Micrographs)));
+            names[m.NameInStar] = RelionPaths.RelativeName(r.Project,
+                Path.GetFullPath(RescaleMicrographsStage.OutputOf(r.Folder, m, r.Micrographs)));
         return names;
     }
 
     /// <summary>Points every particle to its micrograph's rescaled copy (matched by name, else as RELION does by the
-    /// part after jobNNN/); particles of micrographs not listed keep their name and are skipped by the extraction.</summary>
+    /// part after jobNNN/); particles of micrographs not listed keep their name and are skipped by the
+    /// extraction.</summary>
     private static void RenameMicrographs(StarDataSet set, Dictionary<string, string> names, List<string> warnings)
     {
         var column = set.RequireData(RelionLabels.MicrographName, "to find each particle's micrograph");
@@ -131,15 +143,19 @@ public sealed class RescaleParticlesStage : IMergeStage
         column.SetAll(i =>
         {
             string name = column.GetString(i);
-            if (names.TryGetValue(name, out string? renamed) || byPost.TryGetValue(RelionPaths.DecomposePipelineName(name).Post, out renamed))
+            if (names.TryGetValue(name,
+                out string? renamed) || byPost.TryGetValue(RelionPaths.DecomposePipelineName(name).Post, out renamed))
                 return StarValues.Quote(renamed);
             unmatched++;
             return column.Raw(i);
         });
-        if (unmatched > 0) warnings.Add($"{set.Path}: {unmatched} particles name micrographs the micrographs STAR file does not list");
+        if (unmatched
+            > 0) warnings.Add(
+            $"{set.Path}: {unmatched} particles name micrographs the micrographs STAR file does not list");
     }
 
-    /// <summary>The micrographs STAR file of the rescaled micrographs: their names and the pixel size they reached.</summary>
+    /// <summary>The micrographs STAR file of the rescaled micrographs: their names and the pixel size they
+    /// reached.</summary>
     private static string WriteMicrographs(RescaledMicrographs r, Dictionary<string, string> names, double reached)
     {
         OutputFiles.EnsureNotInput(r.Output, r.Micrographs);
@@ -148,7 +164,8 @@ public sealed class RescaleParticlesStage : IMergeStage
         if (set.Generation == StarGeneration.Relion30) set = Relion30Conversion.ToRelion31(set, warnings);
         var column = set.RequireData(RelionLabels.MicrographName, "to name the rescaled micrographs");
         column.SetAll(i => StarValues.Quote(names[column.GetString(i)]));
-        var pixel = set.RequireOptics(RelionLabels.MicrographPixelSize, "to state the rescaled micrographs' pixel size");
+        var pixel = set.RequireOptics(RelionLabels.MicrographPixelSize,
+            "to state the rescaled micrographs' pixel size");
         pixel.SetAll(_ => StarValues.FormatDouble(reached));
         set.File.Write(r.Output);
         return r.Output;
