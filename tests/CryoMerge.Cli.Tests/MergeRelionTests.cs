@@ -22,7 +22,7 @@ public sealed class MergeRelionTests
         Requires.Relion("relion_star_handler");
         using var dir = new TempDir();
         string project = dir.File("demo");
-        var simulated = CliRunner.Run("demo", "--o", project, "--simulate-only");
+        var simulated = CliRunner.Run("demo", "--o", project, "--simulate-only", "--no-assess");
         Assert.True(simulated.ExitCode == 0, simulated.Error);
         string plan = Path.Combine(project, "plan.yaml");
         File.WriteAllText(plan, File.ReadAllText(plan).Replace("method: 2", $"method: {method}"));

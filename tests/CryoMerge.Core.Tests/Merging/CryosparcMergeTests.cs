@@ -69,7 +69,7 @@ public sealed class CryosparcMergeTests
             Assert.Equal((float)particles.GetDouble(r, "rlnDefocusU"), cs.Data.Column("ctf/df1_A").GetSingle(r));
         }
         Assert.Contains(fromCs.SummaryFiles, f => f.EndsWith("summary.txt"));
-        Assert.Contains("merged for cryoSPARC: " + fromCs.MergedCryosparc,
+        Assert.Contains(Path.GetFileName(fromCs.MergedCryosparc) + ": the same particles for cryoSPARC",
             File.ReadAllText(fromCs.SummaryFiles.First(f =>
             f.EndsWith("summary.txt"))));
     }
