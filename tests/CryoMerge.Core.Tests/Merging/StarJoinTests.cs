@@ -27,6 +27,33 @@ public sealed class StarJoinTests
     }
 
     [Fact]
+    public void JoiningDataSetsInMemoryStreamsTheBytesOfTheJoinedTableAndTheirChanges()
+    {
+        // The merge's join stage relocates names in memory, then streams the join (JoinTo) instead of building the
+        // joined table beside its inputs (Join): the file must not change, and the in-memory changes must be in it.
+        Requires.SharedData();
+        using var dir = new TempDir();
+        List<StarDataSet> Read()
+        {
+            var sets = new[] { "cryodrgn/relion31.star", "em-testdata/particles_1k.star" }
+                .Select(f => StarDataSet.Read(TestFiles.RealFile(f))).ToList();
+            var names = sets[0].Data.Column(RelionLabels.ImageName);
+            names.SetAll(r => "moved/" + names.Raw(r));
+            return sets;
+        }
+        var (file, built) = StarJoin.Join(Read());
+        file.Write(dir.File("built.star"));
+        var streamed = StarJoin.JoinTo(Read(), dir.File("streamed.star"));
+
+        Assert.Equal(File.ReadAllBytes(dir.File("built.star")), File.ReadAllBytes(dir.File("streamed.star")));
+        Assert.Equal(built.Rows, streamed.Rows);
+        Assert.Equal(1005, streamed.Rows);
+        var merged = StarDataSet.Read(dir.File("streamed.star"));
+        Assert.StartsWith("moved/", merged.Data.Column(RelionLabels.ImageName).Raw(0));
+        Assert.DoesNotContain("moved/", merged.Data.Column(RelionLabels.ImageName).Raw(5));
+    }
+
+    [Fact]
     public void RelionStarHandlerWouldHaveLostTheSecondPixelSize()
     {
         // The reason join exists (science.md 2.5): relion_star_handler --combine joins groups of the same name.

@@ -84,8 +84,8 @@ public sealed class JoinStage : IMergeStage
             if (note is not null) warnings.Add(note);
             sets.Add(set);
         }
-        var (file, report) = StarJoin.Join(sets);
-        file.Write(p.Output);
+        // Streamed: a million joined rows are never a table in memory beside their inputs.
+        var report = StarJoin.JoinTo(sets, p.Output);
         var groups = report.OpticsGroups.Select(g => $"{g.Name} ({g.Number})").ToList();
         warnings.AddRange(report.Warnings);
         if (p.Cryosparc is null)
