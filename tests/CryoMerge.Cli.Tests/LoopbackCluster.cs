@@ -91,17 +91,20 @@ internal sealed class LoopbackCluster : IDisposable
     /// </summary>
     public async Task<StoredJob> WaitForExtractionAsync(ServerProcess client, int minimumDone)
     {
+        int? extractIndex = null;   // the stages before extraction vary with the plan: learn its index when seen
         for (var deadline = DateTime.UtcNow + Generous; DateTime.UtcNow < deadline; await Task.Delay(50))
         {
             if (client.HasExited) throw new InvalidOperationException($"the client ended early:\n{client.Output}");
             if (JobStoreReader.Read(StateDirectory).SingleOrDefault() is not { } job) continue;
+            if (job.State.StageName == "extract") extractIndex ??= job.State.StageIndex;
             if (job.State.StageName == "extract" && job.ItemsDone >= minimumDone)
             {
                 Assert.True(job.ItemsDone < job.State.StageItemsTotal,
                     "the extraction ended before a silo could be killed");
                 return job;
             }
-            Assert.True(job.State.StageIndex <= 4, $"the job passed its extraction stage: {job.State.StageName}");
+            Assert.True(extractIndex is not { } e || job.State.StageIndex <= e,
+                $"the job passed its extraction stage: {job.State.StageName}");
         }
         throw new TimeoutException($"the job did not reach its extraction:\n{client.Output}");
     }
