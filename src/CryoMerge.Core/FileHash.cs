@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Hashing;
 
 namespace CryoMerge.Core;
@@ -16,6 +17,25 @@ public static class FileHash
             FileOptions.SequentialScan);
         var hash = new XxHash128();
         hash.Append(stream);
+        return Convert.ToHexStringLower(hash.GetCurrentHash());
+    }
+
+    /// <summary>
+    /// Lower-case hexadecimal XXH128 of several files at once: each file's length (8 bytes, little-endian) and then
+    /// its content, in the order given, so that moving bytes from one file to the next changes it too.
+    /// </summary>
+    public static string Contents(IEnumerable<string> paths)
+    {
+        var hash = new XxHash128();
+        Span<byte> length = stackalloc byte[sizeof(long)];
+        foreach (string path in paths)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20,
+                FileOptions.SequentialScan);
+            BinaryPrimitives.WriteInt64LittleEndian(length, stream.Length);
+            hash.Append(length);
+            hash.Append(stream);
+        }
         return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
 }

@@ -112,6 +112,8 @@ public sealed partial class MergeJobGrain
     private int CountActiveSilos() =>
         Math.Max(1, membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
 
+    /// <summary>A finished item as its stage's Complete takes it; the stages read their results, not the list of
+    /// files written, which the job store keeps only as a summary (<see cref="WorkItemOutputs"/>).</summary>
     private static WorkResult ToResult(WorkItemId id, WorkItemResponse r) =>
-        new(id, r.Result, r.Particles, r.BytesRead, r.Outputs.Select(o => o.Path).ToList());
+        new(id, r.Result, r.Particles, r.BytesRead);
 }

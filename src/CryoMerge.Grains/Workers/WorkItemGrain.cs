@@ -37,10 +37,9 @@ public abstract class WorkItemGrain(WorkExecutor executor, ILocalSiloDetails sil
             CryoMergeTelemetry.ItemsFailed.Add(1, new KeyValuePair<string, object?>(CryoMergeTelemetry.KindTag,
                 request.Kind),
                 new KeyValuePair<string, object?>(CryoMergeTelemetry.SiloTag, silo.Name));
-            return new WorkItemResponse(request.ItemId, request.Kind, "", 0, 0, [], silo.Name, seconds, error,
-                isInputError);
+            return new WorkItemResponse(request.ItemId, request.Kind, "", 0, 0, WorkItemOutputs.None, silo.Name,
+                seconds, error, isInputError);
         }
-        var outputs = result.OutputFiles.Select(Reference).ToList();
         // Tags: kind and silo (a handful of values each); never job or item ids.
         var tags = new TagList { { CryoMergeTelemetry.KindTag, request.Kind }, { CryoMergeTelemetry.SiloTag,
             silo.Name } };
@@ -49,11 +48,21 @@ public abstract class WorkItemGrain(WorkExecutor executor, ILocalSiloDetails sil
         CryoMergeTelemetry.BytesRead.Add(result.BytesRead, tags);
         CryoMergeTelemetry.ItemSeconds.Record(seconds, tags);
         activity?.SetTag("cryomerge.particles", result.Particles);
-        return new WorkItemResponse(request.ItemId, request.Kind, result.Result, result.Particles, result.BytesRead,
-            outputs, silo.Name, seconds);
+        return Succeeded(request.ItemId, request.Kind, result, silo.Name, seconds);
     }
 
-    private static FileReference Reference(string path) => new(path, new FileInfo(path).Length, FileHash.Content(path));
+    /// <summary>
+    /// The response to a finished item, as the job store keeps it: the kind's result record and the outputs
+    /// summarised (<see cref="WorkItemOutputs"/>), so that its size does not grow with the item.
+    /// </summary>
+    internal static WorkItemResponse Succeeded(string itemId, string kind, WorkResult result, string silo,
+        double seconds) =>
+        new(itemId, kind, result.Result, result.Particles, result.BytesRead, Summary(result.OutputFiles), silo,
+            seconds);
+
+    /// <summary>The outputs as the job store keeps them: one record of the same size however many files.</summary>
+    private static WorkItemOutputs Summary(IReadOnlyList<string> paths) => paths.Count == 0 ? WorkItemOutputs.None
+        : new(paths.Count, paths.Sum(p => new FileInfo(p).Length), FileHash.Contents(paths), paths[0]);
 }
 
 /// <inheritdoc cref="IMicrographGrain"/>

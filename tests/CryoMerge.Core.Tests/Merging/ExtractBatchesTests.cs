@@ -88,7 +88,7 @@ public sealed class ExtractBatchesTests
                 TestContext.Current.CancellationToken))
             .ToList();
         Assert.Equal(remote.Items.Select(i => i.StackPath),
-            results.SelectMany(r => ExtractStage.Work.ResultOf(r).Micrographs).Select(m => m.StackPath));
+            results.SelectMany(r => r.OutputFiles));
         Assert.Equal(80, results.Sum(r => r.Particles));
         remote.WriteStar(requireStacks: true);
 

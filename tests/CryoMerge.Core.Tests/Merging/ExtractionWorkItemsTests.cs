@@ -35,9 +35,8 @@ public sealed class ExtractionWorkItemsTests
             .Select(item => handlers.Execute(item, environment, TestContext.Current.CancellationToken))
             .ToList();
         // A result names its stack and counts its particles but carries no STAR rows: those come from the plan.
-        Assert.Equal(remote.Items.Select(i => (i.StackPath, i.Coordinates.Count)),
-            results.SelectMany(r => ExtractStage.Work.ResultOf(r).Micrographs).Select(r => (r.StackPath,
-            r.ParticleCount)));
+        Assert.Equal(remote.Items.Select(i => (i.StackPath, (long)i.Coordinates.Count)),
+            results.Select(r => (r.OutputFiles.Single(), ExtractStage.Work.ResultOf(r).Particles)));
         Assert.All(results, r => Assert.True(r.Result.Length < 1000,
             $"result of {r.Id} is {r.Result.Length} characters"));
         remote.WriteStar(requireStacks: true);

@@ -23,9 +23,11 @@ public sealed class ExtractStage : IMergeStage
     /// extraction.</summary>
     public sealed record Parameters(IReadOnlyList<MicrographExtractionItem> Micrographs, ExtractionSettings Settings);
 
-    /// <summary>What each micrograph of the item gave, in the item's order (no STAR rows: those are the
-    /// plan's).</summary>
-    public sealed record Result(IReadOnlyList<MicrographExtractionResult> Micrographs);
+    /// <summary>What the item gave, summed over its micrographs: a record of the same size whatever the item holds,
+    /// since the job store keeps one per finished item (no STAR rows or stack names: those are the plan's, and the
+    /// stacks are the item's outputs).</summary>
+    /// <param name="FlatImages">Particles whose background was flat, so not normalised.</param>
+    public sealed record Result(int Micrographs, long Particles, int FlatImages);
 
     public IReadOnlyList<WorkItem> Plan(MergeState state)
     {
@@ -64,7 +66,7 @@ public sealed class ExtractStage : IMergeStage
             d.Values.FinalBox = job.Settings.OutputSize;
             d.Values.ImagePixelReached = job.ImagePixel;
             d.Values.ParticlesExtracted = group.Sum(r => r.Particles);
-            int flat = group.Sum(r => Work.ResultOf(r).Micrographs.Sum(m => m.FlatImages));
+            int flat = group.Sum(r => Work.ResultOf(r).FlatImages);
             if (flat > 0) state.Notes.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{d.Name}: {flat} particle(s) had a flat background and were not normalised"));
         }
@@ -84,7 +86,8 @@ public sealed class ExtractStage : IMergeStage
             results.Add(MicrographExtractor.Extract(environment.Fft, micrograph, p.Settings, processor));
             bytes += new FileInfo(micrograph.MicrographPath).Length;
         }
-        return new(new Result(results), results.Sum(r => (long)r.ParticleCount), bytes,
+        long particles = results.Sum(r => (long)r.ParticleCount);
+        return new(new Result(results.Count, particles, results.Sum(r => r.FlatImages)), particles, bytes,
             results.Select(r => r.StackPath).ToList());
     }
 }
