@@ -53,6 +53,42 @@ public sealed class StarJoinTests
         Assert.DoesNotContain("moved/", merged.Data.Column(RelionLabels.ImageName).Raw(5));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StreamedAndBuiltJoinsAgreeOnRelion30InputsWithDifferentColumns(bool keepRelion30)
+    {
+        // Inputs that each miss a column of the other (one filled with RELION's neutral value, one left out), RELION
+        // 3.0 inputs converted or kept: the streamed join (JoinTo, the merge's) writes the in-memory one's bytes.
+        using var dir = new TempDir();
+        MergingTestFiles.WriteStack(dir.File("a.mrcs"), 3, 32, 4.0);
+        MergingTestFiles.WriteStack(dir.File("b.mrcs"), 2, 48, 3.0);
+        File.WriteAllText(dir.File("a.star"), MergingTestFiles.Relion30Particles("a.mrcs", 3, 4.0));
+        File.WriteAllText(dir.File("b.star"), MergingTestFiles.Relion30Particles("b.mrcs", 2, 3.0, "Movies/mic2.mrc"));
+        List<StarDataSet> Read()
+        {
+            var sets = new[] { "a.star", "b.star" }.Select(f => StarDataSet.Read(dir.File(f))).ToList();
+            sets[0].Data.AddColumn(RelionLabels.CtfBfactor, r => $"{10 * r + 5}.000000");
+            sets[1].Data.AddColumn("rlnAutopickFigureOfMerit", r => $"0.{r + 1}");
+            return sets;
+        }
+        var options = new JoinOptions(KeepRelion30: keepRelion30);
+        var (file, built) = StarJoin.Join(Read(), options);
+        file.Write(dir.File("built.star"));
+        var streamed = StarJoin.JoinTo(Read(), dir.File("streamed.star"), options);
+
+        Assert.Equal(File.ReadAllText(dir.File("built.star")), File.ReadAllText(dir.File("streamed.star")));
+        Assert.Equal(built.Rows, streamed.Rows);
+        Assert.Equal(built.FilledColumns, streamed.FilledColumns);
+        Assert.Equal(built.DroppedColumns, streamed.DroppedColumns);
+        Assert.Equal(keepRelion30, streamed.Relion30Output);
+        Assert.Contains(streamed.FilledColumns, f => f.StartsWith($"_{RelionLabels.CtfBfactor} = "));
+        Assert.Contains(streamed.DroppedColumns, d => d.StartsWith("_rlnAutopickFigureOfMerit "));
+        var merged = StarDataSet.Read(dir.File("streamed.star"));
+        Assert.Equal(["5.000000", "15.000000", "25.000000"],
+            Enumerable.Range(0, 3).Select(r => merged.Data.GetString(r, RelionLabels.CtfBfactor)));
+    }
+
     [Fact]
     public void RelionStarHandlerWouldHaveLostTheSecondPixelSize()
     {
