@@ -1,5 +1,8 @@
 using CryoMerge.Cli;
 using CryoMerge.Cli.App;
 
+CryoMerge.Hosting.TimingMarks.Mark("main");
 var console = new CliConsole(Console.Out, Console.Error) { ErrorIsTerminal = !Console.IsErrorRedirected };
-return await CryoMergeApp.RunAsync(args, console);
+int exit = await CryoMergeApp.RunAsync(args, console);
+CryoMerge.Hosting.TimingMarks.Mark("exit");
+return exit;

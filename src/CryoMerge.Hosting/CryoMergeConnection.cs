@@ -39,17 +39,21 @@ public sealed class CryoMergeConnection : IAsyncDisposable
             GatewayPort = CryoMergeHostSettings.FreePort(),
             SiloName = settings.SiloName ?? $"embedded-{Environment.MachineName}",
             KubernetesHosting = false,
+            Embedded = true,
             // Nothing but this process talks to the embedded silo (it listens on loopback only), and it runs only the
             // plans of the user who started it: TLS and data roots are for 'serve'.
             Tls = TlsSettings.None,
             DataRoots = [],
         };
+        TimingMarks.Mark("embedded silo: building");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder, settings.Verbose);
         builder.Services.AddCryoMergeTelemetry(local, "embedded");
         builder.UseOrleans(silo => silo.AddCryoMerge(local));
         var host = builder.Build();
+        TimingMarks.Mark("embedded silo: built, starting");
         await host.StartAsync(cancellationToken);
+        TimingMarks.Mark("embedded silo: started");
         return new CryoMergeConnection(host, $"embedded silo on 127.0.0.1:{local.SiloPort}");
     }
 
@@ -112,12 +116,15 @@ public sealed class CryoMergeConnection : IAsyncDisposable
         if (!verbose) builder.Logging.AddFilter("Orleans", LogLevel.Error);
         // A client that cannot start says why in one line (ConnectAsync); the host's own report is a stack trace.
         if (!verbose) builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        TimingMarks.AddOrleansStages(builder.Logging);
     }
 
     public async ValueTask DisposeAsync()
     {
+        TimingMarks.Mark("silo or client: stopping");
         try { await _host.StopAsync(TimeSpan.FromSeconds(30)); }
         catch (OperationCanceledException) { }
+        TimingMarks.Mark("silo or client: stopped");
         _host.Dispose();
     }
 }

@@ -81,6 +81,13 @@ public sealed record CryoMergeHostSettings
     /// </summary>
     public FailoverTiming Failover { get; init; } = FailoverTiming.Default;
 
+    /// <summary>
+    /// The silo is the embedded one of <c>merge</c>, <c>demo</c> or <c>reconstruct --shards</c>: alone, on loopback,
+    /// talked to by its own process only. It then skips what only a cluster needs (the resume reminders; see
+    /// <see cref="FailoverExtensions"/>).
+    /// </summary>
+    public bool Embedded { get; init; }
+
     /// <summary>Log Orleans at Information instead of Warning (always on stderr).</summary>
     public bool Verbose { get; init; }
 

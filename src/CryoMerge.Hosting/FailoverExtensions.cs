@@ -25,7 +25,8 @@ public enum FailoverTiming
 
 /// <summary>
 /// Reminders that wake a job's coordinator on a live silo (the same store as membership: Redis or PostgreSQL; in memory
-/// on an embedded silo) and the membership timing that decides how soon a dead silo's jobs move.
+/// on a lone 'serve'; none on the embedded silo of 'merge') and the membership timing that decides how soon a dead
+/// silo's jobs move.
 /// </summary>
 public static class FailoverExtensions
 {
@@ -34,6 +35,9 @@ public static class FailoverExtensions
         var target = settings.Cluster;
         switch (target.Kind)
         {
+            case ClusterKind.Localhost when settings.Embedded:
+                // Its reminders would die with the process that follows the job; running the plan again resumes it.
+                break;
             case ClusterKind.Localhost:
                 silo.UseInMemoryReminderService();
                 break;
@@ -53,6 +57,7 @@ public static class FailoverExtensions
         silo.Services.Configure<WorkerOptions>(o =>
         {
             o.DurableReminders = target.Kind != ClusterKind.Localhost;
+            o.ResumeReminders = !(settings.Embedded && target.Kind == ClusterKind.Localhost);
             if (!fast) return;
             o.ResumeCheckPeriod = TimeSpan.FromSeconds(3);
             o.HeartbeatInterval = TimeSpan.FromSeconds(1);

@@ -84,6 +84,7 @@ internal static class MergeCommand
             plan = MergePlanReader.Read(planPath);
             if (overwrite) plan = plan with { Overwrite = true };
             MergePreflight.Check(plan);
+            TimingMarks.Mark("plan read and checked");
         }
         catch
         {
@@ -131,6 +132,7 @@ internal static class MergeCommand
             : settings.Cluster.Kind == ClusterKind.Localhost
             ? await CryoMergeConnection.StartEmbeddedAsync(settings, cancellationToken)
             : await CryoMergeConnection.ConnectAsync(settings, TimeSpan.FromSeconds(20), cancellationToken);
+        TimingMarks.Mark("connected");
         console.Note($"running on {connection.Description}");
         using var root = CryoMergeTelemetry.Source.StartActivity($"merge {plan.Name}", ActivityKind.Client);
         root?.SetTag(CryoMergeTelemetry.JobIdTag, jobId);
@@ -143,6 +145,7 @@ internal static class MergeCommand
         try
         {
             status = await follower.CallAsync(() => job.StartAsync(request), cancellationToken);
+            TimingMarks.Mark("job started");
         }
         catch (InvalidOperationException e)
         {
@@ -217,6 +220,7 @@ internal static class MergeCommand
             bar?.Dispose();
         }
         if (status.State == JobState.Completed) Passed(stages.Count);
+        TimingMarks.Mark($"job {status.State.ToString().ToLowerInvariant()}");
         return status;
     }
 

@@ -29,7 +29,7 @@ public sealed partial class MergeJobGrain
 
     private async Task EnsureReminderAsync()
     {
-        if (_reminderRegistered) return;
+        if (_reminderRegistered || !options.Value.ResumeReminders) return;
         try
         {
             var period = options.Value.ResumeCheckPeriod;
@@ -49,6 +49,7 @@ public sealed partial class MergeJobGrain
 
     private async Task UnregisterReminderAsync()
     {
+        if (!options.Value.ResumeReminders) return;
         try
         {
             if (await this.GetReminder(ResumeReminder) is { } reminder) await this.UnregisterReminder(reminder);

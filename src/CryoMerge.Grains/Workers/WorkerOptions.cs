@@ -41,6 +41,13 @@ public sealed class WorkerOptions
     /// </summary>
     public bool DurableReminders { get; set; }
 
+    /// <summary>
+    /// False on the embedded silo of <c>merge</c>: the process that runs a job is the only one that follows it, and
+    /// it resumes the job by running its plan again, so a job registers no resume reminder (the silo has no reminder
+    /// service). True on every silo of a cluster and on <c>serve</c>.
+    /// </summary>
+    public bool ResumeReminders { get; set; } = true;
+
     /// <summary>Attempts of an item before the job fails (a retry follows a silo failure or a timeout).</summary>
     public int MaxAttempts { get; set; } = 5;
 
