@@ -93,5 +93,5 @@ public sealed class ExtractionPlan
     }
 
     /// <summary>The STAR version written, RELION 3.1's.</summary>
-    private const int Version = 30001;
+    internal const int Version = 30001;
 }

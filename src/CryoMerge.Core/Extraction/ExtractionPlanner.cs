@@ -65,9 +65,7 @@ public static class ExtractionPlanner
                         $"{settings.Box}-pixel box; nothing was written"));
                 positions[k] = new ParticleCoordinate(x, y);
             }
-            string post = RelionPaths.DecomposePipelineName(name).Post;
-            // Named after the micrograph as relion_preprocess names it, but always inside the output folder.
-            string stack = OutputFiles.InsideFolder(outputDirectory, StripExtension(post) + ".mrcs", micrographsStar);
+            string stack = StackPath(outputDirectory, name, micrographsStar);
             if (stacks.TryGetValue(stack, out var other))
                 throw new CryoMergeInputException(name,
                     $"would be extracted to {stack} like {other}; RELION names stacks after the micrograph name, " +
@@ -86,7 +84,13 @@ public static class ExtractionPlanner
         return new ExtractionPlan(settings, outputDirectory, starPath, layout, optics, items, planned, notes);
     }
 
-    private static (int Width, int Height, double Pixel) Header(string path)
+    /// <summary>DIR/(micrograph name after jobNNN/, without extension).mrcs: named after the micrograph as
+    /// relion_preprocess names it, but always inside the output folder.</summary>
+    internal static string StackPath(string outputDirectory, string micrographName, string micrographsStar) =>
+        OutputFiles.InsideFolder(outputDirectory,
+            StripExtension(RelionPaths.DecomposePipelineName(micrographName).Post) + ".mrcs", micrographsStar);
+
+    internal static (int Width, int Height, double Pixel) Header(string path)
     {
         using var mrc = MrcFile.Open(path, MrcReadOptions.Permissive);
         if (mrc.Shape.Z != 1)

@@ -21,10 +21,19 @@ internal sealed class ExtractionRows
     /// <summary>By column: the cell of a row whose coordinate table lacks the column.</summary>
     private readonly byte[][] _neutral;
 
-    public ExtractionRows(MicrographTable mics, CoordinateSets coords)
+    /// <summary>How many of the columns, the first ones, come from the coordinates.</summary>
+    private readonly int _coordinateColumns;
+
+    public ExtractionRows(MicrographTable mics, CoordinateSets coords) : this(mics, coords.Columns)
+    {
+    }
+
+    /// <param name="coordinateColumns">The columns of the coordinate table(s), in order.</param>
+    public ExtractionRows(MicrographTable mics, IReadOnlyList<string> coordinateColumns)
     {
         _mics = mics;
-        _columns = coords.Columns.ToList();
+        _columns = coordinateColumns.ToList();
+        _coordinateColumns = _columns.Count;
         _image = Add(RelionLabels.ImageName);
         _micrograph = Add(RelionLabels.MicrographName);
         _group = Add(RelionLabels.OpticsGroup);
@@ -54,13 +63,7 @@ internal sealed class ExtractionRows
     /// </summary>
     public void Write(int m, CoordinateSet set, string stack, IStarRowSink sink)
     {
-        // What every row of this micrograph gets instead of its own cell, by column: its name, optics group and CTF.
-        var fixedCells = new byte[]?[_columns.Count];
-        fixedCells[_micrograph] = Encoding.UTF8.GetBytes(_mics.NameRaw(m));
-        fixedCells[_group] =
-            Encoding.UTF8.GetBytes(_mics.Micrographs.TryColumn(RelionLabels.OpticsGroup)?.Raw(m) ?? "1");
-        foreach (var (index, label, fallback) in _ctf)
-            if ((_mics.CtfCell(m, label) ?? fallback(m)) is { } text) fixedCells[index] = Encoding.UTF8.GetBytes(text);
+        var fixedCells = FixedCells(m);
         var sourceColumns = _columns.Select(c => set.Table.TryColumn(c)).ToArray();
         for (int k = 0; k < set.Rows.Count; k++)
         {
@@ -74,6 +77,37 @@ internal sealed class ExtractionRows
             }
             sink.EndRow();
         }
+    }
+
+    /// <summary>
+    /// Writes particle <paramref name="k"/> (0-based) of micrograph <paramref name="fixedCells"/> was made for, from
+    /// its row of a single coordinate table whose columns this layout was made with (<paramref name="cells"/> of
+    /// <paramref name="line"/>): the same bytes as <see cref="Write"/>.
+    /// </summary>
+    public void WriteRow(byte[]?[] fixedCells, int k, string stack, ReadOnlySpan<byte> line,
+        ReadOnlySpan<Range> cells, IStarRowSink sink)
+    {
+        for (int c = 0; c < _columns.Count; c++)
+        {
+            if (c == _image) sink.Text(StarValues.Quote(RelionPaths.ImageName(k + 1, stack)));
+            else if (fixedCells[c] is { } cell) sink.Raw(cell);
+            else if (c < _coordinateColumns) sink.Raw(line[cells[c]]);
+            else sink.Raw(_neutral[c]);
+        }
+        sink.EndRow();
+    }
+
+    /// <summary>What every row of micrograph <paramref name="m"/> gets instead of its own cell, by column (null
+    /// where the row keeps its own): its name, optics group and CTF.</summary>
+    public byte[]?[] FixedCells(int m)
+    {
+        var fixedCells = new byte[]?[_columns.Count];
+        fixedCells[_micrograph] = Encoding.UTF8.GetBytes(_mics.NameRaw(m));
+        fixedCells[_group] =
+            Encoding.UTF8.GetBytes(_mics.Micrographs.TryColumn(RelionLabels.OpticsGroup)?.Raw(m) ?? "1");
+        foreach (var (index, label, fallback) in _ctf)
+            if ((_mics.CtfCell(m, label) ?? fallback(m)) is { } text) fixedCells[index] = Encoding.UTF8.GetBytes(text);
+        return fixedCells;
     }
 
     private int Add(string label)

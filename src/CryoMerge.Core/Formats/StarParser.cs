@@ -10,6 +10,10 @@ namespace CryoMerge.Core.Formats;
 /// </summary>
 internal sealed class StarParser
 {
+    /// <summary>A loop row of a streamed block: the file offset of its line, the line (trimmed) and its cells as
+    /// ranges of that line.</summary>
+    public delegate void RowHandler(StarBlock block, long offset, ReadOnlySpan<byte> line, ReadOnlySpan<Range> cells);
+
     private enum State { Outside, InBlock, InLoopHeader, InLoopBody }
 
     private readonly string _source;
@@ -19,19 +23,35 @@ internal sealed class StarParser
     private StarBlock? _block;
     private StarTable? _table;
     private int _lineNumber;
+    private readonly Func<StarBlock, bool>? _streamed;
+    private readonly RowHandler? _rows;
+    private bool _streaming;
+    private Range[] _cells = [];
+    private long _lineOffset;
 
-    private StarParser(string source, StarFile file)
+    private StarParser(string source, StarFile file, Func<StarBlock, bool>? streamed, RowHandler? rows)
     {
         _source = source;
         _file = file;
+        _streamed = streamed;
+        _rows = rows;
     }
 
-    public static StarFile Parse(Stream stream, string source)
+    public static StarFile Parse(Stream stream, string source) => Parse(stream, source, null, null);
+
+    /// <summary>
+    /// Parses the file, but hands the loop rows of every block <paramref name="streamed"/> selects (asked when its
+    /// loop starts) to <paramref name="rows"/>, one at a time, instead of keeping them: those blocks' tables come back
+    /// with their columns and no rows, and memory stays at one row whatever their length. Rows are checked as when
+    /// kept (one value per column).
+    /// </summary>
+    public static StarFile Parse(Stream stream, string source, Func<StarBlock, bool>? streamed, RowHandler? rows)
     {
         var file = new StarFile { SourcePath = source };
-        var parser = new StarParser(source, file);
+        var parser = new StarParser(source, file, streamed, rows);
         byte[] buffer = new byte[1 << 22];
         int filled = 0;
+        long bufferOffset = 0;
         bool first = true;
         while (true)
         {
@@ -46,11 +66,13 @@ internal sealed class StarParser
             {
                 int nl = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
                 if (nl < 0) break;
+                parser._lineOffset = bufferOffset + start;
                 parser.Line(buffer.AsSpan(start, nl));
                 start += nl + 1;
             }
             if (read == 0)
             {
+                parser._lineOffset = bufferOffset + start;
                 if (start < filled) parser.Line(buffer.AsSpan(start, filled - start));
                 break;
             }
@@ -58,6 +80,7 @@ internal sealed class StarParser
             int rest = filled - start;
             if (start == 0 && rest == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
             else Buffer.BlockCopy(buffer, start, buffer, 0, rest);
+            bufferOffset += start;
             filled = rest;
         }
         parser.Finish();
@@ -68,7 +91,7 @@ internal sealed class StarParser
     {
         _lineNumber++;
         if (raw.IndexOf((byte)0) >= 0) throw Error("a NUL byte: binary data, not STAR text");
-        var line = raw.Trim(" \t\r\f"u8);
+        var line = TrimLine(raw);
         if (_state == State.InLoopBody) { LoopBodyLine(line, raw); return; }
         if (_state == State.InLoopHeader) { LoopHeaderLine(line, raw); return; }
 
@@ -83,6 +106,7 @@ internal sealed class StarParser
             FlushInnerComments();
             _table = new StarTable { HasColumnNumbers = false, Source = new StarSource(_source, block.Name) };
             block.Table = _table;
+            _streaming = _streamed?.Invoke(block) == true;
             _state = State.InLoopHeader;
             return;
         }
@@ -147,6 +171,11 @@ internal sealed class StarParser
         if (line.StartsWith("loop_"u8)) throw Error(
             $"a second loop_ in data_{_block!.Name} (RELION reads one loop per block)");
         var columns = table.Columns;
+        if (_streaming)
+        {
+            StreamRow(line, columns.Count);
+            return;
+        }
         int pos = 0, c = 0;
         while (true)
         {
@@ -160,11 +189,49 @@ internal sealed class StarParser
         if (c < columns.Count) throw Error($"row has {c} values but the loop declares {columns.Count} columns");
     }
 
-    /// <summary>Next whitespace-separated token; quoted tokens end at a matching quote followed by a blank or the
-    /// end.</summary>
+    private void StreamRow(ReadOnlySpan<byte> line, int columns)
+    {
+        if (_cells.Length != columns) _cells = new Range[columns];
+        int c = SplitRow(line, _cells);
+        if (c < 0) throw Error("unterminated quoted value");
+        if (c > columns) throw Error($"row has more values than the {columns} columns of the loop");
+        if (c < columns) throw Error($"row has {c} values but the loop declares {columns} columns");
+        _rows?.Invoke(_block!, _lineOffset, line, _cells);
+    }
+
+    /// <summary>Next whitespace-separated token;
+    /// quoted tokens end at a matching quote followed by a blank or the end.</summary>
     private ReadOnlySpan<byte> NextToken(ReadOnlySpan<byte> line, ref int pos, out bool isComment)
     {
+        var token = Token(line, ref pos, out isComment, out bool unterminated);
+        return unterminated ? throw Error("unterminated quoted value") : token;
+    }
+
+    /// <summary>What a line holds once its surrounding blanks are trimmed, as the parser reads it.</summary>
+    internal static ReadOnlySpan<byte> TrimLine(ReadOnlySpan<byte> raw) => raw.Trim(" \t\r\f"u8);
+
+    /// <summary>
+    /// The cells of a loop row (a trimmed line) into <paramref name="cells"/>, as the parser splits them; returns how
+    /// many there were (more than <paramref name="cells"/> holds: its length + 1), or -1 for an unterminated quote.
+    /// </summary>
+    internal static int SplitRow(ReadOnlySpan<byte> line, Span<Range> cells)
+    {
+        int pos = 0, c = 0;
+        while (true)
+        {
+            var token = Token(line, ref pos, out bool comment, out bool unterminated);
+            if (unterminated) return -1;
+            if (token.IsEmpty || comment) return c;
+            if (c == cells.Length) return c + 1;
+            cells[c++] = new Range(pos - token.Length, pos);
+        }
+    }
+
+    private static ReadOnlySpan<byte> Token(ReadOnlySpan<byte> line, ref int pos, out bool isComment,
+        out bool unterminated)
+    {
         isComment = false;
+        unterminated = false;
         while (pos < line.Length && (line[pos] == (byte)' ' || line[pos] == (byte)'\t')) pos++;
         if (pos >= line.Length) return [];
         int start = pos;
@@ -182,7 +249,8 @@ internal sealed class StarParser
                 }
                 i++;
             }
-            throw Error("unterminated quoted value");
+            unterminated = true;
+            return [];
         }
         int end = line[pos..].IndexOfAny(" \t"u8);
         pos = end < 0 ? line.Length : pos + end;

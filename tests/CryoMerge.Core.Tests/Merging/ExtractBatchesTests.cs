@@ -76,12 +76,14 @@ public sealed class ExtractBatchesTests
         var local = ExtractionPlanner.Plan(micrographs, source, settings, dir.File("local"));
         ParticleExtraction.Run(fft, local, 2, cancel: TestContext.Current.CancellationToken);
 
-        var remote = ExtractionPlanner.Plan(micrographs, source, settings, dir.File("remote"));
+        string coordinates = Path.Combine(dir.File("data"), SimulatedDataSet.ParticlesStarName);
+        var remote = IndexedExtractionPlanner.Plan(micrographs, coordinates, settings, dir.File("remote"));
+        remote.WriteIndex();
         var items = ExtractStage.Items(remote, "extract", "DS2");
         Assert.Equal(20, items.Count);
         Assert.Equal($"extract/DS2/{remote.Items[0].StackPath} (+1)", items[0].Id.ToString());
         var again = ExtractStage.Items(
-            ExtractionPlanner.Plan(micrographs, source, settings, dir.File("remote")), "extract", "DS2");
+            IndexedExtractionPlanner.Plan(micrographs, coordinates, settings, dir.File("remote")), "extract", "DS2");
         Assert.Equal(items.Select(i => i.Id), again.Select(i => i.Id));
         var results = items
             .Select(i => MergeStages.Handlers.Execute(i, new WorkEnvironment(fft),
@@ -90,14 +92,15 @@ public sealed class ExtractBatchesTests
         Assert.Equal(remote.Items.Select(i => i.StackPath),
             results.SelectMany(r => r.OutputFiles));
         Assert.Equal(80, results.Sum(r => r.Particles));
-        remote.WriteStar(requireStacks: true);
+        IndexedParticleStar.Write(remote.OutputDirectory, micrographs, settings, requireStacks: true);
 
-        var single = ExtractionPlanner.Plan(micrographs, source, settings, dir.File("single"));
+        var single = IndexedExtractionPlanner.Plan(micrographs, coordinates, settings, dir.File("single"));
+        single.WriteIndex();
         var singleItems = ExtractStage.Items(single, "extract", "DS2", batched: false);
         Assert.Equal(single.Items.Select(i => $"extract/DS2/{i.StackPath}"), singleItems.Select(i => i.Id.ToString()));
         foreach (var item in singleItems)
             MergeStages.Handlers.Execute(item, new WorkEnvironment(fft), TestContext.Current.CancellationToken);
-        single.WriteStar(requireStacks: true);
+        IndexedParticleStar.Write(single.OutputDirectory, micrographs, settings, requireStacks: true);
 
         foreach (var (a, b, c) in local.Items.Zip(remote.Items, single.Items))
         {

@@ -18,12 +18,13 @@ public sealed class ExtractionWorkItemsTests
         using var dir = new TempDir();
         var settings = new ExtractionSettings { Box = 64, Scale = 56, Window = 48, BackgroundRadius = 20,
             Invert = true };
-        var source = new CoordinateSource.StarFileSource(Path.Combine(data.Dir.Path,
-            SimulatedDataSet.ParticlesStarName));
+        string coordinates = Path.Combine(data.Dir.Path, SimulatedDataSet.ParticlesStarName);
+        var source = new CoordinateSource.StarFileSource(coordinates);
         var local = ExtractionPlanner.Plan(data.MicrographsStar, source, settings, dir.File("local"));
         ParticleExtraction.Run(ExtractionTestData.Fft, local, 1, cancel: TestContext.Current.CancellationToken);
 
-        var remote = ExtractionPlanner.Plan(data.MicrographsStar, source, settings, dir.File("remote"));
+        var remote = IndexedExtractionPlanner.Plan(data.MicrographsStar, coordinates, settings, dir.File("remote"));
+        remote.WriteIndex();
         var handlers = MergeStages.Handlers;
         var environment = new WorkEnvironment(ExtractionTestData.Fft);
         var items = ExtractStage.Items(remote, "extract", "DS2");
@@ -35,11 +36,11 @@ public sealed class ExtractionWorkItemsTests
             .Select(item => handlers.Execute(item, environment, TestContext.Current.CancellationToken))
             .ToList();
         // A result names its stack and counts its particles but carries no STAR rows: those come from the plan.
-        Assert.Equal(remote.Items.Select(i => (i.StackPath, (long)i.Coordinates.Count)),
+        Assert.Equal(remote.Items.Select(i => (i.StackPath, (long)i.Particles)),
             results.Select(r => (r.OutputFiles.Single(), ExtractStage.Work.ResultOf(r).Particles)));
         Assert.All(results, r => Assert.True(r.Result.Length < 1000,
             $"result of {r.Id} is {r.Result.Length} characters"));
-        remote.WriteStar(requireStacks: true);
+        IndexedParticleStar.Write(remote.OutputDirectory, data.MicrographsStar, settings, requireStacks: true);
         foreach (var (a, b) in local.Items.Zip(remote.Items))
             Assert.True(File.ReadAllBytes(a.StackPath).AsSpan().SequenceEqual(File.ReadAllBytes(b.StackPath)));
         Assert.Equal(File.ReadAllText(local.StarPath).Replace(dir.File("local"), ""),

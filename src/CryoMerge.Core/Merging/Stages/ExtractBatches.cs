@@ -67,10 +67,11 @@ internal static class ExtractBatches
     /// The plan's items in groups of consecutive micrographs: the index of the first and the count; without
     /// <paramref name="batched"/>, one micrograph a group.
     /// </summary>
-    public static IReadOnlyList<(int First, int Count)> Group(ExtractionPlan plan, bool batched = true) => !batched
+    public static IReadOnlyList<(int First, int Count)> Group(IndexedExtractionPlan plan, bool batched = true) =>
+        !batched
         ? Enumerable.Range(0, plan.Items.Count).Select(i => (i, 1)).ToList()
         : Group(Enumerable.Range(0, plan.Items.Count)
-            .Select(i => Cost(plan.MicrographPixels(i), plan.Items[i].Coordinates.Count, plan.Settings)).ToList());
+            .Select(i => Cost(plan.MicrographPixels(i), plan.Items[i].Particles, plan.Settings)).ToList());
 
     /// <summary>
     /// Consecutive groups of items of the given costs: each closed once its cost reaches <see cref="TargetCost"/>,
@@ -100,7 +101,7 @@ internal static class ExtractBatches
     /// <summary>
     /// The key of a group's item: its first stack, as a single micrograph's item is keyed, and how many follow.
     /// </summary>
-    public static string Key(ExtractionPlan plan, int first, int count) => count == 1
+    public static string Key(IndexedExtractionPlan plan, int first, int count) => count == 1
         ? plan.Items[first].StackPath
         : string.Create(CultureInfo.InvariantCulture, $"{plan.Items[first].StackPath} (+{count - 1})");
 }

@@ -8,7 +8,10 @@ namespace CryoMerge.Core.Merging.Stages;
 /// Method 2: extracts, rescales and windows every particle of each data set that needs it
 /// (<see cref="MicrographExtractor"/>, exactly relion_preprocess's algorithm), a stack per micrograph; a work item
 /// holds one micrograph, or several consecutive small ones (<see cref="ExtractBatches"/>). The STAR file is written
-/// afterwards by <see cref="GatherParticlesStage"/>.
+/// afterwards by <see cref="GatherParticlesStage"/>. Planning streams each data set's coordinates into its
+/// <see cref="CoordinateIndex"/> (DIR/particle-coordinates.bin) and keeps a constant per micrograph; an item names
+/// its micrographs and where their particles are in that file, never the coordinates themselves, so neither the
+/// coordinator nor the job store grows with the particles.
 /// </summary>
 public sealed class ExtractStage : IMergeStage
 {
@@ -19,9 +22,10 @@ public sealed class ExtractStage : IMergeStage
 
     public IReadOnlyList<WorkKind> Kinds => [Work];
 
-    /// <summary>Parameters of an item: its micrographs, in plan order, and the settings of the whole
-    /// extraction.</summary>
-    public sealed record Parameters(IReadOnlyList<MicrographExtractionItem> Micrographs, ExtractionSettings Settings);
+    /// <summary>Parameters of an item: the data set's coordinate index, its micrographs, in plan order, and the
+    /// settings of the whole extraction.</summary>
+    public sealed record Parameters(string Index, IReadOnlyList<IndexedMicrograph> Micrographs,
+        ExtractionSettings Settings);
 
     /// <summary>What the item gave, summed over its micrographs: a record of the same size whatever the item holds,
     /// since the job store keeps one per finished item (no STAR rows or stack names: those are the plan's, and the
@@ -34,9 +38,9 @@ public sealed class ExtractStage : IMergeStage
         var items = new List<WorkItem>();
         foreach (var job in ReExtraction.Jobs(state))
         {
-            var warnings = new List<string>();
-            var plan = job.Plan(warnings);
+            var plan = job.PlanIndexed();
             OutputRecord.Claim(state.Plan.Output, plan.OutputPaths, state.Plan.Overwrite);
+            plan.WriteIndex();
             items.AddRange(Items(plan, Name, job.DataSet));
         }
         return items;
@@ -47,11 +51,11 @@ public sealed class ExtractStage : IMergeStage
     /// item keyed by its first stack's path (and how many follow); unless <paramref name="batched"/> is false (by
     /// default, <see cref="ExtractBatches.Enabled"/>).
     /// </summary>
-    public static IReadOnlyList<WorkItem> Items(ExtractionPlan plan, string stage, string dataSet,
+    public static IReadOnlyList<WorkItem> Items(IndexedExtractionPlan plan, string stage, string dataSet,
         bool? batched = null) =>
         ExtractBatches.Group(plan, batched ?? ExtractBatches.Enabled)
             .Select(g => Work.Item(new WorkItemId(stage, dataSet, ExtractBatches.Key(plan, g.First, g.Count)),
-                new Parameters(plan.Items.Skip(g.First).Take(g.Count).ToList(), plan.Settings)))
+                new Parameters(plan.IndexPath, plan.Items.Skip(g.First).Take(g.Count).ToList(), plan.Settings)))
             .ToList();
 
     public void Complete(MergeState state, IReadOnlyList<WorkResult> results)
@@ -73,7 +77,8 @@ public sealed class ExtractStage : IMergeStage
     }
 
     /// <summary>
-    /// Runs <see cref="MicrographExtractor.Extract"/> on each micrograph of the item in turn, with one set of buffers.
+    /// Runs <see cref="MicrographExtractor.Extract"/> on each micrograph of the item in turn, with one set of buffers,
+    /// its coordinates read from the index when its turn comes (16 bytes a particle of that micrograph).
     /// </summary>
     private static WorkOutput<Result> Run(Parameters p, WorkEnvironment environment, CancellationToken cancel)
     {
@@ -83,7 +88,8 @@ public sealed class ExtractStage : IMergeStage
         foreach (var micrograph in p.Micrographs)
         {
             cancel.ThrowIfCancellationRequested();
-            results.Add(MicrographExtractor.Extract(environment.Fft, micrograph, p.Settings, processor));
+            results.Add(MicrographExtractor.Extract(environment.Fft, micrograph.ToItem(p.Index), p.Settings,
+                processor));
             bytes += new FileInfo(micrograph.MicrographPath).Length;
         }
         long particles = results.Sum(r => (long)r.ParticleCount);
@@ -94,7 +100,9 @@ public sealed class ExtractStage : IMergeStage
 
 /// <summary>
 /// Method 2, after <see cref="ExtractStage"/>: writes each extracted data set's particles.star (rows in micrograph
-/// order, as relion_preprocess writes them) from the plan and the stacks on disk, one item per data set.
+/// order, as relion_preprocess writes them) from its coordinate index, the coordinate rows read again one by one,
+/// and the stacks on disk, one item per data set (<see cref="IndexedParticleStar"/>: a constant per micrograph,
+/// none per particle).
 /// </summary>
 public sealed class GatherParticlesStage : IMergeStage
 {
@@ -133,11 +141,11 @@ public sealed class GatherParticlesStage : IMergeStage
 
     private static WorkOutput<Result> Run(ReExtractionJob job, WorkEnvironment environment, CancellationToken cancel)
     {
-        var warnings = new List<string>();
-        var plan = job.Plan(warnings);
         cancel.ThrowIfCancellationRequested();
-        plan.WriteStar(requireStacks: true);
-        var result = new Result(plan.StarPath, plan.ParticleCount, job.ImagePixel, job.Settings.OutputSize, warnings);
-        return new(result, plan.ParticleCount, Outputs: [plan.StarPath]);
+        var (particles, notes) = IndexedParticleStar.Write(job.Output, job.Micrographs, job.Settings,
+            requireStacks: true);
+        string star = Path.Combine(job.Output, ExtractionPlanner.StarName);
+        var result = new Result(star, checked((int)particles), job.ImagePixel, job.Settings.OutputSize, notes);
+        return new(result, particles, Outputs: [star]);
     }
 }

@@ -26,6 +26,11 @@ public sealed record ReExtractionJob(string DataSet, string Micrographs, string 
     public ExtractionPlan Plan(ICollection<string>? warnings = null) =>
         ExtractionPlanner.Plan(Micrographs, new CoordinateSource.StarFileSource(Coordinates), Settings, Output,
         warnings, ProjectDirectory);
+
+    /// <summary>The plan with its particles on disk (<see cref="IndexedExtractionPlanner"/>): what the merge
+    /// runs.</summary>
+    public IndexedExtractionPlan PlanIndexed(ICollection<string>? warnings = null) =>
+        IndexedExtractionPlanner.Plan(Micrographs, Coordinates, Settings, Output, warnings, ProjectDirectory);
 }
 
 internal static class ReExtraction
