@@ -28,11 +28,10 @@ public sealed class JournalLineTests
         };
         SimulatedDataSet.Write(fft, Phantom.Default, "phantom", simulation, dir.File("data"), threads: 2,
             cancel: TestContext.Current.CancellationToken);
-        var source = new CoordinateSource.StarFileSource(
-            Path.Combine(dir.File("data"), SimulatedDataSet.ParticlesStarName));
         var settings = new ExtractionSettings { Box = 32, Window = 24, BackgroundRadius = 10, Invert = true };
-        var plan = ExtractionPlanner.Plan(Path.Combine(dir.File("data"), SimulatedDataSet.MicrographsStarName),
-            source, settings, dir.File("out"));
+        var plan = IndexedExtractionPlanner.Plan(Path.Combine(dir.File("data"), SimulatedDataSet.MicrographsStarName),
+            Path.Combine(dir.File("data"), SimulatedDataSet.ParticlesStarName), settings, dir.File("out"));
+        plan.WriteIndex();
         Assert.Equal(50, plan.Items.Count);
 
         var journal = new FileJobJournal(dir.File("store"));
@@ -42,7 +41,7 @@ public sealed class JournalLineTests
             // keyed as ExtractBatches keys a group: its first stack and how many follow
             string key = count == 1 ? plan.Items[0].StackPath : $"{plan.Items[0].StackPath} (+{count - 1})";
             var item = ExtractStage.Work.Item(new WorkItemId("extract", "DS2", key),
-                new ExtractStage.Parameters(plan.Items.Take(count).ToList(), plan.Settings));
+                new ExtractStage.Parameters(plan.IndexPath, plan.Items.Take(count).ToList(), plan.Settings));
             var result = MergeStages.Handlers.Execute(item, new WorkEnvironment(fft),
                 TestContext.Current.CancellationToken);
             Assert.Equal(count, result.OutputFiles.Count);
