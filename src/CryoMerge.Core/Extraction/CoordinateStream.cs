@@ -86,7 +86,8 @@ internal sealed class CoordinateStream
     /// <summary>rlnCoordinateX/Y of a row; a bad number is named as <see cref="StarColumn.GetDouble"/> names it.
     /// </summary>
     public (double X, double Y) Coordinate(int row, ReadOnlySpan<byte> line, ReadOnlySpan<Range> cells) =>
-        (Number(row, line[cells[_x]], RelionLabels.CoordinateX), Number(row, line[cells[_y]], RelionLabels.CoordinateY));
+        (Number(row, line[cells[_x]], RelionLabels.CoordinateX),
+            Number(row, line[cells[_y]], RelionLabels.CoordinateY));
 
     private double Number(int row, ReadOnlySpan<byte> cell, string label)
     {
