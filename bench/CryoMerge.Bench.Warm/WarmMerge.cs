@@ -15,49 +15,107 @@ namespace CryoMerge.Bench.Warm;
 /// The per-job cost of Orleans, without the one-off costs of a fresh process: in one process, the same plan runs
 /// straight through Core and as a job on an embedded silo that is already running, each once to warm up and then
 /// alternately, timed. A silo that serves jobs (serve, a facility's cluster) pays its start once; this is what
-/// every job pays on top of Core. Prints "silo-start S", then "core S CPU" and "silo S CPU" lines, one per timed run
-/// (wall and CPU seconds, the CPU time of the whole process: every thread, Orleans' with the work's).
+/// every job pays on top of Core. Each job is a new job grain, as every plan a silo is given is. Prints
+/// "silo-start S", "warm-up-core S CPU" and "warm-up-silo S CPU", then "core S CPU" and "silo S CPU" lines, one
+/// per timed run (wall and CPU seconds, the CPU time of the whole process: every thread, Orleans' with the work's),
+/// and last "identical yes ..." or "identical no ...": whether every timed run wrote the same bytes as the first
+/// Core run (<see cref="OutputDigest"/>).
 /// </summary>
 internal static class WarmMerge
 {
-    public static async Task<int> RunAsync(string corePlanPath, string siloPlanPath, string stateDirectory, int repeats)
+    /// <summary>Bytes of an output whose content is hashed: all files up to this, a spread of stacks above.</summary>
+    private const long HashBudget = 2L << 30;
+
+    /// <summary>
+    /// Runs the plans. <paramref name="warmUp"/>: plans (Core's, the silo's) of a smaller job of the same shape to
+    /// warm up on instead of the measured plan (JIT or composite image, the first grain calls, FFT plans), for jobs
+    /// whose warm-up run would cost minutes; null warms up on the measured plan.
+    /// </summary>
+    public static async Task<int> RunAsync(string corePlanPath, string siloPlanPath, string stateDirectory,
+        int repeats, (string Core, string Silo)? warmUp = null)
     {
-        var corePlan = MergePlanReader.Read(corePlanPath);
-        var siloPlan = MergePlanReader.Read(siloPlanPath);
         var runner = new LocalMergeRunner(new WorkEnvironment(FftBackends.Create(), Plots: new ScottPlotRenderer()));
         var watch = Stopwatch.StartNew();
-        await using var silo = await CryoMergeConnection.StartEmbeddedAsync(new CryoMergeHostSettings { StateDirectory = stateDirectory });
+        await using var silo = await CryoMergeConnection.StartEmbeddedAsync(
+            new CryoMergeHostSettings { StateDirectory = stateDirectory });
         Print("silo-start", watch.Elapsed.TotalSeconds);
-        string planJson = JsonSerializer.Serialize(siloPlan, WorkJson.Options);
-        var job = silo.Client.GetGrain<IMergeJobGrain>("bench-warm");
+        int jobs = 0;
+        OutputDigest? reference = null;
+        string? difference = null;
         for (int i = 0; i <= repeats; i++)
         {
-            // The first round warms both up and is not printed.
-            Settle(corePlan.Output);
-            watch.Restart();
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            runner.Run(corePlan);
-            if (i > 0) Print("core", watch.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
-            Settle(siloPlan.Output);
-            watch.Restart();
-            cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var status = await job.StartAsync(new MergeJobRequest(planJson, Path.GetFullPath(siloPlanPath), Restart: true));
-            while (!status.IsFinished) status = await job.WaitForChangeAsync(status, TimeSpan.FromSeconds(1));
-            double seconds = watch.Elapsed.TotalSeconds;
-            double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-            if (status.State != JobState.Completed) throw new InvalidOperationException($"the job ended {status.State}: {status.Message}");
-            if (i > 0) Print("silo", seconds, cpuSeconds);
+            // The first round warms both up (on the smaller plans when given) and is not compared.
+            bool warming = i == 0;
+            var corePlan = MergePlanReader.Read(warming && warmUp is { } w ? w.Core : corePlanPath);
+            string siloPlanSource = warming && warmUp is { } v ? v.Silo : siloPlanPath;
+            var siloPlan = MergePlanReader.Read(siloPlanSource);
+            // Alternately, and the silo first in odd rounds: what the warm-up left undone (a heap not yet grown
+            // to a larger job) falls on the silo's first timed run, not on Core's.
+            async Task RunCore()
+            {
+                var core = await TimeAsync(corePlan.Output, () => { runner.Run(corePlan); return Task.CompletedTask; });
+                Print(warming ? "warm-up-core" : "core", core.Seconds, core.Cpu);
+                if (!warming) Compare(corePlan.Output);
+                Remove(corePlan.Output);
+            }
+            async Task RunSilo()
+            {
+                var job = silo.Client.GetGrain<IMergeJobGrain>($"bench-warm-{++jobs}");
+                string planJson = JsonSerializer.Serialize(siloPlan, WorkJson.Options);
+                var run = await TimeAsync(siloPlan.Output, async () =>
+                {
+                    var status = await job.StartAsync(
+                        new MergeJobRequest(planJson, Path.GetFullPath(siloPlanSource), Restart: true));
+                    while (!status.IsFinished)
+                        status = await job.WaitForChangeAsync(status, TimeSpan.FromSeconds(1));
+                    if (status.State != JobState.Completed)
+                        throw new InvalidOperationException($"the job ended {status.State}: {status.Message}");
+                });
+                Print(warming ? "warm-up-silo" : "silo", run.Seconds, run.Cpu);
+                if (!warming) Compare(siloPlan.Output);
+                Remove(siloPlan.Output);
+            }
+            if (i % 2 == 1) { await RunSilo(); await RunCore(); }
+            else { await RunCore(); await RunSilo(); }
         }
+        Console.WriteLine(difference is null
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"identical yes: {2 * repeats} runs wrote the same {reference!.Files.Count} files " +
+                $"({reference.Bytes / 1e9:F2} GB; content hashes of {reference.Hashes.Count} files, " +
+                $"{reference.HashedBytes / 1e9:F2} GB, every file but a spread of the stacks above " +
+                $"{HashBudget >> 30} GB; sizes of all)")
+            : $"identical no: {difference}");
         return 0;
+
+        void Compare(string output)
+        {
+            var digest = OutputDigest.Of(output, HashBudget);
+            reference ??= digest;
+            difference ??= reference.Difference(digest) is string d ? $"{output}: {d}" : null;
+        }
     }
 
-    /// <summary>Deletes an earlier run's output (the same work each time) and flushes what is unwritten.</summary>
-    private static void Settle(string output)
+    /// <summary>Wall and CPU seconds (of the whole process) of one run, started with no earlier output.</summary>
+    private static async Task<(double Seconds, double Cpu)> TimeAsync(string output, Func<Task> run)
+    {
+        Remove(output);
+        var watch = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        await run();
+        return (watch.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+    }
+
+    /// <summary>
+    /// Deletes a run's output (the same work each time; at 10^6 particles 10 GB, one output on disk at a time) and
+    /// flushes what is unwritten, which would otherwise slow whichever run comes next.
+    /// </summary>
+    private static void Remove(string output)
     {
         if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
         Process.Start("sync")!.WaitForExit();
     }
 
     private static void Print(string what, double seconds, double? cpu = null) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what} {seconds:F3}{(cpu is double c ? $" {c:F3}" : "")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{what} {seconds:F3}{(cpu is double c ? $" {c:F3}" : "")}"));
 }

@@ -65,9 +65,9 @@ internal static class MergeBench
             Row(report, data, "Core, no Orleans (LocalMergeRunner)", core, core);
             Row(report, data, "cryomerge merge, embedded silo", embedded, core);
             Settle(dir);
-            var (siloStart, warmCore, warmSilo) = Warm(warm, corePlan, embeddedPlan, Path.Combine(dir, "state-warm"));
+            var (siloStart, warmCore, warmSilo, identical) = Warm(warm, corePlan, embeddedPlan, Path.Combine(dir, "state-warm"));
             Row(report, data, "per job in a running process: Core", warmCore, warmCore);
-            Row(report, data, string.Create(CultureInfo.InvariantCulture, $"per job in a running process: silo already started (its start took {siloStart:F2} s)"), warmSilo, warmCore);
+            Row(report, data, string.Create(CultureInfo.InvariantCulture, $"per job in a running process: silo already started (its start took {siloStart:F2} s; outputs: {identical})"), warmSilo, warmCore);
             Settle(dir);
             var two = TwoSilos(cryomerge, twoPlan, dir);
             Row(report, data, "cryomerge merge --cluster, two serve silos (redis membership; CPU of both silos)", two, core);
@@ -89,14 +89,14 @@ internal static class MergeBench
     private const int WarmRepeats = 3;
 
     /// <summary>The warm child: its silo's start time and the best per-job times (wall, with that run's CPU) of Core and of the running silo.</summary>
-    private static (double SiloStart, Timing Core, Timing Silo) Warm(string warm, string corePlan, string siloPlan, string stateDirectory)
+    private static (double SiloStart, Timing Core, Timing Silo, string Identical) Warm(string warm, string corePlan, string siloPlan, string stateDirectory)
     {
         var output = Measure.External(warm, [corePlan, siloPlan, stateDirectory, WarmRepeats.ToString(CultureInfo.InvariantCulture)], repeats: 1).Output;
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split(' ')).ToList();
         static double Value(string[] line, int i) => line.Length > i ? double.Parse(line[i], CultureInfo.InvariantCulture) : double.NaN;
         Timing BestOf(string name) => lines.Where(l => l[0] == name).Select(l => new Timing(Value(l, 1), Value(l, 2))).MinBy(t => t.Wall)!;
-        return (Value(lines.First(l => l[0] == "silo-start"), 1), BestOf("core"), BestOf("silo"));
+        return (Value(lines.First(l => l[0] == "silo-start"), 1), BestOf("core"), BestOf("silo"), string.Join(' ', lines.Single(l => l[0] == "identical")));
     }
 
     /// <summary>Deletes the outputs of earlier runs (their unwritten pages with them) and flushes the rest to disk.</summary>

@@ -20,10 +20,16 @@ internal static class ScaleBench
         double ExtractSeconds, IReadOnlyList<(string Process, double PeakMiB)> Peaks, JobStoreSampler.Totals Journal,
         long MergedStarBytes, long OutputBytes);
 
-    public static void Run(IReadOnlyList<long> sizes, bool embedded, bool cluster, string? cryomergePath,
-        string workDirectory, TextWriter report)
+    /// <summary>
+    /// Measures each size: <paramref name="embedded"/> and <paramref name="cluster"/> rows, and with
+    /// <paramref name="warm"/> Orleans' cost per job on a running silo (<see cref="ScaleWarmBench"/>), each runner
+    /// <paramref name="warmRepeats"/> times or <see cref="ScaleWarmBench.DefaultRepeats"/>.
+    /// </summary>
+    public static void Run(IReadOnlyList<long> sizes, bool embedded, bool cluster, bool warm, int? warmRepeats,
+        string? cryomergePath, string workDirectory, TextWriter report)
     {
         string cryomerge = cryomergePath ?? Published.Cryomerge(workDirectory);
+        string? warmChild = warm ? Published.Warm(workDirectory) : null;
         report.WriteLine($"## scale: method 2 merge of {DataSets} data sets, {ParticlesPerMicrograph} particles per " +
             $"{MicrographSize}^2 micrograph, box {Box} (load before: {MergeBench.LoadAverage()})");
         report.WriteLine();
@@ -33,16 +39,28 @@ internal static class ScaleBench
             "peak MiB per process | job store B per item | merged STAR (MB) | output (GB) |");
         report.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         var rows = new List<Row>();
+        var perJob = new List<ScaleWarmBench.Result>();
+        string warmUpDir = Path.Combine(workDirectory, $"scale-{ScaleWarmBench.WarmUpParticles}");
+        string? warmUpPlan = warm ? Simulate(cryomerge, warmUpDir, Micrographs(ScaleWarmBench.WarmUpParticles),
+            report) : null;
         foreach (long particles in sizes)
         {
-            int micrographs = (int)(particles / DataSets / ParticlesPerMicrograph);
+            int micrographs = Micrographs(particles);
             string dir = Path.Combine(workDirectory, $"scale-{particles}");
             string plan = Simulate(cryomerge, dir, micrographs, report);
             if (embedded) rows.Add(Print(report, Embedded(cryomerge, dir, plan, particles), micrographs));
             if (cluster) rows.Add(Print(report, ThreeSilos(cryomerge, dir, plan, particles), micrographs));
+            if (warmChild is not null)
+                perJob.Add(ScaleWarmBench.Run(warmChild, dir, plan, warmUpDir, warmUpPlan!, particles,
+                    warmRepeats ?? ScaleWarmBench.DefaultRepeats(particles), report));
             foreach (var merged in Directory.EnumerateDirectories(dir, "merged-*")) Directory.Delete(merged, true);
         }
         report.WriteLine();
+        if (perJob.Count > 0)
+        {
+            ScaleWarmBench.Print(perJob, report);
+            report.WriteLine();
+        }
         Goals(rows, report);
         report.WriteLine();
         report.WriteLine($"Load after: {MergeBench.LoadAverage()}. Data sets are simulated once per size " +
@@ -51,6 +69,8 @@ internal static class ScaleBench
             "VmHWM. Job store bytes = the journal lines of every stage (each finished item is one appended line; " +
             "the job's state file is rewritten only when a stage starts and when the job ends).");
     }
+
+    private static int Micrographs(long particles) => (int)(particles / DataSets / ParticlesPerMicrograph);
 
     private static string Simulate(string cryomerge, string dir, int micrographs, TextWriter report)
     {
@@ -71,7 +91,8 @@ internal static class ScaleBench
         return plan;
     }
 
-    private static string PlanFor(string dir, string plan, string name)
+    /// <summary>A copy of the plan in <paramref name="dir"/> whose output is merged-NAME.</summary>
+    public static string PlanFor(string dir, string plan, string name)
     {
         string path = Path.Combine(dir, $"plan-{name}.yaml");
         File.WriteAllText(path, File.ReadAllText(plan).Replace("output: merged", $"output: merged-{name}"));
