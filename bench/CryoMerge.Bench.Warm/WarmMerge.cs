@@ -19,7 +19,7 @@ namespace CryoMerge.Bench.Warm;
 /// "silo-start S", "warm-up-core S CPU" and "warm-up-silo S CPU", then "core S CPU" and "silo S CPU" lines, one
 /// per timed run (wall and CPU seconds, the CPU time of the whole process: every thread, Orleans' with the work's),
 /// and last "identical yes ..." or "identical no ...": whether every timed run wrote the same bytes as the first
-/// Core run (<see cref="OutputDigest"/>).
+/// (<see cref="OutputDigest"/>). Give both runners the same plan for that: STAR files name the output folder.
 /// </summary>
 internal static class WarmMerge
 {
@@ -41,6 +41,7 @@ internal static class WarmMerge
         Print("silo-start", watch.Elapsed.TotalSeconds);
         int jobs = 0;
         OutputDigest? reference = null;
+        string? referenceRunner = null;
         string? difference = null;
         for (int i = 0; i <= repeats; i++)
         {
@@ -55,7 +56,7 @@ internal static class WarmMerge
             {
                 var core = await TimeAsync(corePlan.Output, () => { runner.Run(corePlan); return Task.CompletedTask; });
                 Print(warming ? "warm-up-core" : "core", core.Seconds, core.Cpu);
-                if (!warming) Compare(corePlan.Output);
+                if (!warming) Compare("Core", corePlan.Output);
                 Remove(corePlan.Output);
             }
             async Task RunSilo()
@@ -72,7 +73,7 @@ internal static class WarmMerge
                         throw new InvalidOperationException($"the job ended {status.State}: {status.Message}");
                 });
                 Print(warming ? "warm-up-silo" : "silo", run.Seconds, run.Cpu);
-                if (!warming) Compare(siloPlan.Output);
+                if (!warming) Compare("silo", siloPlan.Output);
                 Remove(siloPlan.Output);
             }
             if (i % 2 == 1) { await RunSilo(); await RunCore(); }
@@ -87,11 +88,14 @@ internal static class WarmMerge
             : $"identical no: {difference}");
         return 0;
 
-        void Compare(string output)
+        void Compare(string runner, string output)
         {
             var digest = OutputDigest.Of(output, HashBudget);
+            referenceRunner ??= runner;
             reference ??= digest;
-            difference ??= reference.Difference(digest) is string d ? $"{output}: {d}" : null;
+            difference ??= reference.Difference(digest) is string d
+                ? $"{runner}'s output against {referenceRunner}'s first: {d}"
+                : null;
         }
     }
 

@@ -3,7 +3,7 @@ using CryoMerge.Bench;
 
 // Side-by-side benchmarks against RELION on the same files in the same run, and BenchmarkDotNet micro-benchmarks.
 // Usage: dotnet run -c Release --project bench/CryoMerge.Bench -- [star [ROWS]] [cs [ROWS]] [metadata [ROWS]] [fft] [rescale [--small]]
-//        [extract [MICS SIZE PARTICLES BOX SCALE WINDOW]] [pixel-size [BOX...]] [pixel-size-profile MAP1 MAP2 [REPEATS]] [merge [MICROGRAPHS [SIZE [PARTICLES]]] [--batching-both]] [reconstruct [PARTICLES [BOX]]] [scale [PARTICLES...] [--embedded-only|--cluster-only|--warm-only] [--warm-repeats N] [--cryomerge PATH]] [micro ...]
+//        [extract [MICS SIZE PARTICLES BOX SCALE WINDOW]] [pixel-size [BOX...]] [pixel-size-profile MAP1 MAP2 [REPEATS]] [merge [MICROGRAPHS [SIZE [PARTICLES]]] [--batching-both]] [reconstruct [PARTICLES [BOX]]] [scale [PARTICLES...] [--embedded-only|--cluster-only|--warm-only] [--warm-repeats N] [--cryomerge PATH] [--warm PATH]] [micro ...]
 string work = Path.Combine(Path.GetTempPath(), "cryomerge-bench");
 var report = Console.Out;
 string what = args.Length > 0 ? args[0] : "all";
@@ -57,7 +57,8 @@ switch (what)
     case "scale":
     {
         // scale [PARTICLES...] [--embedded-only | --cluster-only | --warm-only] [--warm-repeats N]
-        // [--cryomerge PATH]: default 10000 100000; embedded, three silos and per job on a running silo.
+        // [--cryomerge PATH] [--warm PATH]: default 10000 100000; embedded, three silos and per job on a running
+        // silo; --cryomerge and --warm: programs already published (CryoMerge.Bench.Warm for --warm).
         string? Value(string option) => Array.IndexOf(args, option) is int at and > 0 ? args[at + 1] : null;
         string? published = Value("--cryomerge");
         int? warmRepeats = Value("--warm-repeats") is string n ? int.Parse(n) : null;
@@ -66,7 +67,7 @@ switch (what)
         bool only = args.Any(a => a is "--embedded-only" or "--cluster-only" or "--warm-only");
         ScaleBench.Run(sizes.Length > 0 ? sizes : [10_000, 100_000],
             embedded: !only || args.Contains("--embedded-only"), cluster: !only || args.Contains("--cluster-only"),
-            warm: !only || args.Contains("--warm-only"), warmRepeats, published, work, report);
+            warm: !only || args.Contains("--warm-only"), warmRepeats, published, Value("--warm"), work, report);
         break;
     }
     case "merge-local":   // the measured child process of "merge"
@@ -80,7 +81,7 @@ switch (what)
         MetadataBench.Run(1_000_000, work, report);
         break;
     default:
-        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | cs [ROWS] | metadata [ROWS] | fft | rescale [--small] | extract [MICROGRAPHS SIZE PARTICLES BOX SCALE WINDOW] | pixel-size [BOX...] | merge [MICROGRAPHS [SIZE [PARTICLES]]] [--batching-both] | reconstruct [PARTICLES [BOX]] | scale [PARTICLES...] [--embedded-only|--cluster-only|--warm-only] [--warm-repeats N] [--cryomerge PATH] | micro [BenchmarkDotNet options] | all]");
+        Console.Error.WriteLine("usage: CryoMerge.Bench [star [ROWS] | cs [ROWS] | metadata [ROWS] | fft | rescale [--small] | extract [MICROGRAPHS SIZE PARTICLES BOX SCALE WINDOW] | pixel-size [BOX...] | merge [MICROGRAPHS [SIZE [PARTICLES]]] [--batching-both] | reconstruct [PARTICLES [BOX]] | scale [PARTICLES...] [--embedded-only|--cluster-only|--warm-only] [--warm-repeats N] [--cryomerge PATH] [--warm PATH] | micro [BenchmarkDotNet options] | all]");
         return 2;
 }
 return 0;

@@ -23,13 +23,14 @@ internal static class ScaleBench
     /// <summary>
     /// Measures each size: <paramref name="embedded"/> and <paramref name="cluster"/> rows, and with
     /// <paramref name="warm"/> Orleans' cost per job on a running silo (<see cref="ScaleWarmBench"/>), each runner
-    /// <paramref name="warmRepeats"/> times or <see cref="ScaleWarmBench.DefaultRepeats"/>.
+    /// <paramref name="warmRepeats"/> times or <see cref="ScaleWarmBench.DefaultRepeats"/>. The programs are
+    /// published for the run unless given (<paramref name="cryomergePath"/>, <paramref name="warmPath"/>).
     /// </summary>
     public static void Run(IReadOnlyList<long> sizes, bool embedded, bool cluster, bool warm, int? warmRepeats,
-        string? cryomergePath, string workDirectory, TextWriter report)
+        string? cryomergePath, string? warmPath, string workDirectory, TextWriter report)
     {
         string cryomerge = cryomergePath ?? Published.Cryomerge(workDirectory);
-        string? warmChild = warm ? Published.Warm(workDirectory) : null;
+        string? warmChild = warm ? warmPath ?? Published.Warm(workDirectory) : null;
         report.WriteLine($"## scale: method 2 merge of {DataSets} data sets, {ParticlesPerMicrograph} particles per " +
             $"{MicrographSize}^2 micrograph, box {Box} (load before: {MergeBench.LoadAverage()})");
         report.WriteLine();

@@ -36,9 +36,11 @@ internal static class ScaleWarmBench
         if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
         var lines = new List<string[]>();
         // Streamed into the report as comments: a 10^6 run takes many minutes.
-        Child(warm, [ScaleBench.PlanFor(dir, plan, "core"), ScaleBench.PlanFor(dir, plan, "silo"), state,
-            I(repeats), ScaleBench.PlanFor(warmUpDir, warmUpPlan, "warm-up-core"),
-            ScaleBench.PlanFor(warmUpDir, warmUpPlan, "warm-up-silo")], line =>
+        // One plan, one output folder for both runners (each run's output is hashed and deleted before the next):
+        // the STAR files name their stacks by a path that begins with the output folder.
+        string measured = ScaleBench.PlanFor(dir, plan, "warm");
+        string warmUp = ScaleBench.PlanFor(warmUpDir, warmUpPlan, "warm-up");
+        Child(warm, [measured, measured, state, I(repeats), warmUp, warmUp], line =>
         {
             report.WriteLine($"<!-- {particles:N0} particles, warm child: {line} -->");
             report.Flush();
