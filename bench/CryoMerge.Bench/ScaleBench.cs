@@ -34,11 +34,7 @@ internal static class ScaleBench
         report.WriteLine($"## scale: method 2 merge of {DataSets} data sets, {ParticlesPerMicrograph} particles per " +
             $"{MicrographSize}^2 micrograph, box {Box} (load before: {MergeBench.LoadAverage()})");
         report.WriteLine();
-        report.WriteLine("| particles | run | wall (s) | CPU (s) | items | extract items | " +
-            "extract stage (s; CPU s) | ms per extract item (wall; CPU) | ms per micrograph (wall; CPU) | " +
-            "us per particle (wall, whole merge) | us CPU per particle | " +
-            "peak MiB per process | job store B per item | merged STAR (MB) | output (GB) |");
-        report.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        if (embedded || cluster) TableHeader(report);
         var rows = new List<Row>();
         var perJob = new List<ScaleWarmBench.Result>();
         string warmUpDir = Path.Combine(workDirectory, $"scale-{ScaleWarmBench.WarmUpParticles}");
@@ -62,13 +58,25 @@ internal static class ScaleBench
             ScaleWarmBench.Print(perJob, report);
             report.WriteLine();
         }
-        Goals(rows, report);
-        report.WriteLine();
+        if (rows.Count > 0)
+        {
+            Goals(rows, report);
+            report.WriteLine();
+        }
         report.WriteLine($"Load after: {MergeBench.LoadAverage()}. Data sets are simulated once per size " +
             $"(kept in {workDirectory}/scale-N until deleted); each merge's output is deleted after it is measured. " +
             "CPU = user + system of every process of the run (silos, client; not redis). Peak = each process's " +
             "VmHWM. Job store bytes = the journal lines of every stage (each finished item is one appended line; " +
             "the job's state file is rewritten only when a stage starts and when the job ends).");
+    }
+
+    private static void TableHeader(TextWriter report)
+    {
+        report.WriteLine("| particles | run | wall (s) | CPU (s) | items | extract items | " +
+            "extract stage (s; CPU s) | ms per extract item (wall; CPU) | ms per micrograph (wall; CPU) | " +
+            "us per particle (wall, whole merge) | us CPU per particle | " +
+            "peak MiB per process | job store B per item | merged STAR (MB) | output (GB) |");
+        report.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
 
     private static int Micrographs(long particles) => (int)(particles / DataSets / ParticlesPerMicrograph);
