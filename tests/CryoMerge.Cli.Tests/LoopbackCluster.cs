@@ -4,10 +4,15 @@ using CryoMerge.Tests;
 
 namespace CryoMerge.Cli.Tests;
 
-/// <summary>A Redis server and silos on 127.0.0.1 with a cluster identity and job store of their own.</summary>
+/// <summary>
+/// A Redis server and silos on 127.0.0.1 with a cluster identity and job store of their own. The cluster owns every
+/// process it starts (Redis, silos, clients): disposing it stops them all, silos and clients first, whatever the test
+/// did with its handles (a test may still dispose or kill one itself).
+/// </summary>
 internal sealed class LoopbackCluster : IDisposable
 {
     private readonly ServerProcess _redis;
+    private readonly List<ServerProcess> _processes = [];
     private readonly TempDir _state = new();
     private readonly string _serviceId = "loopback-" + Guid.NewGuid().ToString("N")[..8];
     private readonly Dictionary<string, (int Silo, int Gateway)> _ports = [];
@@ -40,9 +45,21 @@ internal sealed class LoopbackCluster : IDisposable
         int port = ServerProcess.FreePort();
         var redis = new ServerProcess("redis-server",
             ["--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", "--appendonly", "no"]);
-        await redis.WaitForAsync("Ready to accept connections", Generous);
-        return new LoopbackCluster(redis, port, workingDirectory);
+        var cluster = new LoopbackCluster(redis, port, workingDirectory);
+        try
+        {
+            await redis.WaitForAsync("Ready to accept connections", Generous);
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+        return cluster;
     }
+
+    /// <summary>The redis-server's process id.</summary>
+    public int RedisId => _redis.Id;
 
     /// <summary>
     /// A silo with fast failure detection; started again under the same name it takes the same ports.
@@ -51,10 +68,10 @@ internal sealed class LoopbackCluster : IDisposable
     {
         if (!_ports.TryGetValue(name, out var ports))
             _ports[name] = ports = (ServerProcess.FreePort(), ServerProcess.FreePort());
-        return new ServerProcess("dotnet",
+        return Own(new ServerProcess("dotnet",
             [Dll, "serve", "--cluster", Address, "--name", name, "--silo-port", ports.Silo.ToString(),
              "--gateway-port", ports.Gateway.ToString(), "--state-dir", StateDirectory, "--failover", "fast"],
-            Environment, _workingDirectory);
+            Environment, _workingDirectory));
     }
 
     public async Task<ServerProcess> StartSiloAsync(string name)
@@ -66,7 +83,13 @@ internal sealed class LoopbackCluster : IDisposable
 
     /// <summary>'merge PLAN --cluster --json', running on.</summary>
     public ServerProcess Merge(string plan) =>
-        new("dotnet", [Dll, "merge", plan, "--cluster", Address, "--json"], Environment, _workingDirectory);
+        Own(new("dotnet", [Dll, "merge", plan, "--cluster", Address, "--json"], Environment, _workingDirectory));
+
+    private ServerProcess Own(ServerProcess process)
+    {
+        _processes.Add(process);
+        return process;
+    }
 
     /// <summary>Another command against this cluster, to its end.</summary>
     public Tool.Result Run(params string[] arguments) =>
@@ -111,7 +134,14 @@ internal sealed class LoopbackCluster : IDisposable
 
     public void Dispose()
     {
-        _redis.Dispose();
-        _state.Dispose();
+        try
+        {
+            foreach (var process in Enumerable.Reverse(_processes)) process.Dispose();   // a second Dispose is a no-op
+            _redis.Dispose();
+        }
+        finally
+        {
+            _state.Dispose();
+        }
     }
 }

@@ -169,22 +169,16 @@ public sealed class RescaleCommandTests
             for (int z = 0; z < shape.Z; z++) writer.WriteSection(z, frame);
             writer.Commit();
         }
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true,
-            UseShellExecute = false };
-        foreach (var a in new[] { Dll, "rescale", "--i", dir.File("movie.mrcs"), "--o", dir.File("out.mrcs"),
-            "--rescale-angpix", "1.3", "--threads", "1" })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var process = new ServerProcess("dotnet", [Dll, "rescale", "--i", dir.File("movie.mrcs"), "--o",
+            dir.File("out.mrcs"), "--rescale-angpix", "1.3", "--threads", "1"]);
         var watch = Stopwatch.StartNew();
         while (!Directory.GetFiles(dir.Path).Any(f => f.EndsWith(OutputFiles.TemporarySuffix)) && !process.HasExited
             && watch.Elapsed.TotalSeconds < 300)
             Thread.Sleep(5);
         Assert.False(process.HasExited, "the rescale finished before it could be interrupted");
-        Assert.Equal(0, Tool.Run("kill", ["-INT", process.Id.ToString()]).ExitCode);
-        Assert.True(process.WaitForExit(300_000));
-        Assert.Equal(1, process.ExitCode);
-        Assert.Contains("cancelled", await stderr);
+        process.Interrupt();
+        Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromMinutes(5)));
+        Assert.Contains("cancelled", process.Output);
         Assert.Equal(["movie.mrcs"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
     }
 

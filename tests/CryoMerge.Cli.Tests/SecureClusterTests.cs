@@ -59,6 +59,20 @@ public sealed class SecureCluster : IAsyncLifetime
         ClientPfx = TestCertificates.WritePfx(client, certificates, "client", ClientPassword);
         Rogue = TestCertificates.WritePem(TestCertificates.Member("rogue", null), certificates, "rogue");
 
+        try
+        {
+            await StartProcessesAsync();
+        }
+        catch
+        {
+            await DisposeAsync();   // xunit may not dispose a fixture whose start failed: no silo may outlive it
+            throw;
+        }
+        Available = true;
+    }
+
+    private async Task StartProcessesAsync()
+    {
         int redisPort = ServerProcess.FreePort();
         var redis = Start("redis-server",
             ["--bind", "127.0.0.1", "--port", redisPort.ToString(), "--save", "", "--appendonly", "no"]);
@@ -74,7 +88,6 @@ public sealed class SecureCluster : IAsyncLifetime
             Silos.Add((name, siloPort, gatewayPort, silo));
         }
         foreach (var silo in Silos) await silo.Process.WaitForAsync("joined", TimeSpan.FromMinutes(5));
-        Available = true;
     }
 
     public ServerProcess Start(string program, IReadOnlyList<string> arguments)
@@ -103,8 +116,14 @@ public sealed class SecureCluster : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
-        foreach (var p in Enumerable.Reverse(_processes)) p.Dispose();
-        Root.Dispose();
+        try
+        {
+            foreach (var p in Enumerable.Reverse(_processes)) p.Dispose();
+        }
+        finally
+        {
+            Root.Dispose();
+        }
         return ValueTask.CompletedTask;
     }
 }

@@ -61,8 +61,10 @@ public sealed class ImageBuildTests
         string output = dir.File("app");
         // The composite ReadyToRun publish takes about 3 minutes on 2 idle cores and 9 or more on a loaded 2-core
         // machine: the limit is a hang guard only.
-        var build = Tool.Run("bash", [Path.Combine(context, "deploy", "build.sh"), "publish", output], context,
-            timeoutSeconds: 45 * 60);
+        // Without build servers: an MSBuild node or compiler server started here would outlive the test (and others'
+        // builds on the machine could come to depend on it).
+        var build = Tool.Run("env", ["MSBUILDDISABLENODEREUSE=1", "UseSharedCompilation=false", "bash",
+            Path.Combine(context, "deploy", "build.sh"), "publish", output], context, timeoutSeconds: 45 * 60);
         Assert.True(build.ExitCode == 0, $"build.sh publish failed:\n{build.Stdout}\n{build.Stderr}");
         string cryomerge = Path.Combine(output, "cryomerge");
         Assert.True(File.Exists(cryomerge), "no cryomerge executable in the published folder");

@@ -67,7 +67,10 @@ public static class Requires
     }
 }
 
-/// <summary>Runs an external program (RELION, python) and captures its output.</summary>
+/// <summary>
+/// Runs an external program (RELION, python, a cryomerge client) to its end and captures its output; it runs in a
+/// process group of its own (<see cref="TestProcessGroup"/>), killed if it outlives its timeout.
+/// </summary>
 public static class Tool
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
@@ -84,16 +87,25 @@ public static class Tool
             WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
         };
         foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeoutSeconds * 1000))
+        using var process = TestProcessGroup.Start(start);
+        try
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} did not finish in {timeoutSeconds} s");
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(timeoutSeconds * 1000))
+            {
+                TestProcessGroup.KillGroup(process);
+                throw new TimeoutException($"{program} did not finish in {timeoutSeconds} s");
+            }
+            var result = new Result(process.ExitCode, stdout.Result, stderr.Result);
+            TestProcessGroup.KillGroup(process);   // a child it left behind (e.g. a server a script started)
+            return result;
         }
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        finally
+        {
+            TestProcessGroup.Forget(process);
+        }
     }
 }
 

@@ -6,14 +6,17 @@ using System.Net.Sockets;
 namespace CryoMerge.Tests;
 
 /// <summary>
-/// A server or silo started by a test on 127.0.0.1, its output captured, stopped (and killed if need be) when
-/// disposed. Tests never leave servers running.
+/// A server or silo started by a test on 127.0.0.1, its output captured; the owner of its process group (see
+/// <see cref="TestProcessGroup"/>): disposing it stops the process and kills whatever of its group is left, however
+/// the test ended. Tests never leave servers running: own each one with <c>using</c> or through an owner that
+/// disposes it (e.g. LoopbackCluster).
 /// </summary>
 public sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentQueue<string> _stdout = new();
+    private bool _disposed;
 
     public ServerProcess(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string,
         string>? environment = null, string? workingDirectory = null)
@@ -27,7 +30,7 @@ public sealed class ServerProcess : IDisposable
         };
         foreach (var a in arguments) start.ArgumentList.Add(a);
         if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
-        _process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
+        _process = TestProcessGroup.Start(start);
         _process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
@@ -61,19 +64,23 @@ public sealed class ServerProcess : IDisposable
         }
         catch (OperationCanceledException)
         {
-            _process.Kill(entireProcessTree: true);
+            TestProcessGroup.KillGroup(_process);
             throw new TimeoutException($"process did not end in {timeout.TotalSeconds} s:\n{Output}");
         }
         _process.WaitForExit();   // the output is read to its end
         return _process.ExitCode;
     }
 
-    /// <summary>Kills the process at once (SIGKILL, as kill -9): no shutdown, no goodbye to the cluster.</summary>
-    public void Kill()
+    /// <summary>
+    /// Kills the process and its group at once (SIGKILL, as kill -9): no shutdown, no goodbye to the cluster, no
+    /// child left behind.
+    /// </summary>
+    public void Kill() => TestProcessGroup.KillGroup(_process);
+
+    /// <summary>Sends SIGINT to the process alone, as Ctrl+C in a terminal would.</summary>
+    public void Interrupt()
     {
-        if (_process.HasExited) return;
-        _process.Kill();
-        _process.WaitForExit();
+        if (!_process.HasExited) TestProcessGroup.Signal(_process, TestProcessGroup.SigInt, group: false);
     }
 
     /// <summary>Waits until a line containing <paramref name="text"/> appears; fails with the output so far.</summary>
@@ -90,24 +97,33 @@ public sealed class ServerProcess : IDisposable
         throw new TimeoutException($"'{text}' did not appear in {timeout.TotalSeconds} s:\n{Output}");
     }
 
-    /// <summary>Asks the process to stop (SIGTERM) and waits; kills it after <paramref name="grace"/>.</summary>
+    /// <summary>
+    /// Asks the process' group to stop (SIGTERM) and waits; kills the group after <paramref name="grace"/>. Whatever
+    /// of the group is still there when the process has ended (a child it left) is killed too.
+    /// </summary>
     public void Stop(TimeSpan grace)
     {
-        if (_process.HasExited) return;
-        try
+        if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
-            kill?.WaitForExit();
+            TestProcessGroup.Signal(_process, TestProcessGroup.SigTerm);
+            _process.WaitForExit((int)grace.TotalMilliseconds);
         }
-        catch (Exception) { }
-        if (!_process.WaitForExit((int)grace.TotalMilliseconds)) _process.Kill(entireProcessTree: true);
-        _process.WaitForExit();
+        TestProcessGroup.KillGroup(_process);
     }
 
     public void Dispose()
     {
-        Stop(TimeSpan.FromSeconds(20));
-        _process.Dispose();
+        if (_disposed) return;
+        _disposed = true;
+        try
+        {
+            Stop(TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            TestProcessGroup.Forget(_process);
+            _process.Dispose();
+        }
     }
 
     /// <summary>A free TCP port on loopback.</summary>
