@@ -79,6 +79,7 @@ public sealed class CryoMergeConnection : IAsyncDisposable
         cts.CancelAfter(timeout);
         async Task Connect()
         {
+            await SiloPresence.WaitAsync(host.Services, settings, cancellationToken);
             await host.StartAsync(cts.Token);
             // Connected only when a gateway answers: ask the cluster something cheap.
             await host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0)

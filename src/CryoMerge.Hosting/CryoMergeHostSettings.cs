@@ -91,6 +91,15 @@ public sealed record CryoMergeHostSettings
     /// <summary>Log Orleans at Information instead of Warning (always on stderr).</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>
+    /// How long a client waits for a silo to join a cluster whose membership store lists none (one may be starting)
+    /// before it says so ('--silo-wait').
+    /// </summary>
+    public TimeSpan SiloWait { get; init; } = DefaultSiloWait;
+
+    /// <summary>A silo that is starting joins in a few seconds on an idle machine.</summary>
+    public static readonly TimeSpan DefaultSiloWait = TimeSpan.FromSeconds(5);
+
     /// <summary>The environment variables read by <see cref="FromEnvironment"/>, for the container image and Helm
     /// chart.</summary>
     public static readonly IReadOnlyList<string> EnvironmentVariables =

@@ -70,6 +70,48 @@ public sealed class ClusterIntegrationTests
     }
 
     [Fact]
+    public async Task ARedisWithoutSilosIsAClearErrorAndASiloThatIsStartingIsWaitedFor()
+    {
+        Requires.Program("redis-server", "redis-server");
+        using var dir = new TempDir();
+        MergeTestData.WritePlan(dir, "out", micrographs: 2);
+        int redisPort = ServerProcess.FreePort();
+        using var redis = new ServerProcess("redis-server", ["--bind", "127.0.0.1", "--port", redisPort.ToString(),
+            "--save", "", "--appendonly", "no"]);
+        await redis.WaitForAsync("Ready to accept connections", TimeSpan.FromMinutes(5));
+        string cluster = $"redis://127.0.0.1:{redisPort}";
+        string serviceId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var env = new Dictionary<string, string> { ["ORLEANS_SERVICE_ID"] = serviceId,
+            ["ORLEANS_CLUSTER_ID"] = serviceId };
+        string[] identity = [.. env.Select(p => $"{p.Key}={p.Value}")];
+
+        // Redis answers, no silo has joined: one line naming the membership store and what to start.
+        var merge = Tool.Run("env", [.. identity, "dotnet", Dll, "merge", dir.File("plan.yaml"), "--cluster", cluster,
+            "--state-dir", dir.File("state"), "--silo-wait", "1"], timeoutSeconds: 600);
+        Assert.True(merge.ExitCode == 1, $"exit code {merge.ExitCode}:\n{merge.Stderr}");
+        Assert.Equal($"cryomerge: --cluster: no silo has joined the cluster at {cluster}: its membership store lists " +
+            $"none (waited 1 s, --silo-wait); start one with 'cryomerge serve --cluster {cluster}'",
+            merge.Stderr.Trim().Split('\n')[^1]);
+        Assert.DoesNotContain("   at ", merge.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "out", "DS2")));
+        var status = Tool.Run("env", [.. identity, "dotnet", Dll, "status", "some-job", "--cluster", cluster],
+            timeoutSeconds: 600);
+        Assert.Equal(1, status.ExitCode);
+        string line = Assert.Single(status.Stderr.Trim().Split('\n'));
+        Assert.Contains($"no silo has joined the cluster at {cluster}", line);
+
+        // A client started before its silo waits for it (within --silo-wait) and then talks to it.
+        using var client = new ServerProcess("dotnet",
+            [Dll, "status", "some-job", "--cluster", cluster, "--silo-wait", "600"], env);
+        using var silo = new ServerProcess("dotnet", [Dll, "serve", "--cluster", cluster, "--name", "silo-late",
+            "--silo-port", ServerProcess.FreePort().ToString(), "--gateway-port", ServerProcess.FreePort().ToString(),
+            "--state-dir", dir.File("state")], env);
+        await silo.WaitForAsync("joined", TimeSpan.FromMinutes(5));
+        Assert.Equal(1, await client.WaitForExitAsync(TimeSpan.FromMinutes(10)));
+        Assert.Contains($"some-job: no such job on the cluster at {cluster}", client.Output);
+    }
+
+    [Fact]
     public void AnUnreachableClusterIsAClearErrorBeforeAnyWork()
     {
         using var dir = new TempDir();

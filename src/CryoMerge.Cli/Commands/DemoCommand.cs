@@ -74,7 +74,7 @@ internal static class DemoCommand
             output, dataSets, micrographs, particles, micSize, box, truePixel, error, seed, noAssess, simulateOnly,
             threads, json, verbose,
         };
-        foreach (var o in cluster.All) command.Options.Add(o);
+        foreach (var o in cluster.Client) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             var settings = new DemoSettings(

@@ -56,7 +56,7 @@ internal static class MergeCommand
         {
             plan, restart, dryRun, overwrite, json, verbose,
         };
-        foreach (var o in cluster.All) command.Options.Add(o);
+        foreach (var o in cluster.Client) command.Options.Add(o);
         command.SetAction((parse, ct) => parse.GetValue(dryRun)
             ? Task.FromResult(DryRun(console, parse.GetValue(plan)!))
             : RunAsync(console, parse.GetValue(plan)!, parse.GetValue(restart), parse.GetValue(json),

@@ -82,7 +82,7 @@ internal static class ReconstructCommand
             input, output, ctf, subset, classNumber, optics, angpix, maxres, pad, iter, skipGridding, relionGrid,
             threads, shards, json, verbose,
         };
-        foreach (var o in cluster.All) command.Options.Add(o);
+        foreach (var o in cluster.Client) command.Options.Add(o);
         command.SetAction((parse, cancel) =>
         {
             var request = Request(parse);

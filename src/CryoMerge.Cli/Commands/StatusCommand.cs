@@ -39,7 +39,7 @@ internal static class StatusCommand
         {
             jobArgument, json,
         };
-        foreach (var o in cluster.All) command.Options.Add(o);
+        foreach (var o in cluster.Client) command.Options.Add(o);
         command.SetAction((parse, ct) =>
             RunAsync(console, parse.GetValue(jobArgument), parse.GetValue(json), cluster.Settings(parse, false), ct));
         return command;

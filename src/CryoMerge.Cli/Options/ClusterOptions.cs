@@ -48,7 +48,18 @@ internal sealed class ClusterOptions
         HelpName = "FILE",
     };
 
+    public Option<double?> SiloWait { get; } = new("--silo-wait")
+    {
+        Description = "With --cluster: how long to wait for a silo to join when the cluster's membership store " +
+            "lists none (one may be starting), in seconds, e.g. --silo-wait 60. Default: " +
+            $"{CryoMergeHostSettings.DefaultSiloWait.TotalSeconds:0}",
+        HelpName = "SECONDS",
+    };
+
     public IEnumerable<Option> All => [Cluster, StateDir, Trace, TlsCert, TlsKey, TlsCa];
+
+    /// <summary>The options of a command that connects to a cluster as a client (not 'serve').</summary>
+    public IEnumerable<Option> Client => [.. All, SiloWait];
 
     /// <summary>Environment first, then the command line.</summary>
     public CryoMergeHostSettings Settings(ParseResult parse, bool verbose)
@@ -69,6 +80,12 @@ internal sealed class ClusterOptions
         if (!settings.Tls.Enabled && (settings.Tls.Key ?? settings.Tls.Ca) is not null)
             throw new Core.CryoMergeInputException("--tls-cert",
                 "--tls-key and --tls-ca (or CRYOMERGE_TLS_KEY, _CA) go with a certificate; give --tls-cert too");
+        if (parse.GetResult(SiloWait) is not null && parse.GetValue(SiloWait) is { } wait)
+        {
+            if (!(wait >= 0 && wait <= TimeSpan.MaxValue.TotalSeconds / 2))
+                throw new Core.CryoMergeInputException("--silo-wait", $"{wait} is not 0 or more seconds");
+            settings = settings with { SiloWait = TimeSpan.FromSeconds(wait) };
+        }
         return settings with { ConsoleTrace = parse.GetValue(Trace), Verbose = verbose };
     }
 }
