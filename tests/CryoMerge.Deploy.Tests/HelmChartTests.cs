@@ -82,9 +82,11 @@ public sealed class HelmChartTests
         Assert.Equal(("merge-svc", "merge-blue"), (config["ORLEANS_SERVICE_ID"], config["ORLEANS_CLUSTER_ID"]));
         Assert.Equal("true", (string)RenderedChart.Env(chart.SiloContainer)["CRYOMERGE_KUBERNETES_HOSTING"]["value"]!);
 
-        // The Job submits the plan from its ConfigMap to the same cluster, and never gets an API token.
+        // The Job submits the plan from its ConfigMap to the same cluster, waits for silos that start with it
+        // (--silo-wait, 120 s by default), and never gets an API token.
         var job = chart.JobContainer;
-        Assert.Equal(["merge", "/etc/cryomerge/plan.yaml", "--cluster", config["CRYOMERGE_CLUSTER"], "--restart"],
+        Assert.Equal(["merge", "/etc/cryomerge/plan.yaml", "--cluster", config["CRYOMERGE_CLUSTER"], "--silo-wait",
+            "120", "--restart"],
             job["args"]!.AsArray().Select(a => (string)a!));
         Assert.Equal("Never", (string)chart.JobPod["spec"]!["restartPolicy"]!);
         Assert.False((bool)chart.JobPod["spec"]!["automountServiceAccountToken"]!);
