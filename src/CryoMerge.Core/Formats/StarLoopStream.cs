@@ -43,10 +43,26 @@ public static class StarLoopStream
     public static long Write(string path, StarFile head, string blockName, int? version, IReadOnlyList<string> columns,
         Action<IStarRowSink> rows, IReadOnlyList<string?>? headerComments = null)
     {
-        if (head.TrailingComments.Count > 0)
-            throw new ArgumentException("the head's trailing comments would land before the loop", nameof(head));
         var widths = new WidthSink(columns.Count);
         rows(widths);
+        return Write(path, head, blockName, version, columns, widths.Widths(), widths.Rows, rows, headerComments);
+    }
+
+    /// <summary>
+    /// As <see cref="Write(string, StarFile, string, int?, IReadOnlyList{string}, Action{IStarRowSink},
+    /// IReadOnlyList{string?}?)"/> when the caller has measured the rows already: <paramref name="rows"/> is called
+    /// once.
+    /// </summary>
+    /// <param name="widths">By column, the length in bytes of its longest cell as written.</param>
+    /// <param name="rowCount">The number of rows <paramref name="rows"/> produces.</param>
+    public static long Write(string path, StarFile head, string blockName, int? version, IReadOnlyList<string> columns,
+        IReadOnlyList<int> widths, long rowCount, Action<IStarRowSink> rows,
+        IReadOnlyList<string?>? headerComments = null)
+    {
+        if (head.TrailingComments.Count > 0)
+            throw new ArgumentException("the head's trailing comments would land before the loop", nameof(head));
+        if (widths.Count != columns.Count)
+            throw new ArgumentException($"{widths.Count} widths for {columns.Count} columns", nameof(widths));
         string tmp = OutputFiles.TemporaryPathFor(path);
         try
         {
@@ -64,14 +80,14 @@ public static class StarLoopStream
                         $"_{columns[i]} #{i + 1}{(comment is null ? "" : " " + comment)}\n");
                 }
                 output.Write(Encoding.UTF8.GetBytes(text.ToString()));
-                var writer = new WritingSink(output, widths.Widths());
+                var writer = new WritingSink(output, widths.Select(w => Math.Min(w, MaxPadding)).ToArray());
                 rows(writer);
-                if (writer.Rows != widths.Rows)
-                    throw new InvalidOperationException($"rows changed between passes: {widths.Rows}, {writer.Rows}");
+                if (writer.Rows != rowCount)
+                    throw new InvalidOperationException($"rows changed between passes: {rowCount}, {writer.Rows}");
                 output.WriteByte((byte)'\n');
             }
             OutputFiles.Commit(tmp, path);
-            return widths.Rows;
+            return rowCount;
         }
         catch
         {
@@ -126,7 +142,7 @@ public static class StarLoopStream
             _max[column] = Math.Max(_max[column], text.Length);
         }
 
-        public int[] Widths() => _max.Select(w => Math.Min(w, MaxPadding)).ToArray();
+        public int[] Widths() => _max;
     }
 
     private sealed class WritingSink(Stream output, int[] widths) : CellSink(widths.Length)

@@ -66,20 +66,21 @@ public static class ProjectNames
     /// Gives the data set's micrographs names of their own when one of its names, or the part after the name's
     /// jobNNN/ folder, is in <paramref name="taken"/> (the names and parts of the data sets before it), and adds its
     /// names to <paramref name="taken"/>. The names must already be relative to <paramref name="project"/>. Returns
-    /// the links made (final name, micrograph) and a note for the user, or no links and null when nothing clashed.
+    /// the links made (final name, micrograph), a note for the user and the new names, or nothing when nothing
+    /// clashed; <see cref="Rename"/> gives the same data set read again the same names without making links.
     /// </summary>
     /// <param name="claim">Called with the links' paths before any is made (the output folder's record of what the
     /// merge writes, <see cref="OutputRecord"/>).</param>
-    public static (IReadOnlyList<string> Links, string? Note) Separate(StarDataSet set, string dataSet, string project,
-        string output, HashSet<string> taken, Action<IReadOnlyList<string>>? claim = null)
+    public static Separation Separate(StarDataSet set, string dataSet, string project, string output,
+        HashSet<string> taken, Action<IReadOnlyList<string>>? claim = null)
     {
-        if (set.Data.TryColumn(RelionLabels.MicrographName) is not { } column) return ([], null);
+        if (set.Data.TryColumn(RelionLabels.MicrographName) is not { } column) return new([], null, null);
         var names = Distinct(column);
         string? clash = names.FirstOrDefault(n => taken.Contains(n) || taken.Contains(Post(n)));
         if (clash is null)
         {
             Take(taken, names);
-            return ([], null);
+            return new([], null, null);
         }
         string folder = Path.Combine(output, dataSet, MicrographFolder);
         var linkOf = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -101,11 +102,27 @@ public static class ProjectNames
             OutputFiles.Link(link, Path.GetFullPath(name, project));
             renamed[name] = RelionPaths.RelativeName(project, Path.GetFullPath(link));
         }
-        column.SetAll(i => StarValues.Quote(renamed[column.GetString(i)]));
+        Rename(set, renamed);
         Take(taken, renamed.Values);
-        return ([.. linkOf.Values], $"{dataSet}: micrograph {clash} has the name, or the part after jobNNN/ by which "
-            + $"RELION's CtfRefine and Polish name their per-micrograph files, of a micrograph of another data set; "
-            + $"{dataSet}'s micrographs are named {renamed[clash]} ... in the merged file (symbolic links to them)");
+        return new([.. linkOf.Values], $"{dataSet}: micrograph {clash} has the name, or the part after jobNNN/ by "
+            + $"which RELION's CtfRefine and Polish name their per-micrograph files, of a micrograph of another data "
+            + $"set; {dataSet}'s micrographs are named {renamed[clash]} ... in the merged file (symbolic links to "
+            + $"them)", renamed);
+    }
+
+    /// <summary>
+    /// What <see cref="Separate"/> did: the links it made, its note, and each micrograph's new name (null when the
+    /// names were kept).
+    /// </summary>
+    public sealed record Separation(IReadOnlyList<string> Links, string? Note,
+        IReadOnlyDictionary<string, string>? Renamed);
+
+    /// <summary>Gives the micrographs the names <see cref="Separate"/> chose (<see cref="Separation.Renamed"/>);
+    /// nothing when it kept them.</summary>
+    public static void Rename(StarDataSet set, IReadOnlyDictionary<string, string>? renamed)
+    {
+        if (renamed is null || set.Data.TryColumn(RelionLabels.MicrographName) is not { } column) return;
+        column.SetAll(i => StarValues.Quote(renamed[column.GetString(i)]));
     }
 
     /// <summary>RELION's per-micrograph output name: the part after the jobNNN/ folder.</summary>

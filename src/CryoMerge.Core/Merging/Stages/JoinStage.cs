@@ -69,23 +69,10 @@ public sealed class JoinStage : IMergeStage
         OutputFiles.EnsureNotInput(p.Output, p.Inputs.Select(i => i.Particles));
         var warnings = new List<string>();
         var taken = new HashSet<string>(StringComparer.Ordinal);
-        var sets = new List<StarDataSet>();
         var links = new List<string>();
-        foreach (var input in p.Inputs)
-        {
-            cancel.ThrowIfCancellationRequested();
-            var set = StarDataSet.Read(input.Particles);
-            if (set.Generation == StarGeneration.Relion30) set = Relion30Conversion.ToRelion31(set, warnings);
-            ProjectNames.Relocate(set, input.NameBase, p.Project);
-            ProjectNames.NameOpticsGroups(set, input.DataSet);
-            var (made, note) = ProjectNames.Separate(set, input.DataSet, p.Project, p.Folder, taken,
-                links => OutputRecord.Claim(p.Folder, links, p.Overwrite));
-            links.AddRange(made);
-            if (note is not null) warnings.Add(note);
-            sets.Add(set);
-        }
-        // Streamed: a million joined rows are never a table in memory beside their inputs.
-        var report = StarJoin.JoinTo(sets, p.Output);
+        var sources = p.Inputs.Select(input => Source(input, p, taken, links, warnings, cancel)).ToList();
+        // One input in memory at a time, the joined rows streamed: the join's memory is the largest data set's.
+        var report = StarJoin.JoinTo(sources, p.Output);
         var groups = report.OpticsGroups.Select(g => $"{g.Name} ({g.Number})").ToList();
         warnings.AddRange(report.Warnings);
         if (p.Cryosparc is null)
@@ -104,6 +91,36 @@ public sealed class JoinStage : IMergeStage
         warnings.AddRange(cs.Notes.Select(n => $"{CryosparcName}: {n}"));
         var result = new Result(p.Output, report.Rows, groups, warnings, p.Cryosparc);
         return new(result, report.Rows, Outputs: [p.Output, p.Cryosparc, .. links]);
+    }
+
+    /// <summary>
+    /// A data set's particles as the merged file names them (<see cref="ProjectNames"/>), read afresh each time the
+    /// join asks: the first reading decides the micrographs' names (making links where they clash with an earlier
+    /// data set's) and notes what it did; later readings give the same names.
+    /// </summary>
+    private static JoinSource Source(Input input, Parameters p, HashSet<string> taken, List<string> links,
+        List<string> warnings, CancellationToken cancel)
+    {
+        ProjectNames.Separation? separation = null;
+        return new JoinSource(input.Particles, () =>
+        {
+            cancel.ThrowIfCancellationRequested();
+            var set = StarDataSet.Read(input.Particles);
+            if (set.Generation == StarGeneration.Relion30)
+                set = Relion30Conversion.ToRelion31(set, separation is null ? warnings : []);
+            ProjectNames.Relocate(set, input.NameBase, p.Project);
+            ProjectNames.NameOpticsGroups(set, input.DataSet);
+            if (separation is not null)
+            {
+                ProjectNames.Rename(set, separation.Renamed);
+                return set;
+            }
+            separation = ProjectNames.Separate(set, input.DataSet, p.Project, p.Folder, taken,
+                made => OutputRecord.Claim(p.Folder, made, p.Overwrite));
+            links.AddRange(separation.Links);
+            if (separation.Note is not null) warnings.Add(separation.Note);
+            return set;
+        });
     }
 
     /// <summary>
