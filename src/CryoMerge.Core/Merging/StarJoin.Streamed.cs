@@ -19,8 +19,8 @@ public static partial class StarJoin
     /// first pass reads each input, checks it, converts it, decides its optics groups and records what the output
     /// needs (its columns' headings and widths, its optics table, the hashes of its names), then lets it go; the
     /// joined rows are then streamed (<see cref="StarLoopStream"/>), each input read and converted again in turn.
-    /// The memory is that of the largest input plus about 20 bytes a row of all inputs (the duplicate-name check),
-    /// not that of the whole job; the bytes are those of <see cref="Join"/>'s file.
+    /// The memory is that of the largest input plus 11-21 bytes a row of all inputs (the duplicate-name check,
+    /// <see cref="HashSet64"/>), not that of the whole job; the bytes are those of <see cref="Join"/>'s file.
     /// </summary>
     public static JoinReport JoinTo(IReadOnlyList<JoinSource> inputs, string output, JoinOptions? options = null)
     {
@@ -46,7 +46,7 @@ public static partial class StarJoin
         private readonly List<JoinedOpticsGroup> _groups = [];
         private readonly List<string> _blockWarnings = [], _conversionWarnings = [], _sharedWarnings = [];
         private readonly List<JoinedInput> _summaries = [];
-        private readonly HashSet<ulong> _names = [];
+        private readonly HashSet64 _names = new();
         private readonly Dictionary<ulong, int> _micrographOwner = [];
         private readonly HashSet<string> _usedGroupNames = new(StringComparer.Ordinal);
         private StarDataKind _kind;

@@ -282,7 +282,7 @@ public static partial class StarJoin
     /// </summary>
     private static void RefuseDuplicateNames(IReadOnlyList<StarDataSet> sets)
     {
-        var seen = new HashSet<ulong>(sets.Sum(s => s.Data.RowCount));
+        var seen = new HashSet64();
         for (int k = 0; k < sets.Count; k++)
             RefuseDuplicateNames(k, sets[0].NameLabel!, seen, j => sets[j].Data, j => sets[j].Path);
     }
@@ -292,7 +292,7 @@ public static partial class StarJoin
     /// before. <paramref name="dataOf"/> gives an input's data table: input k's, or an earlier one's to confirm a
     /// repeated hash on the text.
     /// </summary>
-    private static void RefuseDuplicateNames(int k, string label, HashSet<ulong> seen, Func<int, StarTable> dataOf,
+    private static void RefuseDuplicateNames(int k, string label, HashSet64 seen, Func<int, StarTable> dataOf,
         Func<int, string> pathOf)
     {
         var column = dataOf(k).Column(label);
