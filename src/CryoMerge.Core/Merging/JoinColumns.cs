@@ -94,7 +94,8 @@ internal sealed class JoinColumns
     private IReadOnlyList<StarTable> Tables =>
         _tables ?? throw new InvalidOperationException("a join laid out from headings holds no rows");
 
-    /// <summary>By column of <paramref name="layout"/>, its source column in <paramref name="table"/>, or null.</summary>
+    /// <summary>By column of <paramref name="layout"/>, its source column in <paramref name="table"/>, or
+    /// null.</summary>
     private static StarColumn?[] Sources(Layout layout, StarTable table) =>
         layout.Labels.Select(table.TryColumn).ToArray();
 
