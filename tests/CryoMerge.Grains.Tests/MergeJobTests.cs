@@ -76,8 +76,8 @@ public sealed class MergeJobTests
         File.Delete(byHand);
         var actual = MergeTestData.Hashes(Path.Combine(interrupted.Output, "DS2"), interrupted.Output);
         // The rescaled micrographs, their particles extracted, and the STAR files: CTF-scaled micrographs, the
-        // rescaled ones, the particles on the true scale and extracted.
-        Assert.Equal(24 + 24 + 4, expected.Count);
+        // rescaled ones, the particles on the true scale and extracted, and the extraction's coordinate index.
+        Assert.Equal(24 + 24 + 4 + 1, expected.Count);
         Assert.Equal(expected, actual);
     }
 
