@@ -27,7 +27,7 @@ public sealed class ProcessHygieneTests
     [Fact]
     public async Task KillingAProcessKillsTheChildrenItStartedToo()
     {
-        if (!TestProcessGroup.OwnGroup) Assert.Skip("no setsid here (util-linux): no process group of its own");
+        Requires.Program("setsid", "util-linux");   // a process group of its own
         using var shell = ShellWithChild();
         var (parent, child) = await PidsOf(shell);
         shell.Kill();   // SIGKILL: the shell cannot pass anything on to its child
@@ -38,7 +38,7 @@ public sealed class ProcessHygieneTests
     [Fact]
     public async Task AFailureInsideAHandlesScopeLeavesNoProcessOfItsGroup()
     {
-        if (!TestProcessGroup.OwnGroup) Assert.Skip("no setsid here (util-linux): no process group of its own");
+        Requires.Program("setsid", "util-linux");   // a process group of its own
         (ProcessTable.Entry Shell, ProcessTable.Entry Child) pids = default;
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
         {
