@@ -161,7 +161,9 @@ internal static class MergeBench
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
-    private static Process Start(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    /// <summary>Starts a program with its output drained (a full pipe would stall it).</summary>
+    internal static Process Start(string program, IReadOnlyList<string> arguments,
+        IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in arguments) start.ArgumentList.Add(a);
@@ -174,7 +176,7 @@ internal static class MergeBench
         return process;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

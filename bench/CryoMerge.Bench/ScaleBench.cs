@@ -125,8 +125,8 @@ internal static class ScaleBench
 
     private static Row ThreeSilos(string cryomerge, string dir, string plan, long particles)
     {
-        int redisPort = FreePort();
-        using var redis = Start("redis-server", ["--bind", "127.0.0.1", "--port", I(redisPort), "--save", "",
+        int redisPort = MergeBench.FreePort();
+        using var redis = MergeBench.Start("redis-server", ["--bind", "127.0.0.1", "--port", I(redisPort), "--save", "",
             "--appendonly", "no"], null);
         string address = $"redis://127.0.0.1:{redisPort}";
         string state = Path.Combine(dir, "state-cluster");
@@ -135,9 +135,10 @@ internal static class ScaleBench
         string id = "scale-" + Guid.NewGuid().ToString("N")[..8];
         var env = new Dictionary<string, string> { ["ORLEANS_SERVICE_ID"] = id, ["ORLEANS_CLUSTER_ID"] = id };
         Thread.Sleep(1000);
-        var silos = new[] { "silo-a", "silo-b", "silo-c" }.Select(name => (Name: name, Process: Start(cryomerge,
-            ["serve", "--cluster", address, "--name", name, "--silo-port", I(FreePort()),
-             "--gateway-port", I(FreePort()),
+        var silos = new[] { "silo-a", "silo-b", "silo-c" }.Select(name => (Name: name,
+            Process: MergeBench.Start(cryomerge,
+            ["serve", "--cluster", address, "--name", name, "--silo-port", I(MergeBench.FreePort()),
+             "--gateway-port", I(MergeBench.FreePort()),
              "--state-dir", state], env))).ToList();
         try
         {
@@ -265,30 +266,6 @@ internal static class ScaleBench
         Directory.Exists(dir)
             ? Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)
             : 0;
-
-    private static Process Start(
-        string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
 }

@@ -36,8 +36,9 @@ internal static class ShardedReconstructBench
             ($"--shards {Shards}, embedded silo (its start included)", 1, embedded, null),
         };
         (ReconstructBench.Timing One, ReconstructBench.Timing Many)? overhead = null;
-        int redisPort = FreePort();
-        using var redis = Start("redis-server", ["--bind", "127.0.0.1", "--port", redisPort.ToString(C), "--save", "",
+        int redisPort = MergeBench.FreePort();
+        using var redis = MergeBench.Start("redis-server",
+            ["--bind", "127.0.0.1", "--port", redisPort.ToString(C), "--save", "",
             "--appendonly", "no"], null);
         Thread.Sleep(1000);
         for (int silos = 1; silos <= 3; silos++)
@@ -50,8 +51,10 @@ internal static class ShardedReconstructBench
             try
             {
                 for (int s = 0; s < silos; s++)
-                    processes.Add(new Silo(Start(cryomerge, ["serve", "--cluster", cluster, "--name", $"silo-{s + 1}",
-                        "--silo-port", FreePort().ToString(C), "--gateway-port", FreePort().ToString(C),
+                    processes.Add(new Silo(MergeBench.Start(cryomerge,
+                        ["serve", "--cluster", cluster, "--name", $"silo-{s + 1}",
+                        "--silo-port", MergeBench.FreePort().ToString(C),
+                        "--gateway-port", MergeBench.FreePort().ToString(C),
                         "--state-dir", state], env)));
                 foreach (var p in processes) p.WaitJoined(TimeSpan.FromMinutes(3));
                 Thread.Sleep(5000);   // membership settled, as on a running cluster
@@ -150,24 +153,5 @@ internal static class ShardedReconstructBench
             _process.WaitForExit();
             _process.Dispose();
         }
-    }
-
-    private static Process Start(string program, IReadOnlyList<string> arguments,
-        IReadOnlyDictionary<string, string>? environment)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
-        return Process.Start(start)!;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
