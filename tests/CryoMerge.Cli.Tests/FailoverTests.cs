@@ -8,10 +8,10 @@ using CryoMerge.Tests;
 namespace CryoMerge.Cli.Tests;
 
 /// <summary>
-/// Failover with real processes on loopback: redis-server, 'cryomerge serve' silos (fast failure detection) and a
-/// 'merge --cluster' client. A silo is killed with SIGKILL in the middle of a method 2 extraction and nobody does
-/// anything else: the client must end with the job's normal result, every output equal byte for byte to an embedded
-/// run of the same plan, and no temporary file left behind.
+/// Failover with real processes on loopback: redis-server (or PostgreSQL), 'cryomerge serve' silos (fast failure
+/// detection) and a 'merge --cluster' client. A silo is killed with SIGKILL in the middle of a method 2 extraction
+/// and nobody does anything else: the client must end with the job's normal result, every output equal byte for
+/// byte to an embedded run of the same plan, and no temporary file left behind.
 /// </summary>
 public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<FailoverTests.DemoPlan>
 {
@@ -92,6 +92,39 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
         demo.AssertSameAsEmbeddedRun();
     }
 
+    [Fact]
+    public async Task OnPostgreSqlMembershipKillingTheJobsSiloLeavesTheOthersToFinishItByThemselves()
+    {
+        // PostgreSQL 15 as the membership and reminders store (Orleans' ADO.NET providers), otherwise as above.
+        using var cluster = await LoopbackCluster.StartOnPostgreSqlAsync(demo.Folder);
+        using var a = await cluster.StartSiloAsync("silo-a");
+        using var client = cluster.Merge(demo.Plan);
+        await cluster.WaitForJobAsync(client);
+        using var b = cluster.StartSilo("silo-b");
+        using var c = cluster.StartSilo("silo-c");
+        await b.WaitForAsync("joined", Generous);
+        await c.WaitForAsync("joined", Generous);
+        var jobId = JobStoreReader.Read(cluster.StateDirectory).Single().State.JobId;
+        var status = cluster.Run("status", jobId, "--json");
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        var coordinator = JsonDocument.Parse(status.Stdout).RootElement.GetProperty("coordinatorSilo").GetString();
+        Assert.Equal("silo-a", coordinator);
+
+        var before = await cluster.WaitForExtractionAsync(client, minimumDone: 3);
+        a.Kill();
+        int code = await client.WaitForExitAsync(Generous);
+        Assert.True(code == 0, $"client exited {code}:\n{client.Output}\nsilo b:\n{b.Output}\nsilo c:\n{c.Output}");
+        Assert.DoesNotContain("internal error", client.Output);
+        var result = JsonDocument.Parse(client.StandardOutput).RootElement;
+        Assert.Equal("Completed", result.GetProperty("state").GetString());
+        var bySilo = result.GetProperty("workBySilo").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.GetInt64());
+        Assert.True(bySilo.GetValueOrDefault("silo-b") + bySilo.GetValueOrDefault("silo-c") > 0, client.StandardOutput);
+        var after = JobStoreReader.Read(cluster.StateDirectory, before.State.JobId).Single();
+        Assert.True(after.State.Activations >= 2, "the job was not taken over by another coordinator");
+        demo.AssertSameAsEmbeddedRun();
+    }
+
     /// <summary>
     /// The demo's data sets and method 2 plan, merged once on an embedded silo (the reference, moved to
     /// merged-embedded);
@@ -103,7 +136,8 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
 
         public DemoPlan()
         {
-            if (Requires.FindOnPath("redis-server") is null) return;   // the tests skip (or fail under CI) themselves
+            // Without a membership store the tests skip (or fail under CI) themselves.
+            if (Requires.FindOnPath("redis-server") is null && PostgreSqlServer.Bin() is null) return;
             var run = CliRunner.Run("demo", "--o", Folder, "--micrographs", "16", "--particles", "30",
                 "--state-dir", _dir.File("embedded-state"));
             if (run.ExitCode != 0) throw new InvalidOperationException($"the embedded demo failed: {run.Error}");

@@ -5,23 +5,24 @@ using CryoMerge.Tests;
 namespace CryoMerge.Cli.Tests;
 
 /// <summary>
-/// A Redis server and silos on 127.0.0.1 with a cluster identity and job store of their own. The cluster owns every
-/// process it starts (Redis, silos, clients): disposing it stops them all, silos and clients first, whatever the test
-/// did with its handles (a test may still dispose or kill one itself).
+/// A membership store (a Redis server, or a PostgreSQL server with Orleans' tables) and silos on 127.0.0.1 with a
+/// cluster identity and job store of their own. The cluster owns every process it starts (the store, silos, clients):
+/// disposing it stops them all, silos and clients first, whatever the test did with its handles (a test may still
+/// dispose or kill one itself).
 /// </summary>
 internal sealed class LoopbackCluster : IDisposable
 {
-    private readonly ServerProcess _redis;
+    private readonly IDisposable _store;
     private readonly List<ServerProcess> _processes = [];
     private readonly TempDir _state = new();
     private readonly string _serviceId = "loopback-" + Guid.NewGuid().ToString("N")[..8];
     private readonly Dictionary<string, (int Silo, int Gateway)> _ports = [];
     private readonly string _workingDirectory;
 
-    private LoopbackCluster(ServerProcess redis, int port, string workingDirectory)
+    private LoopbackCluster(IDisposable store, string address, string workingDirectory)
     {
-        _redis = redis;
-        Address = $"redis://127.0.0.1:{port}";
+        _store = store;
+        Address = address;
         _workingDirectory = workingDirectory;
     }
 
@@ -40,12 +41,13 @@ internal sealed class LoopbackCluster : IDisposable
         ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1",
     };
 
+    /// <summary>A cluster on Redis membership and reminders.</summary>
     public static async Task<LoopbackCluster> StartAsync(string workingDirectory)
     {
         int port = ServerProcess.FreePort();
         var redis = new ServerProcess("redis-server",
             ["--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", "--appendonly", "no"]);
-        var cluster = new LoopbackCluster(redis, port, workingDirectory);
+        var cluster = new LoopbackCluster(redis, $"redis://127.0.0.1:{port}", workingDirectory);
         try
         {
             await redis.WaitForAsync("Ready to accept connections", Generous);
@@ -58,8 +60,28 @@ internal sealed class LoopbackCluster : IDisposable
         return cluster;
     }
 
-    /// <summary>The redis-server's process id.</summary>
-    public int RedisId => _redis.Id;
+    /// <summary>
+    /// A cluster on PostgreSQL membership and reminders: a server of its own, with Orleans' clustering and reminders
+    /// tables made by <see cref="OrleansPostgreSqlTables"/> (which says in the test's output which scripts it ran).
+    /// </summary>
+    public static async Task<LoopbackCluster> StartOnPostgreSqlAsync(string workingDirectory)
+    {
+        var postgres = await PostgreSqlServer.StartAsync();
+        var cluster = new LoopbackCluster(postgres, postgres.Address, workingDirectory);
+        try
+        {
+            await OrleansPostgreSqlTables.CreateAsync(postgres);
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+        return cluster;
+    }
+
+    /// <summary>The redis-server's process id (a cluster on Redis only).</summary>
+    public int RedisId => ((ServerProcess)_store).Id;
 
     /// <summary>
     /// A silo with fast failure detection; started again under the same name it takes the same ports.
@@ -137,7 +159,7 @@ internal sealed class LoopbackCluster : IDisposable
         try
         {
             foreach (var process in Enumerable.Reverse(_processes)) process.Dispose();   // a second Dispose is a no-op
-            _redis.Dispose();
+            _store.Dispose();
         }
         finally
         {
