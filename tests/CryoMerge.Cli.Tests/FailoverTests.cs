@@ -24,37 +24,29 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
     {
         Requires.Program("redis-server", "redis-server");
         using var cluster = await LoopbackCluster.StartAsync(demo.Folder);
-        // Silo A alone: the client's gateway is A and the job's coordinator is placed on A.
-        using var a = await cluster.StartSiloAsync("silo-a");
-        using var client = cluster.Merge(demo.Plan);
-        await cluster.WaitForJobAsync(client);
-        using var b = cluster.StartSilo("silo-b");
-        using var c = cluster.StartSilo("silo-c");
-        await b.WaitForAsync("joined", Generous);
-        await c.WaitForAsync("joined", Generous);
+        await KillTheCoordinatorMidExtractionAsync(cluster);
+    }
 
-        // 'status --cluster --json' names the coordinator's silo (and the items each silo runs; see the Grains tests).
-        var jobId = JobStoreReader.Read(cluster.StateDirectory).Single().State.JobId;
-        var status = cluster.Run("status", jobId, "--json");
-        Assert.True(status.ExitCode == 0, status.Stderr);
-        var json = JsonDocument.Parse(status.Stdout).RootElement;
-        Assert.True(json.GetProperty("coordinatorSilo").GetString() == "silo-a", status.Stdout);
-        if (json.TryGetProperty("runningItemsBySilo", out var running))
-            Assert.All(running.EnumerateObject(), p => Assert.Contains(p.Name, new[] { "silo-a", "silo-b", "silo-c" }));
-
-        var before = await cluster.WaitForExtractionAsync(client, minimumDone: 3);
-        a.Kill();
-        int code = await client.WaitForExitAsync(Generous);
-        Assert.True(code == 0, $"client exited {code}:\n{client.Output}\nsilo b:\n{b.Output}\nsilo c:\n{c.Output}");
-        Assert.DoesNotContain("internal error", client.Output);
-        var result = JsonDocument.Parse(client.StandardOutput).RootElement;
-        Assert.Equal("Completed", result.GetProperty("state").GetString());
-        var bySilo = result.GetProperty("workBySilo").EnumerateObject()
-            .ToDictionary(p => p.Name, p => p.Value.GetInt64());
-        Assert.True(bySilo.GetValueOrDefault("silo-b") + bySilo.GetValueOrDefault("silo-c") > 0, client.StandardOutput);
-        var after = JobStoreReader.Read(cluster.StateDirectory, before.State.JobId).Single();
-        Assert.True(after.State.Activations >= 2, "the job was not taken over by another coordinator");
-        demo.AssertSameAsEmbeddedRun();
+    [Fact]
+    public async Task OnPostgreSqlMembershipKillingTheJobsSiloLeavesTheOthersToFinishItByThemselves()
+    {
+        // PostgreSQL 15 as the membership and reminders store (Orleans' ADO.NET providers), otherwise as above.
+        using var cluster = await LoopbackCluster.StartOnPostgreSqlAsync(demo.Folder);
+        var database = cluster.PostgreSql!;
+        await KillTheCoordinatorMidExtractionAsync(cluster,
+            // The job's reminder, which moves it when its silo dies, is a row of Orleans' reminders table.
+            beforeKill: async () =>
+                Assert.NotEmpty(await database.QueryAsync("SELECT GrainId FROM OrleansRemindersTable")),
+            // The membership table has the killed silo declared dead (Orleans' SiloStatus.Dead = 6), the others
+            // active (3).
+            afterEnd: async () =>
+            {
+                var silos = (await database.QueryAsync("SELECT SiloName, Status FROM OrleansMembershipTable"))
+                    .ToDictionary(r => r[0]!, r => r[1]);
+                Assert.Equal("6", silos["silo-a"]);
+                Assert.Equal("3", silos["silo-b"]);
+                Assert.Equal("3", silos["silo-c"]);
+            });
     }
 
     [Fact]
@@ -92,11 +84,15 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
         demo.AssertSameAsEmbeddedRun();
     }
 
-    [Fact]
-    public async Task OnPostgreSqlMembershipKillingTheJobsSiloLeavesTheOthersToFinishItByThemselves()
+    /// <summary>
+    /// Silo A alone takes the job (its coordinator and the client's gateway), B and C join, A is killed with SIGKILL
+    /// in the middle of the extraction: the client ends Completed by itself, B or C did work, the job was taken over,
+    /// and the outputs equal the embedded run's.
+    /// </summary>
+    private async Task KillTheCoordinatorMidExtractionAsync(
+        LoopbackCluster cluster, Func<Task>? beforeKill = null, Func<Task>? afterEnd = null)
     {
-        // PostgreSQL 15 as the membership and reminders store (Orleans' ADO.NET providers), otherwise as above.
-        using var cluster = await LoopbackCluster.StartOnPostgreSqlAsync(demo.Folder);
+        // Silo A alone: the client's gateway is A and the job's coordinator is placed on A.
         using var a = await cluster.StartSiloAsync("silo-a");
         using var client = cluster.Merge(demo.Plan);
         await cluster.WaitForJobAsync(client);
@@ -104,13 +100,18 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
         using var c = cluster.StartSilo("silo-c");
         await b.WaitForAsync("joined", Generous);
         await c.WaitForAsync("joined", Generous);
+
+        // 'status --cluster --json' names the coordinator's silo (and the items each silo runs; see the Grains tests).
         var jobId = JobStoreReader.Read(cluster.StateDirectory).Single().State.JobId;
         var status = cluster.Run("status", jobId, "--json");
         Assert.True(status.ExitCode == 0, status.Stderr);
-        var coordinator = JsonDocument.Parse(status.Stdout).RootElement.GetProperty("coordinatorSilo").GetString();
-        Assert.Equal("silo-a", coordinator);
+        var json = JsonDocument.Parse(status.Stdout).RootElement;
+        Assert.True(json.GetProperty("coordinatorSilo").GetString() == "silo-a", status.Stdout);
+        if (json.TryGetProperty("runningItemsBySilo", out var running))
+            Assert.All(running.EnumerateObject(), p => Assert.Contains(p.Name, new[] { "silo-a", "silo-b", "silo-c" }));
 
         var before = await cluster.WaitForExtractionAsync(client, minimumDone: 3);
+        if (beforeKill is not null) await beforeKill();
         a.Kill();
         int code = await client.WaitForExitAsync(Generous);
         Assert.True(code == 0, $"client exited {code}:\n{client.Output}\nsilo b:\n{b.Output}\nsilo c:\n{c.Output}");
@@ -122,6 +123,7 @@ public sealed class FailoverTests(FailoverTests.DemoPlan demo) : IClassFixture<F
         Assert.True(bySilo.GetValueOrDefault("silo-b") + bySilo.GetValueOrDefault("silo-c") > 0, client.StandardOutput);
         var after = JobStoreReader.Read(cluster.StateDirectory, before.State.JobId).Single();
         Assert.True(after.State.Activations >= 2, "the job was not taken over by another coordinator");
+        if (afterEnd is not null) await afterEnd();
         demo.AssertSameAsEmbeddedRun();
     }
 

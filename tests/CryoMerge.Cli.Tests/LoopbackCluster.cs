@@ -80,6 +80,9 @@ internal sealed class LoopbackCluster : IDisposable
         return cluster;
     }
 
+    /// <summary>The membership store of a cluster on PostgreSQL (null on Redis), to look into.</summary>
+    public PostgreSqlServer? PostgreSql => _store as PostgreSqlServer;
+
     /// <summary>The redis-server's process id (a cluster on Redis only).</summary>
     public int RedisId => ((ServerProcess)_store).Id;
 

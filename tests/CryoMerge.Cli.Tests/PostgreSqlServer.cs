@@ -80,6 +80,22 @@ internal sealed partial class PostgreSqlServer : IDisposable
         await command.ExecuteNonQueryAsync(cancel);
     }
 
+    /// <summary>The rows of a query, each row's columns as text (null for SQL NULL).</summary>
+    public async Task<List<string?[]>> QueryAsync(string sql)
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancel);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancel);
+        var rows = new List<string?[]>();
+        while (await reader.ReadAsync(cancel))
+            rows.Add(Enumerable.Range(0, reader.FieldCount)
+                .Select(i => reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i),
+                    System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        return rows;
+    }
+
     /// <summary>
     /// The bin folder of the newest PostgreSQL installed (Debian: /usr/lib/postgresql/VERSION/bin), else the folder of
     /// an initdb on PATH; null when there is none.
