@@ -54,8 +54,9 @@ internal static class ServeCommand
             data and the job-state folder at the same paths (shared storage). Submit work with
             'cryomerge merge PLAN --cluster ...'. When a silo dies, its jobs continue on the others by themselves (a
             reminder in the membership store wakes them; about a minute after a kill -9 with the default timing), and a
-            job whose only silo died resumes when a silo is back. PostgreSQL needs the Orleans clustering and reminders
-            tables in its database.
+            job whose only silo died resumes when a silo is back. PostgreSQL needs the tables and queries of Orleans'
+            PostgreSQL-Main.sql, PostgreSQL-Clustering.sql and PostgreSQL-Reminders.sql in its database (from
+            Orleans' source, not its NuGet packages: README, "PostgreSQL membership"); 'serve' says what is missing.
 
             Example:
               cryomerge serve --cluster redis://127.0.0.1:6379 --silo-port 11111 --gateway-port 30000 \
