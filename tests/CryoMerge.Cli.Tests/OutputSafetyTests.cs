@@ -43,6 +43,9 @@ public sealed class OutputSafetyTests
         // The same command again replaces its own outputs.
         var again = CliRunner.Run(extract);
         Assert.True(again.ExitCode == 0, again.Error);
+        // Its working file, the coordinate index, is gone: the folder holds the stacks, particles.star, the record.
+        Assert.Equal([OutputRecord.FileName, "Micrographs", "particles.star"],
+            Directory.GetFileSystemEntries(dir.File("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

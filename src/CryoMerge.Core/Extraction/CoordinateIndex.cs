@@ -5,14 +5,17 @@ using Microsoft.Win32.SafeHandles;
 namespace CryoMerge.Core.Extraction;
 
 /// <summary>
-/// The compact file of one data set's particles that an extraction's work items and its gather read instead of the
+/// The compact file of one data set's particles that an extraction's work items and its STAR file read instead of the
 /// coordinate STAR file: every particle's x, y and the byte offset of its row in that file (24 bytes), grouped by
 /// micrograph in the order of the micrographs STAR file and, within one, in the order of the rows, which is
 /// relion_preprocess's order. Written once per plan by <see cref="IndexedExtractionPlan.WriteIndex"/>, atomically,
-/// its bytes a function of the inputs alone. Layout (little-endian):
+/// its bytes a function of the two input files alone. It names neither file (it can move with its folder): it keeps
+/// their <see cref="FileStamp"/>s, and an index whose stamps differ from the files on disk is stale
+/// (<see cref="IsCurrent"/>) and written again, never read. Layout (little-endian):
 /// <code>
-/// "CMXY0001", int64 offset of the records, int64 particles, int32 micrographs,
-/// string coordinate file, int32 columns + strings, int32 notes + strings (int32 length + UTF-8 each),
+/// "CMXY0002", int64 offset of the records, int64 particles, int32 micrographs,
+/// int64 length + int64 write ticks of the coordinate file, the same of the micrographs file,
+/// int32 columns + strings, int32 notes + strings (int32 length + UTF-8 each),
 /// micrographs x (int32 micrograph row, int32 particles, int64 first particle),
 /// particles x (float64 x, float64 y, int64 row offset)
 /// </code>
@@ -23,21 +26,26 @@ internal sealed class CoordinateIndex
 
     public const int RecordSize = 24;
 
-    private static ReadOnlySpan<byte> Magic => "CMXY0001"u8;
+    private static ReadOnlySpan<byte> Magic => "CMXY0002"u8;
 
-    private CoordinateIndex(string coordinates, IReadOnlyList<string> columns, IReadOnlyList<string> notes,
-        IReadOnlyList<(int Row, int Particles, long First)> micrographs, long recordsAt, long particles)
+    private CoordinateIndex(FileStamp coordinates, FileStamp micrographs, IReadOnlyList<string> columns,
+        IReadOnlyList<string> notes, IReadOnlyList<(int Row, int Particles, long First)> micrographRows,
+        long recordsAt, long particles)
     {
-        Coordinates = coordinates;
+        CoordinatesStamp = coordinates;
+        MicrographsStamp = micrographs;
         Columns = columns;
         Notes = notes;
-        Micrographs = micrographs;
+        Micrographs = micrographRows;
         RecordsAt = recordsAt;
         Particles = particles;
     }
 
-    /// <summary>The coordinate STAR file the row offsets point into.</summary>
-    public string Coordinates { get; }
+    /// <summary>The coordinate STAR file the row offsets point into, as it was when the index was written.</summary>
+    public FileStamp CoordinatesStamp { get; }
+
+    /// <summary>The micrographs STAR file, as it was when the index was written.</summary>
+    public FileStamp MicrographsStamp { get; }
 
     public IReadOnlyList<string> Columns { get; }
 
@@ -52,13 +60,17 @@ internal sealed class CoordinateIndex
     public long Particles { get; }
 
     /// <summary>The head of a file: everything but the records.</summary>
-    public static byte[] Head(string coordinates, IReadOnlyList<string> columns, IReadOnlyList<string> notes,
-        IReadOnlyList<(int Row, int Particles, long First)> micrographs, long particles)
+    public static byte[] Head(FileStamp coordinates, FileStamp micrographsFile, IReadOnlyList<string> columns,
+        IReadOnlyList<string> notes, IReadOnlyList<(int Row, int Particles, long First)> micrographs, long particles)
     {
         using var body = new MemoryStream();
         using (var w = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
         {
-            WriteString(w, coordinates);
+            foreach (var stamp in new[] { coordinates, micrographsFile })
+            {
+                w.Write(stamp.Length);
+                w.Write(stamp.WriteTicks);
+            }
             w.Write(columns.Count);
             foreach (var c in columns) WriteString(w, c);
             w.Write(notes.Count);
@@ -94,14 +106,34 @@ internal sealed class CoordinateIndex
         using var stream = Open(path);
         using var r = new BinaryReader(stream, Encoding.UTF8);
         var (recordsAt, particles, count) = Fixed(path, r);
-        string coordinates = ReadString(r);
+        var coordinates = new FileStamp(r.ReadInt64(), r.ReadInt64());
+        var micrographsFile = new FileStamp(r.ReadInt64(), r.ReadInt64());
         var columns = Enumerable.Range(0, r.ReadInt32()).Select(_ => ReadString(r)).ToList();
         var notes = Enumerable.Range(0, r.ReadInt32()).Select(_ => ReadString(r)).ToList();
         var micrographs = new List<(int, int, long)>(count);
         for (int i = 0; i < count; i++) micrographs.Add((r.ReadInt32(), r.ReadInt32(), r.ReadInt64()));
         if (stream.Position != recordsAt || stream.Length != recordsAt + particles * RecordSize)
             throw new CryoMergeInputException(path, "is damaged (its length does not match its head); plan again");
-        return new CoordinateIndex(coordinates, columns, notes, micrographs, recordsAt, particles);
+        return new CoordinateIndex(coordinates, micrographsFile, columns, notes, micrographs, recordsAt, particles);
+    }
+
+    /// <summary>
+    /// Whether the index at <paramref name="path"/> can be trusted: there, whole, and made from
+    /// <paramref name="micrographsStar"/> and <paramref name="coordinatesStar"/> as they are now (same stamps).
+    /// </summary>
+    public static bool IsCurrent(string path, string micrographsStar, string coordinatesStar)
+    {
+        if (!File.Exists(path)) return false;
+        try
+        {
+            var index = Read(path);
+            return index.CoordinatesStamp == FileStamp.Of(coordinatesStar)
+                && index.MicrographsStamp == FileStamp.Of(micrographsStar);
+        }
+        catch (Exception e) when (e is CryoMergeInputException or IOException or ArgumentException or OverflowException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -37,41 +37,6 @@ internal sealed class CoordinateSets(string description, CoordinateSet?[] sets, 
     /// <summary>Columns of the coordinate tables, in order of first appearance.</summary>
     public IReadOnlyList<string> Columns { get; } = columns;
 
-    /// <summary>A STAR file with rlnMicrographName and rlnCoordinateX/Y; rows are matched to micrographs by
-    /// name.</summary>
-    public static CoordinateSets FromStar(string path, MicrographTable mics, ICollection<string> notes)
-    {
-        var file = StarFile.Read(path);
-        var table = PixelSizes.DataBlock(file)?.Table ?? throw new CryoMergeInputException(path,
-            "has no table of particles");
-        foreach (var label in new[] { RelionLabels.MicrographName, RelionLabels.CoordinateX, RelionLabels.CoordinateY })
-            if (!table.Has(label)) throw new CryoMergeInputException(path,
-                $"has no {label} column (give a STAR file with rlnMicrographName and rlnCoordinateX/Y, or " +
-                $"--coord-dir and --coord-suffix)");
-        var sets = new CoordinateSet?[mics.Count];
-        var names = table.Column(RelionLabels.MicrographName);
-        var unmatched = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lastName = "";
-        int lastRow = -1;
-        for (int r = 0; r < table.RowCount; r++)
-        {
-            string name = names.GetString(r);
-            int m = name == lastName ? lastRow : mics.Find(name);
-            (lastName, lastRow) = (name, m);
-            if (m < 0)
-            {
-                unmatched[name] = unmatched.GetValueOrDefault(name) + 1;
-                continue;
-            }
-            (sets[m] ??= new CoordinateSet(path, table, [])).Rows.Add(r);
-        }
-        if (unmatched.Count > 0)
-            notes.Add(
-                $"{path}: {unmatched.Values.Sum()} particles on {unmatched.Count} micrographs not listed in " +
-                $"{mics.Path} are skipped (first: {unmatched.Keys.First()})");
-        return new CoordinateSets(path, sets, table.ColumnNames.ToList());
-    }
-
     /// <summary>RELION's per-micrograph coordinate files; micrographs without a file have no particles, as in
     /// relion_preprocess.</summary>
     public static CoordinateSets FromDirectory(string directory, string suffix, MicrographTable mics,

@@ -8,7 +8,7 @@ namespace CryoMerge.Core.Extraction;
 /// A coordinate STAR file (rlnMicrographName, rlnCoordinateX/Y) read row by row and never held: the particle table
 /// is chosen as <see cref="PixelSizes.DataBlock"/> chooses it from the file's columns alone, then each pass hands
 /// every row to the caller with the byte offset of its line, so that the row can be read again later
-/// (<see cref="StarRowReader"/>). What <see cref="CoordinateSets.FromStar"/> reads, in constant memory.
+/// (<see cref="StarRowReader"/>): a coordinate STAR file of any size in constant memory.
 /// </summary>
 internal sealed class CoordinateStream
 {
@@ -38,7 +38,7 @@ internal sealed class CoordinateStream
     public IReadOnlyList<string> Columns { get; }
 
     /// <summary>Reads the file's blocks and column labels (its rows only to check them) and picks the particle
-    /// table; the same problems as <see cref="CoordinateSets.FromStar"/>, with the same words.</summary>
+    /// table, or names what is missing.</summary>
     public static CoordinateStream Open(string path)
     {
         var file = Parse(path, b => b.Name != "optics", null);

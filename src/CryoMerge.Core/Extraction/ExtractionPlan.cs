@@ -15,81 +15,80 @@ public abstract record CoordinateSource
 }
 
 /// <summary>
-/// A checked extraction: every input read and validated, every output name decided, nothing written yet. Run its
-/// <see cref="Items"/> (in any order, anywhere), then write the STAR file with <see cref="WriteStar"/>: its rows follow
-/// from the plan alone (the coordinate tables it holds), so they are neither carried by the items nor built in memory.
+/// A checked extraction (<see cref="ExtractionPlanner"/>): every input read and validated, every output name
+/// decided, nothing written yet. <see cref="ParticleExtraction.Run"/> runs it on this machine: the particles of each
+/// of its <see cref="Items"/>, then the STAR file, whose rows follow from the plan alone. A plan from a coordinate
+/// STAR file keeps its particles on disk (<see cref="IndexedExtractionPlan"/>); one from per-micrograph coordinate
+/// files holds them.
 /// </summary>
-public sealed class ExtractionPlan
+public abstract class ExtractionPlan
 {
-    private readonly ExtractionRows _layout;
-    private readonly IReadOnlyList<PlannedMicrograph> _micrographs;
+    private readonly bool _keepMicrographPixelSize;
 
-    internal ExtractionPlan(ExtractionSettings settings, string outputDirectory, string starPath, ExtractionRows layout,
-        StarTable optics, IReadOnlyList<MicrographExtractionItem> items, IReadOnlyList<PlannedMicrograph> micrographs,
-        IReadOnlyList<string> warnings)
+    private protected ExtractionPlan(ExtractionSettings settings, string outputDirectory, MicrographTable mics,
+        IReadOnlyList<IndexedMicrograph> items, IReadOnlyList<PlannedMicrograph> planned,
+        IReadOnlyList<string> warnings, bool keepMicrographPixelSize)
     {
         Settings = settings;
         OutputDirectory = outputDirectory;
-        StarPath = starPath;
-        _layout = layout;
-        Optics = optics;
+        StarPath = Path.Combine(outputDirectory, ExtractionPlanner.StarName);
+        Mics = mics;
         Items = items;
-        _micrographs = micrographs;
+        Planned = planned;
         Warnings = warnings;
+        _keepMicrographPixelSize = keepMicrographPixelSize;
     }
 
-    /// <summary>What the plan keeps of an item's micrograph: its row, its particles and its size in pixels.</summary>
-    internal sealed record PlannedMicrograph(int Row, CoordinateSet Particles, long Pixels);
+    /// <summary>What the plan keeps of a micrograph besides its item: its row and its size.</summary>
+    internal sealed record PlannedMicrograph(int Row, int Width, int Height);
 
     public ExtractionSettings Settings { get; }
 
     /// <summary>DIR, the folder every output is written into.</summary>
     public string OutputDirectory { get; }
 
-    /// <summary>Every file the extraction writes, stacks and STAR file (see <see cref="OutputRecord"/>).</summary>
-    public IEnumerable<string> OutputPaths => Items.Select(i => i.StackPath).Append(StarPath);
-
     /// <summary>DIR/particles.star.</summary>
     public string StarPath { get; }
 
-    /// <summary>Columns of the particles table, in order.</summary>
-    public IReadOnlyList<string> Columns => _layout.Columns;
-
-    /// <summary>The output optics table (the micrographs' optics with image pixel size, size and
-    /// dimensionality).</summary>
-    public StarTable Optics { get; }
-
-    /// <summary>One item per micrograph that has particles, in the order of the micrographs STAR file.</summary>
-    public IReadOnlyList<MicrographExtractionItem> Items { get; }
+    /// <summary>One per micrograph that has particles, in the order of the micrographs STAR file.</summary>
+    public IReadOnlyList<IndexedMicrograph> Items { get; }
 
     public IReadOnlyList<string> Warnings { get; }
 
-    public int ParticleCount => Items.Sum(i => i.Coordinates.Count);
+    public long ParticleCount => Items.Sum(i => (long)i.Particles);
+
+    /// <summary>Every file the extraction writes, stacks and STAR file (see <see cref="OutputRecord"/>).</summary>
+    public virtual IEnumerable<string> OutputPaths => Items.Select(i => i.StackPath).Append(StarPath);
+
+    /// <summary>The output optics table (the micrographs' optics with image pixel size, size and
+    /// dimensionality).</summary>
+    public StarTable Optics => Mics.OutputOptics(Settings, _keepMicrographPixelSize);
 
     /// <summary>Width times height of item <paramref name="index"/>'s micrograph, for estimates of its cost.</summary>
-    public long MicrographPixels(int index) => _micrographs[index].Pixels;
+    public long MicrographPixels(int index) => (long)Planned[index].Width * Planned[index].Height;
+
+    internal MicrographTable Mics { get; }
+
+    /// <summary>By item: its micrograph's row and size.</summary>
+    internal IReadOnlyList<PlannedMicrograph> Planned { get; }
+
+    /// <summary>Makes what the items need before they run (a coordinate index).</summary>
+    internal abstract void Prepare();
+
+    /// <summary>The extraction item of <see cref="Items"/>[<paramref name="index"/>], with its coordinates.</summary>
+    internal abstract MicrographExtractionItem Item(int index);
 
     /// <summary>
-    /// Writes the particles STAR file (RELION 3.1: data_optics and data_particles, rows in item order) atomically,
-    /// streamed row by row (<see cref="StarLoopStream"/>): memory stays at one row whatever the number of particles.
-    /// An item's rows do not depend on how its extraction went, so a gather step on another node (after the
-    /// extractions ran elsewhere) needs only the plan. With <paramref name="requireStacks"/>, every stack must be on
-    /// disk first.
+    /// Writes the particles STAR file (RELION 3.1: data_optics and data_particles, rows in item order, as
+    /// relion_preprocess writes them) atomically, streamed row by row. An item's rows do not depend on how its
+    /// extraction went, so the plan alone writes them. With <paramref name="requireStacks"/>, every stack must be on
+    /// disk first. Returns the rows written.
     /// </summary>
-    public long WriteStar(bool requireStacks = false)
+    public abstract long WriteStar(bool requireStacks = false);
+
+    /// <summary>Removes what <see cref="Prepare"/> made, once the STAR file is written or the run failed.</summary>
+    internal virtual void Finish()
     {
-        if (requireStacks)
-            foreach (var item in Items)
-                if (!File.Exists(item.StackPath))
-                    throw new CryoMergeInputException(item.StackPath,
-                        $"particle stack of {item.MicrographName} is missing; extract it first");
-        var head = new StarFile();
-        head.AddTableBlock("optics", Optics, Version);
-        return StarLoopStream.Write(StarPath, head, "particles", Version, Columns, sink =>
-        {
-            for (int i = 0; i < Items.Count; i++)
-                _layout.Write(_micrographs[i].Row, _micrographs[i].Particles, Items[i].StackPath, sink);
-        });
     }
 
     /// <summary>The STAR version written, RELION 3.1's.</summary>

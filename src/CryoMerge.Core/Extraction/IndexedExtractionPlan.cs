@@ -1,17 +1,17 @@
-using System.Globalization;
 using CryoMerge.Core.Formats;
 
 namespace CryoMerge.Core.Extraction;
 
 /// <summary>
-/// One micrograph of an <see cref="IndexedExtractionPlan"/>, as a work item carries it: no coordinates, only where
-/// its particles are in the plan's <see cref="CoordinateIndex"/>.
+/// One micrograph of an <see cref="ExtractionPlan"/>, as a work item carries it: no coordinates, only where its
+/// particles are in the plan's order (for an <see cref="IndexedExtractionPlan"/>, their place in its
+/// <see cref="CoordinateIndex"/>).
 /// </summary>
 /// <param name="MicrographName">rlnMicrographName as in the micrographs STAR file.</param>
 /// <param name="MicrographPath">Where that micrograph is on disk.</param>
 /// <param name="StackPath">Output stack (.mrcs).</param>
 /// <param name="OutputPixelSize">Pixel size written in the stack header (A).</param>
-/// <param name="FirstParticle">Index of its first particle in the coordinate index.</param>
+/// <param name="FirstParticle">Index of its first particle in the plan (in the coordinate index).</param>
 /// <param name="Particles">How many particles it has.</param>
 public sealed record IndexedMicrograph(string MicrographName, string MicrographPath, string StackPath,
     double OutputPixelSize, long FirstParticle, int Particles)
@@ -23,77 +23,57 @@ public sealed record IndexedMicrograph(string MicrographName, string MicrographP
 }
 
 /// <summary>
-/// A checked extraction whose particles stay on disk (<see cref="IndexedExtractionPlanner"/>): its micrographs, in
-/// the order of the micrographs STAR file, and, once <see cref="WriteIndex"/> has run, the coordinate index that
-/// holds every particle's position and row. Memory is a constant per micrograph, whatever the number of particles.
+/// A checked extraction from a coordinate STAR file whose particles stay on disk
+/// (<see cref="IndexedExtractionPlanner"/>): its micrographs, in the order of the micrographs STAR file, and, once
+/// <see cref="WriteIndex"/> has run, the coordinate index that holds every particle's position and row. Memory is a
+/// constant per micrograph, whatever the number of particles. The index is a working file: the merge's gather and
+/// <see cref="ParticleExtraction.Run"/> delete it once particles.star is written, and whatever finds it missing or
+/// made from other files than those on disk now (<see cref="CoordinateIndex.IsCurrent"/>) plans and writes it
+/// again, to the same bytes.
 /// </summary>
-public sealed class IndexedExtractionPlan
+public sealed class IndexedExtractionPlan : ExtractionPlan
 {
-    private readonly MicrographTable _mics;
     private readonly CoordinateStream _coordinates;
-    private readonly IReadOnlyList<PlannedMicrograph> _planned;
+    private readonly FileStamp _coordinatesStamp;
 
-    internal IndexedExtractionPlan(ExtractionSettings settings, string outputDirectory, string starPath,
-        string indexPath, MicrographTable mics, CoordinateStream coordinates, IReadOnlyList<IndexedMicrograph> items,
-        IReadOnlyList<PlannedMicrograph> planned, IReadOnlyList<string> warnings)
+    internal IndexedExtractionPlan(ExtractionSettings settings, string outputDirectory, string indexPath,
+        MicrographTable mics, CoordinateStream coordinates, FileStamp coordinatesStamp,
+        IReadOnlyList<IndexedMicrograph> items, IReadOnlyList<PlannedMicrograph> planned,
+        IReadOnlyList<string> warnings)
+        : base(settings, outputDirectory, mics, items, planned, warnings, keepMicrographPixelSize: true)
     {
-        Settings = settings;
-        OutputDirectory = outputDirectory;
-        StarPath = starPath;
         IndexPath = indexPath;
-        _mics = mics;
         _coordinates = coordinates;
-        Items = items;
-        _planned = planned;
-        Warnings = warnings;
+        _coordinatesStamp = coordinatesStamp;
     }
-
-    /// <summary>What the plan keeps of a micrograph besides its item: its row and its size.</summary>
-    internal sealed record PlannedMicrograph(int Row, int Width, int Height);
-
-    public ExtractionSettings Settings { get; }
-
-    /// <summary>DIR, the folder every output is written into.</summary>
-    public string OutputDirectory { get; }
-
-    /// <summary>DIR/particles.star.</summary>
-    public string StarPath { get; }
 
     /// <summary>DIR/<see cref="CoordinateIndex.FileName"/>.</summary>
     public string IndexPath { get; }
 
-    /// <summary>One per micrograph that has particles, in the order of the micrographs STAR file.</summary>
-    public IReadOnlyList<IndexedMicrograph> Items { get; }
-
-    public IReadOnlyList<string> Warnings { get; }
-
-    public long ParticleCount => Items.Sum(i => (long)i.Particles);
-
-    /// <summary>Every file the extraction writes: stacks, the coordinate index and the STAR file.</summary>
-    public IEnumerable<string> OutputPaths => Items.Select(i => i.StackPath).Append(IndexPath).Append(StarPath);
-
-    /// <summary>Width times height of item <paramref name="index"/>'s micrograph, for estimates of its cost.</summary>
-    public long MicrographPixels(int index) => (long)_planned[index].Width * _planned[index].Height;
+    /// <summary>Every file the extraction writes: stacks, the coordinate index (for as long as it is needed) and
+    /// the STAR file.</summary>
+    public override IEnumerable<string> OutputPaths =>
+        Items.Select(i => i.StackPath).Append(IndexPath).Append(StarPath);
 
     /// <summary>
-    /// Reads the coordinates again, checks every particle (a number, inside its micrograph by RELION's rule) and
-    /// writes the coordinate index atomically: each particle's record goes straight to its place in the file, so
-    /// memory stays at one buffer whether or not the rows are grouped by micrograph. The same inputs always give the
-    /// same bytes, so planning again (a resumed merge) replaces the file with itself.
+    /// Reads the coordinates again (planning checked them) and writes the coordinate index atomically: each
+    /// particle's record goes straight to its place in the file, so memory stays at one buffer whether or not the
+    /// rows are grouped by micrograph. The same files always give the same bytes, so planning again (a resumed
+    /// merge, a gather that finds the index gone) replaces the file with itself. A coordinate file that changed
+    /// since planning is refused.
     /// </summary>
     public void WriteIndex()
     {
-        var slot = new long[_mics.Count];
-        var size = new (int Width, int Height)[_mics.Count];
-        var left = new int[_mics.Count];
-        foreach (var (item, planned) in Items.Zip(_planned))
+        if (FileStamp.Of(_coordinates.Path) != _coordinatesStamp) throw Changed();
+        var slot = new long[Mics.Count];
+        var left = new int[Mics.Count];
+        foreach (var (item, planned) in Items.Zip(Planned))
         {
             slot[planned.Row] = item.FirstParticle;
             left[planned.Row] = item.Particles;
-            size[planned.Row] = (planned.Width, planned.Height);
         }
-        var head = CoordinateIndex.Head(_coordinates.Path, _coordinates.Columns, Warnings,
-            Items.Zip(_planned, (i, p) => (p.Row, i.Particles, i.FirstParticle)).ToList(), ParticleCount);
+        var head = CoordinateIndex.Head(_coordinatesStamp, FileStamp.Of(Mics.Path), _coordinates.Columns, Warnings,
+            Items.Zip(Planned, (i, p) => (p.Row, i.Particles, i.FirstParticle)).ToList(), ParticleCount);
         Directory.CreateDirectory(OutputDirectory);
         string tmp = OutputFiles.TemporaryPathFor(IndexPath);
         try
@@ -102,22 +82,16 @@ public sealed class IndexedExtractionPlan
             {
                 RandomAccess.Write(file, head, 0);
                 var run = new RecordRun(file, head.Length);
-                _coordinates.ForEachRow(_mics, (offset, row, m, line, cells) =>
+                _coordinates.ForEachRow(Mics, (offset, row, m, line, cells) =>
                 {
                     if (m < 0) return;
                     var (x, y) = _coordinates.Coordinate(row, line, cells);
-                    var (width, height) = size[m];
-                    if (ParticleProcessor.IsOutside(ParticleProcessor.Truncate(x), ParticleProcessor.Truncate(y),
-                        Settings.Box, width, height))
-                        throw new CryoMergeInputException(_coordinates.Path, string.Create(CultureInfo.InvariantCulture,
-                            $"particle at ({x}, {y}) lies entirely outside micrograph {_mics.Name(m)} ({width} x " +
-                            $"{height}) with a {Settings.Box}-pixel box; nothing was written"));
                     if (left[m]-- <= 0) throw Changed();
                     run.Add(slot[m]++, x, y, offset);
                 });
                 run.Flush();
             }
-            if (left.Any(l => l != 0)) throw Changed();
+            if (left.Any(l => l != 0) || FileStamp.Of(_coordinates.Path) != _coordinatesStamp) throw Changed();
             OutputFiles.Commit(tmp, IndexPath);
         }
         catch
@@ -126,6 +100,17 @@ public sealed class IndexedExtractionPlan
             throw;
         }
     }
+
+    internal override void Prepare() => WriteIndex();
+
+    internal override MicrographExtractionItem Item(int index) => Items[index].ToItem(IndexPath);
+
+    /// <summary>Writes particles.star from the coordinate index (<see cref="IndexedParticleStar"/>).</summary>
+    public override long WriteStar(bool requireStacks = false) => IndexedParticleStar.Write(OutputDirectory,
+        Mics.Path, _coordinates.Path, Settings, requireStacks).Particles;
+
+    /// <summary>Deletes the coordinate index: nothing needs it once particles.star is written.</summary>
+    internal override void Finish() => OutputFiles.Discard(IndexPath);
 
     private CryoMergeInputException Changed() => new(_coordinates.Path,
         "changed while the extraction was being planned; run it again");

@@ -1,13 +1,13 @@
+using System.Runtime.ExceptionServices;
 using CryoMerge.Core.Formats;
 
 namespace CryoMerge.Core.Extraction;
 
 /// <summary>
-/// Plans an extraction from a coordinate STAR file as <see cref="ExtractionPlanner"/> does (the same checks, the
-/// same outputs, the same words), but streams the coordinates instead of holding them: memory is a constant per
-/// micrograph (its row, its particle count, its size), none per particle. The particles themselves go to the plan's
-/// <see cref="CoordinateIndex"/>, written by <see cref="IndexedExtractionPlan.WriteIndex"/>, which the work items and
-/// the gather read.
+/// Plans an extraction from a coordinate STAR file (<see cref="ExtractionPlanner"/>'s checks, outputs and words) in
+/// one pass over the file that holds none of it: memory is a constant per micrograph (its row, its particle count,
+/// its size), none per particle. The particles themselves go to the plan's <see cref="CoordinateIndex"/>, written by
+/// <see cref="IndexedExtractionPlan.WriteIndex"/>, which the work items and the STAR file read.
 /// </summary>
 public static class IndexedExtractionPlanner
 {
@@ -22,16 +22,37 @@ public static class IndexedExtractionPlanner
         var notes = new List<string>();
         var mics = MicrographTable.Read(micrographsStar);
         var coords = CoordinateStream.Open(coordinatesStar);
+        var stamp = FileStamp.Of(coordinatesStar);
+        var checks = new MicrographChecks(mics, micrographsStar, projectDirectory, outputDirectory, settings, notes);
         var counts = new int[mics.Count];
+        var paths = new string?[mics.Count];
+        var headers = new (int Width, int Height, double Pixel)[mics.Count];
+        // A micrograph's first problem (its header, a bad or outside coordinate), raised after the pass in the order
+        // of the micrographs, as a plan that checks one micrograph after the other would raise it.
+        var problems = new CryoMergeInputException?[mics.Count];
         var unmatched = new Dictionary<string, int>(StringComparer.Ordinal);
-        coords.ForEachRow(mics, (_, _, m, line, cells) =>
+        coords.ForEachRow(mics, (_, row, m, line, cells) =>
         {
-            if (m >= 0) counts[m]++;
-            else
+            if (m < 0)
             {
                 string name = coords.MicrographName(line, cells);
                 unmatched[name] = unmatched.GetValueOrDefault(name) + 1;
+                return;
             }
+            if (counts[m]++ == 0 && (paths[m] = checks.Find(m)) is { } path)
+            {
+                try { headers[m] = MicrographChecks.Header(path); }
+                catch (CryoMergeInputException e) { problems[m] = e; }
+            }
+            if (paths[m] is null || problems[m] is not null) return;
+            try
+            {
+                var (x, y) = coords.Coordinate(row, line, cells);
+                var (width, height, _) = headers[m];
+                if (checks.IsOutside(x, y, width, height))
+                    problems[m] = checks.Outside(coordinatesStar, m, x, y, width, height);
+            }
+            catch (CryoMergeInputException e) { problems[m] = e; }
         });
         if (unmatched.Count > 0)
             notes.Add(
@@ -42,42 +63,25 @@ public static class IndexedExtractionPlanner
                 $"names no particle on any micrograph of {micrographsStar}");
 
         var micrographs = new List<IndexedMicrograph>();
-        var planned = new List<IndexedExtractionPlan.PlannedMicrograph>();
-        var stacks = new Dictionary<string, string>(StringComparer.Ordinal);
-        var headerChecked = new HashSet<int>();
+        var planned = new List<ExtractionPlan.PlannedMicrograph>();
         long first = 0;
         for (int m = 0; m < mics.Count; m++)
         {
             if (counts[m] == 0) continue;
-            string name = mics.Name(m);
-            string path = RelionPaths.Resolve(name, micrographsStar, projectDirectory)
-                ?? throw new CryoMergeInputException(name,
-                    $"micrograph not found on disk (listed in {micrographsStar}, {counts[m]} particles in " +
-                    $"{coordinatesStar}); nothing was written");
-            int group = mics.OpticsGroup(m);
-            double pixel = mics.PixelSize(group);
-            var (width, height, headerPixel) = ExtractionPlanner.Header(path);
-            if (headerChecked.Add(group) && PixelSizes.Disagreement(path, headerPixel, new PixelSizeAnswer(pixel,
-                $"rlnMicrographPixelSize of optics group {group}")) is { } w)
-                notes.Add(w);
-            string stack = ExtractionPlanner.StackPath(outputDirectory, name, micrographsStar);
-            if (stacks.TryGetValue(stack, out var other))
-                throw new CryoMergeInputException(name,
-                    $"would be extracted to {stack} like {other}; RELION names stacks after the micrograph name, " +
-                    $"which must differ");
-            stacks[stack] = name;
-            OutputFiles.EnsureNotInput(stack, path, micrographsStar, coordinatesStar);
-            micrographs.Add(new IndexedMicrograph(name, path, stack, settings.OutputPixelSize(pixel), first,
-                counts[m]));
-            planned.Add(new IndexedExtractionPlan.PlannedMicrograph(m, width, height));
+            string path = paths[m] ?? throw checks.NotFound(m, counts[m], coordinatesStar);
+            if (problems[m] is { } problem) ExceptionDispatchInfo.Throw(problem);
+            var (width, height, pixel) = headers[m];
+            checks.NotePixelSize(m, path, pixel);
+            micrographs.Add(checks.Item(m, path, coordinatesStar, first, counts[m]));
+            planned.Add(new ExtractionPlan.PlannedMicrograph(m, width, height));
             first += counts[m];
         }
         if (warnings is not null) foreach (var n in notes) warnings.Add(n);
-        string starPath = Path.Combine(outputDirectory, ExtractionPlanner.StarName);
         string indexPath = Path.Combine(outputDirectory, CoordinateIndex.FileName);
-        OutputFiles.EnsureNotInput(starPath, micrographsStar, coordinatesStar);
+        OutputFiles.EnsureNotInput(Path.Combine(outputDirectory, ExtractionPlanner.StarName), micrographsStar,
+            coordinatesStar);
         OutputFiles.EnsureNotInput(indexPath, micrographsStar, coordinatesStar);
-        return new IndexedExtractionPlan(settings, outputDirectory, starPath, indexPath, mics, coords, micrographs,
+        return new IndexedExtractionPlan(settings, outputDirectory, indexPath, mics, coords, stamp, micrographs,
             planned, notes);
     }
 }

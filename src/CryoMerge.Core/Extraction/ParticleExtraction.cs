@@ -7,7 +7,9 @@ public static class ParticleExtraction
 {
     /// <summary>
     /// Extracts every micrograph, <paramref name="threads"/> at a time (one micrograph per thread, each with its
-    /// own buffers, so memory stays at a few micrographs), then writes DIR/particles.star atomically. Stacks are
+    /// own buffers, so memory stays at a few micrographs), then writes DIR/particles.star atomically. A plan from a
+    /// coordinate STAR file writes its coordinate index first, reads each micrograph's particles from it and deletes
+    /// it at the end, so memory does not grow with the particles. Stacks are
     /// written atomically one by one; the STAR file appears only when all are complete. The outputs are claimed
     /// first (<see cref="OutputRecord"/>: an existing file cryomerge did not write there is replaced only with
     /// <paramref name="overwrite"/>), and a failure removes the stacks this run created.
@@ -28,14 +30,16 @@ public static class ParticleExtraction
         var processors = new ThreadLocal<ParticleProcessor>(() => new ParticleProcessor(fft, plan.Settings));
         try
         {
+            plan.Prepare();
             foreach (var dir in plan.Items.Select(i => Path.GetDirectoryName(Path.GetFullPath(i.StackPath))).Distinct())
                 if (dir is not null) Directory.CreateDirectory(dir);
             Parallel.For(0, plan.Items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads,
                 CancellationToken = cancel }, i =>
             {
-                results[i] = MicrographExtractor.Extract(fft, plan.Items[i], plan.Settings, processors.Value);
+                results[i] = MicrographExtractor.Extract(fft, plan.Item(i), plan.Settings, processors.Value);
                 progress?.Invoke(results[i]);
             });
+            plan.WriteStar();
         }
         catch (AggregateException e)
         {
@@ -44,8 +48,8 @@ public static class ParticleExtraction
         finally
         {
             processors.Dispose();
+            plan.Finish();
         }
-        plan.WriteStar();
         return results;
     }
 }

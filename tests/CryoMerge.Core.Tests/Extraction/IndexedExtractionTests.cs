@@ -8,10 +8,11 @@ using CryoMerge.Tests;
 namespace CryoMerge.Core.Tests.Extraction;
 
 /// <summary>
-/// The merge's extraction with its particles on disk (<see cref="IndexedExtractionPlanner"/>, the coordinate index,
-/// <see cref="IndexedParticleStar"/>): the same stacks and particles.star as the in-memory plan, in
-/// relion_preprocess's row order even when the coordinate rows are not grouped by micrograph, and work items that do
-/// not grow with the particles.
+/// The extraction with its particles on disk (<see cref="IndexedExtractionPlanner"/>, the coordinate index,
+/// <see cref="IndexedParticleStar"/>): the merge's work items give the same stacks and particles.star as
+/// <see cref="ParticleExtraction.Run"/>, in relion_preprocess's row order even when the coordinate rows are not
+/// grouped by micrograph; items do not grow with the particles; every problem is found while planning; an index
+/// made from other files than those on disk is written again, never read, and none is left behind.
 /// </summary>
 public sealed class IndexedExtractionTests : IClassFixture<IndexedExtractionTests.Data>
 {
@@ -32,7 +33,7 @@ public sealed class IndexedExtractionTests : IClassFixture<IndexedExtractionTest
         BackgroundRadius = 18, Invert = true };
 
     [Fact]
-    public void CoordinateRowsNotGroupedByMicrographGiveRelionPreprocesssOrderAndTheInMemoryPlansBytes()
+    public void CoordinateRowsNotGroupedByMicrographGiveRelionPreprocesssOrderAndTheLocalRunsBytes()
     {
         using var dir = new TempDir();
         // Round robin over the micrographs: particle 1 of each, then particle 2 of each, ...
@@ -42,16 +43,16 @@ public sealed class IndexedExtractionTests : IClassFixture<IndexedExtractionTest
         Assert.Equal(15, rows);
 
         var expected = ExtractionPlanner.Plan(_data.MicrographsStar, new CoordinateSource.StarFileSource(coords),
-            Settings, dir.File("memory"));
+            Settings, dir.File("local"));
         ParticleExtraction.Run(ExtractionTestData.Fft, expected, 1, cancel: TestContext.Current.CancellationToken);
         string output = dir.File("indexed");
         RunIndexed(coords, output);
 
         string ours = File.ReadAllText(Path.Combine(output, ExtractionPlanner.StarName));
-        Assert.Equal(File.ReadAllText(expected.StarPath).Replace(dir.File("memory"), ""), ours.Replace(output, ""));
+        Assert.Equal(File.ReadAllText(expected.StarPath).Replace(dir.File("local"), ""), ours.Replace(output, ""));
         foreach (var item in expected.Items)
             Assert.True(File.ReadAllBytes(item.StackPath).AsSpan().SequenceEqual(File.ReadAllBytes(
-                item.StackPath.Replace(dir.File("memory"), output))), item.StackPath);
+                item.StackPath.Replace(dir.File("local"), output))), item.StackPath);
 
         // relion_preprocess's order: micrographs in the micrographs file's order, each one's particles in the order
         // of their rows; here, the truth file's order again.
@@ -118,19 +119,113 @@ public sealed class IndexedExtractionTests : IClassFixture<IndexedExtractionTest
     }
 
     [Fact]
-    public void AParticleOutsideItsMicrographIsRefusedWithThePlannersWordsAndNoIndexIsLeft()
+    public void AParticleOutsideItsMicrographIsRefusedWhilePlanningAndNothingIsWritten()
     {
         using var dir = new TempDir();
         string coords = dir.File("coords.star");
         var star = StarFile.Read(Truth);
         star.Block("particles").RequireTable().Column(RelionLabels.CoordinateX).SetDouble(7, 600);
         star.Write(coords);
+        var e = Assert.Throws<CryoMergeInputException>(() =>
+            IndexedExtractionPlanner.Plan(_data.MicrographsStar, coords, Settings, dir.File("out")));
+        Assert.Equal(coords, e.File);
+        Assert.Contains("particle at (600, ", e.Problem);
+        Assert.Contains("lies entirely outside micrograph Micrographs/mic000002.mrc (512 x 480)", e.Problem);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
+    public void AMicrographMissingOnDiskIsNamedBeforeABadParticleOfALaterMicrograph()
+    {
+        // The rows of micrograph 3 come first, one of them outside; micrograph 2 is not on disk: the micrographs
+        // file's order decides which problem is named, as when each micrograph is checked in turn.
+        using var dir = new TempDir();
+        string mics = dir.File("mics.star");
+        var micStar = StarFile.Read(_data.MicrographsStar);
+        var names = micStar.Block("micrographs").RequireTable().Column(RelionLabels.MicrographName);
+        string gone = "Micrographs/gone.mrc";
+        string second = names.GetString(1);
+        names.SetAll(r => r == 1 ? gone : Path.Combine(_data.Dir.Path, names.GetString(r)));
+        micStar.Write(mics);
+        string coords = dir.File("coords.star");
+        var star = StarFile.Read(Truth);
+        var table = star.Block("particles").RequireTable();
+        var rowNames = table.Column(RelionLabels.MicrographName);
+        rowNames.SetAll(r => rowNames.GetString(r) == second ? gone
+            : Path.Combine(_data.Dir.Path, rowNames.GetString(r)));
+        table.Column(RelionLabels.CoordinateX).SetDouble(12, 600);
+        star.Write(coords);
+        RewriteRows(coords, coords, lines => lines.Skip(10).Concat(lines.Take(10)).ToList());
+        var e = Assert.Throws<CryoMergeInputException>(() =>
+            IndexedExtractionPlanner.Plan(mics, coords, Settings, dir.File("out")));
+        Assert.Equal((gone, "micrograph not found on disk"), (e.File, e.Problem[..28]));
+        Assert.Contains("5 particles in", e.Problem);
+    }
+
+    [Fact]
+    public void AnIndexMadeFromAChangedOrOtherCoordinateFileIsNotTrusted()
+    {
+        using var dir = new TempDir();
+        string coords = dir.File("coords.star");
+        File.Copy(Truth, coords);
         var plan = IndexedExtractionPlanner.Plan(_data.MicrographsStar, coords, Settings, dir.File("out"));
-        var e = Assert.Throws<CryoMergeInputException>(plan.WriteIndex);
-        var expected = Assert.Throws<CryoMergeInputException>(() => ExtractionPlanner.Plan(_data.MicrographsStar,
-            new CoordinateSource.StarFileSource(coords), Settings, dir.File("memory")));
-        Assert.Equal((expected.File, expected.Problem), (e.File, e.Problem));
-        Assert.Empty(Directory.GetFiles(dir.File("out")));
+        plan.WriteIndex();
+        Assert.True(CoordinateIndex.IsCurrent(plan.IndexPath, _data.MicrographsStar, coords));
+        // Another file with the same bytes but another time, then the same file touched: stale both times.
+        string copy = dir.File("copy.star");
+        File.Copy(coords, copy);
+        File.SetLastWriteTimeUtc(copy, File.GetLastWriteTimeUtc(coords).AddSeconds(-5));
+        Assert.False(CoordinateIndex.IsCurrent(plan.IndexPath, _data.MicrographsStar, copy));
+        File.SetLastWriteTimeUtc(coords, File.GetLastWriteTimeUtc(coords).AddSeconds(1));
+        Assert.False(CoordinateIndex.IsCurrent(plan.IndexPath, _data.MicrographsStar, coords));
+        var e = Assert.Throws<CryoMergeInputException>(() => plan.WriteStar());
+        Assert.Equal(plan.IndexPath, e.File);
+        Assert.StartsWith("is out of date", e.Problem);
+        // A plan made before the change refuses to write an index from the changed file.
+        Assert.Equal(coords, Assert.Throws<CryoMergeInputException>(plan.WriteIndex).File);
+        Assert.False(File.Exists(plan.StarPath));
+        // Not there, or not an index: not current either.
+        Assert.False(CoordinateIndex.IsCurrent(dir.File("none.bin"), _data.MicrographsStar, coords));
+        Assert.False(CoordinateIndex.IsCurrent(coords, _data.MicrographsStar, coords));
+    }
+
+    [Fact]
+    public void AGatherFindingTheIndexGoneOrStaleWritesItAgainWithTheSameBytesThenRemovesIt()
+    {
+        using var dir = new TempDir();
+        string coords = dir.File("coords.star");
+        File.Copy(Truth, coords);
+        string output = dir.File("out");
+        RunIndexed(coords, output);
+        string index = Path.Combine(output, CoordinateIndex.FileName);
+        byte[] indexBytes = File.ReadAllBytes(index);
+        byte[] star = File.ReadAllBytes(Path.Combine(output, ExtractionPlanner.StarName));
+        var job = new ReExtractionJob("DS", _data.MicrographsStar, coords, null, output, Settings, null, 1, 1);
+        var gather = GatherParticlesStage.Work.Item(new WorkItemId("gather", "DS"), job);
+        var environment = new WorkEnvironment(ExtractionTestData.Fft);
+        var cancel = TestContext.Current.CancellationToken;
+
+        MergeStages.Handlers.Execute(gather, environment, cancel);
+        Assert.False(File.Exists(index), "the gather left the coordinate index in the output");
+        Assert.Equal(star, File.ReadAllBytes(Path.Combine(output, ExtractionPlanner.StarName)));
+        // Retried after it deleted the index: written again, the same particles.star, deleted again.
+        File.Delete(Path.Combine(output, ExtractionPlanner.StarName));
+        MergeStages.Handlers.Execute(gather, environment, cancel);
+        Assert.Equal(star, File.ReadAllBytes(Path.Combine(output, ExtractionPlanner.StarName)));
+        Assert.False(File.Exists(index));
+        // A stale index (the coordinate file touched since) is replaced, not read: the same bytes as a fresh one.
+        File.WriteAllBytes(index, indexBytes);
+        File.SetLastWriteTimeUtc(coords, File.GetLastWriteTimeUtc(coords).AddSeconds(1));
+        var fresh = IndexedExtractionPlanner.Plan(_data.MicrographsStar, coords, Settings, dir.File("fresh"));
+        fresh.WriteIndex();
+        MergeStages.Handlers.Execute(gather, environment, cancel);
+        Assert.Equal(star, File.ReadAllBytes(Path.Combine(output, ExtractionPlanner.StarName)));
+        Assert.False(File.Exists(index));
+        // The index names no path: one written into another folder has the same bytes; only the stamp moved on.
+        var again = IndexedExtractionPlanner.Plan(_data.MicrographsStar, coords, Settings, output);
+        again.WriteIndex();
+        Assert.Equal(File.ReadAllBytes(fresh.IndexPath), File.ReadAllBytes(again.IndexPath));
+        Assert.NotEqual(indexBytes, File.ReadAllBytes(fresh.IndexPath));
     }
 
     private IReadOnlyList<string> ItemParameters(string coords, string output)
@@ -148,8 +243,7 @@ public sealed class IndexedExtractionTests : IClassFixture<IndexedExtractionTest
         foreach (var item in ExtractStage.Items(plan, "extract", "DS"))
             MergeStages.Handlers.Execute(item, new WorkEnvironment(ExtractionTestData.Fft),
                 TestContext.Current.CancellationToken);
-        var (particles, _) = IndexedParticleStar.Write(output, _data.MicrographsStar, Settings, requireStacks: true);
-        Assert.Equal(plan.ParticleCount, particles);
+        Assert.Equal(plan.ParticleCount, plan.WriteStar(requireStacks: true));
     }
 
     /// <summary>Copies a STAR file whose last loop is the particles', its rows rearranged; returns their

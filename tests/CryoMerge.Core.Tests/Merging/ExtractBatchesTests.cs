@@ -92,7 +92,7 @@ public sealed class ExtractBatchesTests
         Assert.Equal(remote.Items.Select(i => i.StackPath),
             results.SelectMany(r => r.OutputFiles));
         Assert.Equal(80, results.Sum(r => r.Particles));
-        IndexedParticleStar.Write(remote.OutputDirectory, micrographs, settings, requireStacks: true);
+        remote.WriteStar(requireStacks: true);
 
         var single = IndexedExtractionPlanner.Plan(micrographs, coordinates, settings, dir.File("single"));
         single.WriteIndex();
@@ -100,7 +100,7 @@ public sealed class ExtractBatchesTests
         Assert.Equal(single.Items.Select(i => $"extract/DS2/{i.StackPath}"), singleItems.Select(i => i.Id.ToString()));
         foreach (var item in singleItems)
             MergeStages.Handlers.Execute(item, new WorkEnvironment(fft), TestContext.Current.CancellationToken);
-        IndexedParticleStar.Write(single.OutputDirectory, micrographs, settings, requireStacks: true);
+        single.WriteStar(requireStacks: true);
 
         foreach (var (a, b, c) in local.Items.Zip(remote.Items, single.Items))
         {

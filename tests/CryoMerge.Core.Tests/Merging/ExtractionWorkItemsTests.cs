@@ -40,7 +40,7 @@ public sealed class ExtractionWorkItemsTests
             results.Select(r => (r.OutputFiles.Single(), ExtractStage.Work.ResultOf(r).Particles)));
         Assert.All(results, r => Assert.True(r.Result.Length < 1000,
             $"result of {r.Id} is {r.Result.Length} characters"));
-        IndexedParticleStar.Write(remote.OutputDirectory, data.MicrographsStar, settings, requireStacks: true);
+        remote.WriteStar(requireStacks: true);
         foreach (var (a, b) in local.Items.Zip(remote.Items))
             Assert.True(File.ReadAllBytes(a.StackPath).AsSpan().SequenceEqual(File.ReadAllBytes(b.StackPath)));
         Assert.Equal(File.ReadAllText(local.StarPath).Replace(dir.File("local"), ""),

@@ -1,3 +1,4 @@
+using CryoMerge.Core.Extraction;
 using CryoMerge.Core.Imaging;
 using CryoMerge.Core.Merging;
 using CryoMerge.Core.Merging.Pipeline;
@@ -36,10 +37,13 @@ public sealed class MergeOutputsTests
         var state = runner.Run(plan with { Overwrite = true }, TestContext.Current.CancellationToken);
         Assert.Equal(2L * 2 * 4, state.MergedParticleCount);
         Assert.NotEqual("not ours", File.ReadAllText(theirs));
+        // The extraction's coordinate index is a working file: gone from the finished output.
+        Assert.Empty(Directory.GetFiles(plan.Output, CoordinateIndex.FileName, SearchOption.AllDirectories));
         // Running the plan again (as resuming it does) replaces the merge's own files without being asked.
         var again = runner.Run(plan, TestContext.Current.CancellationToken);
         Assert.Equal(state.MergedParticleCount, again.MergedParticleCount);
         Assert.True(OutputRecord.Lists(plan.Output, theirs));
+        Assert.Empty(Directory.GetFiles(plan.Output, CoordinateIndex.FileName, SearchOption.AllDirectories));
     }
 
     [Fact]

@@ -139,11 +139,20 @@ public sealed class GatherParticlesStage : IMergeStage
         }
     }
 
+    /// <summary>
+    /// Writes the data set's particles.star from its coordinate index, then deletes the index: the merged output
+    /// keeps only what the user asked for. An index that is missing (a retried or resumed gather whose first attempt
+    /// deleted it) or stale (made from other files than those on disk) is planned and written again first: the same
+    /// files give the same bytes.
+    /// </summary>
     private static WorkOutput<Result> Run(ReExtractionJob job, WorkEnvironment environment, CancellationToken cancel)
     {
         cancel.ThrowIfCancellationRequested();
-        var (particles, notes) = IndexedParticleStar.Write(job.Output, job.Micrographs, job.Settings,
-            requireStacks: true);
+        string index = Path.Combine(job.Output, CoordinateIndex.FileName);
+        if (!CoordinateIndex.IsCurrent(index, job.Micrographs, job.Coordinates)) job.PlanIndexed().WriteIndex();
+        var (particles, notes) = IndexedParticleStar.Write(job.Output, job.Micrographs, job.Coordinates,
+            job.Settings, requireStacks: true);
+        OutputFiles.Discard(index);
         string star = Path.Combine(job.Output, ExtractionPlanner.StarName);
         var result = new Result(star, checked((int)particles), job.ImagePixel, job.Settings.OutputSize, notes);
         return new(result, particles, Outputs: [star]);

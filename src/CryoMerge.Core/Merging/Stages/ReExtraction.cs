@@ -23,10 +23,6 @@ public sealed record ReExtractionJob(string DataSet, string Micrographs, string 
     /// <summary>Pixel size of the extracted images (A).</summary>
     public double ImagePixel => Settings.OutputPixelSize(MicrographPixel);
 
-    public ExtractionPlan Plan(ICollection<string>? warnings = null) =>
-        ExtractionPlanner.Plan(Micrographs, new CoordinateSource.StarFileSource(Coordinates), Settings, Output,
-        warnings, ProjectDirectory);
-
     /// <summary>The plan with its particles on disk (<see cref="IndexedExtractionPlanner"/>): what the merge
     /// runs.</summary>
     public IndexedExtractionPlan PlanIndexed(ICollection<string>? warnings = null) =>
