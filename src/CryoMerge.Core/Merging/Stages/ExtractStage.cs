@@ -8,10 +8,10 @@ namespace CryoMerge.Core.Merging.Stages;
 /// Method 2: extracts, rescales and windows every particle of each data set that needs it
 /// (<see cref="MicrographExtractor"/>, exactly relion_preprocess's algorithm), a stack per micrograph; a work item
 /// holds one micrograph, or several consecutive small ones (<see cref="ExtractBatches"/>). The STAR file is written
-/// afterwards by <see cref="GatherParticlesStage"/>. Planning streams each data set's coordinates into its
-/// <see cref="CoordinateIndex"/> (DIR/particle-coordinates.bin) and keeps a constant per micrograph; an item names
-/// its micrographs and where their particles are in that file, never the coordinates themselves, so neither the
-/// coordinator nor the job store grows with the particles.
+/// afterwards by <see cref="GatherParticlesStage"/>, which then deletes the index. Planning streams each data set's
+/// coordinates into its <see cref="CoordinateIndex"/> (DIR/particle-coordinates.bin) and keeps a constant per
+/// micrograph; an item names its micrographs and where their particles are in that file, never the coordinates
+/// themselves, so neither the coordinator nor the job store grows with the particles.
 /// </summary>
 public sealed class ExtractStage : IMergeStage
 {
@@ -102,7 +102,7 @@ public sealed class ExtractStage : IMergeStage
 /// Method 2, after <see cref="ExtractStage"/>: writes each extracted data set's particles.star (rows in micrograph
 /// order, as relion_preprocess writes them) from its coordinate index, the coordinate rows read again one by one,
 /// and the stacks on disk, one item per data set (<see cref="IndexedParticleStar"/>: a constant per micrograph,
-/// none per particle).
+/// none per particle); then deletes the index.
 /// </summary>
 public sealed class GatherParticlesStage : IMergeStage
 {
