@@ -117,6 +117,10 @@ internal sealed class CoordinateIndex
         return new CoordinateIndex(coordinates, micrographsFile, columns, notes, micrographs, recordsAt, particles);
     }
 
+    /// <summary>Whether this index was made from the two files as they are now (same stamps).</summary>
+    public bool MadeFrom(string micrographsStar, string coordinatesStar) =>
+        CoordinatesStamp == FileStamp.Of(coordinatesStar) && MicrographsStamp == FileStamp.Of(micrographsStar);
+
     /// <summary>
     /// Whether the index at <paramref name="path"/> can be trusted: there, whole, and made from
     /// <paramref name="micrographsStar"/> and <paramref name="coordinatesStar"/> as they are now (same stamps).
@@ -126,9 +130,7 @@ internal sealed class CoordinateIndex
         if (!File.Exists(path)) return false;
         try
         {
-            var index = Read(path);
-            return index.CoordinatesStamp == FileStamp.Of(coordinatesStar)
-                && index.MicrographsStamp == FileStamp.Of(micrographsStar);
+            return Read(path).MadeFrom(micrographsStar, coordinatesStar);
         }
         catch (Exception e) when (e is CryoMergeInputException or IOException or ArgumentException or OverflowException)
         {

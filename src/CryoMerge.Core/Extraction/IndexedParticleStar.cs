@@ -22,8 +22,7 @@ public static class IndexedParticleStar
     {
         string indexPath = Path.Combine(outputDirectory, CoordinateIndex.FileName);
         var index = CoordinateIndex.Read(indexPath);
-        if (index.CoordinatesStamp != FileStamp.Of(coordinatesStar)
-            || index.MicrographsStamp != FileStamp.Of(micrographsStar))
+        if (!index.MadeFrom(micrographsStar, coordinatesStar))
             throw new CryoMergeInputException(indexPath,
                 $"is out of date: {coordinatesStar} or {micrographsStar} changed since it was written; plan again");
         var mics = MicrographTable.Read(micrographsStar);
