@@ -122,6 +122,13 @@ internal static class MergeBench
         };
         var state = runner.Run(plan);
         Console.WriteLine($"merged {state.MergedParticleCount} particles");
+        // What the JIT compiled despite ReadyToRun, and the garbage collections, beside cryomerge's CRYOMERGE_TIMING=1.
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{System.Runtime.JitInfo.GetCompiledMethodCount()} methods jitted in "
+            + $"{System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F1} ms, "
+            + $"{GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/"
+            + $"{GC.CollectionCount(2)} (gen 0/1/2) paused {GC.GetTotalPauseDuration().TotalMilliseconds:F1} ms, "
+            + $"{GC.GetGCMemoryInfo(GCKind.FullBlocking).PromotedBytes / 1e6:F1} MB kept by the last full GC"));
         return 0;
     }
 

@@ -48,6 +48,7 @@ public static class SiloBuilderExtensions
         silo.UseCryoMergeClustering(settings);
         silo.UseCryoMergeTls(settings);
         silo.UseCryoMergeFailover(settings);
+        if (settings.Embedded) silo.UseCryoMergeEmbeddedTuning();
         if (settings.SiloName is not null) silo.Configure<SiloOptions>(o => o.SiloName = settings.SiloName);
         if (settings.KubernetesHosting)
         {

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Options;
 namespace CryoMerge.Cli.Tests;
 
 /// <summary>
-/// The embedded silo of 'merge' skips what only a cluster needs (the resume reminders) and still resumes a job that
-/// was killed, when its plan is run again; 'serve' keeps its reminders.
+/// The embedded silo of 'merge' skips what only a cluster needs (the resume reminders, a large grain directory cache)
+/// and still resumes a job that was killed, when its plan is run again; 'serve' keeps both.
 /// </summary>
 public sealed class EmbeddedSiloTests
 {
@@ -30,11 +30,17 @@ public sealed class EmbeddedSiloTests
         {
             Assert.False(embedded.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.ResumeReminders);
             Assert.Null(embedded.Services.GetService<Orleans.IReminderTable>());
+            Assert.Equal(EmbeddedSiloExtensions.DirectoryCacheSize, DirectoryCacheSize(embedded.Services));
         }
         using var serve = SiloHost.Build(settings);
         Assert.True(serve.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.ResumeReminders);
         Assert.NotNull(serve.Services.GetService<Orleans.IReminderTable>());
+        // A cluster's silos keep Orleans' directory cache: they look up each other's grains.
+        Assert.True(DirectoryCacheSize(serve.Services) > EmbeddedSiloExtensions.DirectoryCacheSize);
     }
+
+    private static int DirectoryCacheSize(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<Orleans.Configuration.GrainDirectoryOptions>>().Value.CacheSize;
 
     [Fact]
     public async Task AnEmbeddedMergeKilledDuringItsExtractionResumesWhenRunAgain()

@@ -59,7 +59,9 @@ public static class CryoMergeApp
     public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
         var root = BuildRoot(console);
+        Hosting.TimingMarks.Mark("commands built");
         var parse = root.Parse(args);
+        Hosting.TimingMarks.Mark("command line parsed");
         var config = new InvocationConfiguration
         {
             Output = console.Out,
