@@ -17,7 +17,8 @@ namespace CryoMerge.Bench.Warm;
 /// alternately, timed. A silo that serves jobs (serve, a facility's cluster) pays its start once; this is what
 /// every job pays on top of Core. Each job is a new job grain, as every plan a silo is given is. Prints
 /// "silo-start S", "warm-up-core S CPU" and "warm-up-silo S CPU", then "core S CPU" and "silo S CPU" lines, one
-/// per timed run (wall and CPU seconds, the CPU time of the whole process: every thread, Orleans' with the work's),
+/// per timed run (wall and CPU seconds, the CPU time of the whole process: every thread, Orleans' with the work's;
+/// then "gc N full, paused S s": the run's full garbage collections and the seconds all its collections paused),
 /// and last "identical yes ..." or "identical no ...": whether every timed run wrote the same bytes as the first
 /// (<see cref="OutputDigest"/>). Give both runners the same plan for that: STAR files name the output folder.
 /// </summary>
@@ -55,7 +56,7 @@ internal static class WarmMerge
             async Task RunCore()
             {
                 var core = await TimeAsync(corePlan.Output, () => { runner.Run(corePlan); return Task.CompletedTask; });
-                Print(warming ? "warm-up-core" : "core", core.Seconds, core.Cpu);
+                Print(warming ? "warm-up-core" : "core", core.Seconds, core.Cpu, core.Gc);
                 if (!warming) Compare("Core", corePlan.Output);
                 Remove(corePlan.Output);
             }
@@ -72,7 +73,7 @@ internal static class WarmMerge
                     if (status.State != JobState.Completed)
                         throw new InvalidOperationException($"the job ended {status.State}: {status.Message}");
                 });
-                Print(warming ? "warm-up-silo" : "silo", run.Seconds, run.Cpu);
+                Print(warming ? "warm-up-silo" : "silo", run.Seconds, run.Cpu, run.Gc);
                 if (!warming) Compare("silo", siloPlan.Output);
                 Remove(siloPlan.Output);
             }
@@ -99,14 +100,19 @@ internal static class WarmMerge
         }
     }
 
-    /// <summary>Wall and CPU seconds (of the whole process) of one run, started with no earlier output.</summary>
-    private static async Task<(double Seconds, double Cpu)> TimeAsync(string output, Func<Task> run)
+    /// <summary>Wall and CPU seconds (of the whole process) of one run, started with no earlier output, and its full
+    /// garbage collections with the seconds every collection paused the process.</summary>
+    private static async Task<(double Seconds, double Cpu, string Gc)> TimeAsync(string output, Func<Task> run)
     {
         Remove(output);
         var watch = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        int full = GC.CollectionCount(2);
+        var paused = GC.GetTotalPauseDuration();
         await run();
-        return (watch.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+        string gc = string.Create(CultureInfo.InvariantCulture,
+            $"gc {GC.CollectionCount(2) - full} full, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F3} s");
+        return (watch.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, gc);
     }
 
     /// <summary>
@@ -119,7 +125,7 @@ internal static class WarmMerge
         Process.Start("sync")!.WaitForExit();
     }
 
-    private static void Print(string what, double seconds, double? cpu = null) =>
+    private static void Print(string what, double seconds, double? cpu = null, string? more = null) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{what} {seconds:F3}{(cpu is double c ? $" {c:F3}" : "")}"));
+            $"{what} {seconds:F3}{(cpu is double c ? $" {c:F3}" : "")}{(more is null ? "" : " " + more)}"));
 }
