@@ -52,6 +52,7 @@ public sealed class CryoMergeConnection : IAsyncDisposable
         builder.UseOrleans(silo => silo.AddCryoMerge(local));
         var host = builder.Build();
         TimingMarks.Mark("embedded silo: built, starting");
+        EmbeddedSiloExtensions.Prewarm(host.Services);
         await host.StartAsync(cancellationToken);
         TimingMarks.Mark("embedded silo: started");
         return new CryoMergeConnection(host, $"embedded silo on 127.0.0.1:{local.SiloPort}");

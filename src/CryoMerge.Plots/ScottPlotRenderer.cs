@@ -102,6 +102,17 @@ public sealed partial class ScottPlotRenderer : IPlotRenderer
         return plot;
     }
 
+    /// <summary>Draws a small plot in memory: loads SkiaSharp and its fonts, so that the first real plot does not.
+    /// </summary>
+    public static void Warm()
+    {
+        var plot = new ScottPlot.Plot();
+        plot.Add.Scatter(new double[] { 0, 1 }, new double[] { 0, 1 }).LegendText = "warm";
+        plot.Title("warm");
+        plot.ShowLegend();
+        plot.GetImageBytes(120, 80, ScottPlot.ImageFormat.Png);
+    }
+
     private static void Save(ScottPlot.Plot plot, string path)
     {
         string temporary = OutputFiles.TemporaryPathFor(path) + ".png";
