@@ -28,12 +28,6 @@ public sealed class WorkExecutor : IDisposable
         _slots = new SemaphoreSlim(_maxConcurrent, _maxConcurrent);
         _handlers = handlers;
         _fft = fft;
-        // An item holds a pool thread for its whole run (often a second or more of computing). The grains' own short
-        // work (answering an item's end, sending the next, the journal) runs on the same pool: keep enough threads
-        // for it beside the items, or it waits for an item to end, and a core idles meanwhile.
-        ThreadPool.GetMinThreads(out int workers, out int io);
-        int wanted = _maxConcurrent + Environment.ProcessorCount;
-        if (workers < wanted) ThreadPool.SetMinThreads(wanted, io);
     }
 
     /// <summary>Items running now on this silo.</summary>
