@@ -160,26 +160,39 @@ public sealed class RescaleCommandTests
     [Fact]
     public async Task CtrlCLeavesNoPartialFileAndExitsWithOne()
     {
-        using var dir = new TempDir();
-        // A movie long enough to be still running when the signal comes (the content does not matter).
-        var shape = new Shape3(512, 512, 300);
-        using (var writer = MrcWriter.Create(dir.File("movie.mrcs"), shape, new MrcWriteOptions { IsStack = true }))
+        // A loaded machine can deliver the signal after the rescale has finished: then the run proves nothing, and it
+        // is tried again on a longer movie.
+        for (int frames = 300; ; frames *= 2)
         {
-            var frame = new float[shape.SectionCount];
-            for (int z = 0; z < shape.Z; z++) writer.WriteSection(z, frame);
-            writer.Commit();
+            using var dir = new TempDir();
+            // A movie long enough to be still running when the signal comes (the content does not matter).
+            var shape = new Shape3(512, 512, frames);
+            using (var writer = MrcWriter.Create(dir.File("movie.mrcs"), shape, new MrcWriteOptions { IsStack = true }))
+            {
+                var frame = new float[shape.SectionCount];
+                for (int z = 0; z < shape.Z; z++) writer.WriteSection(z, frame);
+                writer.Commit();
+            }
+            using var process = new ServerProcess("dotnet", [Dll, "rescale", "--i", dir.File("movie.mrcs"), "--o",
+                dir.File("out.mrcs"), "--rescale-angpix", "1.3", "--threads", "1"]);
+            var watch = Stopwatch.StartNew();
+            while (!Directory.GetFiles(dir.Path).Any(f => f.EndsWith(OutputFiles.TemporarySuffix))
+                && !process.HasExited && watch.Elapsed.TotalSeconds < 300)
+                Thread.Sleep(5);
+            Assert.False(process.HasExited, "the rescale finished before it could be interrupted");
+            process.Interrupt();
+            int code = await process.WaitForExitAsync(TimeSpan.FromMinutes(5));
+            if (code == 0 && frames < 1200)
+            {
+                // Finished before the signal: complete, and nothing partial either.
+                Assert.Equal(["movie.mrcs", "out.mrcs"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+                continue;
+            }
+            Assert.Equal(1, code);
+            Assert.Contains("cancelled", process.Output);
+            Assert.Equal(["movie.mrcs"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+            return;
         }
-        using var process = new ServerProcess("dotnet", [Dll, "rescale", "--i", dir.File("movie.mrcs"), "--o",
-            dir.File("out.mrcs"), "--rescale-angpix", "1.3", "--threads", "1"]);
-        var watch = Stopwatch.StartNew();
-        while (!Directory.GetFiles(dir.Path).Any(f => f.EndsWith(OutputFiles.TemporarySuffix)) && !process.HasExited
-            && watch.Elapsed.TotalSeconds < 300)
-            Thread.Sleep(5);
-        Assert.False(process.HasExited, "the rescale finished before it could be interrupted");
-        process.Interrupt();
-        Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromMinutes(5)));
-        Assert.Contains("cancelled", process.Output);
-        Assert.Equal(["movie.mrcs"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
     }
 
     private static void WriteImage(string path, Shape3 shape, double pixel, bool stack = false)
