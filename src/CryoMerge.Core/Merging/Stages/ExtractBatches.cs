@@ -7,8 +7,8 @@ namespace CryoMerge.Core.Merging.Stages;
 /// How the extract stage groups micrographs into work items. A work item costs the coordinator and its worker about
 /// the same whatever it holds (a call, a grain activation, a journal line, a status update: 2-3 ms of CPU on a
 /// running silo, measured at 10^4-10^6 particles), so a small micrograph with a few particles, a millisecond of work,
-/// would spend most of its time on being an item. Consecutive micrographs of one data set are therefore grouped until their
-/// expected cost reaches <see cref="TargetCost"/>, while every data set keeps at least
+/// would spend most of its time on being an item. Consecutive micrographs of one data set are therefore grouped until
+/// their expected cost reaches <see cref="TargetCost"/>, while every data set keeps at least
 /// <see cref="MinItemsPerDataSet"/> items so that a small job still spreads over every core of a cluster. The groups
 /// depend on the plan alone (micrograph sizes, particle counts, boxes), never on the cluster, so an item's id is the
 /// same in every run of a plan and a resumed job finds its finished items. The environment variable
