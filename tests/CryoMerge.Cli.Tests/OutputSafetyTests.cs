@@ -51,7 +51,7 @@ public sealed class OutputSafetyTests
     [Fact]
     public void InfoRefusesANamedPipeADeviceAndADirectoryAtOnce()
     {
-        if (!OperatingSystem.IsLinux()) Assert.Skip("named pipes and /dev/zero are Linux's");
+        Requires.Linux("named pipes and /dev/zero");
         using var dir = new TempDir();
         string fifo = dir.File("pipe.star");
         using (var mkfifo = Process.Start("mkfifo", [fifo])) mkfifo.WaitForExit();

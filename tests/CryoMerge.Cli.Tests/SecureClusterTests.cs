@@ -145,7 +145,7 @@ public sealed class SecureClusterTests(SecureCluster cluster) : IClassFixture<Se
     public void ServeListensOnlyOnTheAddressItAdvertises()
     {
         var c = Ready();
-        if (!File.Exists("/proc/net/tcp")) Assert.Skip("no /proc/net/tcp (not Linux)");
+        Requires.Linux("/proc/net/tcp");
         foreach (var (name, siloPort, gatewayPort, process) in c.Silos)
         {
             var sockets = ListeningSockets.Of(process.Id).Select(e => e.ToString()).Order();

@@ -12,7 +12,7 @@ public sealed class InputFilesTests
     [Fact]
     public async Task ANamedPipeIsRefusedAtOnceByEveryReader()
     {
-        if (!OperatingSystem.IsLinux()) Assert.Skip("named pipes are made with mkfifo on Linux");
+        CryoMerge.Tests.Requires.Linux("named pipes made with mkfifo");
         using var dir = new TempDir();
         string fifo = dir.File("pipe.mrc");
         using (var mkfifo = Process.Start("mkfifo", [fifo]))

@@ -63,7 +63,7 @@ public sealed class ListeningTests
     [Fact]
     public async Task TheEmbeddedSiloListensOnLoopbackOnly()
     {
-        if (!File.Exists("/proc/net/tcp")) Assert.Skip("no /proc/net/tcp (not Linux)");
+        Requires.Linux("/proc/net/tcp");
         using var state = new TempDir();
         var settings = new CryoMergeHostSettings { StateDirectory = state.Path };
         var cancel = TestContext.Current.CancellationToken;

@@ -49,6 +49,12 @@ public static class Requires
         if (!File.Exists(path) && !Directory.Exists(path)) Missing($"{path} (Debian package {package})");
     }
 
+    /// <summary>Linux's /proc, named pipes and devices; CI runs on Linux, so there the test cannot skip.</summary>
+    public static void Linux(string what)
+    {
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc/self")) Missing($"Linux ({what})");
+    }
+
     public static string? FindOnPath(string program)
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
