@@ -16,9 +16,10 @@ namespace CryoMerge.Bench.Warm;
 /// straight through Core and as a job on an embedded silo that is already running, each once to warm up and then
 /// alternately, timed. A silo that serves jobs (serve, a facility's cluster) pays its start once; this is what
 /// every job pays on top of Core. Each job is a new job grain, as every plan a silo is given is. Prints
-/// "silo-start S", "warm-up-core S CPU" and "warm-up-silo S CPU", then "core S CPU" and "silo S CPU" lines, one
-/// per timed run (wall and CPU seconds, the CPU time of the whole process: every thread, Orleans' with the work's;
-/// then "gc N full, paused S s": the run's full garbage collections and the seconds all its collections paused),
+/// "silo-start S", "warm-up-core S CPU" and "warm-up-silo S CPU", then "inputs-read GB S" (the measured plan's input
+/// folders read once), then "core S CPU" and "silo S CPU" lines, one per timed run (wall and CPU seconds, the CPU
+/// time of the whole process: every thread, Orleans' with the work's; then "gc N full, paused S s": the run's full
+/// garbage collections and the seconds all its collections paused),
 /// and last "identical yes ..." or "identical no ...": whether every timed run wrote the same bytes as the first
 /// (<see cref="OutputDigest"/>). Give both runners the same plan for that: STAR files name the output folder.
 /// </summary>
@@ -46,6 +47,7 @@ internal static class WarmMerge
         string? difference = null;
         for (int i = 0; i <= repeats; i++)
         {
+            if (i == 1) ReadInputs(corePlanPath);
             // The first round warms both up (on the smaller plans when given) and is not compared.
             bool warming = i == 0;
             var corePlan = MergePlanReader.Read(warming && warmUp is { } w ? w.Core : corePlanPath);
@@ -98,6 +100,30 @@ internal static class WarmMerge
                 ? $"{runner}'s output against {referenceRunner}'s first: {d}"
                 : null;
         }
+    }
+
+    /// <summary>
+    /// Reads every file in the folders of the measured plan's data sets once, before the first timed run, and prints
+    /// "inputs-read GB S": with a warm-up on a smaller plan, the first timed run would otherwise read its inputs from
+    /// disk and the later ones from the page cache, and whichever runner goes first would pay for it.
+    /// </summary>
+    private static void ReadInputs(string planPath)
+    {
+        var watch = Stopwatch.StartNew();
+        var plan = MergePlanReader.Read(planPath);
+        var folders = plan.DataSets
+            .Select(d => Path.GetDirectoryName(Path.GetFullPath(d.Micrographs ?? d.Particles ?? d.Map!))!).Distinct();
+        var buffer = new byte[1 << 20];
+        long bytes = 0;
+        foreach (string file in folders.SelectMany(f => Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories)))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1,
+                FileOptions.SequentialScan);
+            int read;
+            while ((read = stream.Read(buffer)) > 0) bytes += read;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"inputs-read {bytes / 1e9:F2} {watch.Elapsed.TotalSeconds:F3}"));
     }
 
     /// <summary>Wall and CPU seconds (of the whole process) of one run, started with no earlier output, and its full
