@@ -55,6 +55,24 @@ public static class Requires
         if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc/self")) Missing($"Linux ({what})");
     }
 
+    /// <summary>
+    /// That SIGINT reaches the programs a test starts. A test run started in the background by a shell without job
+    /// control ignores SIGINT (SigIgn in /proc/self/status), every program it starts inherits that, and a Ctrl+C test
+    /// would then fail for a reason that is not the program's.
+    /// </summary>
+    public static void SigintDelivered()
+    {
+        Linux("signal dispositions in /proc/self/status");
+        string? ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:",
+            StringComparison.Ordinal));
+        const ulong sigint = 1UL << (2 - 1);
+        if (ignored is null || (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & sigint) == 0) return;
+        const string why = "this test run ignores SIGINT (it was started in the background by a shell without job " +
+            "control), and so would every program it starts: run it in the foreground";
+        if (InCi) Assert.Fail($"CI=true but {why}");
+        Assert.Skip(why);
+    }
+
     public static string? FindOnPath(string program)
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
