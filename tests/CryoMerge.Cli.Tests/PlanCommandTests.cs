@@ -46,7 +46,9 @@ public sealed class PlanCommandTests
         var listed = o.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^  \d+\. ")).ToList();
         Assert.Equal(stages, listed.Select(l => l.Split(". ")[1].Split(':')[0]));
         Assert.Contains(listed, l => l.Contains("rescale-micrographs: 4 (one per micrograph of DS2)"));
-        Assert.Contains(listed, l => l.Contains("extract: "));
+        // Extraction items are batched, at least 16 per data set: DS1's 3 micrographs and DS2's 4 are an item each.
+        Assert.Contains(listed, l => l.Contains("extract: 7 (the 7 micrographs with particles of DS1, DS2, "
+            + "consecutive ones sharing an item of about 100 ms of work"));
         Assert.Contains("prepare: 2 (one per data set)", o);
         // The pixel sizes: the reference's given, DS2's given and not checked (no map).
         Assert.Contains("DS1: ", o);
@@ -58,6 +60,21 @@ public sealed class PlanCommandTests
         Assert.Contains("particles.star: the merged particles", o);
         Assert.Contains("summary.txt", o);
         Assert.Contains("DS2/: micrographs_ctf.star; 4 rescaled micrographs", o);
+    }
+
+    [Fact]
+    public void ADryRunGivesTheRangeOfBatchedExtractionItems()
+    {
+        using var dir = new TempDir();
+        MergeTestData.WritePlan(dir, "out", micrographs: 40, size: 64);
+
+        var run = CliRunner.Run("merge", dir.File("plan.yaml"), "--dry-run");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        // DS1's 3 micrographs are an item each; DS2's 40 make at least 16 items, at most one per micrograph, how many
+        // depending on the boxes.
+        Assert.Contains("extract: 19 to 43 (the 43 micrographs with particles of DS1, DS2", run.Out);
+        Assert.DoesNotContain("one per micrograph with particles", run.Out);
     }
 
     [Fact]

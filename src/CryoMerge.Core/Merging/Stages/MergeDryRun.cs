@@ -78,7 +78,6 @@ public static class MergeDryRun
         var extracted = plan.DataSets.Where(s => plan.Method == MergeMethod.Relabel
             ? !inputs[s.Name].HasImages
             : !(s.Name == plan.Reference && inputs[s.Name].HasImages)).ToList();
-        int stacks = extracted.Sum(s => inputs[s.Name].ParticleMicrographs);
         var list = new List<(string, string)>();
         foreach (var stage in MergeStages.For(plan))
         {
@@ -93,8 +92,7 @@ public static class MergeDryRun
                 RescaleMicrographsStage => $"{others.Sum(s => inputs[s.Name].Micrographs)} (one per micrograph of "
                     + string.Join(", ", others.Select(s => s.Name)) + ")",
                 RescaleParticlesStage => $"up to {plan.DataSets.Count} (one per data set whose A values change)",
-                ExtractStage => $"{stacks} (one per micrograph with particles of "
-                    + (extracted.Count == 0 ? "no data set" : string.Join(", ", extracted.Select(s => s.Name))) + ")",
+                ExtractStage => ExtractItems(extracted, inputs),
                 GatherParticlesStage => $"{extracted.Count} (one per data set extracted)",
                 RelabelStage => $"up to {others.Count} (one per data set whose scale changes"
                     + (plan.Method == MergeMethod.Relabel ? ")" : " and that is not re-extracted)"),
@@ -104,6 +102,25 @@ public static class MergeDryRun
             list.Add((stage.Name, items));
         }
         return list;
+    }
+
+    /// <summary>
+    /// The extraction's items: one per micrograph with particles, or with batching (the default) consecutive
+    /// micrographs sharing an item of about <see cref="ExtractBatches.TargetCost"/>, how many known only once the
+    /// boxes are (after the pixel-size fit): between at least <see cref="ExtractBatches.MinItemsPerDataSet"/> per data
+    /// set (all of a smaller one's micrographs) and one per micrograph.
+    /// </summary>
+    private static string ExtractItems(List<DataSetPlan> extracted, Dictionary<string, Inputs> inputs)
+    {
+        int stacks = extracted.Sum(s => inputs[s.Name].ParticleMicrographs);
+        string of = extracted.Count == 0 ? "no data set" : string.Join(", ", extracted.Select(s => s.Name));
+        if (!ExtractBatches.Enabled) return $"{stacks} (one per micrograph with particles of {of})";
+        int least = extracted.Sum(s => Math.Min(inputs[s.Name].ParticleMicrographs, ExtractBatches.MinItemsPerDataSet));
+        int milliseconds = (int)Math.Round(ExtractBatches.TargetCost / 1e6);
+        return $"{(least == stacks ? $"{stacks}" : $"{least} to {stacks}")} (the {stacks} micrographs with particles "
+            + $"of {of}, consecutive ones sharing an item of about {milliseconds} ms of work, at least "
+            + $"{ExtractBatches.MinItemsPerDataSet} items per data set; how many is known once the boxes are, after "
+            + "the pixel-size fit)";
     }
 
     private static IEnumerable<string> Files(MergePlan plan, Dictionary<string, Inputs> inputs)
