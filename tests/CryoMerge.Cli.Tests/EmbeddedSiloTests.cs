@@ -82,6 +82,41 @@ public sealed class EmbeddedSiloTests
         Assert.Equal(images.Count, images.Distinct().Count());
     }
 
+    [Fact]
+    public async Task AKilledMergeWhoseInputChangedStartsOverInsteadOfResuming()
+    {
+        using var dir = new TempDir();
+        string folder = dir.File("demo"), stateDirectory = dir.File("state");
+        var simulated = CliRunner.Run("demo", "--o", folder, "--micrographs", "16", "--particles", "30",
+            "--no-assess", "--simulate-only");
+        Assert.True(simulated.ExitCode == 0, simulated.Error);
+        string plan = Path.Combine(folder, "plan.yaml");
+        var environment = new Dictionary<string, string>
+        {
+            ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1", ["CRYOMERGE_EXTRACT_BATCHING"] = "off",
+        };
+        var cancel = TestContext.Current.CancellationToken;
+        string killedRun;
+        using (var first = new ServerProcess("dotnet", [Dll, "merge", plan, "--state-dir", stateDirectory],
+                   environment, folder))
+        {
+            var cut = await WaitForExtractionAsync(first, stateDirectory, minimumDone: 3, cancel);
+            first.Kill();
+            killedRun = cut.State.RunId;
+        }
+        // DS2's particles edited while the job was down: its finished stacks were cut from the old coordinates.
+        File.AppendAllText(Path.Combine(folder, "DS2", "particles_truth.star"), "# edited\n");
+
+        using var again = new ServerProcess("dotnet", [Dll, "merge", plan, "--state-dir", stateDirectory, "--json"],
+            environment, folder);
+        int code = await again.WaitForExitAsync(Generous);
+        Assert.True(code == 0, again.Output);
+        var job = JobStoreReader.Read(stateDirectory).Single();
+        Assert.Equal(JobState.Completed, job.State.State);
+        Assert.NotEqual(killedRun, job.State.RunId);   // a new run from the first stage, not the old one resumed
+        Assert.Equal(1, job.State.Activations);
+    }
+
     /// <summary>Waits, reading only the job store, until the extraction has this many items done (not all).</summary>
     private static async Task<StoredJob> WaitForExtractionAsync(ServerProcess merge, string stateDirectory,
         int minimumDone, CancellationToken cancel)

@@ -1,4 +1,5 @@
 using CryoMerge.Grains.Tests;
+using CryoMerge.Hosting;
 using CryoMerge.Tests;
 
 namespace CryoMerge.Cli.Tests;
@@ -29,6 +30,34 @@ public sealed class MergeCommandTests
         var status = CliRunner.Run("status", json.GetProperty("jobId").GetString()!, "--state-dir", dir.File("state"));
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("completed", status.Out);
+    }
+
+    [Fact]
+    public void AFinishedJobRunsAgainWhenItsOutputIsGoneOrAnInputChangedAndOnlyThen()
+    {
+        using var dir = new TempDir();
+        var plan = MergeTestData.WritePlan(dir, "out", micrographs: 4);
+        string merged = Path.Combine(plan.Output, "particles.star");
+        string Run()
+        {
+            var run = CliRunner.Run("merge", dir.File("plan.yaml"), "--state-dir", dir.File("state"), "--json");
+            Assert.True(run.ExitCode == 0, run.Error);
+            Assert.True(File.Exists(merged), "no merged particles after a completed merge");
+            return JobStoreReader.Read(dir.File("state")).Single().State.RunId;
+        }
+
+        string first = Run();
+        Assert.Equal(first, Run());   // nothing changed: the finished job stands
+
+        File.Delete(merged);
+        string second = Run();   // its output gone: run again, and the output is back
+        Assert.NotEqual(first, second);
+
+        // An input changed (a comment more in DS2's particles: a new length and write time), and nothing else.
+        File.AppendAllText(plan.DataSets[1].Particles!, "# edited\n");
+        string third = Run();
+        Assert.NotEqual(second, third);
+        Assert.Equal(third, Run());
     }
 
     [Theory]

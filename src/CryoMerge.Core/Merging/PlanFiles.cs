@@ -1,8 +1,12 @@
+using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Core.Merging.Stages;
 
 namespace CryoMerge.Core.Merging;
 
-/// <summary>Every file and folder a merge plan reads or writes, for the silo's data-root check.</summary>
+/// <summary>
+/// Every file and folder a merge plan reads or writes: for the silo's data-root check, and for telling whether a
+/// finished job is still current (its inputs unchanged, its outputs there).
+/// </summary>
 public static class PlanFiles
 {
     /// <summary>
@@ -17,6 +21,42 @@ public static class PlanFiles
         foreach (var set in plan.DataSets.Where(s => s.Micrographs is not null))
             foreach (var micrograph in MicrographList.Read(set.Micrographs!))
                 roots.Check(micrograph.Path, $"micrograph {micrograph.NameInStar} of {set.Name}");
+    }
+
+    /// <summary>
+    /// A fingerprint of the files the plan names as inputs, as they are now: each one's path, length and last write
+    /// time. A finished job whose inputs' fingerprint differs from the one it started with is out of date.
+    /// </summary>
+    public static string InputStamps(MergePlan plan) => string.Join('\n', Named(plan)
+        .Where(n => n.Path != plan.Output && !(plan.Maps ?? []).Any(m => m.Output == n.Path))
+        .Select(n => n.Path).Where(File.Exists).Distinct()
+        .Select(path => new FileInfo(path))
+        .Select(f => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{f.FullName}\t{f.Length}\t{f.LastWriteTimeUtc.Ticks}")));
+
+    /// <summary>
+    /// The first input named in one fingerprint of <see cref="InputStamps"/> that differs in the other (changed,
+    /// added or gone), or null when they are the same.
+    /// </summary>
+    public static string? ChangedInput(string before, string now)
+    {
+        if (before == now) return null;
+        var old = before.Split('\n').ToHashSet();
+        var current = now.Split('\n').ToHashSet();
+        string? line = current.FirstOrDefault(l => !old.Contains(l)) ?? old.FirstOrDefault(l => !current.Contains(l));
+        return line?.Split('\t')[0] ?? "an input";
+    }
+
+    /// <summary>
+    /// The first output of a finished merge that is no longer on disk (the merged particles, the summary, a
+    /// reconstructed map), or null when all are there.
+    /// </summary>
+    public static string? MissingOutput(MergeState state)
+    {
+        var outputs = new List<string?> { state.MergedParticles, state.MergedCryosparc };
+        outputs.AddRange(state.SummaryFiles);
+        outputs.AddRange(state.Maps.Select(m => m.Output));
+        return outputs.OfType<string>().FirstOrDefault(path => !File.Exists(path));
     }
 
     private static IEnumerable<(string Path, string What)> Named(MergePlan plan)

@@ -35,6 +35,15 @@ public sealed partial class MergeJobGrain(
         foreach (var (name, count) in S.WorkBySilo) _workBySilo[name] = count;
         // A job that was running when its previous activation died resumes from its state and journal. Both are read
         // before any caller is answered, so that no answer counts fewer finished items than an earlier one did.
+        if (S.State == JobState.Running && await ChangedInputAsync() is string changed)
+        {
+            // Items done on the old inputs would be joined with items done on the new ones: end it instead.
+            S.State = JobState.Failed;
+            S.Message = $"its input {changed} changed since the job started; run the plan again to start over";
+            logger.LogWarning("Merge job {JobId} not resumed: {Message}", S.JobId, S.Message);
+            await EndAsync(JsonSerializer.Deserialize<MergePlan>(S.PlanJson, WorkJson.Options));
+            return;
+        }
         if (S.State == JobState.Running)
         {
             await LoadJournalAsync(cancellationToken);
@@ -60,7 +69,10 @@ public sealed partial class MergeJobGrain(
         if ((!request.Restart || repeated) && samePlan && S.State is JobState.Running or JobState.Completed)
         {
             if (S.State == JobState.Running) StartLoop();
-            return Status();
+            // A finished job stands for its outputs only while they are there and its inputs are those it read.
+            if (repeated || S.State == JobState.Running || await OutOfDateAsync() is not string why)
+                return Status();
+            logger.LogInformation("Merge job {JobId} completed before, but {Why}: running it again", S.JobId, why);
         }
         if (_loop is { IsCompleted: false })
         {
@@ -72,6 +84,7 @@ public sealed partial class MergeJobGrain(
         }
         var plan = JsonSerializer.Deserialize<MergePlan>(request.PlanJson, WorkJson.Options)
             ?? throw new ArgumentException("empty plan");
+        string inputStamps = await Task.Run(() => PlanFiles.InputStamps(plan));
         store.State = new MergeJobState
         {
             JobId = this.GetPrimaryKeyString(),
@@ -80,6 +93,7 @@ public sealed partial class MergeJobGrain(
             PlanSource = request.PlanSource,
             RunId = Guid.NewGuid().ToString("N"),
             RequestId = request.RequestId,
+            InputStamps = inputStamps,
             MergeStateJson = MergeState.Start(plan).ToJson(),
             StageCount = MergeStages.For(plan).Count,
             TraceParent = Activity.Current?.Id,
@@ -108,6 +122,33 @@ public sealed partial class MergeJobGrain(
         }
         return Task.FromResult(Status());
     }
+
+    /// <summary>
+    /// Why the finished job no longer stands for its plan: an output gone, or an input changed since it started;
+    /// null when it still does. Reads the file system, off the grain scheduler (and so with the state's values taken
+    /// here: the state itself is the activation's).
+    /// </summary>
+    private Task<string?> OutOfDateAsync()
+    {
+        var (mergeStateJson, inputStamps, planJson) = (S.MergeStateJson, S.InputStamps, S.PlanJson);
+        return Task.Run(() =>
+            PlanFiles.MissingOutput(MergeState.FromJson(mergeStateJson)) is string missing
+                ? $"its output {missing} is gone"
+                : ChangedInput(inputStamps, planJson) is string changed ? $"its input {changed} changed" : null);
+    }
+
+    /// <summary>An input of the plan that differs from when this run started, or null; off the grain scheduler.
+    /// </summary>
+    private Task<string?> ChangedInputAsync()
+    {
+        var (inputStamps, planJson) = (S.InputStamps, S.PlanJson);
+        return Task.Run(() => ChangedInput(inputStamps, planJson));
+    }
+
+    /// <summary>Null also when the stamps were not recorded (a state from before they were).</summary>
+    private static string? ChangedInput(string inputStamps, string planJson) => inputStamps.Length == 0 ? null
+        : PlanFiles.ChangedInput(inputStamps,
+            PlanFiles.InputStamps(JsonSerializer.Deserialize<MergePlan>(planJson, WorkJson.Options)!));
 
     private void StartLoop()
     {

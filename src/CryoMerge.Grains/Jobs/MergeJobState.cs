@@ -18,6 +18,12 @@ public sealed class MergeJobState
     /// The request that began this run, so that a request sent again after a lost answer does not restart twice.
     /// </summary>
     public string? RequestId { get; set; }
+    /// <summary>
+    /// The plan's input files as they were when this run started (<c>PlanFiles.InputStamps</c>): a finished job whose
+    /// inputs changed since is run again, and a running one is not resumed on different inputs. Empty in states
+    /// written before it was kept: not checked then.
+    /// </summary>
+    public string InputStamps { get; set; } = "";
     /// <summary>JSON of Core's MergeState after the last completed stage.</summary>
     public string MergeStateJson { get; set; } = "";
     /// <summary>The running stage (the next to run until it is planned).</summary>
