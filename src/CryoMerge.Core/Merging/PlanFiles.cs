@@ -1,11 +1,10 @@
-using CryoMerge.Core.Merging.Pipeline;
 using CryoMerge.Core.Merging.Stages;
 
 namespace CryoMerge.Core.Merging;
 
 /// <summary>
 /// Every file and folder a merge plan reads or writes: for the silo's data-root check, and for telling whether a
-/// finished job is still current (its inputs unchanged, its outputs there).
+/// finished job's inputs are those it read.
 /// </summary>
 public static class PlanFiles
 {
@@ -45,18 +44,6 @@ public static class PlanFiles
         var current = now.Split('\n').ToHashSet();
         string? line = current.FirstOrDefault(l => !old.Contains(l)) ?? old.FirstOrDefault(l => !current.Contains(l));
         return line?.Split('\t')[0] ?? "an input";
-    }
-
-    /// <summary>
-    /// The first output of a finished merge that is no longer on disk (the merged particles, the summary, a
-    /// reconstructed map), or null when all are there.
-    /// </summary>
-    public static string? MissingOutput(MergeState state)
-    {
-        var outputs = new List<string?> { state.MergedParticles, state.MergedCryosparc };
-        outputs.AddRange(state.SummaryFiles);
-        outputs.AddRange(state.Maps.Select(m => m.Output));
-        return outputs.OfType<string>().FirstOrDefault(path => !File.Exists(path));
     }
 
     private static IEnumerable<(string Path, string What)> Named(MergePlan plan)

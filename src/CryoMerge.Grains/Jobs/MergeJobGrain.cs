@@ -132,7 +132,7 @@ public sealed partial class MergeJobGrain(
     {
         var (mergeStateJson, inputStamps, planJson) = (S.MergeStateJson, S.InputStamps, S.PlanJson);
         return Task.Run(() =>
-            PlanFiles.MissingOutput(MergeState.FromJson(mergeStateJson)) is string missing
+            MergeState.FromJson(mergeStateJson).MissingOutput() is string missing
                 ? $"its output {missing} is gone"
                 : ChangedInput(inputStamps, planJson) is string changed ? $"its input {changed} changed" : null);
     }

@@ -131,6 +131,18 @@ public sealed class MergeState
         }),
     };
 
+    /// <summary>
+    /// The first output of a finished merge that is no longer on disk (the merged particles, the summary, a
+    /// reconstructed map), or null when all are there: a finished job stands for its outputs only while they are.
+    /// </summary>
+    public string? MissingOutput()
+    {
+        var outputs = new List<string?> { MergedParticles, MergedCryosparc };
+        outputs.AddRange(SummaryFiles);
+        outputs.AddRange(Maps.Select(m => m.Output));
+        return outputs.OfType<string>().FirstOrDefault(path => !File.Exists(path));
+    }
+
     public string ToJson() => JsonSerializer.Serialize(this, WorkJson.Options);
 
     public static MergeState FromJson(string json) =>
