@@ -46,34 +46,16 @@ public sealed class EmbeddedSiloTests
     public async Task AnEmbeddedMergeKilledDuringItsExtractionResumesWhenRunAgain()
     {
         using var dir = new TempDir();
-        string folder = dir.File("demo"), stateDirectory = dir.File("state");
-        var simulated = CliRunner.Run("demo", "--o", folder, "--micrographs", "16", "--particles", "30",
-            "--no-assess", "--simulate-only");
-        Assert.True(simulated.ExitCode == 0, simulated.Error);
-        string plan = Path.Combine(folder, "plan.yaml");
-        // One item at a time, one micrograph per item: the extraction is long enough to be cut in the middle.
-        var environment = new Dictionary<string, string>
-        {
-            ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1", ["CRYOMERGE_EXTRACT_BATCHING"] = "off",
-        };
-        var cancel = TestContext.Current.CancellationToken;
-        using (var first = new ServerProcess("dotnet", [Dll, "merge", plan, "--state-dir", stateDirectory],
-                   environment, folder))
-        {
-            var cut = await WaitForExtractionAsync(first, stateDirectory, minimumDone: 3, cancel);
-            first.Kill();
-            Assert.Equal(JobState.Running, cut.State.State);
-        }
+        var killed = await KillMergeDuringExtractionAsync(dir);
+        Assert.Equal(JobState.Running, killed.Cut.State);
 
-        using var again = new ServerProcess("dotnet", [Dll, "merge", plan, "--state-dir", stateDirectory, "--json"],
-            environment, folder);
-        int code = await again.WaitForExitAsync(Generous);
-        Assert.True(code == 0, again.Output);
-        var result = JsonDocument.Parse(again.StandardOutput).RootElement;
+        var (code, again) = await RunAgainAsync(killed);
+        Assert.True(code == 0, again);
+        var result = JsonDocument.Parse(again).RootElement;
         Assert.Equal("Completed", result.GetProperty("state").GetString());
-        var job = JobStoreReader.Read(stateDirectory).Single();
+        var job = JobStoreReader.Read(killed.StateDirectory).Single();
         Assert.Equal(2, job.State.Activations);   // the second run resumed the job; it did not start it again
-        string output = Path.Combine(folder, "merged");
+        string output = Path.Combine(killed.Folder, "merged");
         Assert.Empty(Directory.GetFiles(output, "*" + OutputFiles.TemporarySuffix + "*", SearchOption.AllDirectories));
         var particles = StarFile.Read(Path.Combine(output, "particles.star")).Block("particles").Table!;
         var images = Enumerable.Range(0, particles.RowCount)
@@ -86,35 +68,50 @@ public sealed class EmbeddedSiloTests
     public async Task AKilledMergeWhoseInputChangedStartsOverInsteadOfResuming()
     {
         using var dir = new TempDir();
+        var killed = await KillMergeDuringExtractionAsync(dir);
+        // DS2's particles edited while the job was down: its finished stacks were cut from the old coordinates.
+        File.AppendAllText(Path.Combine(killed.Folder, "DS2", "particles_truth.star"), "# edited\n");
+
+        var (code, again) = await RunAgainAsync(killed);
+        Assert.True(code == 0, again);
+        var job = JobStoreReader.Read(killed.StateDirectory).Single();
+        Assert.Equal(JobState.Completed, job.State.State);
+        Assert.NotEqual(killed.Cut.RunId, job.State.RunId);   // a new run from the first stage, not the old one resumed
+        Assert.Equal(1, job.State.Activations);
+    }
+
+    /// <summary>A demo merge started in a process of its own and killed in the middle of its extraction.</summary>
+    private sealed record KilledMerge(string Folder, string Plan, string StateDirectory,
+        Dictionary<string, string> Environment, CryoMerge.Grains.Jobs.MergeJobState Cut);
+
+    private static async Task<KilledMerge> KillMergeDuringExtractionAsync(TempDir dir)
+    {
         string folder = dir.File("demo"), stateDirectory = dir.File("state");
         var simulated = CliRunner.Run("demo", "--o", folder, "--micrographs", "16", "--particles", "30",
             "--no-assess", "--simulate-only");
         Assert.True(simulated.ExitCode == 0, simulated.Error);
         string plan = Path.Combine(folder, "plan.yaml");
+        // One item at a time, one micrograph per item: the extraction is long enough to be cut in the middle.
         var environment = new Dictionary<string, string>
         {
             ["CRYOMERGE_MAX_CONCURRENT_ITEMS"] = "1", ["CRYOMERGE_EXTRACT_BATCHING"] = "off",
         };
-        var cancel = TestContext.Current.CancellationToken;
-        string killedRun;
-        using (var first = new ServerProcess("dotnet", [Dll, "merge", plan, "--state-dir", stateDirectory],
-                   environment, folder))
-        {
-            var cut = await WaitForExtractionAsync(first, stateDirectory, minimumDone: 3, cancel);
-            first.Kill();
-            killedRun = cut.State.RunId;
-        }
-        // DS2's particles edited while the job was down: its finished stacks were cut from the old coordinates.
-        File.AppendAllText(Path.Combine(folder, "DS2", "particles_truth.star"), "# edited\n");
-
-        using var again = new ServerProcess("dotnet", [Dll, "merge", plan, "--state-dir", stateDirectory, "--json"],
+        using var first = new ServerProcess("dotnet", [Dll, "merge", plan, "--state-dir", stateDirectory],
             environment, folder);
+        var cut = await WaitForExtractionAsync(first, stateDirectory, minimumDone: 3,
+            TestContext.Current.CancellationToken);
+        first.Kill();
+        return new KilledMerge(folder, plan, stateDirectory, environment, cut.State);
+    }
+
+    /// <summary>Runs the killed merge's plan again, to its end; its standard output (the --json result).</summary>
+    private static async Task<(int Code, string Output)> RunAgainAsync(KilledMerge killed)
+    {
+        using var again = new ServerProcess("dotnet",
+            [Dll, "merge", killed.Plan, "--state-dir", killed.StateDirectory, "--json"], killed.Environment,
+            killed.Folder);
         int code = await again.WaitForExitAsync(Generous);
-        Assert.True(code == 0, again.Output);
-        var job = JobStoreReader.Read(stateDirectory).Single();
-        Assert.Equal(JobState.Completed, job.State.State);
-        Assert.NotEqual(killedRun, job.State.RunId);   // a new run from the first stage, not the old one resumed
-        Assert.Equal(1, job.State.Activations);
+        return (code, code == 0 ? again.StandardOutput : again.Output);
     }
 
     /// <summary>Waits, reading only the job store, until the extraction has this many items done (not all).</summary>

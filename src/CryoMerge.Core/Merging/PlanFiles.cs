@@ -1,3 +1,4 @@
+using CryoMerge.Core.Extraction;
 using CryoMerge.Core.Merging.Stages;
 
 namespace CryoMerge.Core.Merging;
@@ -27,11 +28,11 @@ public static class PlanFiles
     /// time. A finished job whose inputs' fingerprint differs from the one it started with is out of date.
     /// </summary>
     public static string InputStamps(MergePlan plan) => string.Join('\n', Named(plan)
-        .Where(n => n.Path != plan.Output && !(plan.Maps ?? []).Any(m => m.Output == n.Path))
-        .Select(n => n.Path).Where(File.Exists).Distinct()
-        .Select(path => new FileInfo(path))
+        .Select(n => n.Path).Where(path => !(plan.Maps ?? []).Any(m => m.Output == path) && File.Exists(path))
+        .Select(Path.GetFullPath).Distinct()
+        .Select(path => (Path: path, Stamp: FileStamp.Of(path)))
         .Select(f => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{f.FullName}\t{f.Length}\t{f.LastWriteTimeUtc.Ticks}")));
+            $"{f.Path}\t{f.Stamp.Length}\t{f.Stamp.WriteTicks}")));
 
     /// <summary>
     /// The first input named in one fingerprint of <see cref="InputStamps"/> that differs in the other (changed,
